@@ -1,0 +1,3 @@
+module github.com/mlopsgo/mlops/app
+
+go 1.26

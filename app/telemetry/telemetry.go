@@ -1,0 +1,94 @@
+// Package telemetry names every metric and label that model-api exports. The
+// app registers its metrics with these constants, and the dashboards and the
+// alert rules' tests import them, so renaming a metric breaks the build
+// instead of silently emptying a dashboard.
+//
+// The package has no dependencies so importing it costs nothing.
+package telemetry
+
+// Namespace prefixes every metric of the current set.
+const Namespace = "model_api"
+
+// HTTP metrics (RED: rate, errors, duration), one series per route template,
+// never per raw path, so cardinality stays bounded.
+const (
+	// HTTPRequestsTotal counts finished requests by route, method and code.
+	HTTPRequestsTotal = Namespace + "_http_requests_total"
+	// HTTPRequestDurationSeconds is a histogram of request latency by route
+	// and method.
+	HTTPRequestDurationSeconds = Namespace + "_http_request_duration_seconds"
+	// HTTPRequestsInFlight is a gauge of requests being served.
+	HTTPRequestsInFlight = Namespace + "_http_requests_in_flight"
+	// HTTPRequestSizeBytes is a histogram of request body sizes by route.
+	HTTPRequestSizeBytes = Namespace + "_http_request_size_bytes"
+)
+
+// Model metrics.
+const (
+	// PredictionsTotal counts predictions by model and predicted class.
+	PredictionsTotal = Namespace + "_predictions_total"
+	// PredictionErrorsTotal counts rejected prediction requests by model and reason.
+	PredictionErrorsTotal = Namespace + "_prediction_errors_total"
+	// PredictionConfidence is a histogram of the top class probability by model.
+	PredictionConfidence = Namespace + "_prediction_confidence"
+	// InferenceDurationSeconds is a histogram of model computation time per
+	// request (excluding decoding and encoding) by model.
+	InferenceDurationSeconds = Namespace + "_inference_duration_seconds"
+	// InputOutOfRangeTotal counts input values outside the declared valid
+	// range, by model and feature.
+	InputOutOfRangeTotal = Namespace + "_input_out_of_range_total"
+	// InputDriftScore is a gauge of the population stability index of recent
+	// inputs against the training histogram, by model and feature.
+	InputDriftScore = Namespace + "_input_drift_score"
+	// InputDriftWindowObservations is a gauge of how many recent inputs the
+	// drift score is computed over, by model.
+	InputDriftWindowObservations = Namespace + "_input_drift_window_observations"
+	// ModelInfo is 1 per loaded model with its algorithm, checksum and
+	// whether it is the champion as labels.
+	ModelInfo = Namespace + "_model_info"
+	// ModelsLoaded is a gauge of loaded models.
+	ModelsLoaded = Namespace + "_models_loaded"
+	// Ready is 1 when the default model is loaded and the server takes traffic.
+	Ready = Namespace + "_ready"
+	// ReloadsTotal counts model reloads by result.
+	ReloadsTotal = Namespace + "_reloads_total"
+	// LastReloadSuccessTimestampSeconds is the Unix time of the last
+	// successful (re)load.
+	LastReloadSuccessTimestampSeconds = Namespace + "_last_reload_success_timestamp_seconds"
+	// BuildInfo is 1 with the version, revision and Go version as labels.
+	BuildInfo = Namespace + "_build_info"
+)
+
+// Label names.
+const (
+	LabelRoute     = "route"
+	LabelMethod    = "method"
+	LabelCode      = "code"
+	LabelModel     = "model"
+	LabelClass     = "class"
+	LabelFeature   = "feature"
+	LabelReason    = "reason"
+	LabelResult    = "result"
+	LabelAlgorithm = "algorithm"
+	LabelSHA256    = "sha256"
+	LabelChampion  = "champion"
+	LabelVersion   = "version"
+	LabelRevision  = "revision"
+	LabelGoVersion = "goversion"
+	// LabelSpecies is the compatibility set's class label (the original's name).
+	LabelSpecies = "species"
+)
+
+// Values of LabelResult for ReloadsTotal.
+const (
+	ResultSuccess = "success"
+	ResultFailure = "failure"
+)
+
+// Values of LabelReason for PredictionErrorsTotal.
+const (
+	ReasonInvalidInput = "invalid_input"
+	ReasonOutOfRange   = "out_of_range"
+	ReasonUnknownModel = "unknown_model"
+	ReasonTooLarge     = "too_large"
+)

@@ -1,0 +1,3 @@
+module github.com/mlopsgo/mlops/dashboards
+
+go 1.26

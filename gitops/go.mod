@@ -1,0 +1,3 @@
+module github.com/mlopsgo/mlops/gitops
+
+go 1.26

@@ -1,0 +1,3 @@
+module github.com/mlopsgo/mlops/infra
+
+go 1.26

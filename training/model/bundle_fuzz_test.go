@@ -1,0 +1,52 @@
+package model
+
+import (
+	"bytes"
+	"os"
+	"testing"
+)
+
+// FuzzParse checks that no input makes Parse panic and that whatever it
+// accepts predicts valid probabilities and round-trips to the same bytes.
+func FuzzParse(f *testing.F) {
+	for _, p := range []Params{linearParams(), standardizedParams(), treeParams()} {
+		b := sampleBundle("seed_model", p)
+		if err := b.Seal(); err != nil {
+			f.Fatal(err)
+		}
+		data, err := b.Marshal()
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+		f.Add(data[:len(data)/3])
+	}
+	f.Add([]byte(`{"format": "mlops.model/v1"}`))
+	f.Add([]byte(`{"format": "mlops.model/v1", "model": {"tree": {"feature": [0], "left": [0]}}}`))
+	if data, err := os.ReadFile("testdata/iris_decision_tree.json"); err == nil {
+		f.Add(data)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		b, err := Parse(data)
+		if err != nil {
+			return
+		}
+		x := make([]float64, b.NumFeatures())
+		for i, feat := range b.Features {
+			x[i] = (feat.Valid.Min + feat.Valid.Max) / 2
+		}
+		checkProbabilities(t, b.Predict(x))
+		out, err := b.Marshal()
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, err := Parse(out)
+		if err != nil {
+			t.Fatalf("re-parse of accepted bundle: %v", err)
+		}
+		out2, _ := again.Marshal()
+		if !bytes.Equal(out, out2) {
+			t.Fatal("accepted bundle does not round-trip")
+		}
+	})
+}

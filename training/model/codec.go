@@ -1,0 +1,172 @@
+package model
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/mlopsgo/mlops/training/model/atomicfile"
+)
+
+// MaxBundleSize bounds how much Load reads, so a wrong path (a data dump, a
+// device) fails fast instead of exhausting memory.
+const MaxBundleSize = 512 << 20
+
+// Seal validates b, computes its checksum and builds its predictor. Call it
+// once after filling a Bundle by hand (as training does); Parse and Load do it
+// for decoded bundles. It sets Format when empty.
+func (b *Bundle) Seal() error {
+	if b.Format == "" {
+		b.Format = FormatVersion
+	}
+	if err := b.validate(); err != nil {
+		return err
+	}
+	sum, err := b.checksum()
+	if err != nil {
+		return err
+	}
+	b.SHA256 = sum
+	return b.compile()
+}
+
+// checksum returns the hex sha256 of the canonical content.
+func (b *Bundle) checksum() (string, error) {
+	c := *b
+	c.SHA256 = ""
+	c.pred = nil
+	data, err := json.Marshal(&c)
+	if err != nil {
+		return "", fmt.Errorf("%w: encode %q: %w", ErrInvalid, b.Name, err)
+	}
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:]), nil
+}
+
+// Marshal returns the bundle as indented JSON with a trailing newline: the
+// bytes written to disk. The bundle must be sealed.
+func (b *Bundle) Marshal() ([]byte, error) {
+	if b.SHA256 == "" {
+		return nil, fmt.Errorf("%w: marshal %q: bundle is not sealed", ErrInvalid, b.Name)
+	}
+	data, err := json.MarshalIndent(b, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("%w: encode %q: %w", ErrInvalid, b.Name, err)
+	}
+	return append(data, '\n'), nil
+}
+
+// Save writes the sealed bundle to path atomically: a crash or a full disk
+// leaves any previous file intact.
+func (b *Bundle) Save(path string) error {
+	data, err := b.Marshal()
+	if err != nil {
+		return err
+	}
+	if err := atomicfile.WriteFile(path, data, 0o644); err != nil {
+		return fmt.Errorf("save bundle %s: %w", path, err)
+	}
+	return nil
+}
+
+// Parse decodes, verifies and compiles a bundle from its bytes.
+func Parse(data []byte) (*Bundle, error) {
+	var probe struct {
+		Format *string `json:"format"`
+	}
+	if err := json.Unmarshal(data, &probe); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrMalformed, describeJSONError(data, err))
+	}
+	switch {
+	case probe.Format == nil:
+		return nil, fmt.Errorf("%w: no \"format\" field", ErrNotBundle)
+	case !strings.HasPrefix(*probe.Format, formatPrefix):
+		return nil, fmt.Errorf("%w: format %q", ErrNotBundle, *probe.Format)
+	case *probe.Format != FormatVersion:
+		return nil, fmt.Errorf("%w: %q (this build reads %q)", ErrFormatVersion, *probe.Format, FormatVersion)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var b Bundle
+	if err := dec.Decode(&b); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrMalformed, describeJSONError(data, err))
+	}
+	if dec.More() {
+		return nil, fmt.Errorf("%w: trailing data after the bundle", ErrMalformed)
+	}
+	if err := b.validate(); err != nil {
+		return nil, err
+	}
+	sum, err := b.checksum()
+	if err != nil {
+		return nil, err
+	}
+	if sum != b.SHA256 {
+		return nil, fmt.Errorf("%w: recorded %q, content hashes to %q", ErrChecksum, b.SHA256, sum)
+	}
+	if err := b.compile(); err != nil {
+		return nil, err
+	}
+	return &b, nil
+}
+
+// Load reads and parses the bundle at path.
+func Load(path string) (*Bundle, error) {
+	data, err := readLimited(path, MaxBundleSize)
+	if err != nil {
+		return nil, fmt.Errorf("load bundle %s: %w", path, err)
+	}
+	b, err := Parse(data)
+	if err != nil {
+		return nil, fmt.Errorf("load bundle %s: %w", path, err)
+	}
+	return b, nil
+}
+
+func readLimited(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("file is larger than %d bytes", limit)
+	}
+	return data, nil
+}
+
+// describeJSONError adds the line and column to encoding/json's offsets so a
+// person can find the damage, and names truncation plainly.
+func describeJSONError(data []byte, err error) error {
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		return fmt.Errorf("truncated document (%d bytes): %w", len(data), err)
+	}
+	var offset int64 = -1
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		if syn.Error() == "unexpected end of JSON input" {
+			return fmt.Errorf("truncated document (%d bytes)", len(data))
+		}
+		offset = syn.Offset
+	case errors.As(err, &typ):
+		offset = typ.Offset
+	}
+	if offset < 0 || offset > int64(len(data)) {
+		return err
+	}
+	line := 1 + bytes.Count(data[:offset], []byte("\n"))
+	col := offset - int64(bytes.LastIndexByte(data[:offset], '\n'))
+	return fmt.Errorf("line %d, column %d: %w", line, col, err)
+}

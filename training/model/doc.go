@@ -1,0 +1,30 @@
+// Package model defines the model bundle: the one JSON document that carries
+// everything needed to serve and monitor a trained classifier, and the pure,
+// allocation-free inference over it.
+//
+// # Format
+//
+// A bundle is a JSON object whose "format" field names its version
+// ([FormatVersion]). It holds the algorithm and its fitted parameters, the
+// feature names in order with their declared valid ranges, the class names,
+// the data set's name and md5, per-feature training statistics with a
+// histogram (the drift baseline), the hyper-parameters, the evaluation
+// metrics, and a sha256 of its canonical content.
+//
+// The canonical content is the compact encoding/json encoding of the bundle
+// with the "sha256" field empty. Bundles hold no timestamps, host names or
+// commit ids, so the same data, parameters, seed and code give the same bytes.
+//
+// # Loading
+//
+// [Parse] and [Load] decode strictly (unknown fields are errors), check the
+// format version and the checksum, validate every shape and index, and only
+// then build the predictor, so a corrupt, truncated or foreign file fails
+// with an error that says which, never with a panic at prediction time.
+//
+// # Index
+//
+// models/index.json ([Index]) lists the bundles to serve and names the
+// champion; [LoadDir] loads a whole directory and checks each bundle against
+// the checksum the index records.
+package model

@@ -1,0 +1,3 @@
+module github.com/mlopsgo/mlops/training/model
+
+go 1.26
