@@ -1,0 +1,266 @@
+package dataset
+
+import (
+	"context"
+	"crypto/md5"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"math"
+	"os"
+	"slices"
+	"strings"
+)
+
+// Spec says which file to load and which of its columns to read.
+type Spec struct {
+	// Path is the CSV file to read. Required by Load; Parse ignores it.
+	Path string
+	// Label is the name of the label (class) column. Required.
+	Label string
+	// Features are the names of the feature columns, in the order the
+	// model sees them. Required, non-empty, without repeats, and must not
+	// include Label.
+	Features []string
+}
+
+func (s Spec) validate() error {
+	if err := checkNames("Spec.Features", s.Features); err != nil {
+		return err
+	}
+	if s.Label == "" {
+		return fmt.Errorf("%w: Spec.Label is required", ErrInvalidSpec)
+	}
+	if slices.Contains(s.Features, s.Label) {
+		return fmt.Errorf("%w: Spec.Label %q is also listed in Spec.Features", ErrInvalidSpec, s.Label)
+	}
+	return nil
+}
+
+// Dataset is a labelled numeric data set held in memory. Each row of X is
+// an observation, with one value per feature in Features order, and Y holds
+// its class as an index into Classes.
+type Dataset struct {
+	// Name is the file the data came from, used in messages.
+	Name string
+	// Features are the feature column names, in the order of X's columns.
+	Features []string
+	// Label is the name of the label column.
+	Label string
+	// X holds one row per observation, len(Features) finite values each.
+	X [][]float64
+	// Y holds the class index of each row of X.
+	Y []int
+	// Classes are the distinct labels, sorted lexicographically (as
+	// scikit-learn's LabelEncoder orders them); Y indexes into it.
+	Classes []string
+	// Duplicates is the number of exact duplicate rows dropped.
+	Duplicates int
+	// MD5 is the hex md5 of the raw file bytes, as DVC computes it.
+	MD5 string
+}
+
+// Load reads and parses the CSV file at spec.Path; see Parse. A file that
+// cannot be opened yields an *Error naming it that wraps the cause (for a
+// missing file, errors.Is(err, fs.ErrNotExist) holds). Reading stops with
+// an error wrapping ctx.Err() when ctx is done.
+func Load(ctx context.Context, spec Spec) (*Dataset, error) {
+	if spec.Path == "" {
+		return nil, fmt.Errorf("%w: Spec.Path is required", ErrInvalidSpec)
+	}
+	if err := spec.validate(); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, &Error{File: spec.Path, Err: err}
+	}
+	f, err := os.Open(spec.Path)
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			// The path is already in Error.File; keep only the cause.
+			err = pe.Err
+		}
+		return nil, &Error{File: spec.Path, Err: fmt.Errorf("open file: %w", err)}
+	}
+	defer f.Close()
+	return Parse(spec.Path, &ctxReader{ctx: ctx, r: f}, spec)
+}
+
+// Parse reads a labelled numeric CSV from r as described by spec (its Path
+// is ignored); name identifies the input in messages. The md5 of every
+// byte read from r is recorded in Dataset.MD5.
+//
+// Problems with the data are reported as an *Error naming the file and,
+// where it applies, the line and column, wrapping ErrEmpty (no header, or
+// no data rows), ErrMissingColumn, ErrDuplicateColumn, ErrNotNumber,
+// ErrNotFinite, ErrEmptyLabel, ErrTooFewClasses or csv.ErrFieldCount. An
+// invalid spec yields an error wrapping ErrInvalidSpec.
+func Parse(name string, r io.Reader, spec Spec) (*Dataset, error) {
+	if err := spec.validate(); err != nil {
+		return nil, err
+	}
+	h := md5.New()
+	tee := io.TeeReader(r, h)
+	rd, err := NewReader(name, tee, spec.Features)
+	if err != nil {
+		return nil, err
+	}
+	labelCols, err := locate(name, rd.header, []string{spec.Label}, "label")
+	if err != nil {
+		return nil, err
+	}
+	labelCol := labelCols[0]
+
+	var (
+		X          [][]float64
+		ids        []int // label id of each row, in order of first appearance
+		labelID    = map[string]int{}
+		names      []string // names[id] is the label with that id
+		seen       = map[string]struct{}{}
+		key        []byte
+		duplicates int
+	)
+	x := make([]float64, len(spec.Features))
+	for {
+		record, _, err := rd.Next(x)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		label := strings.TrimSpace(record[labelCol])
+		if label == "" {
+			return nil, &Error{File: name, Line: rd.fieldLine(labelCol), Column: spec.Label,
+				Err: newDetail(ErrEmptyLabel, "empty label")}
+		}
+		key = rowKey(key[:0], x, label)
+		if _, dup := seen[string(key)]; dup {
+			duplicates++
+			continue
+		}
+		seen[string(key)] = struct{}{}
+		id, ok := labelID[label]
+		if !ok {
+			// Clone: the label is a slice of the csv.Reader's line buffer,
+			// which would otherwise be kept alive.
+			label = strings.Clone(label)
+			id = len(names)
+			labelID[label] = id
+			names = append(names, label)
+		}
+		X = append(X, slices.Clone(x))
+		ids = append(ids, id)
+	}
+	// csv.Reader stops at EOF, but drain anyway so the md5 is of the whole
+	// input whatever the reader buffered.
+	if _, err := io.Copy(io.Discard, tee); err != nil {
+		return nil, &Error{File: name, Err: fmt.Errorf("read: %w", err)}
+	}
+	if len(X) == 0 {
+		return nil, &Error{File: name, Err: newDetail(ErrEmpty, "no data rows after the header")}
+	}
+	if len(names) < 2 {
+		return nil, &Error{File: name, Column: spec.Label, Err: newDetail(ErrTooFewClasses,
+			"found only 1 class (%s), need at least 2 to classify", quote(names[0]))}
+	}
+
+	classes := slices.Clone(names)
+	slices.Sort(classes)
+	remap := make([]int, len(names))
+	for id, n := range names {
+		remap[id], _ = slices.BinarySearch(classes, n)
+	}
+	y := make([]int, len(ids))
+	for i, id := range ids {
+		y[i] = remap[id]
+	}
+	return &Dataset{
+		Name:       name,
+		Features:   slices.Clone(spec.Features),
+		Label:      spec.Label,
+		X:          X,
+		Y:          y,
+		Classes:    classes,
+		Duplicates: duplicates,
+		MD5:        hex.EncodeToString(h.Sum(nil)),
+	}, nil
+}
+
+// rowKey appends to dst a byte string that is equal for two rows exactly
+// when their feature values and labels are equal.
+func rowKey(dst []byte, x []float64, label string) []byte {
+	for _, v := range x {
+		if v == 0 {
+			v = 0 // -0 == 0, as pandas compares them
+		}
+		dst = binary.LittleEndian.AppendUint64(dst, math.Float64bits(v))
+	}
+	return append(dst, label...)
+}
+
+// Subset returns the rows of X and Y at the given indices, in that order.
+// The rows of X are shared with d, not copied. It panics if an index is out
+// of range.
+func (d *Dataset) Subset(idx []int) (X [][]float64, y []int) {
+	X = make([][]float64, len(idx))
+	y = make([]int, len(idx))
+	for i, j := range idx {
+		X[i] = d.X[j]
+		y[i] = d.Y[j]
+	}
+	return X, y
+}
+
+// ClassCounts returns the number of rows of each class, indexed like
+// Classes.
+func (d *Dataset) ClassCounts() []int {
+	counts := make([]int, len(d.Classes))
+	for _, c := range d.Y {
+		counts[c]++
+	}
+	return counts
+}
+
+// CheckStratifiable reports whether every class has at least folds rows,
+// as stratified k-fold cross-validation with that many folds needs. If not,
+// it returns an *Error wrapping ErrClassTooSmall that names the smallest
+// class, its count and the count needed, and suggests a fix.
+func (d *Dataset) CheckStratifiable(folds int) error {
+	counts := d.ClassCounts()
+	smallest := -1
+	for c, n := range counts {
+		if n < folds && (smallest < 0 || n < counts[smallest]) {
+			smallest = c
+		}
+	}
+	if smallest < 0 {
+		return nil
+	}
+	n := counts[smallest]
+	fix := "add rows of that class"
+	if n >= 2 {
+		fix = fmt.Sprintf("lower cv.folds to %d or less, or %s", n, fix)
+	}
+	return &Error{File: d.Name, Column: d.Label, Err: newDetail(ErrClassTooSmall,
+		"class %s has %d rows, need at least %d for %d-fold stratified cross-validation; %s",
+		quote(d.Classes[smallest]), n, folds, folds, fix)}
+}
+
+// ctxReader fails reads once its context is done, so a long Load can be
+// cancelled.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c *ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
+}
