@@ -1,0 +1,31 @@
+package classifier
+
+import (
+	"context"
+
+	"github.com/mlopsgo/mlops/training/model"
+)
+
+// Trainer fits one algorithm. X is row-major: one row per observation. y
+// holds class indices in [0, classes). Fit does not modify X or y; it returns
+// an error wrapping the context's error when ctx is done before the fit ends.
+type Trainer interface {
+	Fit(ctx context.Context, X [][]float64, y []int, classes int) (*Fitted, error)
+}
+
+// Fitted is the result of a fit.
+type Fitted struct {
+	// Params holds the fitted parameters; exactly one field is set.
+	Params model.Params
+	// History is the training loss after each iteration where the algorithm
+	// has one (logistic regression: the objective after each L-BFGS
+	// iteration), else nil. When set, len(History) == Iterations.
+	History []float64
+	// Iterations is the number of iterations the algorithm ran; each
+	// algorithm documents what it counts.
+	Iterations int
+	// Converged reports whether the algorithm met its stopping criterion
+	// before its iteration limit. Non-convergence is not an error: the
+	// parameters are the best found.
+	Converged bool
+}

@@ -1,0 +1,28 @@
+// Package logreg fits multinomial logistic regression, as scikit-learn 1.2's
+// LogisticRegression(multi_class="multinomial", solver="lbfgs").
+//
+// # Objective
+//
+// With K classes and d features the model has a K×d coefficient matrix W and
+// K intercepts b (one row per class, also for two classes). Fit minimizes
+//
+//	C · Σ_i −log softmax(W x_i + b)_{y_i} + ½‖W‖²
+//
+// over W and b; the intercepts are not penalized. The log-sum-exp is
+// evaluated after subtracting the largest logit, so large logits do not
+// overflow.
+//
+// # Solver
+//
+// The minimization uses gonum's L-BFGS from a zero start. Like
+// scikit-learn, which hands SciPy the objective divided by C, Fit stops when
+// every component of the gradient of that scaled objective is at most
+// [Config.Tol] in absolute value (SciPy's pgtol test). When the line search
+// can no longer change the parameters in floating point, the fit counts as
+// converged if the gradient is within rounding of zero; see [Trainer.Fit].
+// Reaching [Config.MaxIter] is not an error: the best parameters are returned
+// with Converged false, where scikit-learn would warn.
+//
+// The fit is deterministic: the same data and configuration give bitwise
+// identical parameters.
+package logreg

@@ -1,0 +1,36 @@
+// Package tree grows CART classification trees, as scikit-learn 1.2's
+// DecisionTreeClassifier with splitter="best".
+//
+// # Growing
+//
+// Nodes are grown depth first. At each node every candidate feature's
+// values are sorted and every threshold halfway between two consecutive
+// distinct values is tried; the split with the largest decrease of the
+// weighted children's impurity wins, the first one found on ties. Features
+// are visited in an order drawn from [Config.Src] at every node (in natural
+// order when it is nil), which is how scikit-learn decides ties. A node
+// becomes a leaf when it is pure, at [Config.MaxDepth], when it has fewer
+// than [Config.MinSamplesSplit] rows or fewer than twice
+// [Config.MinSamplesLeaf], when no split leaves [Config.MinSamplesLeaf] rows
+// on both sides, or when the best split decreases the impurity by less than
+// [Config.MinImpurityDecrease].
+//
+// As in scikit-learn, values within 1e-7 of each other count as equal when
+// thresholds are placed, and a threshold is a/2 + b/2 (a if that rounds up to
+// b). scikit-learn stores X as float32, so its thresholds can differ from
+// these in about the 8th significant digit; the splits are the same.
+//
+// # Weights
+//
+// [Trainer.FitWeighted] takes a weight per row, as scikit-learn's
+// sample_weight: impurities and leaf probabilities use weighted class counts,
+// rows of weight zero are left out entirely, and the row-count limits
+// (MinSamplesSplit, MinSamplesLeaf, model.Tree.Samples) count rows, not
+// weight. A random forest passes bootstrap counts here.
+//
+// # Output
+//
+// The tree is a [model.Tree] in pre-order (a parent before its left subtree,
+// then its right subtree, the numbering scikit-learn uses); each leaf holds
+// its weighted class distribution.
+package tree

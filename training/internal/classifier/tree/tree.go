@@ -1,0 +1,99 @@
+package tree
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/mlopsgo/mlops/training/internal/classifier"
+	"github.com/mlopsgo/mlops/training/model"
+)
+
+// Trainer grows decision trees with a fixed Config. A Trainer whose Config
+// has a nil Src holds no state between fits and is safe for concurrent use;
+// one with a Src is not, because fits draw from the shared source.
+type Trainer struct {
+	cfg Config
+}
+
+var _ classifier.Trainer = (*Trainer)(nil)
+
+// New returns a Trainer for cfg, or an error wrapping ErrConfig that names
+// the first invalid field.
+func New(cfg Config) (*Trainer, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	return &Trainer{cfg: cfg}, nil
+}
+
+// Config returns the configuration the Trainer grows trees with.
+func (t *Trainer) Config() Config { return t.cfg }
+
+// Fit grows a tree on X (one row per observation) and labels y in
+// [0, classes), every row with weight 1. See FitWeighted.
+func (t *Trainer) Fit(ctx context.Context, X [][]float64, y []int, classes int) (*classifier.Fitted, error) {
+	return t.FitWeighted(ctx, X, y, classes, nil)
+}
+
+// FitWeighted grows a tree on X and y with one non-negative weight per row;
+// nil weights mean weight 1 for every row. Rows of weight zero take no part
+// in the fit. X, y and weights are not modified.
+//
+// The result holds a model.Tree; Iterations is its number of nodes,
+// Converged is true and History is nil, since growing a tree has no
+// iterations to converge.
+//
+// FitWeighted returns an error wrapping a classifier input error for
+// invalid data, ErrWeights for invalid weights, ErrConfig when MaxFeatures
+// exceeds the number of features, or the context's error when ctx is done
+// (checked before every node).
+func (t *Trainer) FitWeighted(ctx context.Context, X [][]float64, y []int, classes int, weights []float64) (*classifier.Fitted, error) {
+	if err := classifier.CheckInput(X, y, classes); err != nil {
+		return nil, fmt.Errorf("tree: fit: %w", err)
+	}
+	if err := checkWeights(weights, len(X)); err != nil {
+		return nil, fmt.Errorf("tree: fit: %w", err)
+	}
+	if t.cfg.MaxFeatures > len(X[0]) {
+		return nil, fmt.Errorf("tree: fit: %w: Config.MaxFeatures is %d, the data have %d features", ErrConfig, t.cfg.MaxFeatures, len(X[0]))
+	}
+	b := newBuilder(t.cfg, X, y, classes, weights)
+	if len(b.samples) == 0 {
+		return nil, fmt.Errorf("tree: fit: %w: every weight is zero", ErrWeights)
+	}
+	if _, err := b.grow(ctx, 0, len(b.samples), 0); err != nil {
+		return nil, fmt.Errorf("tree: fit: %w", err)
+	}
+	return &classifier.Fitted{
+		Params:     model.Params{Tree: b.tree},
+		Iterations: b.tree.NumNodes(),
+		Converged:  true,
+	}, nil
+}
+
+// checkWeights validates weights for n rows; nil is valid.
+func checkWeights(weights []float64, n int) error {
+	if weights == nil {
+		return nil
+	}
+	if len(weights) != n {
+		return fmt.Errorf("%w: %d weights for %d rows", ErrWeights, len(weights), n)
+	}
+	for i, w := range weights {
+		if !(w >= 0) || math.IsInf(w, 1) {
+			return fmt.Errorf("%w: row %d has weight %v, want a finite value >= 0", ErrWeights, i, w)
+		}
+	}
+	return nil
+}
+
+// newRand returns the generator that permutes features, or nil for natural
+// order.
+func newRand(src rand.Source) *rand.Rand {
+	if src == nil {
+		return nil
+	}
+	return rand.New(src)
+}
