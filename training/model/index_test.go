@@ -41,7 +41,7 @@ func TestLoadDir(t *testing.T) {
 func TestLoadDirRejects(t *testing.T) {
 	tests := []struct {
 		name   string
-		break_ func(t *testing.T, dir string)
+		damage func(t *testing.T, dir string)
 		want   error
 		msg    string
 	}{
@@ -66,7 +66,7 @@ func TestLoadDirRejects(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir, _ := writeModelsDir(t)
-			tt.break_(t, dir)
+			tt.damage(t, dir)
 			_, err := LoadDir(dir)
 			if !errors.Is(err, tt.want) || !strings.Contains(err.Error(), tt.msg) {
 				t.Fatalf("LoadDir error %v, want %v mentioning %q", err, tt.want, tt.msg)

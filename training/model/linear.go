@@ -48,7 +48,7 @@ func (l *Linear) validate(features, classes int) error {
 func (l *Linear) predictInto(dst, x []float64) {
 	for k, row := range l.Coef {
 		z := l.Intercept[k]
-		if l.Scale != nil {
+		if len(l.Scale) != 0 {
 			for j, w := range row {
 				z += w * (x[j] - l.Mean[j]) / l.Scale[j]
 			}

@@ -1,0 +1,96 @@
+// Package cli is the mlops command line: the root command and its wiring.
+// Each command lives in a package of its own under cli/ and exports
+// NewCommand(logger, streams); Main runs the whole CLI so tests can call it
+// in-process.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mlopsgo/mlops/training/internal/cli/inspect"
+	"github.com/mlopsgo/mlops/training/internal/cli/metricsshow"
+	"github.com/mlopsgo/mlops/training/internal/cli/predict"
+	"github.com/mlopsgo/mlops/training/internal/cli/streams"
+	"github.com/mlopsgo/mlops/training/internal/cli/train"
+	"github.com/mlopsgo/mlops/training/internal/version"
+)
+
+// Streams are the command's standard streams.
+type Streams = streams.Streams
+
+// Main runs mlops with args and returns the process exit code: 0 on
+// success, 1 on an error (printed once on ErrOut), 2 on a usage error.
+func Main(ctx context.Context, args []string, s Streams) int {
+	level := new(slog.LevelVar)
+	logger := slog.New(slog.NewTextHandler(s.ErrOut, &slog.HandlerOptions{Level: level}))
+	root := NewRootCommand(logger, level, s)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return 0
+	}
+	fmt.Fprintf(s.ErrOut, "mlops: %v\n", err)
+	if errors.Is(err, errUsage) {
+		return 2
+	}
+	return 1
+}
+
+var errUsage = errors.New("usage")
+
+// NewRootCommand builds the command tree.
+func NewRootCommand(logger *slog.Logger, level *slog.LevelVar, s Streams) *cobra.Command {
+	var quiet, verbose bool
+	root := &cobra.Command{
+		Use:           "mlops",
+		Short:         "Train, evaluate, version and inspect classifiers",
+		Long:          "mlops trains the classifiers params.yaml configures, compares them, writes model bundles for model-api, and inspects them.",
+		Version:       version.String(),
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			switch {
+			case quiet && verbose:
+				return fmt.Errorf("%w: --quiet and --verbose cannot be used together", errUsage)
+			case quiet:
+				level.Set(slog.LevelWarn)
+			case verbose:
+				level.Set(slog.LevelDebug)
+			}
+			return nil
+		},
+	}
+	root.SetOut(s.Out)
+	root.SetErr(s.ErrOut)
+	root.SetIn(orEmpty(s.In))
+	root.PersistentFlags().BoolVarP(&quiet, "quiet", "q", false, "log only warnings and errors")
+	root.PersistentFlags().BoolVarP(&verbose, "verbose", "v", false, "log debug details")
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		return fmt.Errorf("%w: %w (see %s --help)", errUsage, err, cmd.CommandPath())
+	})
+
+	modelCmd := &cobra.Command{Use: "model", Short: "Inspect and export model bundles"}
+	modelCmd.AddCommand(inspect.NewCommand(logger, s))
+	metricsCmd := &cobra.Command{Use: "metrics", Short: "Show training metrics"}
+	metricsCmd.AddCommand(metricsshow.NewCommand(logger, s))
+
+	root.AddCommand(train.NewCommand(logger, s), predict.NewCommand(logger, s), modelCmd, metricsCmd)
+	return root
+}
+
+func orEmpty(r io.Reader) io.Reader {
+	if r == nil {
+		return eofReader{}
+	}
+	return r
+}
+
+type eofReader struct{}
+
+func (eofReader) Read([]byte) (int, error) { return 0, io.EOF }

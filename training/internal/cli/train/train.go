@@ -1,0 +1,73 @@
+// Package train is the `mlops train` command.
+package train
+
+import (
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mlopsgo/mlops/training/internal/cli/streams"
+	"github.com/mlopsgo/mlops/training/internal/metricsfile"
+	"github.com/mlopsgo/mlops/training/internal/train"
+)
+
+type flagpole struct {
+	params    string
+	modelsDir string
+	metrics   string
+	only      []string
+	workers   int
+}
+
+// NewCommand returns `mlops train`.
+func NewCommand(logger *slog.Logger, s streams.Streams) *cobra.Command {
+	var flags flagpole
+	cmd := &cobra.Command{
+		Use:   "train",
+		Short: "Cross-validate and fit every model in params.yaml, write bundles and metrics",
+		Long: `Reads params.yaml, validates the data, cross-validates every configured model
+(repeated stratified k-fold), fits each on the training split, evaluates it on the
+hold-out split, and writes <models-dir>/<name>.json, <models-dir>/index.json (with
+the champion: best mean CV accuracy, ties to the simpler model) and metrics.json.
+The comparison table goes to stdout, progress and logs to stderr.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return run(cmd, logger, s, flags)
+		},
+	}
+	cmd.Flags().StringVar(&flags.params, "params", "params.yaml", "parameters file")
+	cmd.Flags().StringVar(&flags.modelsDir, "models-dir", "models", "directory for the bundles and index.json")
+	cmd.Flags().StringVar(&flags.metrics, "metrics", "metrics.json", "metrics file to write (empty: none)")
+	cmd.Flags().StringSliceVar(&flags.only, "only", nil, "train only these models (comma-separated names)")
+	cmd.Flags().IntVar(&flags.workers, "workers", 0, "parallel fits (0: one per CPU)")
+	return cmd
+}
+
+func run(cmd *cobra.Command, logger *slog.Logger, s streams.Streams, flags flagpole) error {
+	if flags.workers < 0 {
+		return fmt.Errorf("--workers is %d; it must be 0 (one per CPU) or more", flags.workers)
+	}
+	start := time.Now()
+	res, err := train.Run(cmd.Context(), logger, train.Options{
+		ParamsPath: flags.params, ModelsDir: flags.modelsDir, MetricsPath: flags.metrics,
+		Only: flags.only, Workers: flags.workers, Progress: s.ErrOut,
+	})
+	if err != nil {
+		return err
+	}
+	for _, m := range res.Models {
+		attrs := []any{"model", m.Name, "cv_accuracy", fmt.Sprintf("%.4f", m.CV.Mean), "test_accuracy", fmt.Sprintf("%.4f", m.Test.Accuracy),
+			"duration", m.Duration.Round(time.Millisecond), "sha256", m.Bundle.SHA256[:12]}
+		if m.Fit.Iterations > 0 {
+			attrs = append(attrs, "iterations", m.Fit.Iterations, "converged", m.Fit.Converged)
+		}
+		logger.Info("model trained", attrs...)
+	}
+	if err := metricsfile.WriteTable(s.Out, res.Metrics); err != nil {
+		return err
+	}
+	logger.Info("done", "duration", time.Since(start).Round(time.Millisecond))
+	return nil
+}

@@ -1,0 +1,51 @@
+package metricsfile
+
+import (
+	"cmp"
+	"fmt"
+	"io"
+	"slices"
+	"text/tabwriter"
+)
+
+// Ranked returns the model names ordered by mean CV accuracy, best first,
+// ties by name.
+func (f *File) Ranked() []string {
+	names := make([]string, 0, len(f.Models))
+	for name := range f.Models {
+		names = append(names, name)
+	}
+	slices.SortFunc(names, func(a, b string) int {
+		if c := cmp.Compare(f.Models[b].CV.AccuracyMean, f.Models[a].CV.AccuracyMean); c != 0 {
+			return c
+		}
+		return cmp.Compare(a, b)
+	})
+	return names
+}
+
+// WriteTable writes the comparison table: one row per model, best first,
+// the champion marked.
+func WriteTable(w io.Writer, f *File) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "MODEL\tCV ACCURACY\tTEST ACCURACY\tF1 MACRO\tF1 WEIGHTED\tLOG LOSS")
+	for _, name := range f.Ranked() {
+		m := f.Models[name]
+		// Only the champion's row has a last cell, so no row ends in padding.
+		mark := ""
+		if name == f.Champion {
+			mark = "\tchampion"
+		}
+		fmt.Fprintf(tw, "%s\t%.4f ± %.4f\t%.4f\t%.4f\t%.4f\t%.4f%s\n", name, m.CV.AccuracyMean, m.CV.AccuracyStd,
+			m.Test.Accuracy, m.Test.F1Macro, m.Test.F1Weighted, m.Test.LogLoss, mark)
+	}
+	if err := tw.Flush(); err != nil {
+		return fmt.Errorf("write comparison table: %w", err)
+	}
+	if len(f.Models) > 0 {
+		m := f.Models[f.Champion]
+		_, err := fmt.Fprintf(w, "\nCV: stratified %d-fold x %d repeats. Champion: %s.\n", m.CV.Folds, m.CV.Repeats, f.Champion)
+		return err
+	}
+	return nil
+}

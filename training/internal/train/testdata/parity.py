@@ -1,0 +1,59 @@
+#!/usr/bin/env python3
+"""Fits scikit-learn's estimators on the folds mlops chose and prints their
+accuracies, so the Go side compares like with like (same rows, same
+hyper-parameters). Run by parity_e2e_test.go with Debian's /usr/bin/python3
+(python3-sklearn 1.2.1).
+
+Input (argv[1]): JSON {"X": [[...]], "y": [...], "seed": int,
+  "folds": [{"train": [...], "test": [...]}], "models": {name: {hyper-parameters}}}
+Output (stdout): JSON {"versions": {...}, "accuracy": {name: [per fold]}}
+"""
+import json
+import sys
+import warnings
+
+import numpy as np
+import sklearn
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.tree import DecisionTreeClassifier
+
+
+def estimator(name, h, seed):
+    if name == "logistic_regression":
+        lr = LogisticRegression(C=h["C"], max_iter=h["max_iter"], tol=h["tol"],
+                                fit_intercept=h["fit_intercept"],
+                                multi_class="multinomial", solver="lbfgs")
+        return make_pipeline(StandardScaler(), lr) if h["standardize"] else lr
+    if name == "decision_tree":
+        return DecisionTreeClassifier(criterion=h["criterion"], max_depth=h["max_depth"],
+                                      min_samples_split=h["min_samples_split"],
+                                      min_samples_leaf=h["min_samples_leaf"],
+                                      min_impurity_decrease=h["min_impurity_decrease"],
+                                      random_state=seed)
+    raise SystemExit(f"parity.py: no scikit-learn estimator for model {name!r}")
+
+
+def main():
+    # max_iter=100 is scikit-learn's default and stops lbfgs early on raw Iris
+    # features; the warning says so every fold. Both sides use the same limit.
+    warnings.filterwarnings("ignore", category=ConvergenceWarning)
+    with open(sys.argv[1]) as f:
+        job = json.load(f)
+    X = np.asarray(job["X"], dtype=np.float64)
+    y = np.asarray(job["y"], dtype=np.int64)
+    out = {"versions": {"sklearn": sklearn.__version__, "numpy": np.__version__}, "accuracy": {}}
+    for name, h in job["models"].items():
+        accs = []
+        for fold in job["folds"]:
+            est = estimator(name, h, job["seed"])
+            est.fit(X[fold["train"]], y[fold["train"]])
+            accs.append(float((est.predict(X[fold["test"]]) == y[fold["test"]]).mean()))
+        out["accuracy"][name] = accs
+    json.dump(out, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()
