@@ -63,7 +63,7 @@ e2e-deps:
 ## e2e: parity with scikit-learn (Debian's python3-sklearn) on the same folds
 .PHONY: e2e
 e2e:
-	cd training && MLOPS_E2E=1 MLOPS_PYTHON=$(PYTHON) $(GO) test -count=1 -run '^TestE2E' -v ./internal/...
+	cd training && MLOPS_E2E=1 MLOPS_PYTHON=$(PYTHON) $(GO) test -count=1 -run '^TestE2E' -v ./internal/train/
 
 ##@ Development
 

@@ -64,35 +64,42 @@ func (b *Bundle) validate() error {
 	return nil
 }
 
+// paramSet is one algorithm's fitted parameters.
+type paramSet interface {
+	predictor
+	validate(features, classes int) error
+}
+
+// sets returns every parameter set present, each with its name for
+// messages. Each algorithm adds one line here and one field to Params.
+func (p *Params) sets() (names []string, sets []paramSet) {
+	add := func(name string, present bool, s paramSet) {
+		if present {
+			names, sets = append(names, name), append(sets, s)
+		}
+	}
+	add("linear", p.Linear != nil, p.Linear)
+	add("tree", p.Tree != nil, p.Tree)
+	return names, sets
+}
+
 // validate checks that exactly one set of parameters is present and that it
 // fits the given shape.
 func (p *Params) validate(features, classes int) error {
-	set := 0
-	if p.Linear != nil {
-		set++
-		if err := p.Linear.validate(features, classes); err != nil {
-			return fmt.Errorf("linear model: %w", err)
-		}
+	names, sets := p.sets()
+	if len(sets) != 1 {
+		return fmt.Errorf("model must hold exactly one set of fitted parameters, found %d %v", len(sets), names)
 	}
-	if p.Tree != nil {
-		set++
-		if err := p.Tree.validate(features, classes); err != nil {
-			return fmt.Errorf("tree model: %w", err)
-		}
-	}
-	if set != 1 {
-		return fmt.Errorf("model must hold exactly one set of fitted parameters, found %d", set)
+	if err := sets[0].validate(features, classes); err != nil {
+		return fmt.Errorf("%s model: %w", names[0], err)
 	}
 	return nil
 }
 
 // predictor returns the compiled form of validated parameters.
 func (p *Params) predictor() predictor {
-	switch {
-	case p.Linear != nil:
-		return p.Linear
-	case p.Tree != nil:
-		return p.Tree
+	if _, sets := p.sets(); len(sets) == 1 {
+		return sets[0]
 	}
 	return nil
 }
