@@ -24,6 +24,12 @@ GOLANGCI_LINT := $(GO) run -modfile=$(CURDIR)/tools/go.mod github.com/golangci/g
 PARAMS ?= params.yaml
 MODELS_DIR ?= models
 
+# Each area adds its checks to these lists in its own mk/*.mk file, so the
+# areas do not edit one shared recipe.
+E2E_TARGETS :=
+BENCH_TARGETS :=
+-include $(sort $(wildcard mk/*.mk))
+
 ##@ Quick start
 
 ## run: train if needed (models/ missing or older than data, params or code), then show the comparison
@@ -60,10 +66,9 @@ fuzz:
 e2e-deps:
 	./.ci/install-deps
 
-## e2e: parity with scikit-learn (Debian's python3-sklearn) on the same folds
+## e2e: every check that needs real programs (the e2e-* targets below)
 .PHONY: e2e
-e2e:
-	cd training && MLOPS_E2E=1 MLOPS_PYTHON=$(PYTHON) $(GO) test -count=1 -run '^TestE2E' -v ./internal/train/
+e2e: $(E2E_TARGETS)
 
 ##@ Development
 
@@ -92,11 +97,9 @@ lint:
 	done
 	@cd tools && GOWORK=off $(GO) mod tidy -diff
 
-## bench: benchmarks (training and single-row prediction), figures for the README
+## bench: every benchmark (the bench-* targets below), figures for the README
 .PHONY: bench
-bench:
-	cd training/model && $(GO) test -run '^$$' -bench . -benchmem .
-	cd training && $(GO) test -run '^$$' -bench . -benchmem ./...
+bench: $(BENCH_TARGETS)
 
 ## clean: remove build outputs (not models/ or runs/)
 .PHONY: clean
@@ -107,4 +110,4 @@ clean:
 .PHONY: help
 help:
 	@echo "Usage: make <target>"
-	@awk 'BEGIN {FS = ": "} /^##@/ {printf "\n%s\n", substr($$0, 5)} /^## / {sub(/^## /, ""); split($$0, a, ": "); printf "  %-12s %s\n", a[1], substr($$0, length(a[1]) + 3)}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ": "} /^##@/ {printf "\n%s\n", substr($$0, 5)} /^## / {sub(/^## /, ""); split($$0, a, ": "); printf "  %-18s %s\n", a[1], substr($$0, length(a[1]) + 3)}' $(MAKEFILE_LIST)
