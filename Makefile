@@ -19,7 +19,7 @@ LDFLAGS := -s -w -X github.com/mlopsgo/mlops/training/internal/version.Version=$
 # Debian's Python sees python3-sklearn; the python3 first on PATH may not.
 PYTHON ?= /usr/bin/python3
 FUZZTIME ?= 10s
-GOLANGCI_LINT := $(GO) run -modfile=$(CURDIR)/tools/go.mod github.com/golangci/golangci-lint/v2/cmd/golangci-lint
+GOLANGCI_LINT := GOWORK=off $(GO) run -modfile=$(CURDIR)/tools/go.mod github.com/golangci/golangci-lint/v2/cmd/golangci-lint
 
 PARAMS ?= params.yaml
 MODELS_DIR ?= models
