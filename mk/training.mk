@@ -3,9 +3,13 @@
 E2E_TARGETS += e2e-training
 BENCH_TARGETS += bench-training
 
-## e2e-training: parity with scikit-learn and XGBoost (Debian packages) on the same folds
+## e2e-training: parity with scikit-learn and XGBoost (Debian packages); committed fixtures regenerate identically
 .PHONY: e2e-training
 e2e-training:
+	@echo "==> regenerate the scikit-learn fixtures the unit tests compare with; they must not change"
+	cd training/internal/classifier/logreg/testdata && $(PYTHON) gen_sklearn_coef.py
+	cd training/internal/classifier/tree/testdata && $(PYTHON) gen_sklearn_tree.py
+	git diff --exit-code -- training/internal/classifier/logreg/testdata training/internal/classifier/tree/testdata
 	cd training && MLOPS_E2E=1 MLOPS_PYTHON=$(PYTHON) $(GO) test -count=1 -run '^TestE2E' -v ./internal/train/
 
 ## bench-training: training and single-row prediction benchmarks
