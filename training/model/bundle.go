@@ -79,8 +79,11 @@ func (r Range) Contains(v float64) bool { return v >= r.Min && v <= r.Max }
 // Params holds the fitted parameters of one algorithm. Exactly one field is
 // non-nil.
 type Params struct {
-	Linear *Linear `json:"linear,omitempty"`
-	Tree   *Tree   `json:"tree,omitempty"`
+	Linear  *Linear  `json:"linear,omitempty"`
+	Tree    *Tree    `json:"tree,omitempty"`
+	Boosted *Boosted `json:"boosted,omitempty"`
+	Forest  *Forest  `json:"forest,omitempty"`
+	SVM     *SVM     `json:"svm,omitempty"`
 }
 
 // predictor is the compiled form of Params.

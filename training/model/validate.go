@@ -80,6 +80,9 @@ func (p *Params) sets() (names []string, sets []paramSet) {
 	}
 	add("linear", p.Linear != nil, p.Linear)
 	add("tree", p.Tree != nil, p.Tree)
+	add("boosted", p.Boosted != nil, p.Boosted)
+	add("forest", p.Forest != nil, p.Forest)
+	add("svm", p.SVM != nil, p.SVM)
 	return names, sets
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/mlopsgo/mlops/training/internal/cli/export"
 	"github.com/mlopsgo/mlops/training/internal/cli/inspect"
 	"github.com/mlopsgo/mlops/training/internal/cli/metricsshow"
 	"github.com/mlopsgo/mlops/training/internal/cli/predict"
@@ -77,6 +78,7 @@ func NewRootCommand(logger *slog.Logger, level *slog.LevelVar, s Streams) *cobra
 
 	modelCmd := &cobra.Command{Use: "model", Short: "Inspect and export model bundles"}
 	modelCmd.AddCommand(inspect.NewCommand(logger, s))
+	modelCmd.AddCommand(export.NewCommand(logger, s))
 	metricsCmd := &cobra.Command{Use: "metrics", Short: "Show training metrics"}
 	metricsCmd.AddCommand(metricsshow.NewCommand(logger, s))
 

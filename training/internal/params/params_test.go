@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -21,6 +22,15 @@ func TestLoadValid(t *testing.T) {
 			d := *p.Models.DecisionTree
 			if d.MaxDepth != nil || d.Criterion != "gini" || d.MinSamplesSplit != 2 || d.MinSamplesLeaf != 1 {
 				t.Errorf("decision_tree %+v, want scikit-learn defaults", d)
+			}
+			if !reflect.DeepEqual(*p.Models.RandomForest, DefaultRandomForest()) {
+				t.Errorf("random_forest %+v, want scikit-learn defaults %+v", *p.Models.RandomForest, DefaultRandomForest())
+			}
+			if *p.Models.SVM != DefaultSVM() {
+				t.Errorf("svm %+v, want scikit-learn's SVC defaults with the linear kernel %+v", *p.Models.SVM, DefaultSVM())
+			}
+			if *p.Models.XGBoost != DefaultXGBoost() {
+				t.Errorf("xgboost %+v, want XGBoost 1.7's defaults %+v", *p.Models.XGBoost, DefaultXGBoost())
 			}
 			if p.CV != (CV{Folds: 10, Repeats: 5}) || p.Data.Name != "iris" || len(p.Data.Features) != 4 {
 				t.Errorf("cv %+v, data %+v", p.CV, p.Data)
@@ -44,6 +54,69 @@ func TestLoadValid(t *testing.T) {
 				t.Errorf("an empty decision_tree section should mean defaults, got %+v", p.Models.DecisionTree)
 			}
 			if got := p.Models.Enabled(); strings.Join(got, ",") != "logistic_regression,decision_tree" {
+				t.Errorf("Enabled() = %v", got)
+			}
+		}},
+		{"testdata/valid-forest-svm.yaml", func(t *testing.T, p *Params) {
+			want := DefaultRandomForest()
+			want.NEstimators, want.MaxDepth, want.MaxFeatures = 10, new(4), &MaxFeatures{Count: 2}
+			if !reflect.DeepEqual(*p.Models.RandomForest, want) {
+				t.Errorf("random_forest %+v, want %+v", *p.Models.RandomForest, want)
+			}
+			s := DefaultSVM()
+			s.Kernel, s.C, s.Gamma = "rbf", 3, "0.25"
+			if *p.Models.SVM != s {
+				t.Errorf("svm %+v, want %+v", *p.Models.SVM, s)
+			}
+			if g, rule := p.Models.SVM.GammaValue(); g != 0.25 || rule != "" {
+				t.Errorf("GammaValue() = %v, %q; want 0.25, no rule", g, rule)
+			}
+			h := p.Models.RandomForest.Hyperparameters()
+			if h["max_features"] != 2 || h["max_depth"] != 4 || p.Models.SVM.Hyperparameters()["gamma"] != 0.25 {
+				t.Errorf("hyper-parameters %v and %v", h, p.Models.SVM.Hyperparameters())
+			}
+			if got := p.Models.Enabled(); strings.Join(got, ",") != "random_forest,svm" {
+				t.Errorf("Enabled() = %v", got)
+			}
+		}},
+		{"testdata/valid-forest-fraction-svm-null.yaml", func(t *testing.T, p *Params) {
+			if f := p.Models.RandomForest.MaxFeatures; f == nil || *f != (MaxFeatures{Fraction: 0.5}) {
+				t.Errorf("max_features %+v, want the fraction 0.5", f)
+			}
+			if p.Models.SVM == nil || *p.Models.SVM != DefaultSVM() {
+				t.Errorf("an empty svm section should mean defaults, got %+v", p.Models.SVM)
+			}
+			if got := p.Models.RandomForest.Hyperparameters()["max_features"]; got != 0.5 {
+				t.Errorf("max_features hyper-parameter %v, want 0.5", got)
+			}
+		}},
+		{"testdata/valid-forest-all-features.yaml", func(t *testing.T, p *Params) {
+			r := p.Models.RandomForest
+			if r.MaxFeatures != nil || r.Bootstrap {
+				t.Errorf("random_forest %+v, want max_features null (all) and no bootstrap", r)
+			}
+			if h := r.Hyperparameters(); h["max_features"] != nil {
+				t.Errorf("max_features hyper-parameter %v, want nil", h["max_features"])
+			}
+			if g, rule := p.Models.SVM.GammaValue(); g != 0 || rule != "auto" {
+				t.Errorf("GammaValue() = %v, %q; want the rule auto", g, rule)
+			}
+		}},
+		{"testdata/valid-xgboost.yaml", func(t *testing.T, p *Params) {
+			want := DefaultXGBoost()
+			want.LearningRate, want.MaxDepth, want.Subsample = 0.1, 3, 0.8
+			if *p.Models.XGBoost != want {
+				t.Errorf("xgboost %+v, want %+v", *p.Models.XGBoost, want)
+			}
+			if h := p.Models.XGBoost.Hyperparameters(); h["learning_rate"] != 0.1 || h["max_depth"] != 3 || h["n_estimators"] != 100 {
+				t.Errorf("hyper-parameters %v", h)
+			}
+		}},
+		{"testdata/valid-xgboost-empty.yaml", func(t *testing.T, p *Params) {
+			if p.Models.XGBoost == nil || *p.Models.XGBoost != DefaultXGBoost() {
+				t.Errorf("an empty xgboost section should mean defaults, got %+v", p.Models.XGBoost)
+			}
+			if got := p.Models.Enabled(); strings.Join(got, ",") != "xgboost" {
 				t.Errorf("Enabled() = %v", got)
 			}
 		}},
@@ -75,6 +148,19 @@ func TestLoadInvalid(t *testing.T) {
 		"invalid-no-path.yaml":                "data.path is required",
 		"invalid-wrong-type.yaml":             "cannot unmarshal !!str `many`",
 		"invalid-empty.yaml":                  "the file is empty",
+		"invalid-forest-max-features.yaml":    `models.random_forest.max_features is "auto"`,
+		"invalid-forest-features-zero.yaml":   "models.random_forest.max_features is 0",
+		"invalid-forest-fraction.yaml":        "models.random_forest.max_features is 1.5",
+		"invalid-forest-n-estimators.yaml":    "models.random_forest.n_estimators is 0",
+		"invalid-svm-kernel.yaml":             `models.svm.kernel is "poly"`,
+		"invalid-svm-gamma.yaml":              `models.svm.gamma is "-1"`,
+		"invalid-svm-max-iter.yaml":           "models.svm.max_iter is 0",
+		"invalid-svm-unknown-key.yaml":        "field probability not found",
+		"invalid-xgboost-learning-rate.yaml":  "models.xgboost.learning_rate is 1.5; it must be in (0, 1]",
+		"invalid-xgboost-max-depth.yaml":      "models.xgboost.max_depth is 0",
+		"invalid-xgboost-subsample.yaml":      "models.xgboost.subsample is 0",
+		"invalid-xgboost-reg-lambda.yaml":     "models.xgboost.reg_lambda is -1",
+		"invalid-xgboost-unknown-key.yaml":    "field eta not found",
 	}
 	entries, err := os.ReadDir("testdata")
 	if err != nil {

@@ -5,7 +5,10 @@ import (
 	"math/rand/v2"
 
 	"github.com/mlopsgo/mlops/training/internal/classifier"
+	"github.com/mlopsgo/mlops/training/internal/classifier/boost"
+	"github.com/mlopsgo/mlops/training/internal/classifier/forest"
 	"github.com/mlopsgo/mlops/training/internal/classifier/logreg"
+	"github.com/mlopsgo/mlops/training/internal/classifier/svm"
 	"github.com/mlopsgo/mlops/training/internal/classifier/tree"
 	"github.com/mlopsgo/mlops/training/internal/params"
 )
@@ -24,6 +27,9 @@ type algorithm struct {
 var simplicity = map[string]int{
 	params.LogisticRegressionName: 0,
 	params.DecisionTreeName:       1,
+	params.SVMName:                2,
+	params.RandomForestName:       3,
+	params.XGBoostName:            4,
 }
 
 // algorithms builds the selected models from params, validating each
@@ -69,6 +75,58 @@ func newAlgorithm(p *params.Params, name string) (algorithm, error) {
 				cfg.MinImpurityDecrease = h.MinImpurityDecrease
 				cfg.Src = rand.NewPCG(seed, stream)
 				return tree.New(cfg)
+			},
+		}, nil
+	case params.RandomForestName:
+		h := *p.Models.RandomForest
+		return algorithm{
+			name: name, kind: "random_forest", hyperparameters: h.Hyperparameters(),
+			newTrainer: func(seed, stream uint64) (classifier.Trainer, error) {
+				cfg := forest.DefaultConfig()
+				cfg.NEstimators = h.NEstimators
+				cfg.Criterion = h.Criterion
+				if h.MaxDepth != nil {
+					cfg.MaxDepth = *h.MaxDepth
+				}
+				cfg.MinSamplesSplit = h.MinSamplesSplit
+				cfg.MinSamplesLeaf = h.MinSamplesLeaf
+				cfg.MaxFeatures = forest.MaxFeatures{}
+				if m := h.MaxFeatures; m != nil {
+					cfg.MaxFeatures = forest.MaxFeatures{Rule: m.Rule, Count: m.Count, Fraction: m.Fraction}
+				}
+				cfg.Bootstrap = h.Bootstrap
+				cfg.MinImpurityDecrease = h.MinImpurityDecrease
+				cfg.Src = rand.NewPCG(seed, stream)
+				return forest.New(cfg)
+			},
+		}, nil
+	case params.SVMName:
+		h := *p.Models.SVM
+		return algorithm{
+			name: name, kind: "svm", hyperparameters: h.Hyperparameters(),
+			newTrainer: func(seed, stream uint64) (classifier.Trainer, error) {
+				cfg := svm.DefaultConfig()
+				cfg.Kernel = h.Kernel
+				cfg.C = h.C
+				cfg.Gamma, cfg.GammaRule = h.GammaValue()
+				cfg.Tol = h.Tol
+				cfg.Shrinking = h.Shrinking
+				cfg.MaxIter = max(h.MaxIter, 0) // -1, no bound, is 0 here
+				cfg.Src = rand.NewPCG(seed, stream)
+				return svm.New(cfg)
+			},
+		}, nil
+	case params.XGBoostName:
+		h := *p.Models.XGBoost
+		return algorithm{
+			name: name, kind: "gradient_boosted_trees", hyperparameters: h.Hyperparameters(),
+			newTrainer: func(seed, stream uint64) (classifier.Trainer, error) {
+				return boost.New(boost.Config{
+					NEstimators: h.NEstimators, LearningRate: h.LearningRate, MaxDepth: h.MaxDepth,
+					MinChildWeight: h.MinChildWeight, Gamma: h.Gamma, Lambda: h.RegLambda, Alpha: h.RegAlpha,
+					Subsample: h.Subsample, ColsampleByTree: h.ColsampleByTree, BaseScore: h.BaseScore,
+					Src: rand.NewPCG(seed, stream),
+				})
 			},
 		}, nil
 	}

@@ -1,6 +1,7 @@
 package classifiertest
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"math"
@@ -9,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/mlopsgo/mlops/training/internal/classifier"
+	"github.com/mlopsgo/mlops/training/model"
 )
 
 // ProbabilityTol is how far from 1 the class probabilities of one
@@ -30,6 +32,13 @@ func Conformance(t *testing.T, d Dataset, newTrainer func(t *testing.T) classifi
 		a := mustFit(t, newTrainer(t), d)
 		b := mustFit(t, newTrainer(t), d)
 		CheckIdentical(t, a, b)
+		if !bytes.Equal(mustMarshal(t, a, d), mustMarshal(t, b, d)) {
+			t.Error("two fits from identical inputs give different bundle bytes")
+		}
+	})
+	t.Run("save and load predict the same", func(t *testing.T) {
+		fit := mustFit(t, newTrainer(t), d)
+		CheckSaveLoad(t, fit, d)
 	})
 	t.Run("inputs unchanged", func(t *testing.T) {
 		X := cloneRows(d.X)
@@ -91,6 +100,63 @@ func CheckProbabilities(t *testing.T, fit *classifier.Fitted, d Dataset) {
 			t.Fatalf("row %d: probabilities sum to %v, want 1 within %g", i, sum, ProbabilityTol)
 		}
 	}
+}
+
+// CheckSaveLoad seals fit into a bundle, encodes it, parses it back and
+// checks that the loaded bundle predicts exactly the same probabilities on
+// every row of d, without allocating.
+func CheckSaveLoad(t *testing.T, fit *classifier.Fitted, d Dataset) {
+	t.Helper()
+	loaded, err := model.Parse(mustMarshal(t, fit, d))
+	if err != nil {
+		t.Fatalf("parse the saved bundle: %v", err)
+	}
+	pred, err := fit.Params.Compile(len(d.Features), len(d.Classes))
+	if err != nil {
+		t.Fatalf("Compile: %v", err)
+	}
+	want := make([]float64, len(d.Classes))
+	got := make([]float64, len(d.Classes))
+	for i, x := range d.X {
+		pred.PredictInto(want, x)
+		loaded.PredictInto(got, x)
+		if !slices.Equal(want, got) {
+			t.Fatalf("row %d: before saving %v, after loading %v", i, want, got)
+		}
+	}
+	if allocs := testing.AllocsPerRun(100, func() { loaded.PredictInto(got, d.X[0]) }); allocs != 0 {
+		t.Errorf("PredictInto allocates %v times per call, want 0", allocs)
+	}
+}
+
+// mustMarshal seals fit into a bundle over d's features and classes and
+// returns the bytes that would be written to disk.
+func mustMarshal(t *testing.T, fit *classifier.Fitted, d Dataset) []byte {
+	t.Helper()
+	b := &model.Bundle{
+		Name: "conformance", Algorithm: "conformance",
+		Dataset:  model.Dataset{Name: "conformance", Label: "label", MD5: "00000000000000000000000000000000", Rows: len(d.X), TrainRows: len(d.X)},
+		Classes:  d.Classes,
+		Model:    fit.Params,
+		Metrics:  map[string]float64{},
+		Features: make([]model.Feature, len(d.Features)),
+	}
+	col := make([]float64, len(d.X))
+	for j, name := range d.Features {
+		for i, x := range d.X {
+			col[i] = x[j]
+		}
+		st := model.NewStats(col, model.DefaultBins)
+		b.Features[j] = model.Feature{Name: name, Valid: model.Range{Min: st.Min, Max: st.Max}, Stats: st}
+	}
+	if err := b.Seal(); err != nil {
+		t.Fatalf("seal the fit into a bundle: %v", err)
+	}
+	data, err := b.Marshal()
+	if err != nil {
+		t.Fatalf("marshal: %v", err)
+	}
+	return data
 }
 
 // CheckIdentical checks that two fits are bitwise identical: parameters,

@@ -84,6 +84,21 @@ func structure(p model.Params) string {
 		return s
 	case p.Tree != nil:
 		return fmt.Sprintf("tree, %d nodes, %d leaves, depth %d", p.Tree.NumNodes(), p.Tree.NumLeaves(), p.Tree.Depth())
+	case p.Forest != nil:
+		nodes, depth := 0, 0
+		for i := range p.Forest.Trees {
+			nodes += p.Forest.Trees[i].NumNodes()
+			depth = max(depth, p.Forest.Trees[i].Depth())
+		}
+		return fmt.Sprintf("forest, %d trees, %d nodes, max depth %d", len(p.Forest.Trees), nodes, depth)
+	case p.SVM != nil:
+		s := fmt.Sprintf("svm, %s kernel, %d support vectors, %d one-vs-one pairs", p.SVM.Kernel, len(p.SVM.SupportVectors), len(p.SVM.Intercept))
+		if p.SVM.Kernel != "linear" {
+			s += fmt.Sprintf(", gamma %.4g", p.SVM.Gamma)
+		}
+		return s
+	case p.Boosted != nil:
+		return fmt.Sprintf("gradient-boosted trees, %d trees, %d nodes, %d leaves, max depth %d", p.Boosted.NumTrees(), p.Boosted.NumNodes(), p.Boosted.NumLeaves(), p.Boosted.MaxDepth())
 	}
 	return "unknown"
 }

@@ -14,10 +14,12 @@ import warnings
 
 import numpy as np
 import sklearn
+from sklearn.ensemble import RandomForestClassifier
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
+from sklearn.svm import SVC
 from sklearn.tree import DecisionTreeClassifier
 
 
@@ -33,6 +35,32 @@ def estimator(name, h, seed):
                                       min_samples_leaf=h["min_samples_leaf"],
                                       min_impurity_decrease=h["min_impurity_decrease"],
                                       random_state=seed)
+    if name == "random_forest":
+        return RandomForestClassifier(n_estimators=h["n_estimators"], criterion=h["criterion"],
+                                      max_depth=h["max_depth"],
+                                      min_samples_split=h["min_samples_split"],
+                                      min_samples_leaf=h["min_samples_leaf"],
+                                      max_features=h["max_features"], bootstrap=h["bootstrap"],
+                                      min_impurity_decrease=h["min_impurity_decrease"],
+                                      random_state=seed)
+    if name == "svm":
+        # probability=True as ours always fits the Platt scaling; predict()
+        # still returns libsvm's one-vs-one vote, where we serve (and score)
+        # the most probable class.
+        return SVC(kernel=h["kernel"], C=h["C"], gamma=h["gamma"], tol=h["tol"],
+                   shrinking=h["shrinking"], max_iter=h["max_iter"], probability=True,
+                   random_state=seed)
+    if name == "xgboost":
+        import xgboost  # python3-xgboost 1.7.4; imported only when asked for
+        return xgboost.XGBClassifier(tree_method="exact", n_estimators=h["n_estimators"],
+                                     learning_rate=h["learning_rate"], max_depth=h["max_depth"],
+                                     min_child_weight=h["min_child_weight"], gamma=h["gamma"],
+                                     reg_lambda=h["reg_lambda"], reg_alpha=h["reg_alpha"],
+                                     subsample=h["subsample"], colsample_bytree=h["colsample_bytree"],
+                                     base_score=h["base_score"], random_state=seed,
+                                     # One thread: the exact method's OpenMP threads spin and
+                                     # crawl on a loaded machine; the trees are the same.
+                                     n_jobs=1)
     raise SystemExit(f"parity.py: no scikit-learn estimator for model {name!r}")
 
 
@@ -45,6 +73,9 @@ def main():
     X = np.asarray(job["X"], dtype=np.float64)
     y = np.asarray(job["y"], dtype=np.int64)
     out = {"versions": {"sklearn": sklearn.__version__, "numpy": np.__version__}, "accuracy": {}}
+    if "xgboost" in job["models"]:
+        import xgboost
+        out["versions"]["xgboost"] = xgboost.__version__
     for name, h in job["models"].items():
         accs = []
         for fold in job["folds"]:

@@ -1,0 +1,161 @@
+package boost
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/mlopsgo/mlops/training/internal/classifier"
+	"github.com/mlopsgo/mlops/training/model"
+)
+
+// Trainer fits gradient-boosted trees with a fixed Config. A Trainer that
+// samples nothing (Subsample and ColsampleByTree 1) holds no state between
+// fits and is safe for concurrent use; one that samples draws from the
+// shared Config.Src and is not.
+type Trainer struct {
+	cfg Config
+}
+
+var _ classifier.Trainer = (*Trainer)(nil)
+
+// New returns a Trainer for cfg, or an error wrapping ErrConfig that names
+// the first invalid field.
+func New(cfg Config) (*Trainer, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	return &Trainer{cfg: cfg}, nil
+}
+
+// Config returns the configuration the Trainer fits with.
+func (t *Trainer) Config() Config { return t.cfg }
+
+// Result is a fit with its evaluation on Config.Validation.
+type Result struct {
+	classifier.Fitted
+	// ValidationHistory is the mean log loss on Config.Validation after each
+	// round; nil without a validation set.
+	ValidationHistory []float64
+}
+
+// Fit boosts trees on X (one row per observation) and labels y in
+// [0, classes). See FitEval, which it calls, for the result.
+func (t *Trainer) Fit(ctx context.Context, X [][]float64, y []int, classes int) (*classifier.Fitted, error) {
+	res, err := t.FitEval(ctx, X, y, classes)
+	if err != nil {
+		return nil, err
+	}
+	return &res.Fitted, nil
+}
+
+// FitEval boosts trees on X and y, as described in the package
+// documentation, and evaluates the model on Config.Validation after every
+// round. X and y are not modified.
+//
+// The result holds a model.Boosted of NEstimators × classes trees.
+// Iterations is the number of rounds, History the mean training log loss
+// after each round, and Converged is true: boosting runs a fixed number of
+// rounds.
+//
+// FitEval returns an error wrapping a classifier input error for invalid
+// data, ErrRange for a value float32 cannot hold, ErrValidation for a
+// validation set that does not match, or the context's error when ctx is
+// done (checked before every round).
+func (t *Trainer) FitEval(ctx context.Context, X [][]float64, y []int, classes int) (*Result, error) {
+	if err := classifier.CheckInput(X, y, classes); err != nil {
+		return nil, fmt.Errorf("boost: fit: %w", err)
+	}
+	data, err := newMatrix(X)
+	if err != nil {
+		return nil, fmt.Errorf("boost: fit: %w", err)
+	}
+	var val *matrix
+	if v := t.cfg.Validation; v != nil {
+		if val, err = validationMatrix(v, data.features, classes); err != nil {
+			return nil, fmt.Errorf("boost: fit: %w", err)
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("boost: fit: %w", err)
+	}
+
+	var rng *rand.Rand
+	if t.cfg.Subsample < 1 || t.cfg.ColsampleByTree < 1 {
+		rng = rand.New(t.cfg.Src)
+	}
+	gr := newGrower(newTrainParam(t.cfg), data, sortColumns(data), rng)
+	n, rounds := data.rows, t.cfg.NEstimators
+	base := float32(t.cfg.BaseScore)
+	margin := filled(n*classes, base)
+	grad := make([]float32, n*classes)
+	hess := make([]float32, n*classes)
+	exps := make([]float32, classes)
+	var valMargin []float32
+	res := &Result{Fitted: classifier.Fitted{History: make([]float64, 0, rounds), Iterations: rounds, Converged: true}}
+	if val != nil {
+		valMargin = filled(val.rows*classes, base)
+		res.ValidationHistory = make([]float64, 0, rounds)
+	}
+	boosted := &model.Boosted{
+		BaseScore: float64(base),
+		TreeClass: make([]int, 0, rounds*classes),
+		TreeStart: make([]int, 0, rounds*classes),
+	}
+	for round := range rounds {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("boost: fit (round %d of %d): %w", round+1, rounds, err)
+		}
+		// One set of gradients per round, from the margins before it, as
+		// XGBoost computes them; then one tree per class.
+		loss := softmaxGradients(margin, y, classes, grad, hess, exps)
+		if round > 0 {
+			res.History = append(res.History, loss)
+		}
+		for k := range classes {
+			gr.grow(grad[k*n:(k+1)*n], hess[k*n:(k+1)*n])
+			gr.appendTo(boosted, k)
+			gr.addTo(margin, k, classes, data)
+			if val != nil {
+				gr.addTo(valMargin, k, classes, val)
+			}
+		}
+		if val != nil {
+			res.ValidationHistory = append(res.ValidationHistory, logLoss(valMargin, t.cfg.Validation.Y, classes, exps))
+		}
+	}
+	res.History = append(res.History, logLoss(margin, y, classes, exps))
+	res.Params = model.Params{Boosted: boosted}
+	return res, nil
+}
+
+// validationMatrix checks the validation set against the training data's
+// shape and converts it.
+func validationMatrix(v *Validation, features, classes int) (*matrix, error) {
+	if len(v.X) == 0 || len(v.Y) != len(v.X) {
+		return nil, fmt.Errorf("%w: %d rows and %d labels, want as many of each and at least one", ErrValidation, len(v.X), len(v.Y))
+	}
+	for i, row := range v.X {
+		if len(row) != features {
+			return nil, fmt.Errorf("%w: row %d has %d values, the training data %d features", ErrValidation, i, len(row), features)
+		}
+		for j, x := range row {
+			if math.IsNaN(x) || math.Abs(x) > math.MaxFloat32 {
+				return nil, fmt.Errorf("%w: row %d, feature %d is %v, not a finite float32 value", ErrValidation, i, j, x)
+			}
+		}
+		if v.Y[i] < 0 || v.Y[i] >= classes {
+			return nil, fmt.Errorf("%w: row %d has label %d, want [0, %d)", ErrValidation, i, v.Y[i], classes)
+		}
+	}
+	return newMatrix(v.X)
+}
+
+func filled(n int, v float32) []float32 {
+	s := make([]float32, n)
+	for i := range s {
+		s[i] = v
+	}
+	return s
+}

@@ -1,0 +1,60 @@
+package boost
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+)
+
+// matrix is a data set in float32, the precision XGBoost keeps feature
+// values in, row-major.
+type matrix struct {
+	rows, features int
+	values         []float32 // values[i*features+j]
+}
+
+func (m *matrix) row(i int) []float32 { return m.values[i*m.features : (i+1)*m.features] }
+
+// newMatrix converts X to float32. It fails with ErrRange on a value that
+// float32 cannot hold; X is known to be finite.
+func newMatrix(X [][]float64) (*matrix, error) {
+	m := &matrix{rows: len(X), features: len(X[0]), values: make([]float32, 0, len(X)*len(X[0]))}
+	for i, row := range X {
+		for j, v := range row {
+			if math.Abs(v) > math.MaxFloat32 {
+				return nil, fmt.Errorf("%w: row %d, feature %d is %v", ErrRange, i, j, v)
+			}
+			m.values = append(m.values, float32(v))
+		}
+	}
+	return m, nil
+}
+
+// entry is one row's value in a sorted column.
+type entry struct {
+	value float32
+	row   int32
+}
+
+// sortColumns returns every feature's values sorted in ascending order, each
+// with its row: XGBoost's sorted column page, built once per fit so that no
+// node sorts again. Equal values keep row order.
+func sortColumns(m *matrix) [][]entry {
+	all := make([]entry, m.rows*m.features)
+	cols := make([][]entry, m.features)
+	for j := range cols {
+		col := all[j*m.rows : (j+1)*m.rows : (j+1)*m.rows]
+		for i := range col {
+			col[i] = entry{value: m.values[i*m.features+j], row: int32(i)}
+		}
+		slices.SortFunc(col, func(a, b entry) int {
+			if c := cmp.Compare(a.value, b.value); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.row, b.row)
+		})
+		cols[j] = col
+	}
+	return cols
+}

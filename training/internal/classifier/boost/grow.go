@@ -1,0 +1,400 @@
+package boost
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+
+	"github.com/mlopsgo/mlops/training/model"
+)
+
+// rtEps is XGBoost's kRtEps: a node is split only when its best split
+// reduces the loss by more than this.
+const rtEps float32 = 1e-6
+
+// trainParam holds the hyper-parameters in the precision XGBoost uses them:
+// every one is a float32, widened to float64 where XGBoost computes in
+// double.
+type trainParam struct {
+	eta            float32
+	maxDepth       int
+	minChildWeight float64
+	gamma          float32
+	lambda, alpha  float64
+	subsample      float64
+	colsample      float32
+}
+
+func newTrainParam(c Config) trainParam {
+	return trainParam{
+		eta:            float32(c.LearningRate),
+		maxDepth:       c.MaxDepth,
+		minChildWeight: float64(float32(c.MinChildWeight)),
+		gamma:          float32(c.Gamma),
+		lambda:         float64(float32(c.Lambda)),
+		alpha:          float64(float32(c.Alpha)),
+		subsample:      float64(float32(c.Subsample)),
+		colsample:      float32(c.ColsampleByTree),
+	}
+}
+
+// stats is a sum of gradients and hessians, in float64 as XGBoost's
+// GradStats.
+type stats struct{ g, h float64 }
+
+func (s stats) minus(o stats) stats { return stats{s.g - o.g, s.h - o.h} }
+
+// thresholdL1 soft-thresholds a gradient sum by alpha: the L1 penalty.
+func (p *trainParam) thresholdL1(g float64) float64 {
+	switch {
+	case g > p.alpha:
+		return g - p.alpha
+	case g < -p.alpha:
+		return g + p.alpha
+	}
+	return 0
+}
+
+// weight is the optimal leaf weight −T_α(G)/(H+λ), zero where the hessian
+// sum is below min_child_weight (XGBoost's CalcWeight).
+func (p *trainParam) weight(s stats) float32 {
+	if s.h < p.minChildWeight || s.h <= 0 {
+		return 0
+	}
+	return float32(-p.thresholdL1(s.g) / (s.h + p.lambda))
+}
+
+// gain is the structure score T_α(G)²/(H+λ) (XGBoost's CalcGainGivenWeight
+// without constraints); a split's loss reduction is the children's scores
+// minus the parent's, the ½ and γ of the textbook formula left out as
+// XGBoost leaves them out (γ acts by pruning).
+func (p *trainParam) gain(s stats) float32 {
+	if s.h <= 0 {
+		return 0
+	}
+	t := p.thresholdL1(s.g)
+	return float32(t * t / (s.h + p.lambda))
+}
+
+// splitEntry is the best split of a node found so far.
+type splitEntry struct {
+	loss        float32
+	feature     int32
+	value       float32
+	left, right stats
+}
+
+// update replaces s by the candidate when the candidate is better in
+// XGBoost's order (SplitEntry::NeedReplace): a larger loss reduction wins;
+// equal ones go to the smaller feature index, and within one feature to the
+// candidate found first. Infinite reductions are skipped.
+func (s *splitEntry) update(loss float32, feature int32, value float32, left, right stats) {
+	if math.IsInf(float64(loss), 0) {
+		return
+	}
+	var better bool
+	if s.feature <= feature {
+		better = loss > s.loss
+	} else {
+		better = !(s.loss > loss)
+	}
+	if better {
+		*s = splitEntry{loss: loss, feature: feature, value: value, left: left, right: right}
+	}
+}
+
+// node is a tree node while the tree grows. Nodes are numbered breadth
+// first, as XGBoost numbers them.
+type node struct {
+	parent, left, right int32 // left and right are -1 for a leaf
+	feature             int32
+	threshold           float32
+	leaf                float32 // a leaf's value, the learning rate applied
+	deleted             bool    // pruned away
+	sum                 stats
+	rootGain            float32 // gain(sum)
+	weight              float32 // weight(sum)
+	best                splitEntry
+}
+
+func (n *node) isLeaf() bool { return n.left < 0 }
+
+// scanEntry accumulates one node's rows above the current value during a
+// column scan.
+type scanEntry struct {
+	sum  stats
+	last float32
+}
+
+// grower grows regression trees on one data set with XGBoost 1.7's exact
+// greedy method (updater grow_colmaker followed by prune). Its buffers are
+// reused from tree to tree; it is not safe for concurrent use.
+type grower struct {
+	p    trainParam
+	data *matrix
+	cols [][]entry
+	rng  *rand.Rand // nil unless rows or features are sampled
+
+	pos         []int32 // node of each row; ^node once the row is done or sampled out
+	nodes       []node
+	scan        []scanEntry
+	expand      []int32 // the nodes of the level being split
+	next        []int32
+	features    []int // the features the current tree may split on
+	allFeatures []int
+	index       []int32 // node renumbering after pruning
+}
+
+func newGrower(p trainParam, data *matrix, cols [][]entry, rng *rand.Rand) *grower {
+	gr := &grower{p: p, data: data, cols: cols, rng: rng, pos: make([]int32, data.rows)}
+	for j := range data.features {
+		gr.allFeatures = append(gr.allFeatures, j)
+	}
+	gr.features = slices.Clone(gr.allFeatures)
+	return gr
+}
+
+// grow grows one tree on the gradients g and hessians h (one per row). The
+// tree stays in gr.nodes until the next call, for appendTo and addTo.
+func (gr *grower) grow(g, h []float32) {
+	gr.sample()
+	gr.nodes = append(gr.nodes[:0], node{parent: -1, left: -1, right: -1, feature: -1})
+	gr.expand = append(gr.expand[:0], 0)
+	gr.initNodes(gr.expand, g, h)
+	for depth := 0; depth < gr.p.maxDepth; depth++ {
+		gr.findSplits(g, h)
+		gr.resetPositions()
+		gr.next = gr.next[:0]
+		for _, nid := range gr.expand {
+			if n := &gr.nodes[nid]; !n.isLeaf() {
+				gr.next = append(gr.next, n.left, n.right)
+			}
+		}
+		gr.initNodes(gr.next, g, h)
+		gr.expand, gr.next = gr.next, gr.expand
+		if len(gr.expand) == 0 {
+			break
+		}
+	}
+	// The last level's nodes stay leaves.
+	for _, nid := range gr.expand {
+		n := &gr.nodes[nid]
+		n.leaf = n.weight * gr.p.eta
+	}
+	gr.prune()
+}
+
+// sample marks the rows and picks the features the next tree uses, as
+// XGBoost's ColMaker does for every tree: each row takes part with
+// probability Subsample; max(1, ⌊ColsampleByTree·d⌋) features are drawn.
+func (gr *grower) sample() {
+	clear(gr.pos)
+	if gr.p.subsample < 1 {
+		for i := range gr.pos {
+			if !(gr.rng.Float64() < gr.p.subsample) {
+				gr.pos[i] = ^0
+			}
+		}
+	}
+	if gr.p.colsample < 1 {
+		n := max(1, int(gr.p.colsample*float32(len(gr.allFeatures))))
+		gr.features = append(gr.features[:0], gr.allFeatures...)
+		gr.rng.Shuffle(len(gr.features), func(i, j int) {
+			gr.features[i], gr.features[j] = gr.features[j], gr.features[i]
+		})
+		gr.features = gr.features[:n]
+		slices.Sort(gr.features)
+	}
+}
+
+// initNodes sums the gradients of the rows at each node of list and sets
+// the nodes' weights and gains.
+func (gr *grower) initNodes(list []int32, g, h []float32) {
+	for _, nid := range list {
+		gr.nodes[nid].sum = stats{}
+	}
+	for i, nid := range gr.pos {
+		if nid >= 0 {
+			s := &gr.nodes[nid].sum
+			s.g += float64(g[i])
+			s.h += float64(h[i])
+		}
+	}
+	for _, nid := range list {
+		n := &gr.nodes[nid]
+		n.weight = gr.p.weight(n.sum)
+		n.rootGain = gr.p.gain(n.sum)
+	}
+}
+
+// findSplits finds the best split of every node of the current level and
+// either splits the node or makes it a leaf.
+func (gr *grower) findSplits(g, h []float32) {
+	for _, nid := range gr.expand {
+		gr.nodes[nid].best = splitEntry{}
+	}
+	if len(gr.scan) < len(gr.nodes) {
+		gr.scan = make([]scanEntry, 2*len(gr.nodes))
+	}
+	for _, f := range gr.features {
+		gr.enumerate(f, g, h)
+	}
+	for _, nid := range gr.expand {
+		n := gr.nodes[nid]
+		if !(n.best.loss > rtEps) {
+			gr.nodes[nid].leaf = n.weight * gr.p.eta
+			continue
+		}
+		left := int32(len(gr.nodes))
+		gr.nodes[nid].feature = n.best.feature
+		gr.nodes[nid].threshold = n.best.value
+		gr.nodes[nid].left, gr.nodes[nid].right = left, left+1
+		// The children's values are recomputed from their rows before they
+		// become leaves; these are the values XGBoost sets meanwhile.
+		gr.nodes = append(gr.nodes,
+			node{parent: nid, left: -1, right: -1, feature: -1, leaf: gr.p.weight(n.best.left) * gr.p.eta},
+			node{parent: nid, left: -1, right: -1, feature: -1, leaf: gr.p.weight(n.best.right) * gr.p.eta})
+	}
+}
+
+// enumerate scans feature f's sorted column from the largest value down, as
+// XGBoost does for a column without missing values, and offers every
+// threshold between two distinct values of a node's rows as a candidate:
+// rows below it go left, the others right. The threshold is the float32
+// midpoint of the two values, or the larger one when the midpoint rounds to
+// the smaller.
+//
+// XGBoost also offers sending every row right (the place missing values
+// would take); with min_child_weight > 0 that candidate is never allowed,
+// and otherwise its gain is zero up to rounding, so it is not offered here.
+func (gr *grower) enumerate(f int, g, h []float32) {
+	for _, nid := range gr.expand {
+		gr.scan[nid] = scanEntry{}
+	}
+	mcw := gr.p.minChildWeight
+	col := gr.cols[f]
+	for i := len(col) - 1; i >= 0; i-- {
+		e := col[i]
+		nid := gr.pos[e.row]
+		if nid < 0 {
+			continue
+		}
+		s := &gr.scan[nid]
+		// XGBoost tests for the node's first row by a zero hessian sum;
+		// hessians are at least 1e-16, so that is the first row.
+		if s.sum.h != 0 && e.value != s.last && s.sum.h >= mcw {
+			n := &gr.nodes[nid]
+			left := n.sum.minus(s.sum)
+			if left.h >= mcw {
+				loss := (gr.p.gain(left) + gr.p.gain(s.sum)) - n.rootGain
+				thr := (e.value + s.last) * 0.5
+				if thr == e.value {
+					thr = s.last
+				}
+				n.best.update(loss, int32(f), thr, left, s.sum)
+			}
+		}
+		s.sum.g += float64(g[e.row])
+		s.sum.h += float64(h[e.row])
+		s.last = e.value
+	}
+}
+
+// resetPositions moves the rows of split nodes to their children and marks
+// the rows of new leaves done.
+func (gr *grower) resetPositions() {
+	for i, nid := range gr.pos {
+		if nid < 0 {
+			continue
+		}
+		n := &gr.nodes[nid]
+		switch {
+		case n.isLeaf():
+			gr.pos[i] = ^nid
+		case gr.data.values[i*gr.data.features+int(n.feature)] < n.threshold:
+			gr.pos[i] = n.left
+		default:
+			gr.pos[i] = n.right
+		}
+	}
+}
+
+// prune applies gamma as XGBoost's TreePruner does: visiting the leaves in
+// node order, a split whose children are both leaves and whose loss
+// reduction is below gamma is undone, and its parent is tried in turn.
+func (gr *grower) prune() {
+	if !(gr.p.gamma > 0) {
+		return // every split reduces the loss by more than rtEps > 0
+	}
+	for nid := range gr.nodes {
+		if !gr.nodes[nid].isLeaf() || gr.nodes[nid].deleted {
+			continue
+		}
+		for id := int32(nid); id != 0; {
+			pid := gr.nodes[id].parent
+			p := &gr.nodes[pid]
+			if !gr.nodes[p.left].isLeaf() || !gr.nodes[p.right].isLeaf() || !(p.best.loss < gr.p.gamma) {
+				break
+			}
+			gr.nodes[p.left].deleted = true
+			gr.nodes[p.right].deleted = true
+			p.left, p.right, p.feature, p.threshold = -1, -1, -1, 0
+			p.leaf = gr.p.eta * p.weight
+			id = pid
+		}
+	}
+}
+
+// appendTo appends the grown tree, without its pruned nodes, to m as a tree
+// of class k.
+func (gr *grower) appendTo(m *model.Boosted, k int) {
+	gr.index = slices.Grow(gr.index[:0], len(gr.nodes))[:len(gr.nodes)]
+	n := int32(0)
+	for i := range gr.nodes {
+		gr.index[i] = n
+		if !gr.nodes[i].deleted {
+			n++
+		}
+	}
+	m.TreeClass = append(m.TreeClass, k)
+	m.TreeStart = append(m.TreeStart, len(m.Feature))
+	for i := range gr.nodes {
+		nd := &gr.nodes[i]
+		if nd.deleted {
+			continue
+		}
+		if nd.isLeaf() {
+			m.Feature = append(m.Feature, -1)
+			m.Threshold = append(m.Threshold, 0)
+			m.Left = append(m.Left, -1)
+			m.Right = append(m.Right, -1)
+			m.Value = append(m.Value, nd.leaf)
+		} else {
+			m.Feature = append(m.Feature, nd.feature)
+			m.Threshold = append(m.Threshold, nd.threshold)
+			m.Left = append(m.Left, gr.index[nd.left])
+			m.Right = append(m.Right, gr.index[nd.right])
+			m.Value = append(m.Value, 0)
+		}
+		m.Gain = append(m.Gain, nd.best.loss)
+		m.Cover = append(m.Cover, float32(nd.sum.h))
+		m.Weight = append(m.Weight, nd.weight)
+	}
+}
+
+// addTo adds the last grown tree's leaf values to class k's margins of every
+// row of data, in float32, as XGBoost's prediction cache does.
+func (gr *grower) addTo(margin []float32, k, classes int, data *matrix) {
+	for i := range data.rows {
+		x := data.row(i)
+		n := &gr.nodes[0]
+		for !n.isLeaf() {
+			if x[n.feature] < n.threshold {
+				n = &gr.nodes[n.left]
+			} else {
+				n = &gr.nodes[n.right]
+			}
+		}
+		margin[i*classes+k] += n.leaf
+	}
+}

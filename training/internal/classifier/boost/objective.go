@@ -1,0 +1,84 @@
+package boost
+
+import "math"
+
+// minHessian is XGBoost's floor on the softmax hessian, so a row whose
+// probability has saturated still has a positive weight.
+const minHessian = 1e-16
+
+// fltMin is C's FLT_MIN, the smallest normal float32.
+const fltMin = 0x1p-126
+
+// maxLogLoss caps one row's log loss where its probability is below 1e-16,
+// as XGBoost's mlogloss clips it.
+var maxLogLoss = -math.Log(1e-16)
+
+// expf is float32 exp: the exponential computed in float64 and rounded once.
+func expf(x float32) float32 { return float32(math.Exp(float64(x))) }
+
+// softmaxSums computes, as XGBoost 1.7's softmax objective does, the shift
+// w = max(FLT_MIN, max_k m_k), each exp(m_k − w) in float32 (into exps) and
+// their sum in float64. XGBoost starts the maximum at FLT_MIN rather than
+// −Inf; that is mirrored so the exponentials round the same.
+func softmaxSums(m, exps []float32) (wmax float32, wsum float64) {
+	wmax = fltMin
+	for _, v := range m {
+		wmax = max(wmax, v)
+	}
+	for k, v := range m {
+		e := expf(v - wmax)
+		exps[k] = e
+		wsum += float64(e)
+	}
+	return wmax, wsum
+}
+
+// rowLoss returns −log p_label from softmaxSums' results, capped as
+// XGBoost's mlogloss caps it.
+func rowLoss(m []float32, label int, wmax float32, wsum float64) float64 {
+	return min(math.Log(wsum)-float64(m[label]-wmax), maxLogLoss)
+}
+
+// softmaxGradients computes the gradients and hessians of the softmax
+// cross-entropy at the margins (n rows × classes, row-major) for labels y,
+// as XGBoost 1.7's multi:softprob objective does, in float32:
+//
+//	p_k = exp(m_k − w) / Σ_j exp(m_j − w)
+//	g_k = p_k − [y = k],  h_k = max(2 p_k (1 − p_k), 1e-16)
+//
+// It writes them class-major (grad[k*n+i]), so each class's tree reads a
+// contiguous slice; exps is scratch of length classes. It returns the mean
+// log loss at the margins: the training loss the previous round reached.
+func softmaxGradients(margin []float32, y []int, classes int, grad, hess, exps []float32) float64 {
+	n := len(y)
+	var loss float64
+	for i, label := range y {
+		m := margin[i*classes : (i+1)*classes]
+		wmax, wsum := softmaxSums(m, exps)
+		sum := float32(wsum)
+		for k, e := range exps {
+			p := e / sum
+			h := max(2*p*(1-p), minHessian)
+			g := p
+			if k == label {
+				g = p - 1
+			}
+			grad[k*n+i] = g
+			hess[k*n+i] = h
+		}
+		loss += rowLoss(m, label, wmax, wsum)
+	}
+	return loss / float64(n)
+}
+
+// logLoss returns the mean log loss at the margins (rows × classes,
+// row-major) for labels y, computed as softmaxGradients computes it.
+func logLoss(margin []float32, y []int, classes int, exps []float32) float64 {
+	var loss float64
+	for i, label := range y {
+		m := margin[i*classes : (i+1)*classes]
+		wmax, wsum := softmaxSums(m, exps)
+		loss += rowLoss(m, label, wmax, wsum)
+	}
+	return loss / float64(len(y))
+}

@@ -1,0 +1,268 @@
+package forest
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"github.com/mlopsgo/mlops/training/internal/classifier"
+	"github.com/mlopsgo/mlops/training/internal/classifier/tree"
+	"github.com/mlopsgo/mlops/training/model"
+)
+
+// Trainer fits random forests with a fixed Config. A Trainer whose Config
+// has a nil Src is safe for concurrent use; one with a Src is not, because
+// fits draw from the shared source.
+type Trainer struct {
+	cfg Config
+
+	mu       sync.Mutex
+	oobScore float64
+	hasOOB   bool
+}
+
+var _ classifier.Trainer = (*Trainer)(nil)
+
+// New returns a Trainer for cfg, or an error wrapping ErrConfig that names
+// the first invalid field.
+func New(cfg Config) (*Trainer, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	return &Trainer{cfg: cfg}, nil
+}
+
+// Config returns the configuration the Trainer fits with.
+func (t *Trainer) Config() Config { return t.cfg }
+
+// Result is a fitted forest with its out-of-bag estimates.
+type Result struct {
+	// Fitted holds the model.Forest; Iterations is the number of trees,
+	// Converged is true and History is nil.
+	Fitted *classifier.Fitted
+	// OOB holds the out-of-bag estimates; nil without Config.Bootstrap.
+	OOB *OOB
+}
+
+// OOB holds out-of-bag estimates, as scikit-learn's oob_score_ and
+// oob_decision_function_.
+type OOB struct {
+	// Score is the accuracy of the out-of-bag predictions on the training
+	// rows.
+	Score float64
+	// Decision holds, for each training row, the class probabilities
+	// averaged over the trees that did not see it (all zero when every tree
+	// saw it).
+	Decision [][]float64
+}
+
+// Fit grows a forest on X (one row per observation) and labels y in
+// [0, classes); see FitForest. The out-of-bag score of the fit is then
+// available from OOBScore.
+func (t *Trainer) Fit(ctx context.Context, X [][]float64, y []int, classes int) (*classifier.Fitted, error) {
+	res, err := t.FitForest(ctx, X, y, classes)
+	if err != nil {
+		return nil, err
+	}
+	t.mu.Lock()
+	t.hasOOB = res.OOB != nil
+	if t.hasOOB {
+		t.oobScore = res.OOB.Score
+	}
+	t.mu.Unlock()
+	return res.Fitted, nil
+}
+
+// OOBScore returns the out-of-bag score of the latest successful Fit, and
+// false when there is none (no fit yet, or Config.Bootstrap is false).
+func (t *Trainer) OOBScore() (float64, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.oobScore, t.hasOOB
+}
+
+// FitForest grows Config.NEstimators trees on X (one row per observation)
+// and labels y in [0, classes), as described in the package documentation,
+// and computes the out-of-bag estimates when Config.Bootstrap is set. X and
+// y are not modified.
+//
+// FitForest returns an error wrapping a classifier input error for invalid
+// data, ErrConfig when Config.MaxFeatures asks for more features than X
+// has, or the context's error when ctx is done (checked before every tree
+// and, by package tree, before every node).
+func (t *Trainer) FitForest(ctx context.Context, X [][]float64, y []int, classes int) (*Result, error) {
+	if err := classifier.CheckInput(X, y, classes); err != nil {
+		return nil, fmt.Errorf("forest: fit: %w", err)
+	}
+	maxFeatures, err := t.cfg.MaxFeatures.resolve(len(X[0]))
+	if err != nil {
+		return nil, fmt.Errorf("forest: fit: %w", err)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("forest: fit: %w", err)
+	}
+	// Every tree's source is fixed before any tree is grown, so the
+	// scheduling of the workers cannot change what a tree draws.
+	src := t.cfg.Src
+	if src == nil {
+		src = rand.NewPCG(0, 0)
+	}
+	master := rand.New(src)
+	seeds := make([][2]uint64, t.cfg.NEstimators)
+	for i := range seeds {
+		seeds[i] = [2]uint64{master.Uint64(), master.Uint64()}
+	}
+	grown, err := t.grow(ctx, X, y, classes, maxFeatures, seeds)
+	if err != nil {
+		return nil, fmt.Errorf("forest: fit: %w", err)
+	}
+	f := &model.Forest{Trees: make([]model.Tree, len(grown))}
+	for i, g := range grown {
+		f.Trees[i] = *g.tree
+	}
+	res := &Result{Fitted: &classifier.Fitted{
+		Params:     model.Params{Forest: f},
+		Iterations: len(f.Trees),
+		Converged:  true,
+	}}
+	if t.cfg.Bootstrap {
+		res.OOB = outOfBag(f, grown, X, y, classes)
+	}
+	return res, nil
+}
+
+// grownTree is one fitted tree and the rows its bootstrap sample left out.
+type grownTree struct {
+	tree *model.Tree
+	oob  []int
+}
+
+// grow fits one tree per seed on up to Config.Workers goroutines and returns
+// them in seed order.
+func (t *Trainer) grow(ctx context.Context, X [][]float64, y []int, classes, maxFeatures int, seeds [][2]uint64) ([]grownTree, error) {
+	out := make([]grownTree, len(seeds))
+	workers := t.cfg.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = min(workers, len(seeds))
+	var (
+		next     atomic.Int64
+		stop     atomic.Bool
+		errOnce  sync.Once
+		firstErr error
+		wg       sync.WaitGroup
+	)
+	fail := func(err error) {
+		errOnce.Do(func() { firstErr = err })
+		stop.Store(true)
+	}
+	for range workers {
+		wg.Go(func() {
+			for !stop.Load() {
+				i := int(next.Add(1)) - 1
+				if i >= len(seeds) {
+					return
+				}
+				// The caller's context itself, not a derived one, is asked
+				// before every tree, so its cancellation is seen at once.
+				if err := ctx.Err(); err != nil {
+					fail(err)
+					return
+				}
+				g, err := t.growOne(ctx, X, y, classes, maxFeatures, seeds[i])
+				if err != nil {
+					fail(fmt.Errorf("tree %d: %w", i, err))
+					return
+				}
+				out[i] = g
+			}
+		})
+	}
+	wg.Wait()
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	return out, nil
+}
+
+// growOne draws the bootstrap sample of one tree and grows it; the sample
+// and the tree's feature draws both come from the tree's own source, as
+// scikit-learn uses one random_state per tree for both.
+func (t *Trainer) growOne(ctx context.Context, X [][]float64, y []int, classes, maxFeatures int, seed [2]uint64) (grownTree, error) {
+	src := rand.NewPCG(seed[0], seed[1])
+	var weights []float64
+	var oob []int
+	if t.cfg.Bootstrap {
+		n := len(X)
+		rng := rand.New(src)
+		weights = make([]float64, n)
+		for range n {
+			weights[rng.IntN(n)]++
+		}
+		for i, w := range weights {
+			if w == 0 {
+				oob = append(oob, i)
+			}
+		}
+	}
+	tr, err := tree.New(t.cfg.treeConfig(maxFeatures, src))
+	if err != nil {
+		return grownTree{}, err
+	}
+	fit, err := tr.FitWeighted(ctx, X, y, classes, weights)
+	if err != nil {
+		return grownTree{}, err
+	}
+	return grownTree{tree: fit.Params.Tree, oob: oob}, nil
+}
+
+// outOfBag averages, for every row, the leaf distributions of the trees
+// that left it out, in tree order, and scores the argmax as scikit-learn's
+// _compute_oob_predictions and _set_oob_score_and_attributes do.
+func outOfBag(f *model.Forest, grown []grownTree, X [][]float64, y []int, classes int) *OOB {
+	n := len(X)
+	flat := make([]float64, n*classes)
+	decision := make([][]float64, n)
+	for i := range decision {
+		decision[i] = flat[i*classes : (i+1)*classes : (i+1)*classes]
+	}
+	count := make([]int, n)
+	for i, g := range grown {
+		t := &f.Trees[i]
+		for _, row := range g.oob {
+			for k, p := range leafValue(t, X[row]) {
+				decision[row][k] += p
+			}
+			count[row]++
+		}
+	}
+	correct := 0
+	for row, d := range decision {
+		if c := count[row]; c > 0 {
+			for k := range d {
+				d[k] /= float64(c)
+			}
+		}
+		if model.ArgMax(d) == y[row] {
+			correct++
+		}
+	}
+	return &OOB{Score: float64(correct) / float64(n), Decision: decision}
+}
+
+// leafValue returns the class distribution of the leaf x falls into.
+func leafValue(t *model.Tree, x []float64) []float64 {
+	i := 0
+	for t.Feature[i] >= 0 {
+		if x[t.Feature[i]] <= t.Threshold[i] {
+			i = t.Left[i]
+		} else {
+			i = t.Right[i]
+		}
+	}
+	return t.Value[i]
+}

@@ -1,0 +1,54 @@
+// Package svm fits support vector classifiers, as scikit-learn 1.2's
+// SVC(probability=True), which wraps libsvm: C-SVC with a linear or RBF
+// kernel, one-vs-one for more than two classes, and libsvm's probability
+// estimates.
+//
+// # Solver
+//
+// Each binary problem is libsvm's dual
+//
+//	min ½αᵀQα − eᵀα  subject to  yᵀα = 0,  0 ≤ α_i ≤ C,  Q_ij = y_i·y_j·K(x_i, x_j),
+//
+// solved by SMO with libsvm's second-order working-set selection (WSS3 of
+// Fan, Chen and Lin, JMLR 2005), its analytic two-variable step and
+// clipping, its stopping rule (the maximal KKT violation below
+// [Config.Tol]) and, with [Config.Shrinking], its shrinking heuristic with
+// gradient reconstruction. Columns of Q are computed on demand, rounded to
+// float32 and kept in an LRU cache of [Config.CacheSize] bytes, as libsvm
+// does, so on the problems of testdata/sklearn_svm.json the fitted
+// coefficients equal scikit-learn's to about 1e-13.
+//
+// # Kernels
+//
+// [Linear] is a·b; [RBF] is exp(−γ‖a−b‖²), with γ given or derived as
+// scikit-learn does ([GammaScale]: 1/(d·Var(X)); [GammaAuto]: 1/d).
+//
+// # Multi-class
+//
+// As libsvm's svm_train: the classes present are sorted, the rows of each
+// keep their order, and one binary problem is solved per pair (i, j), i < j,
+// with class i as +1. Support vectors are the rows with a non-zero
+// coefficient in any pair, stored once, grouped by class, with libsvm's
+// coefficient layout (see [model.SVM]).
+//
+// # Probabilities
+//
+// Before each pair's problem is solved, libsvm's svm_binary_svc_probability
+// shuffles the pair's rows with [Config.Src], fits the pair on four fifths
+// of them five times to get a decision value for every row, and fits Platt's
+// sigmoid 1/(1 + exp(A·f + B)) to those values with libsvm's Newton method
+// (sigmoid_train). At prediction, [model.SVM] couples the pairwise
+// probabilities into one distribution with libsvm's multiclass_probability.
+// libsvm draws its shuffle from its own generator, so the probabilities
+// match scikit-learn's only approximately (within a few hundredths on Iris);
+// the decision values match exactly.
+//
+// # Predicted class
+//
+// scikit-learn's SVC.predict returns the winner of libsvm's one-vs-one vote
+// on the decision values, even with probability=True; [model.SVM.Vote]
+// gives that class. A bundle serves the most probable class instead, like
+// every other algorithm here, so that the predicted class and the reported
+// confidence agree. The two differ only near the decision boundaries; the
+// e2e test of package train measures how often.
+package svm

@@ -1,0 +1,100 @@
+"""Write sklearn_svm_predict.json: fitted scikit-learn SVC models and what
+they predict, for the model package's SVM prediction tests.
+
+The Go test builds a model.SVM from each model's libsvm parameters (support
+vectors, dual coefficients, intercepts, probA and probB) and checks that it
+reproduces scikit-learn's decision values and predict_proba. Run from any
+directory with Debian's interpreter, which has scikit-learn:
+
+    /usr/bin/python3 gen_sklearn_svm_predict.py
+
+Data: ../../../data/iris.csv with exact duplicate rows dropped (147 rows),
+classes sorted by name, features in file order. Models are fitted on all
+rows (or on the two classes the case names) with probability=True and
+random_state=0. Inputs are every fifth row plus points outside the data.
+
+Values are libsvm's: "dual_coef" is sv_coef (SVC._dual_coef_), "intercept"
+is -rho (SVC._intercept_), "prob_a"/"prob_b" are probA_/probB_, "decision"
+is the one-vs-one decision function (negated for two classes, where
+scikit-learn flips its sign), "proba" is predict_proba and "predict" the
+class libsvm's vote picks.
+"""
+
+import csv
+import json
+import os
+import sys
+
+import numpy as np
+import sklearn
+from sklearn.svm import SVC
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DATA = os.path.normpath(os.path.join(HERE, "..", "..", "..", "data", "iris.csv"))
+FEATURES = ["sepal_length", "sepal_width", "petal_length", "petal_width"]
+LABEL = "species"
+EXTRA = [[0.0, 0.0, 0.0, 0.0], [10.0, 10.0, 10.0, 10.0], [5.0, 3.0, 2.5, 0.8], [6.5, 2.8, 4.9, 1.6]]
+
+
+def load_iris():
+    with open(DATA, newline="") as f:
+        rows, seen = [], set()
+        for rec in csv.DictReader(f):
+            row = tuple(float(rec[name]) for name in FEATURES) + (rec[LABEL],)
+            if row in seen:
+                continue
+            seen.add(row)
+            rows.append(row)
+    classes = sorted({r[-1] for r in rows})
+    X = np.array([r[:-1] for r in rows], dtype=np.float64)
+    y = np.array([classes.index(r[-1]) for r in rows])
+    return X, y
+
+
+def case(name, X, y, params):
+    est = SVC(probability=True, random_state=0, decision_function_shape="ovo", **params).fit(X, y)
+    inputs = np.vstack([X[::5], np.array(EXTRA)])
+    dec = est.decision_function(inputs)
+    if len(est.classes_) == 2:
+        dec = -dec.reshape(-1, 1)
+    return {
+        "name": name,
+        "kernel": params["kernel"],
+        "gamma": float(est._gamma) if params["kernel"] == "rbf" else 0.0,
+        "labels": [int(c) for c in est.classes_],
+        "n_support": est.n_support_.tolist(),
+        "support_vectors": est.support_vectors_.tolist(),
+        "dual_coef": est._dual_coef_.tolist(),
+        "intercept": est._intercept_.tolist(),
+        "prob_a": est.probA_.tolist(),
+        "prob_b": est.probB_.tolist(),
+        "inputs": inputs.tolist(),
+        "decision": dec.tolist(),
+        "proba": est.predict_proba(inputs).tolist(),
+        "predict": est.predict(inputs).tolist(),
+    }
+
+
+def main():
+    X, y = load_iris()
+    two = y != 0
+    cases = [
+        case("iris linear", X, y, dict(kernel="linear", C=1.0)),
+        case("iris rbf", X, y, dict(kernel="rbf", C=1.0, gamma="scale")),
+        case("versicolor-virginica rbf", X[two], y[two], dict(kernel="rbf", C=1.0, gamma="scale")),
+    ]
+    out = {
+        "command": "/usr/bin/python3 gen_sklearn_svm_predict.py",
+        "estimator": "SVC(kernel, C, gamma, probability=True, random_state=0, decision_function_shape='ovo')",
+        "sklearn_version": sklearn.__version__,
+        "numpy_version": np.__version__,
+        "python_version": sys.version.split()[0],
+        "cases": cases,
+    }
+    with open(os.path.join(HERE, "sklearn_svm_predict.json"), "w") as f:
+        json.dump(out, f)
+        f.write("\n")
+
+
+if __name__ == "__main__":
+    main()
