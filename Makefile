@@ -32,7 +32,7 @@ BENCH_TARGETS :=
 
 ##@ Quick start
 
-## run: train if needed (models/ missing or older than data, params or code), then show the comparison
+## run: train if needed (models/ missing or older than data, params or code), show the comparison, then serve on :8080
 .PHONY: run
 run: $(BIN)/mlops
 	@if [ ! -f $(MODELS_DIR)/index.json ] || [ -n "$$(find data $(PARAMS) training -newer $(MODELS_DIR)/index.json -type f -print -quit)" ]; then \
@@ -41,6 +41,7 @@ run: $(BIN)/mlops
 		echo "models are up to date ($(MODELS_DIR)/index.json); comparison from metrics.json:"; \
 		$(BIN)/mlops metrics show metrics.json; \
 	fi
+	@$(MAKE) --no-print-directory serve
 
 ## test: every module's tests (hermetic, Go only), -race where it matters, plus short fuzz runs
 .PHONY: test

@@ -14,8 +14,8 @@ const Namespace = "model_api"
 const (
 	// HTTPRequestsTotal counts finished requests by route, method and code.
 	HTTPRequestsTotal = Namespace + "_http_requests_total"
-	// HTTPRequestDurationSeconds is a histogram of request latency by route
-	// and method.
+	// HTTPRequestDurationSeconds is a histogram of request latency by route,
+	// method and code.
 	HTTPRequestDurationSeconds = Namespace + "_http_request_duration_seconds"
 	// HTTPRequestsInFlight is a gauge of requests being served.
 	HTTPRequestsInFlight = Namespace + "_http_requests_in_flight"
@@ -34,17 +34,23 @@ const (
 	// InferenceDurationSeconds is a histogram of model computation time per
 	// request (excluding decoding and encoding) by model.
 	InferenceDurationSeconds = Namespace + "_inference_duration_seconds"
-	// InputOutOfRangeTotal counts input values outside the declared valid
-	// range, by model and feature.
+	// InputOutOfRangeTotal counts input values outside a range, by model,
+	// feature and LabelRange: RangeTraining for accepted values outside the
+	// training minimum and maximum, RangeDeclared for values rejected
+	// outside the declared valid range.
 	InputOutOfRangeTotal = Namespace + "_input_out_of_range_total"
 	// InputDriftScore is a gauge of the population stability index of recent
 	// inputs against the training histogram, by model and feature.
 	InputDriftScore = Namespace + "_input_drift_score"
+	// InputDriftKSStatistic is a gauge of the Kolmogorov-Smirnov statistic
+	// (the largest gap between the cumulative distributions, 0..1) of recent
+	// inputs against the training histogram, by model and feature.
+	InputDriftKSStatistic = Namespace + "_input_drift_ks_statistic"
 	// InputDriftWindowObservations is a gauge of how many recent inputs the
 	// drift score is computed over, by model.
 	InputDriftWindowObservations = Namespace + "_input_drift_window_observations"
-	// ModelInfo is 1 per loaded model with its algorithm, checksum and
-	// whether it is the champion as labels.
+	// ModelInfo is 1 per loaded model with its version (the bundle
+	// checksum), algorithm, data md5 and whether it is the champion as labels.
 	ModelInfo = Namespace + "_model_info"
 	// ModelsLoaded is a gauge of loaded models.
 	ModelsLoaded = Namespace + "_models_loaded"
@@ -57,6 +63,9 @@ const (
 	LastReloadSuccessTimestampSeconds = Namespace + "_last_reload_success_timestamp_seconds"
 	// BuildInfo is 1 with the version, revision and Go version as labels.
 	BuildInfo = Namespace + "_build_info"
+	// PanicsTotal counts handler panics that were recovered and answered
+	// with a 500.
+	PanicsTotal = Namespace + "_panics_total"
 )
 
 // Label names.
@@ -75,6 +84,8 @@ const (
 	LabelVersion   = "version"
 	LabelRevision  = "revision"
 	LabelGoVersion = "goversion"
+	LabelDataMD5   = "data_md5"
+	LabelRange     = "range"
 	// LabelSpecies is the compatibility set's class label (the original's name).
 	LabelSpecies = "species"
 )
@@ -83,6 +94,15 @@ const (
 const (
 	ResultSuccess = "success"
 	ResultFailure = "failure"
+)
+
+// Values of LabelRange for InputOutOfRangeTotal.
+const (
+	// RangeTraining marks an accepted value outside the training minimum
+	// and maximum recorded in the bundle.
+	RangeTraining = "training"
+	// RangeDeclared marks a value rejected outside the declared valid range.
+	RangeDeclared = "declared"
 )
 
 // Values of LabelReason for PredictionErrorsTotal.

@@ -1,0 +1,63 @@
+// Command model-api-bench measures model-api with wrk on loopback and prints
+// a table of throughput, latency, start-up time and memory, each throughput
+// also as a ratio to a no-op Fiber route measured in the same run.
+//
+//	model-api-bench -model-api bin/model-api -model-dir models
+//
+// It makes no assertions: the figures are for the README and for people.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/mlopsgo/mlops/app/internal/loadtest"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+	if len(args) == 1 && args[0] == loadtest.NoopFlag {
+		if err := loadtest.ServeNoop(ctx, stdout); err != nil {
+			fmt.Fprintln(stderr, "no-op server:", err)
+			return 1
+		}
+		return 0
+	}
+	fs := flag.NewFlagSet("model-api-bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var o loadtest.Options
+	fs.StringVar(&o.ModelAPI, "model-api", "bin/model-api", "the model-api binary")
+	fs.StringVar(&o.ModelDir, "model-dir", "models", "the models directory it serves")
+	fs.StringVar(&o.Wrk, "wrk", "wrk", "the wrk binary")
+	fs.DurationVar(&o.Duration, "duration", 5*time.Second, "length of each wrk run")
+	fs.IntVar(&o.Rounds, "rounds", 3, "alternating rounds; figures are medians")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	self, err := os.Executable()
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	o.Self = self
+	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	rep, err := loadtest.Run(ctx, logger, o)
+	if err != nil {
+		logger.Error("benchmark failed", "err", err)
+		return 1
+	}
+	rep.Write(stdout)
+	return 0
+}

@@ -1,0 +1,34 @@
+// Package server is model-api: the Fiber app that serves the bundles in a
+// models directory, its metrics and its lifecycle. main only wires it.
+//
+// # API
+//
+// The original FastAPI service's endpoints keep its paths, fields and error
+// shapes ({"detail": ...}, 422 for validation) so its clients keep working;
+// the Open Inference Protocol v2 endpoints serve KServe, Triton and MLServer
+// clients ({"error": "..."}); /healthz, /readyz, /metrics, /openapi.json,
+// /docs and /admin/reload serve operations. One route table feeds both Fiber
+// and the OpenAPI document, and a test checks they agree.
+//
+// # Errors
+//
+// Handlers return errors; errorHandler maps them to statuses and bodies in
+// one place. Bad input is always a 4xx that says what was wrong; only a
+// recovered panic or a failed admin reload answers 500, and 503 means not
+// ready.
+//
+// # Models and reload
+//
+// The registry loads index.json and every bundle, verifying checksums, and
+// swaps the whole set atomically; a failed reload keeps the previous set
+// serving. Each swap also rebuilds what requests read (metric series per
+// model, pre-encoded names, the OpenAPI document and the docs page).
+//
+// # Metrics
+//
+// Every metric is registered on the registerer given in Deps, with names
+// from app/telemetry: HTTP RED by route template, per-model predictions,
+// confidence, inference time, out-of-range inputs, drift (PSI and KS over a
+// sliding window, computed at scrape time), model info, reloads, and the
+// original service's compatibility series.
+package server

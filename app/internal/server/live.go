@@ -1,0 +1,102 @@
+package server
+
+import (
+	"encoding/json"
+	"sync/atomic"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/mlopsgo/mlops/app/internal/apidoc"
+	"github.com/mlopsgo/mlops/app/internal/registry"
+	"github.com/mlopsgo/mlops/app/telemetry"
+)
+
+// live is what requests read: the serving snapshot plus everything derived
+// from it once per load (metric series per model, pre-encoded names, the
+// OpenAPI document and the docs page). It is swapped as a whole.
+type live struct {
+	snap     *registry.Snapshot // nil before the first successful load
+	models   []*served          // in index order
+	byName   map[string]*served
+	def      *served // the original endpoints' default
+	champion *served // the newer endpoints' default
+	openapi  []byte
+	docs     *apidoc.Page
+}
+
+// served is one model with its metric series and pre-encoded JSON strings.
+type served struct {
+	m             *registry.Model
+	quotedName    []byte
+	quotedClasses [][]byte
+	byClass       []prometheus.Counter
+	confidence    prometheus.Observer
+	inference     prometheus.Observer
+	trainingOOR   []prometheus.Counter // per feature
+	declaredOOR   []prometheus.Counter // per feature
+	invalid       prometheus.Counter
+	outOfRange    prometheus.Counter
+	tooLarge      prometheus.Counter
+	compatModel   *atomic.Int64
+	compatClass   []*atomic.Int64
+}
+
+func (s *Server) newLive(snap *registry.Snapshot) *live {
+	l := &live{snap: snap, byName: map[string]*served{}}
+	if snap != nil {
+		for _, m := range snap.Models {
+			sv := s.newServed(m)
+			l.models = append(l.models, sv)
+			l.byName[m.Name] = sv
+		}
+		l.def, l.champion = l.byName[snap.Default.Name], l.byName[snap.Champion.Name]
+	}
+	doc := s.openAPI(snap)
+	var err error
+	if l.openapi, err = json.MarshalIndent(doc, "", "  "); err != nil {
+		// The document is built from plain data; failing to encode it is
+		// a bug, not a condition to serve around.
+		panic("server: encode OpenAPI document: " + err.Error())
+	}
+	l.docs = apidoc.NewPage(doc)
+	return l
+}
+
+func (s *Server) newServed(m *registry.Model) *served {
+	mt := s.metrics
+	sv := &served{
+		m:          m,
+		quotedName: quote(m.Name),
+		confidence: mt.confidence.WithLabelValues(m.Name),
+		inference:  mt.inference.WithLabelValues(m.Name),
+		invalid:    mt.errors.WithLabelValues(m.Name, telemetry.ReasonInvalidInput),
+		outOfRange: mt.errors.WithLabelValues(m.Name, telemetry.ReasonOutOfRange),
+		tooLarge:   mt.errors.WithLabelValues(m.Name, telemetry.ReasonTooLarge),
+	}
+	for _, c := range m.Classes {
+		sv.quotedClasses = append(sv.quotedClasses, quote(c))
+		sv.byClass = append(sv.byClass, mt.predictions.WithLabelValues(m.Name, c))
+	}
+	for _, f := range m.Features {
+		sv.trainingOOR = append(sv.trainingOOR, mt.outOfRange.WithLabelValues(m.Name, f.Name, telemetry.RangeTraining))
+		sv.declaredOOR = append(sv.declaredOOR, mt.outOfRange.WithLabelValues(m.Name, f.Name, telemetry.RangeDeclared))
+	}
+	sv.compatModel, sv.compatClass = s.summary.counters(m.Name, m.Classes)
+	return sv
+}
+
+// model returns the named model, or def when named is false.
+func (l *live) model(name string, named bool, def *served) (*served, error) {
+	if !named {
+		return def, nil
+	}
+	if sv, ok := l.byName[name]; ok {
+		return sv, nil
+	}
+	return nil, &registry.NotFoundError{Name: name, Available: l.snap.Names()}
+}
+
+func quote(s string) []byte {
+	b, _ := json.Marshal(s) // a string always encodes
+	return b
+}

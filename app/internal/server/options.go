@@ -1,0 +1,145 @@
+package server
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Options configures the server. The zero value of each field means its
+// default; [DefaultOptions] spells them out.
+type Options struct {
+	// Addr is the TCP address to listen on. Optional. Default: ":8080".
+	Addr string
+	// ModelDir is the directory holding index.json and the bundles.
+	// Required.
+	ModelDir string
+	// AdminToken enables POST /admin/reload for requests bearing it.
+	// Optional. Default: "" (the endpoint answers 403).
+	AdminToken string
+	// CORSOrigins lists the origins (scheme://host[:port]) allowed to call
+	// the API from a browser; "*" allows any. Credentials are never
+	// allowed. Optional. Default: none (no CORS headers).
+	CORSOrigins []string
+	// BodyLimit is the largest request body in bytes. Optional.
+	// Default: 1 MiB.
+	BodyLimit int
+	// MaxBatch is the most rows one request may hold. Optional.
+	// Default: 1000.
+	MaxBatch int
+	// ReadTimeout, WriteTimeout and IdleTimeout bound a connection's
+	// reads, writes and keep-alive idleness. Optional. Defaults: 10s, 10s,
+	// 60s.
+	ReadTimeout, WriteTimeout, IdleTimeout time.Duration
+	// DrainDelay is how long the server keeps serving after a stop signal
+	// while /readyz already answers 503, so load balancers stop sending
+	// traffic first. Optional. Default: 0 (stop at once). Set it to a few
+	// seconds behind a Kubernetes Service.
+	DrainDelay time.Duration
+	// ShutdownTimeout bounds how long in-flight requests may take to
+	// finish once the server stops accepting. Optional. Default: 10s.
+	ShutdownTimeout time.Duration
+	// DriftWindow is how many recent inputs per model the drift scores
+	// cover. Optional. Default: 1000.
+	DriftWindow int
+	// DriftMinObservations is how many inputs a window needs before its
+	// scores are exported. Optional. Default: 30.
+	DriftMinObservations int
+	// Version and Revision label model_api_build_info and the server
+	// metadata. Optional. Defaults: "dev", "unknown".
+	Version, Revision string
+}
+
+// DefaultOptions returns the defaults, with ModelDir "./models".
+func DefaultOptions() Options {
+	return Options{
+		Addr:                 ":8080",
+		ModelDir:             "./models",
+		BodyLimit:            1 << 20,
+		MaxBatch:             1000,
+		ReadTimeout:          10 * time.Second,
+		WriteTimeout:         10 * time.Second,
+		IdleTimeout:          60 * time.Second,
+		ShutdownTimeout:      10 * time.Second,
+		DriftWindow:          1000,
+		DriftMinObservations: 30,
+		Version:              "dev",
+		Revision:             "unknown",
+	}
+}
+
+// withDefaults fills zero fields from DefaultOptions, except ModelDir.
+func (o Options) withDefaults() Options {
+	d := DefaultOptions()
+	if o.Addr == "" {
+		o.Addr = d.Addr
+	}
+	if o.BodyLimit == 0 {
+		o.BodyLimit = d.BodyLimit
+	}
+	if o.MaxBatch == 0 {
+		o.MaxBatch = d.MaxBatch
+	}
+	if o.ReadTimeout == 0 {
+		o.ReadTimeout = d.ReadTimeout
+	}
+	if o.WriteTimeout == 0 {
+		o.WriteTimeout = d.WriteTimeout
+	}
+	if o.IdleTimeout == 0 {
+		o.IdleTimeout = d.IdleTimeout
+	}
+	if o.ShutdownTimeout == 0 {
+		o.ShutdownTimeout = d.ShutdownTimeout
+	}
+	if o.DriftWindow == 0 {
+		o.DriftWindow = d.DriftWindow
+	}
+	if o.DriftMinObservations == 0 {
+		o.DriftMinObservations = d.DriftMinObservations
+	}
+	if o.Version == "" {
+		o.Version = d.Version
+	}
+	if o.Revision == "" {
+		o.Revision = d.Revision
+	}
+	return o
+}
+
+// validate checks the options once, naming the offending field.
+func (o Options) validate() error {
+	if o.ModelDir == "" {
+		return fmt.Errorf("server: Options.ModelDir is required")
+	}
+	for name, v := range map[string]int{"BodyLimit": o.BodyLimit, "MaxBatch": o.MaxBatch, "DriftWindow": o.DriftWindow, "DriftMinObservations": o.DriftMinObservations} {
+		if v < 0 {
+			return fmt.Errorf("server: Options.%s is %d, want a positive number", name, v)
+		}
+	}
+	for name, v := range map[string]time.Duration{"ReadTimeout": o.ReadTimeout, "WriteTimeout": o.WriteTimeout, "IdleTimeout": o.IdleTimeout, "DrainDelay": o.DrainDelay, "ShutdownTimeout": o.ShutdownTimeout} {
+		if v < 0 {
+			return fmt.Errorf("server: Options.%s is %v, want a positive duration", name, v)
+		}
+	}
+	for _, origin := range o.CORSOrigins {
+		if err := checkOrigin(origin); err != nil {
+			return fmt.Errorf("server: Options.CORSOrigins: %w", err)
+		}
+	}
+	return nil
+}
+
+// checkOrigin accepts "*" or scheme://host[:port] with nothing after.
+func checkOrigin(origin string) error {
+	if origin == "*" {
+		return nil
+	}
+	u, err := url.Parse(origin)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
+		u.Path != "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil || strings.ContainsAny(origin, " ,") {
+		return fmt.Errorf("origin %q is not of the form scheme://host[:port]", origin)
+	}
+	return nil
+}

@@ -1,0 +1,251 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/cors"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/mlopsgo/mlops/app/internal/registry"
+	"github.com/mlopsgo/mlops/app/telemetry"
+)
+
+// Deps are what the server is given rather than creates.
+type Deps struct {
+	// Options configures the server; see [Options].
+	Options Options
+	// Logger receives the server's logs. Optional. Default: discard.
+	Logger *slog.Logger
+	// Registerer is where the server registers its metrics; Gatherer is
+	// what /metrics serves (usually the same registry, with the Go and
+	// process collectors added by the caller). Required.
+	Registerer prometheus.Registerer
+	Gatherer   prometheus.Gatherer
+	// Now is the clock. Optional. Default: time.Now.
+	Now func() time.Time
+}
+
+// Server is model-api: the Fiber app, the model registry and the metrics.
+// Make one with [NewServer]; it is safe for concurrent use.
+type Server struct {
+	opts    Options
+	log     *slog.Logger
+	now     func() time.Time
+	app     *fiber.App
+	models  *registry.Registry
+	metrics *metrics
+	summary *summary
+	gather  prometheus.Gatherer
+
+	live     atomic.Pointer[live]
+	draining atomic.Bool
+	reloadMu sync.Mutex // orders the swap of live after registry reloads
+	stopOnce sync.Once
+}
+
+// New returns the Fiber app of a new server (see [NewServer]); tests drive it
+// with app.Test.
+func New(d Deps) (*fiber.App, error) {
+	s, err := NewServer(d)
+	if err != nil {
+		return nil, err
+	}
+	return s.App(), nil
+}
+
+// NewServer validates the options, registers the metrics, builds the routes
+// and loads the model set. A model set that fails to load is logged and
+// counted; the server then answers 503 on /readyz and the prediction
+// endpoints until a reload succeeds.
+func NewServer(d Deps) (*Server, error) {
+	opts := d.Options.withDefaults()
+	if err := opts.validate(); err != nil {
+		return nil, err
+	}
+	if d.Registerer == nil || d.Gatherer == nil {
+		return nil, errors.New("server: Deps.Registerer and Deps.Gatherer are required")
+	}
+	s := &Server{opts: opts, log: d.Logger, now: d.Now, gather: d.Gatherer}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	s.log = s.log.With("component", "server")
+	if s.now == nil {
+		s.now = time.Now
+	}
+	var err error
+	s.models, err = registry.New(registry.Options{Dir: opts.ModelDir, DriftWindow: opts.DriftWindow, Now: s.now})
+	if err != nil {
+		return nil, err
+	}
+	s.summary = newSummary(s.now())
+	s.metrics = newMetrics(d.Registerer, opts)
+	d.Registerer.MustRegister(
+		newDriftCollector(s.snapshot, opts.DriftMinObservations),
+		&compatCollector{sum: s.summary, prefix: s.dataset, loaded: s.loadedCount, now: s.now},
+	)
+	s.app = fiber.New(fiber.Config{
+		AppName:               "model-api",
+		ErrorHandler:          s.errorHandler,
+		BodyLimit:             opts.BodyLimit,
+		ReadTimeout:           opts.ReadTimeout,
+		WriteTimeout:          opts.WriteTimeout,
+		IdleTimeout:           opts.IdleTimeout,
+		DisableStartupMessage: true,
+		StrictRouting:         false,
+		CaseSensitive:         true,
+		JSONEncoder:           json.Marshal,
+	})
+	s.app.Use(s.instrument)
+	if len(opts.CORSOrigins) > 0 {
+		s.app.Use(cors.New(cors.Config{
+			AllowOrigins:     strings.Join(opts.CORSOrigins, ","),
+			AllowMethods:     "GET,POST,HEAD,OPTIONS",
+			AllowHeaders:     "Content-Type,Authorization,X-Request-ID",
+			ExposeHeaders:    headerRequestID,
+			AllowCredentials: false, // never, whatever the origins (the original allowed "*" with credentials)
+		}))
+	}
+	for _, r := range s.routes() {
+		h := labelled(openAPIPath(r.path), r.handler)
+		if r.method == fiber.MethodGet {
+			s.app.Get(r.path, h) // also answers HEAD
+		} else {
+			s.app.Add(r.method, r.path, h)
+		}
+	}
+	// An empty live set still serves the documentation.
+	s.live.Store(s.newLive(nil))
+	if _, err := s.Reload(context.Background()); err != nil {
+		s.log.Error("initial model load failed; serving not ready until a reload succeeds", "err", err, "dir", opts.ModelDir)
+	}
+	return s, nil
+}
+
+// App returns the Fiber app.
+func (s *Server) App() *fiber.App { return s.app }
+
+// Reload loads the model directory again and swaps the new set in if it
+// loads completely; otherwise the current set keeps serving. Either way the
+// result is logged and counted.
+func (s *Server) Reload(ctx context.Context) (*registry.Snapshot, error) {
+	s.reloadMu.Lock()
+	defer s.reloadMu.Unlock()
+	snap, err := s.models.Reload(ctx)
+	if err != nil {
+		s.metrics.reloads.WithLabelValues(telemetry.ResultFailure).Inc()
+		s.log.Error("model reload failed; previous models keep serving", "err", err, "dir", s.opts.ModelDir)
+		return nil, fmt.Errorf("%w: %w", ErrReloadFailed, err)
+	}
+	s.live.Store(s.newLive(snap))
+	s.metrics.installed(snap)
+	s.metrics.reloads.WithLabelValues(telemetry.ResultSuccess).Inc()
+	s.metrics.lastReload.Set(float64(s.now().UnixNano()) / 1e9)
+	s.updateReady()
+	s.log.Info("models loaded", "models", snap.Names(), "champion", snap.Champion.Name, "default", snap.Default.Name, "dir", s.opts.ModelDir)
+	return snap, nil
+}
+
+// Serve serves on ln until ctx is done, then drains and shuts down: /readyz
+// turns 503 at once, requests keep being served for DrainDelay, then the
+// listener closes and in-flight requests get up to ShutdownTimeout to finish.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	errc := make(chan error, 1)
+	go func() { errc <- s.app.Listener(ln) }()
+	s.log.Info("listening", "addr", ln.Addr().String())
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	s.log.Info("stopping", "drain_delay", s.opts.DrainDelay.String())
+	stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.opts.DrainDelay+s.opts.ShutdownTimeout)
+	defer cancel()
+	if err := s.Stop(stopCtx); err != nil {
+		return err
+	}
+	if err := <-errc; err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	s.log.Info("stopped")
+	return nil
+}
+
+// Run listens on Options.Addr and serves until ctx is done (see Serve).
+func (s *Server) Run(ctx context.Context) error {
+	ln, err := net.Listen("tcp", s.opts.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", s.opts.Addr, err)
+	}
+	return s.Serve(ctx, ln)
+}
+
+// Stop drains (see Serve) and shuts the server down, waiting for in-flight
+// requests until ctx is done. Only the first call does anything.
+func (s *Server) Stop(ctx context.Context) error {
+	var err error
+	s.stopOnce.Do(func() {
+		s.draining.Store(true)
+		s.updateReady()
+		if s.opts.DrainDelay > 0 {
+			select {
+			case <-time.After(s.opts.DrainDelay):
+			case <-ctx.Done():
+			}
+		}
+		sctx, cancel := context.WithTimeout(ctx, s.opts.ShutdownTimeout)
+		defer cancel()
+		if e := s.app.ShutdownWithContext(sctx); e != nil {
+			err = fmt.Errorf("shutdown: %w", e)
+		}
+	})
+	return err
+}
+
+func (s *Server) updateReady() {
+	if s.ready() {
+		s.metrics.ready.Set(1)
+	} else {
+		s.metrics.ready.Set(0)
+	}
+}
+
+// ready reports whether the default model is loaded and the server is not
+// draining.
+func (s *Server) ready() bool {
+	l := s.live.Load()
+	return l != nil && l.snap != nil && !s.draining.Load()
+}
+
+// snapshot returns the serving snapshot, nil before the first load.
+func (s *Server) snapshot() *registry.Snapshot {
+	if l := s.live.Load(); l != nil {
+		return l.snap
+	}
+	return nil
+}
+
+// dataset returns the compatibility metric prefix: the data set's name.
+func (s *Server) dataset() string {
+	if snap := s.snapshot(); snap != nil && snap.Dataset != "" {
+		return snap.Dataset
+	}
+	return telemetry.DefaultCompatPrefix
+}
+
+func (s *Server) loadedCount() int {
+	if snap := s.snapshot(); snap != nil {
+		return len(snap.Models)
+	}
+	return 0
+}

@@ -1,0 +1,58 @@
+package server
+
+import (
+	"testing"
+
+	"github.com/valyala/fasthttp"
+
+	"github.com/mlopsgo/mlops/app/internal/modeltest"
+)
+
+// BenchmarkHandlers measures the server's work per request (routing,
+// middleware, decoding, inference, metrics, encoding) without a network, by
+// calling Fiber's fasthttp handler directly.
+func BenchmarkHandlers(b *testing.B) {
+	dir := b.TempDir()
+	modeltest.WriteSet(b, dir, "logistic_regression")
+	s, _ := newBenchServer(b, dir)
+	h := s.App().Handler()
+	cases := []struct {
+		name, method, path, body string
+	}{
+		{"healthz", "GET", "/healthz", ""},
+		{"predict", "POST", "/predict", `{"features":` + setosa + `,"model_name":"random_forest"}`},
+		{"predict_batch_5", "POST", "/predict/batch", `{"features_list":[` + setosa + `,` + setosa + `,` + setosa + `,` + setosa + `,` + setosa + `]}`},
+		{"infer", "POST", "/v2/models/random_forest/infer", `{"inputs":[{"name":"x","shape":[1,4],"datatype":"FP64","data":[5.1,3.5,1.4,0.2]}]}`},
+		{"infer_per_feature", "POST", "/v2/models/random_forest/infer", `{"inputs":[{"name":"sepal_length","shape":[1],"datatype":"FP64","data":[5.1]},{"name":"sepal_width","shape":[1],"datatype":"FP64","data":[3.5]},{"name":"petal_length","shape":[1],"datatype":"FP64","data":[1.4]},{"name":"petal_width","shape":[1],"datatype":"FP64","data":[0.2]}]}`},
+	}
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			var ctx fasthttp.RequestCtx
+			b.ReportAllocs()
+			for b.Loop() {
+				ctx.Request.Reset()
+				ctx.Response.Reset()
+				ctx.Request.Header.SetMethod(c.method)
+				ctx.Request.SetRequestURI(c.path)
+				if c.body != "" {
+					ctx.Request.Header.SetContentType("application/json")
+					ctx.Request.SetBodyString(c.body)
+				}
+				h(&ctx)
+				if code := ctx.Response.StatusCode(); code != 200 {
+					b.Fatalf("%s %s: %d %s", c.method, c.path, code, ctx.Response.Body())
+				}
+			}
+		})
+	}
+}
+
+func newBenchServer(b *testing.B, dir string) (*Server, error) {
+	b.Helper()
+	reg := newRegistry()
+	s, err := NewServer(Deps{Options: Options{ModelDir: dir}, Registerer: reg, Gatherer: reg})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return s, nil
+}
