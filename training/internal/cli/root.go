@@ -13,9 +13,11 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/mlopsgo/mlops/training/internal/cli/data"
 	"github.com/mlopsgo/mlops/training/internal/cli/export"
 	"github.com/mlopsgo/mlops/training/internal/cli/inspect"
 	"github.com/mlopsgo/mlops/training/internal/cli/metricsshow"
+	"github.com/mlopsgo/mlops/training/internal/cli/pipeline"
 	"github.com/mlopsgo/mlops/training/internal/cli/predict"
 	"github.com/mlopsgo/mlops/training/internal/cli/streams"
 	"github.com/mlopsgo/mlops/training/internal/cli/train"
@@ -83,6 +85,7 @@ func NewRootCommand(logger *slog.Logger, level *slog.LevelVar, s Streams) *cobra
 	metricsCmd.AddCommand(metricsshow.NewCommand(logger, s))
 
 	root.AddCommand(train.NewCommand(logger, s), predict.NewCommand(logger, s), modelCmd, metricsCmd)
+	root.AddCommand(data.NewCommand(logger, s), pipeline.NewCommand(logger, s))
 	return root
 }
 

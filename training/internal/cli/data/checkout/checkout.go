@@ -1,0 +1,61 @@
+// Package checkout is the `mlops data checkout` command.
+package checkout
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mlopsgo/mlops/training/internal/cli/data/workspace"
+	"github.com/mlopsgo/mlops/training/internal/cli/streams"
+	"github.com/mlopsgo/mlops/training/internal/dvc/repo"
+)
+
+type flagpole struct {
+	force bool
+}
+
+// NewCommand returns `mlops data checkout`.
+func NewCommand(logger *slog.Logger, s streams.Streams) *cobra.Command {
+	var flags flagpole
+	cmd := &cobra.Command{
+		Use:   "checkout [TARGET...]",
+		Short: "Restore tracked data from the cache",
+		Long: `Makes every tracked output (or the TARGETs: .dvc files, output paths, stage names)
+match its .dvc file or dvc.lock record, copying from the cache. Each object is
+verified while it is copied and a directory changes only once all its files are
+ready. A workspace copy that differs from its record is not overwritten without
+--force.`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return run(cmd.Context(), logger, s, flags, args)
+		},
+	}
+	cmd.Flags().BoolVarP(&flags.force, "force", "f", false, "overwrite modified workspace data")
+	return cmd
+}
+
+func run(ctx context.Context, logger *slog.Logger, s streams.Streams, flags flagpole, targets []string) error {
+	r, err := workspace.Open(logger, s)
+	if err != nil {
+		return err
+	}
+	res, err := r.Checkout(ctx, targets, flags.force)
+	Print(s.Out, res)
+	return err
+}
+
+// Print lists what a checkout changed, as dvc does ("A  path", "M  path").
+func Print(w io.Writer, res repo.CheckoutResult) {
+	for _, p := range res.Added {
+		fmt.Fprintf(w, "A\t%s\n", p)
+	}
+	for _, p := range res.Modified {
+		fmt.Fprintf(w, "M\t%s\n", p)
+	}
+	if len(res.Added)+len(res.Modified) == 0 && len(res.Failed) == 0 {
+		fmt.Fprintln(w, "Everything is up to date.")
+	}
+}

@@ -1,0 +1,38 @@
+// Package data is the `mlops data` command group: DVC-compatible data
+// versioning (init, add, status, checkout, push, pull, fetch, remote,
+// validate).
+package data
+
+import (
+	"log/slog"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mlopsgo/mlops/training/internal/cli/data/add"
+	"github.com/mlopsgo/mlops/training/internal/cli/data/checkout"
+	"github.com/mlopsgo/mlops/training/internal/cli/data/fetch"
+	"github.com/mlopsgo/mlops/training/internal/cli/data/initialize"
+	"github.com/mlopsgo/mlops/training/internal/cli/data/pull"
+	"github.com/mlopsgo/mlops/training/internal/cli/data/push"
+	"github.com/mlopsgo/mlops/training/internal/cli/data/remote"
+	"github.com/mlopsgo/mlops/training/internal/cli/data/status"
+	"github.com/mlopsgo/mlops/training/internal/cli/data/validate"
+	"github.com/mlopsgo/mlops/training/internal/cli/streams"
+)
+
+// NewCommand returns `mlops data` with its subcommands.
+func NewCommand(logger *slog.Logger, s streams.Streams) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "data",
+		Short: "Version data with DVC-compatible files, cache and remotes",
+		Long: `Tracks data the way DVC 3.x does, writing the same files: .dvc/ (config, cache),
+<path>.dvc files, .gitignore entries, and a remote layout dvc push/pull also read.
+DVC itself is not needed; a user who has it can run dvc on the same repository.`,
+	}
+	cmd.AddCommand(
+		initialize.NewCommand(logger, s), add.NewCommand(logger, s), status.NewCommand(logger, s),
+		checkout.NewCommand(logger, s), push.NewCommand(logger, s), pull.NewCommand(logger, s),
+		fetch.NewCommand(logger, s), remote.NewCommand(logger, s), validate.NewCommand(logger, s),
+	)
+	return cmd
+}

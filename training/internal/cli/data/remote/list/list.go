@@ -1,0 +1,39 @@
+// Package list is the `mlops data remote list` command.
+package list
+
+import (
+	"fmt"
+	"log/slog"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mlopsgo/mlops/training/internal/cli/data/workspace"
+	"github.com/mlopsgo/mlops/training/internal/cli/streams"
+)
+
+// NewCommand returns `mlops data remote list`.
+func NewCommand(logger *slog.Logger, s streams.Streams) *cobra.Command {
+	return &cobra.Command{
+		Use:   "list",
+		Short: "List remotes: name, URL, and (default)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			r, err := workspace.Open(logger, s)
+			if err != nil {
+				return err
+			}
+			remotes, err := r.Remotes()
+			if err != nil {
+				return err
+			}
+			for _, rm := range remotes {
+				def := ""
+				if rm.Default {
+					def = "\t(default)"
+				}
+				fmt.Fprintf(s.Out, "%s\t%s%s\n", rm.Name, rm.URL, def)
+			}
+			return nil
+		},
+	}
+}

@@ -1,0 +1,32 @@
+// Package remote is the `mlops data remote` command group.
+package remote
+
+import (
+	"log/slog"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mlopsgo/mlops/training/internal/cli/data/remote/add"
+	"github.com/mlopsgo/mlops/training/internal/cli/data/remote/list"
+	"github.com/mlopsgo/mlops/training/internal/cli/data/remote/modify"
+	"github.com/mlopsgo/mlops/training/internal/cli/data/remote/remove"
+	"github.com/mlopsgo/mlops/training/internal/cli/data/remote/setdefault"
+	"github.com/mlopsgo/mlops/training/internal/cli/streams"
+)
+
+// NewCommand returns `mlops data remote`.
+func NewCommand(logger *slog.Logger, s streams.Streams) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "remote",
+		Short: "Configure remotes in .dvc/config (local folders and s3://)",
+		Long: `Edits the remotes in .dvc/config (or .dvc/config.local with --local) in DVC's INI
+format. Supported URLs: a local path and s3://bucket/prefix. S3 options are DVC's:
+endpointurl, region, profile, credentialpath, configpath, access_key_id,
+secret_access_key, session_token; credentials otherwise come from the standard
+AWS environment variables and files. Path-style addressing is used with a custom
+endpointurl; MLOPS_S3_PATH_STYLE=true|false overrides it.`,
+	}
+	cmd.AddCommand(add.NewCommand(logger, s), list.NewCommand(logger, s), modify.NewCommand(logger, s),
+		remove.NewCommand(logger, s), setdefault.NewCommand(logger, s))
+	return cmd
+}
