@@ -18,7 +18,7 @@ LDFLAGS := -s -w -X github.com/mlopsgo/mlops/training/internal/version.Version=$
 	-X github.com/mlopsgo/mlops/training/internal/version.Commit=$(COMMIT)
 # Debian's Python sees python3-sklearn; the python3 first on PATH may not.
 PYTHON ?= /usr/bin/python3
-FUZZTIME ?= 10s
+FUZZTIME ?= 5s
 GOLANGCI_LINT := GOWORK=off $(GO) run -modfile=$(CURDIR)/tools/go.mod github.com/golangci/golangci-lint/v2/cmd/golangci-lint
 
 PARAMS ?= params.yaml
@@ -32,15 +32,12 @@ BENCH_TARGETS :=
 
 ##@ Quick start
 
-## run: train if needed (models/ missing or older than data, params or code), show the comparison, then serve on :8080
+## run: run the pipeline (trains only what changed since dvc.lock), show the comparison, write the report, then serve on :8080
 .PHONY: run
-run: $(BIN)/mlops
-	@if [ ! -f $(MODELS_DIR)/index.json ] || [ -n "$$(find data $(PARAMS) training -newer $(MODELS_DIR)/index.json -type f -print -quit)" ]; then \
-		$(BIN)/mlops train --params $(PARAMS) --models-dir $(MODELS_DIR) --metrics metrics.json; \
-	else \
-		echo "models are up to date ($(MODELS_DIR)/index.json); comparison from metrics.json:"; \
-		$(BIN)/mlops metrics show metrics.json; \
-	fi
+run: $(BIN)/mlops $(BIN)/model-api
+	PATH="$(BIN):$$PATH" $(BIN)/mlops pipeline run
+	@$(BIN)/mlops metrics show metrics.json
+	@echo "report: $$($(BIN)/mlops report -q -o reports/report.html)"
 	@$(MAKE) --no-print-directory serve
 
 ## test: every module's tests (hermetic, Go only), -race where it matters, plus short fuzz runs
@@ -54,7 +51,7 @@ test:
 	done
 	@$(MAKE) --no-print-directory fuzz
 
-## fuzz: run every fuzz target briefly (FUZZTIME=10s each)
+## fuzz: run every fuzz target briefly (FUZZTIME=5s each; areas add theirs in mk/*.mk)
 .PHONY: fuzz
 fuzz:
 	cd training/model && $(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) .

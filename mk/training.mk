@@ -9,8 +9,11 @@ e2e-training:
 	@echo "==> regenerate the scikit-learn fixtures the unit tests compare with; they must not change"
 	cd training/internal/classifier/logreg/testdata && $(PYTHON) gen_sklearn_coef.py
 	cd training/internal/classifier/tree/testdata && $(PYTHON) gen_sklearn_tree.py
-	git diff --exit-code -- training/internal/classifier/logreg/testdata training/internal/classifier/tree/testdata
-	cd training && MLOPS_E2E=1 MLOPS_PYTHON=$(PYTHON) $(GO) test -count=1 -run '^TestE2E' -v ./internal/train/
+	cd training/internal/classifier/svm/testdata && $(PYTHON) gen_sklearn_svm.py
+	cd training/model/testdata && $(PYTHON) gen_sklearn_svm_predict.py
+	git diff --exit-code -- training/internal/classifier/logreg/testdata training/internal/classifier/tree/testdata \
+		training/internal/classifier/svm/testdata training/model/testdata
+	cd training && MLOPS_E2E=1 MLOPS_PYTHON=$(PYTHON) $(GO) test -count=1 -timeout 30m -run '^TestE2E' -v ./internal/train/
 
 ## bench-training: training and single-row prediction benchmarks
 .PHONY: bench-training

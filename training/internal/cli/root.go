@@ -19,6 +19,8 @@ import (
 	"github.com/mlopsgo/mlops/training/internal/cli/metricsshow"
 	"github.com/mlopsgo/mlops/training/internal/cli/pipeline"
 	"github.com/mlopsgo/mlops/training/internal/cli/predict"
+	"github.com/mlopsgo/mlops/training/internal/cli/report"
+	"github.com/mlopsgo/mlops/training/internal/cli/runs"
 	"github.com/mlopsgo/mlops/training/internal/cli/streams"
 	"github.com/mlopsgo/mlops/training/internal/cli/train"
 	"github.com/mlopsgo/mlops/training/internal/version"
@@ -85,6 +87,7 @@ func NewRootCommand(logger *slog.Logger, level *slog.LevelVar, s Streams) *cobra
 	metricsCmd.AddCommand(metricsshow.NewCommand(logger, s))
 
 	root.AddCommand(train.NewCommand(logger, s), predict.NewCommand(logger, s), modelCmd, metricsCmd)
+	root.AddCommand(runs.NewCommand(logger, s), report.NewCommand(logger, s))
 	root.AddCommand(data.NewCommand(logger, s), pipeline.NewCommand(logger, s))
 	return root
 }

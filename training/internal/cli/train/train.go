@@ -2,14 +2,17 @@
 package train
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/mlopsgo/mlops/training/internal/cli/runs/runsflag"
 	"github.com/mlopsgo/mlops/training/internal/cli/streams"
 	"github.com/mlopsgo/mlops/training/internal/metricsfile"
+	"github.com/mlopsgo/mlops/training/internal/tracking/trainrun"
 	"github.com/mlopsgo/mlops/training/internal/train"
 )
 
@@ -19,6 +22,8 @@ type flagpole struct {
 	metrics   string
 	only      []string
 	workers   int
+	runsDir   string
+	tracker   string
 }
 
 // NewCommand returns `mlops train`.
@@ -42,6 +47,8 @@ The comparison table goes to stdout, progress and logs to stderr.`,
 	cmd.Flags().StringVar(&flags.metrics, "metrics", "metrics.json", "metrics file to write (empty: none)")
 	cmd.Flags().StringSliceVar(&flags.only, "only", nil, "train only these models (comma-separated names)")
 	cmd.Flags().IntVar(&flags.workers, "workers", 0, "parallel fits (0: one per CPU)")
+	runsflag.AddDir(cmd.Flags(), &flags.runsDir)
+	runsflag.AddTracker(cmd.Flags(), &flags.tracker, "also export the run to this tracker")
 	return cmd
 }
 
@@ -50,9 +57,14 @@ func run(cmd *cobra.Command, logger *slog.Logger, s streams.Streams, flags flagp
 		return fmt.Errorf("--workers is %d; it must be 0 (one per CPU) or more", flags.workers)
 	}
 	start := time.Now()
-	res, err := train.Run(cmd.Context(), logger, train.Options{
-		ParamsPath: flags.params, ModelsDir: flags.modelsDir, MetricsPath: flags.metrics,
-		Only: flags.only, Workers: flags.workers, Progress: s.ErrOut,
+	// The run is recorded in the run store (--runs-dir; "off" disables it)
+	// and, with --tracker, exported.
+	rec := trainrun.Options{Command: runsflag.CommandLine(cmd), ParamsPath: flags.params, ModelsDir: flags.modelsDir}
+	res, err := runsflag.Train(cmd.Context(), logger, flags.runsDir, flags.tracker, rec, func(ctx context.Context) (*train.Result, error) {
+		return train.Run(ctx, logger, train.Options{
+			ParamsPath: flags.params, ModelsDir: flags.modelsDir, MetricsPath: flags.metrics,
+			Only: flags.only, Workers: flags.workers, Progress: s.ErrOut,
+		})
 	})
 	if err != nil {
 		return err

@@ -1,0 +1,67 @@
+package runscompare_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"slices"
+	"testing"
+
+	"github.com/mlopsgo/mlops/training/internal/cli/runs/runscompare"
+	"github.com/mlopsgo/mlops/training/internal/tracking/trackingtest"
+)
+
+func TestCompare(t *testing.T) {
+	runs := trackingtest.Runs()
+	tests := []struct {
+		name string
+		idx  []int
+	}{
+		{"two", []int{0, 1}},
+		{"with_failed", []int{0, 1, 2}},
+		{"one", []int{1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var picked = runs[:0:0]
+			for _, i := range tt.idx {
+				picked = append(picked, runs[i])
+			}
+			c := runscompare.Compare(picked)
+			var buf bytes.Buffer
+			if err := runscompare.WriteTable(&buf, c); err != nil {
+				t.Fatal(err)
+			}
+			trackingtest.Golden(t, "compare_"+tt.name+"_golden.txt", buf.Bytes())
+			data, err := json.MarshalIndent(c, "", "  ")
+			if err != nil {
+				t.Fatal(err)
+			}
+			trackingtest.Golden(t, "compare_"+tt.name+"_golden.json", append(data, '\n'))
+		})
+	}
+}
+
+// The best value of a row is marked: highest accuracy, lowest log loss.
+func TestCompareMarksBest(t *testing.T) {
+	runs := trackingtest.Runs()
+	c := runscompare.Compare(runs[:2])
+	want := map[string][]int{
+		"logistic_regression/cv_accuracy":   {0}, // 0.9767 vs 0.9633
+		"logistic_regression/test_accuracy": {0}, // 0.9667 vs 0.9333
+		"decision_tree/cv_accuracy":         {1}, // 0.9467 vs 0.9600
+		"decision_tree/test_log_loss":       {},  // a tie
+	}
+	for _, row := range c.Metrics {
+		w, ok := want[row.Model+"/"+row.Metric]
+		if ok && !slices.Equal(row.Best, w) {
+			t.Errorf("%s %s: best %v, want %v", row.Model, row.Metric, row.Best, w)
+		}
+	}
+	keys := []string{}
+	for _, p := range c.Params {
+		keys = append(keys, p.Key)
+	}
+	if !slices.Equal(keys, []string{"models.decision_tree.max_depth", "models.logistic_regression.C"}) {
+		t.Errorf("differing params %v, want max_depth and C", keys)
+	}
+}

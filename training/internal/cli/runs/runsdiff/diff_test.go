@@ -1,0 +1,85 @@
+package runsdiff_test
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/mlopsgo/mlops/training/internal/cli/runs/runsdiff"
+	"github.com/mlopsgo/mlops/training/internal/metricsfile"
+	"github.com/mlopsgo/mlops/training/internal/tracking/trackingtest"
+)
+
+func file(champion string, lrCV, lrTest, dtCV float64) *metricsfile.File {
+	return &metricsfile.File{Champion: champion, Models: map[string]metricsfile.Model{
+		"logistic_regression": {
+			Test: metricsfile.Test{Accuracy: lrTest, PrecisionWeighted: lrTest, RecallWeighted: lrTest, F1Weighted: lrTest, F1Macro: lrTest, LogLoss: 0.1111},
+			CV:   metricsfile.CV{Folds: 10, Repeats: 5, AccuracyMean: lrCV, AccuracyStd: 0.04},
+		},
+		"decision_tree": {
+			Test: metricsfile.Test{Accuracy: 0.9667, PrecisionWeighted: 0.9697, RecallWeighted: 0.9667, F1Weighted: 0.9666, F1Macro: 0.9666, LogLoss: 1.2015},
+			CV:   metricsfile.CV{Folds: 10, Repeats: 5, AccuracyMean: dtCV, AccuracyStd: 0.058},
+		},
+	}}
+}
+
+func TestWriteMarkdown(t *testing.T) {
+	tests := []struct {
+		name string
+		old  *metricsfile.File
+		cur  *metricsfile.File
+	}{
+		{"changed", file("logistic_regression", 0.96, 1, 0.9447), file("logistic_regression", 0.9647, 0.9667, 0.9447)},
+		{"same", file("logistic_regression", 0.96, 1, 0.9447), file("logistic_regression", 0.96, 1, 0.9447)},
+		{"first", nil, file("logistic_regression", 0.96, 1, 0.9447)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := runsdiff.WriteMarkdown(&buf, runsdiff.Diff("HEAD", tt.old, "working tree", tt.cur)); err != nil {
+				t.Fatal(err)
+			}
+			trackingtest.Golden(t, "diff_"+tt.name+"_golden.md", buf.Bytes())
+		})
+	}
+}
+
+// The command reads the revision's file through git show.
+func TestDiffCommandAgainstGit(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not installed")
+	}
+	dir := t.TempDir()
+	git := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	path := filepath.Join(dir, "metrics.json")
+	git("init", "-q")
+	if err := metricsfile.Write(path, file("logistic_regression", 0.96, 1, 0.9447)); err != nil {
+		t.Fatal(err)
+	}
+	git("add", "metrics.json")
+	git("commit", "-q", "-m", "metrics")
+	if err := metricsfile.Write(path, file("logistic_regression", 0.9647, 0.9667, 0.9447)); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	var out bytes.Buffer
+	cmd := runsdiff.NewCommand(nil, streamsTo(&out))
+	cmd.SetArgs([]string{"--rev", "HEAD"})
+	if err := cmd.ExecuteContext(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "| logistic_regression | cv accuracy (mean) | 0.9600 | 0.9647 | +0.0047 🟢 |") {
+		t.Fatalf("diff output:\n%s", out.String())
+	}
+}

@@ -1,0 +1,184 @@
+// Package runsshow is the `mlops runs show` command.
+package runsshow
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"maps"
+	"slices"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mlopsgo/mlops/training/internal/cli/runs/runsflag"
+	"github.com/mlopsgo/mlops/training/internal/cli/runs/runslist"
+	"github.com/mlopsgo/mlops/training/internal/cli/streams"
+	"github.com/mlopsgo/mlops/training/internal/tracking"
+)
+
+type flagpole struct {
+	runsDir string
+	json    bool
+}
+
+// NewCommand returns `mlops runs show`.
+func NewCommand(logger *slog.Logger, s streams.Streams) *cobra.Command {
+	var flags flagpole
+	cmd := &cobra.Command{
+		Use:   "show [RUN]",
+		Short: "Show one run: its metadata, models, parameters and sync state (default: latest)",
+		Args:  cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ref := "latest"
+			if len(args) == 1 {
+				ref = args[0]
+			}
+			r, err := runsflag.Store(logger, flags.runsDir).Resolve(ref)
+			if err != nil {
+				return err
+			}
+			if flags.json {
+				data, err := tracking.Encode(r)
+				if err != nil {
+					return err
+				}
+				_, err = s.Out.Write(data)
+				return err
+			}
+			return Write(s.Out, r)
+		},
+	}
+	runsflag.AddDir(cmd.Flags(), &flags.runsDir)
+	cmd.Flags().BoolVar(&flags.json, "json", false, "print the run record (run.json)")
+	return cmd
+}
+
+// Write prints r for a person: a header of key: value lines, the models
+// table (champion marked), the flattened parameters and the sync state.
+func Write(w io.Writer, r *tracking.Run) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 1, ' ', 0)
+	kv := func(k, v string) { fmt.Fprintf(tw, "%s:\t%s\n", k, v) }
+	kv("run", r.ID)
+	kv("status", string(r.Status))
+	if r.Error != "" {
+		kv("error", r.Error)
+	}
+	kv("started", r.Start.UTC().Format("2006-01-02 15:04:05 UTC"))
+	kv("duration", runslist.FormatDuration(r.Duration()))
+	kv("host", fmt.Sprintf("%s (pid %d)", r.Process.Host, r.Process.PID))
+	if r.Git != nil {
+		g := r.Git.Commit
+		if r.Git.Branch != "" {
+			g += " on " + r.Git.Branch
+		}
+		if r.Git.Dirty {
+			g += ", with uncommitted changes"
+		}
+		kv("git", g)
+	} else {
+		kv("git", "-")
+	}
+	if len(r.Command) > 0 {
+		kv("command", strings.Join(r.Command, " "))
+	}
+	if d := r.Data; d != nil {
+		kv("data", fmt.Sprintf("%s (md5 %s), %d rows (%d duplicates dropped), %d train / %d test", d.Path, d.MD5, d.Rows, d.Duplicates, d.TrainRows, d.TestRows))
+		kv("classes", strings.Join(d.Classes, ", "))
+		kv("features", strings.Join(d.Features, ", "))
+	}
+	if r.CV != nil {
+		kv("cv", fmt.Sprintf("stratified %d-fold x %d repeats", r.CV.Folds, r.CV.Repeats))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if len(r.Models) > 0 {
+		fmt.Fprintln(w)
+		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "MODEL\tCV ACCURACY\tTEST ACCURACY\tPRECISION\tRECALL\tF1 MACRO\tLOG LOSS\tITERATIONS\tSHA256")
+		for _, m := range r.Models {
+			name := m.Name
+			if name == r.Champion {
+				name += " *"
+			}
+			iters := "-"
+			if m.Iterations > 0 {
+				iters = fmt.Sprint(m.Iterations)
+				if !m.Converged {
+					iters += " (not converged)"
+				}
+			}
+			sha := m.Artifact.SHA256
+			if len(sha) > 12 {
+				sha = sha[:12]
+			}
+			fmt.Fprintf(tw, "%s\t%.4f ± %.4f\t%.4f\t%.4f\t%.4f\t%.4f\t%.4f\t%s\t%s\n", name, m.CV.Mean, m.CV.Std, m.Test.Accuracy,
+				m.Test.PrecisionWeighted, m.Test.RecallWeighted, m.Test.F1Macro, m.Test.LogLoss, iters, sha)
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+		fmt.Fprintln(w, "\n* champion (best mean CV accuracy)")
+	}
+	if params := Flatten(r.Params); len(params) > 0 {
+		fmt.Fprintln(w, "\nparameters:")
+		tw = tabwriter.NewWriter(w, 0, 0, 1, ' ', 0)
+		for _, k := range slices.Sorted(maps.Keys(params)) {
+			fmt.Fprintf(tw, "  %s:\t%s\n", k, params[k])
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+	}
+	if len(r.Sync) > 0 {
+		fmt.Fprintln(w, "\nsync:")
+		for _, name := range slices.Sorted(maps.Keys(r.Sync)) {
+			st := r.Sync[name]
+			state := "incomplete"
+			if st.Complete {
+				state = "complete"
+			}
+			line := fmt.Sprintf("  %s: %s, remote run %q at %s", name, state, st.RemoteID, st.URL)
+			if st.LastError != "" {
+				line += "; last error: " + st.LastError
+			}
+			fmt.Fprintln(w, line)
+		}
+	}
+	return nil
+}
+
+// Flatten turns nested parameters into dotted keys with their values as
+// compact JSON (strings as they are).
+func Flatten(params map[string]any) map[string]string {
+	out := map[string]string{}
+	var walk func(prefix string, v any)
+	walk = func(prefix string, v any) {
+		if m, ok := v.(map[string]any); ok {
+			for k, e := range m {
+				key := k
+				if prefix != "" {
+					key = prefix + "." + k
+				}
+				walk(key, e)
+			}
+			return
+		}
+		if s, ok := v.(string); ok {
+			out[prefix] = s
+			return
+		}
+		data, err := json.Marshal(v)
+		if err != nil {
+			data = []byte(fmt.Sprint(v))
+		}
+		out[prefix] = string(data)
+	}
+	if params != nil {
+		walk("", params)
+	}
+	return out
+}

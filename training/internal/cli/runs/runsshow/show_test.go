@@ -1,0 +1,24 @@
+package runsshow_test
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/mlopsgo/mlops/training/internal/cli/runs/runsshow"
+	"github.com/mlopsgo/mlops/training/internal/tracking"
+	"github.com/mlopsgo/mlops/training/internal/tracking/trackingtest"
+)
+
+func TestWrite(t *testing.T) {
+	runs := trackingtest.Runs()
+	runs[1].Sync = map[string]*tracking.SyncState{"mlflow": {URL: "http://127.0.0.1:5000", RemoteID: "0a1b2c", Complete: false, LastError: "mlflow: POST runs/log-batch: HTTP 503"}}
+	for i, name := range []string{"finished", "synced", "failed"} {
+		t.Run(name, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := runsshow.Write(&buf, runs[i]); err != nil {
+				t.Fatal(err)
+			}
+			trackingtest.Golden(t, "show_"+name+"_golden.txt", buf.Bytes())
+		})
+	}
+}

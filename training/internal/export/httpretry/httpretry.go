@@ -1,0 +1,180 @@
+// Package httpretry sends JSON requests to a tracking server with retries:
+// exponential backoff with jitter on connection errors, 429 and 5xx, and the
+// server's Retry-After when it gives one.
+package httpretry
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// Client sends requests with retries. The zero value of each optional field
+// means its default.
+type Client struct {
+	// HTTP sends the requests. Optional. Default: a client with a 60 s
+	// timeout per attempt.
+	HTTP *http.Client
+	// Attempts bounds tries per request, the first included. Optional.
+	// Default: 5.
+	Attempts int
+	// MinWait is the first backoff; each retry doubles it, up to MaxWait.
+	// Optional. Defaults: 1 s and 30 s.
+	MinWait, MaxWait time.Duration
+	// Sleep waits between attempts; tests replace it. Optional. Default:
+	// a timer that stops early when ctx is done.
+	Sleep func(ctx context.Context, d time.Duration) error
+	// Header is added to every request (authentication). Optional.
+	Header http.Header
+	// Logger receives one line per retry. Optional. Default: discard.
+	Logger *slog.Logger
+}
+
+// StatusError is a response the server answered with a non-2xx status,
+// after any retries.
+type StatusError struct {
+	Method, URL string
+	StatusCode  int
+	// Body is the response body, truncated to 4 KiB.
+	Body []byte
+}
+
+func (e *StatusError) Error() string {
+	return fmt.Sprintf("%s %s: HTTP %d: %s", e.Method, e.URL, e.StatusCode, bytes.TrimSpace(e.Body))
+}
+
+// Retryable reports whether a status is worth retrying: rate limiting and
+// server-side failures. MLflow's Python client retries the same set
+// (mlflow/utils/request_utils.py, _TRANSIENT_FAILURE_RESPONSE_CODES: 408,
+// 429, 500, 502, 503, 504); W&B's core retries 429 and 5xx
+// (core/internal/clients, RetryMostFailures).
+func Retryable(code int) bool {
+	switch code {
+	case http.StatusRequestTimeout, http.StatusTooManyRequests, http.StatusInternalServerError,
+		http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
+}
+
+// Do sends method url with body (nil for none) and returns the 2xx response
+// body. Requests are retried while the error is transient and attempts
+// remain; the last error is returned otherwise. A non-2xx final answer is a
+// *StatusError.
+func (c *Client) Do(ctx context.Context, method, url string, body []byte) ([]byte, error) {
+	attempts := c.Attempts
+	if attempts <= 0 {
+		attempts = 5
+	}
+	wait := c.MinWait
+	if wait <= 0 {
+		wait = time.Second
+	}
+	maxWait := c.MaxWait
+	if maxWait <= 0 {
+		maxWait = 30 * time.Second
+	}
+	var lastErr error
+	for attempt := 1; ; attempt++ {
+		data, retryAfter, err := c.once(ctx, method, url, body)
+		if err == nil {
+			return data, nil
+		}
+		lastErr = err
+		var se *StatusError
+		transient := !errors.As(err, &se) || Retryable(se.StatusCode)
+		if ctx.Err() != nil || !transient || attempt >= attempts {
+			return nil, lastErr
+		}
+		d := retryAfter
+		if d <= 0 {
+			// Full jitter around the doubling wait, so several clients
+			// rejected together do not come back together.
+			d = wait/2 + rand.N(wait/2+1)
+		}
+		d = min(d, maxWait)
+		c.logger().Warn("retrying request", "method", method, "url", url, "attempt", attempt, "wait", d, "err", err)
+		if err := c.sleep(ctx, d); err != nil {
+			return nil, fmt.Errorf("%w (gave up waiting to retry: %w)", lastErr, err)
+		}
+		wait = min(2*wait, maxWait)
+	}
+}
+
+func (c *Client) once(ctx context.Context, method, url string, body []byte) ([]byte, time.Duration, error) {
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, url, rd)
+	if err != nil {
+		return nil, 0, err
+	}
+	for k, vs := range c.Header {
+		for _, v := range vs {
+			req.Header.Add(k, v)
+		}
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	req.Header.Set("Accept", "application/json")
+	hc := c.HTTP
+	if hc == nil {
+		hc = &http.Client{Timeout: 60 * time.Second}
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
+	if err != nil {
+		return nil, 0, fmt.Errorf("%s %s: read response: %w", method, url, err)
+	}
+	if resp.StatusCode/100 != 2 {
+		if len(data) > 4096 {
+			data = data[:4096]
+		}
+		return nil, retryAfter(resp.Header.Get("Retry-After")), &StatusError{Method: method, URL: url, StatusCode: resp.StatusCode, Body: data}
+	}
+	return data, 0, nil
+}
+
+// retryAfter parses a Retry-After header in seconds (the form rate
+// limiters send); an HTTP date or garbage yields 0 (use the backoff).
+func retryAfter(v string) time.Duration {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		return 0
+	}
+	return time.Duration(n) * time.Second
+}
+
+func (c *Client) sleep(ctx context.Context, d time.Duration) error {
+	if c.Sleep != nil {
+		return c.Sleep(ctx, d)
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+func (c *Client) logger() *slog.Logger {
+	if c.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return c.Logger
+}

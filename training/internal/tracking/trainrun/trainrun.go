@@ -1,0 +1,184 @@
+// Package trainrun records `mlops train` into the run store: it begins a
+// run before training, fills it from train.Result, and marks it finished or
+// failed, so the train package itself knows nothing about tracking.
+package trainrun
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"math"
+	"os"
+	"path/filepath"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/mlopsgo/mlops/training/internal/params"
+	"github.com/mlopsgo/mlops/training/internal/tracking"
+	"github.com/mlopsgo/mlops/training/internal/train"
+)
+
+// Options says what the run is.
+type Options struct {
+	// Command is the command line, recorded as is.
+	Command []string
+	// ParamsPath is the parameters file training reads.
+	ParamsPath string
+	// ModelsDir is where the bundles are written (for artifact paths).
+	ModelsDir string
+}
+
+// Record runs fn as a tracked run: the run is written as running first,
+// then finished with fn's result, or failed with its error (or panic, which
+// is re-raised after the record is saved). A failure to write the store is
+// logged, not returned: losing the record must not fail a training that
+// succeeded. The run is returned when it was recorded.
+func Record(ctx context.Context, logger *slog.Logger, store *tracking.Store, opts Options,
+	fn func(context.Context) (*train.Result, error),
+) (res *train.Result, run *tracking.Run, err error) {
+	meta := tracking.Run{Command: opts.Command, ParamsFile: opts.ParamsPath, Params: rawParams(opts.ParamsPath)}
+	run, berr := store.Begin(ctx, meta)
+	if berr != nil {
+		logger.Warn("could not record the run; training continues", "runs_dir", store.Dir(), "err", berr)
+		res, err = fn(ctx)
+		return res, nil, err
+	}
+	logger.Info("run started", "run", run.ID, "runs_dir", store.Dir())
+	defer func() {
+		if p := recover(); p != nil {
+			if ferr := store.Fail(run, fmt.Errorf("panic: %v", p)); ferr != nil {
+				logger.Warn("could not record the failed run", "run", run.ID, "err", ferr)
+			}
+			panic(p)
+		}
+	}()
+	res, err = fn(ctx)
+	if err != nil {
+		if ferr := store.Fail(run, err); ferr != nil {
+			logger.Warn("could not record the failed run", "run", run.ID, "err", ferr)
+		} else {
+			logger.Info("run failed", "run", run.ID)
+		}
+		return nil, run, err
+	}
+	Fill(run, res, opts.ModelsDir)
+	if ferr := store.Finish(run); ferr != nil {
+		logger.Warn("could not record the finished run", "run", run.ID, "err", ferr)
+		return res, nil, nil
+	}
+	logger.Info("run recorded", "run", run.ID, "file", filepath.Join(store.Dir(), run.ID, tracking.RunFile))
+	return res, run, nil
+}
+
+// Fill copies a training result into run: the effective parameters, the
+// data, and each model's metrics, history and bundle.
+func Fill(run *tracking.Run, res *train.Result, modelsDir string) {
+	if p := effectiveParams(res.Params); p != nil {
+		run.Params = p
+	}
+	d := res.Dataset
+	run.Data = &tracking.Data{
+		Path: d.Path, MD5: d.MD5, Rows: d.Rows, Duplicates: d.Duplicates,
+		TrainRows: d.TrainRows, TestRows: d.TestRows, Classes: d.Classes, Features: d.Features,
+	}
+	if res.Params != nil {
+		run.Data.Label = res.Params.Data.Label
+		run.CV = &tracking.CVSpec{Folds: res.Params.CV.Folds, Repeats: res.Params.CV.Repeats}
+	}
+	run.Champion = res.Champion
+	run.Models = make([]tracking.Model, 0, len(res.Models))
+	for _, m := range res.Models {
+		t := m.Test
+		tm := tracking.Model{
+			Name: m.Name,
+			Test: tracking.Test{
+				Accuracy: t.Accuracy, PrecisionWeighted: t.PrecisionWeighted, RecallWeighted: t.RecallWeighted,
+				F1Weighted: t.F1Weighted, PrecisionMacro: t.PrecisionMacro, RecallMacro: t.RecallMacro,
+				F1Macro: t.F1Macro, LogLoss: t.LogLoss, Precision: t.Precision, Recall: t.Recall, F1: t.F1,
+				Support: t.Support, Confusion: t.Confusion,
+			},
+			CV:              tracking.CV{Metric: "accuracy", Mean: m.CV.Mean, Std: m.CV.Std, Values: m.CV.Values},
+			DurationSeconds: m.Duration.Seconds(),
+		}
+		if m.Fit != nil {
+			tm.History, tm.Iterations, tm.Converged = m.Fit.History, m.Fit.Iterations, m.Fit.Converged
+		}
+		if b := m.Bundle; b != nil {
+			tm.Algorithm = b.Algorithm
+			tm.Hyperparameters = b.Hyperparameters
+			tm.Artifact = tracking.Artifact{Path: filepath.Join(modelsDir, m.Name+".json"), SHA256: b.SHA256}
+		}
+		run.Models = append(run.Models, tm)
+	}
+}
+
+// rawParams parses the parameters file as generic YAML, so a run that fails
+// before validation still records what it was given. It returns nil when
+// the file cannot be read or parsed (training then fails and says why).
+func rawParams(path string) map[string]any {
+	if path == "" {
+		path = params.DefaultFile
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil
+	}
+	var m map[string]any
+	if err := yaml.Unmarshal(data, &m); err != nil {
+		return nil
+	}
+	return jsonable(m).(map[string]any)
+}
+
+// jsonable converts what YAML decoding can produce and JSON cannot encode:
+// maps with non-string keys, and NaN or infinite numbers (kept as text).
+func jsonable(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			x[k] = jsonable(e)
+		}
+		return x
+	case map[any]any:
+		m := make(map[string]any, len(x))
+		for k, e := range x {
+			m[fmt.Sprint(k)] = jsonable(e)
+		}
+		return m
+	case []any:
+		for i, e := range x {
+			x[i] = jsonable(e)
+		}
+		return x
+	case float64:
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return fmt.Sprint(x)
+		}
+	}
+	return v
+}
+
+// effectiveParams returns p (defaults filled in) under its params.yaml
+// keys, without the sections of models that are not trained.
+func effectiveParams(p *params.Params) map[string]any {
+	if p == nil {
+		return nil
+	}
+	data, err := yaml.Marshal(p)
+	if err != nil {
+		return nil
+	}
+	var m map[string]any
+	if err := yaml.Unmarshal(data, &m); err != nil {
+		return nil
+	}
+	m = jsonable(m).(map[string]any)
+	if models, ok := m["models"].(map[string]any); ok {
+		for name, v := range models {
+			if v == nil {
+				delete(models, name)
+			}
+		}
+	}
+	return m
+}
