@@ -15,8 +15,13 @@ e2e-training:
 		training/internal/classifier/svm/testdata training/model/testdata
 	cd training && MLOPS_E2E=1 MLOPS_PYTHON=$(PYTHON) $(GO) test -count=1 -timeout 30m -run '^TestE2E' -v ./internal/train/
 
-## bench-training: training and single-row prediction benchmarks
+## bench-training: single-row prediction and fit benchmarks; mlops train vs the same work in scikit-learn/XGBoost (hyperfine)
 .PHONY: bench-training
-bench-training:
-	cd training/model && $(GO) test -run '^$$' -bench . -benchmem .
-	cd training && $(GO) test -run '^$$' -bench . -benchmem ./...
+bench-training: $(BIN)/mlops
+	cd training/model && $(GO) test -run '^$$' -bench 'PredictInto' -benchmem .
+	cd training && $(GO) test -run '^$$' -bench . -benchmem ./internal/classifier/... ./internal/train/
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	hyperfine --warmup 1 --min-runs 3 --export-markdown $(BIN)/bench-training.md \
+		-n "mlops train (Go)" "$(BIN)/mlops train -q --runs-dir off --params $(PARAMS) --models-dir $$tmp/models --metrics ''" \
+		-n "scikit-learn + XGBoost (Python)" "$(PYTHON) training/internal/train/testdata/bench_sklearn.py" && \
+	cat $(BIN)/bench-training.md
