@@ -41,9 +41,13 @@ func TestE2EFreshClone(t *testing.T) {
 	run(root, nil, "git", "clone", "-q", root, clone)
 	bin := filepath.Join(t.TempDir(), "bin")
 	run(filepath.Join(clone, "training"), nil, "go", "build", "-o", filepath.Join(bin, "mlops"), "./cmd/mlops")
+	// The stages call mlops through the shell, so it must be on their PATH;
+	// exec resolves the command itself with this process's PATH, hence the
+	// full path here.
+	mlops := filepath.Join(bin, "mlops")
 	path := []string{"PATH=" + bin + string(os.PathListSeparator) + os.Getenv("PATH")}
 
-	run(clone, path, "mlops", "pipeline", "run")
+	run(clone, path, mlops, "pipeline", "run")
 	committed, _ := run(clone, nil, "git", "show", "HEAD:dvc.lock")
 	got, err := os.ReadFile(filepath.Join(clone, "dvc.lock"))
 	if err != nil {
@@ -56,7 +60,7 @@ func TestE2EFreshClone(t *testing.T) {
 	if st, _ := run(clone, nil, "git", "status", "--porcelain"); st != "" {
 		t.Errorf("work tree not clean after the run:\n%s", st)
 	}
-	_, stderr := run(clone, path, "mlops", "pipeline", "run")
+	_, stderr := run(clone, path, mlops, "pipeline", "run")
 	if !strings.Contains(stderr, "Data and pipelines are up to date.") {
 		t.Errorf("second run was not a no-op:\n%s", stderr)
 	}
