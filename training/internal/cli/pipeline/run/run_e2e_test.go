@@ -40,7 +40,9 @@ func TestE2EFreshClone(t *testing.T) {
 	}
 	run(root, nil, "git", "clone", "-q", root, clone)
 	bin := filepath.Join(t.TempDir(), "bin")
-	run(filepath.Join(clone, "training"), nil, "go", "build", "-o", filepath.Join(bin, "mlops"), "./cmd/mlops")
+	// GOWORK=off builds from training/go.mod alone, as the image build does,
+	// so the go command does not add to the clone's go.work.sum.
+	run(filepath.Join(clone, "training"), []string{"GOWORK=off"}, "go", "build", "-o", filepath.Join(bin, "mlops"), "./cmd/mlops")
 	// The stages call mlops through the shell, so it must be on their PATH;
 	// exec resolves the command itself with this process's PATH, hence the
 	// full path here.
