@@ -1,0 +1,558 @@
+package gitops
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/util/intstr"
+	"sigs.k8s.io/yaml"
+
+	"github.com/mlopsgo/mlops/gitops/internal/render"
+)
+
+// container returns the model-api container of the Deployment.
+func container(t *testing.T, d *appsv1.Deployment) corev1.Container {
+	t.Helper()
+	if n := len(d.Spec.Template.Spec.Containers); n != 1 {
+		t.Fatalf("Deployment has %d containers, want 1", n)
+	}
+	return d.Spec.Template.Spec.Containers[0]
+}
+
+// envValue returns the container's plain value of an environment variable.
+func envValue(c corev1.Container, name string) (string, bool) {
+	for _, e := range c.Env {
+		if e.Name == name {
+			return e.Value, true
+		}
+	}
+	return "", false
+}
+
+// containerPort resolves a Service or probe port (a number or a container
+// port name) to the container's port number.
+func containerPort(t *testing.T, c corev1.Container, p intstr.IntOrString) int32 {
+	t.Helper()
+	if p.Type == intstr.Int {
+		return p.IntVal
+	}
+	for _, cp := range c.Ports {
+		if cp.Name == p.StrVal {
+			return cp.ContainerPort
+		}
+	}
+	t.Fatalf("container %s has no port named %q", c.Name, p.StrVal)
+	return 0
+}
+
+func TestSecurityContext(t *testing.T) {
+	forEachRender(t, func(t *testing.T, c valuesCase, m *render.Manifest) {
+		pod := m.Deployment.Spec.Template.Spec
+		psc := pod.SecurityContext
+		if psc == nil || psc.RunAsNonRoot == nil || !*psc.RunAsNonRoot || psc.RunAsUser == nil || *psc.RunAsUser != 65532 {
+			t.Errorf("pod securityContext %+v: want runAsNonRoot and runAsUser 65532", psc)
+		}
+		if psc == nil || psc.SeccompProfile == nil || psc.SeccompProfile.Type != corev1.SeccompProfileTypeRuntimeDefault {
+			t.Errorf("pod seccompProfile: want RuntimeDefault")
+		}
+		if pod.AutomountServiceAccountToken == nil || *pod.AutomountServiceAccountToken {
+			t.Errorf("automountServiceAccountToken: want false (model-api never calls the API server)")
+		}
+		sc := container(t, m.Deployment).SecurityContext
+		checks := []struct {
+			what string
+			ok   bool
+		}{
+			{"runAsNonRoot", sc != nil && sc.RunAsNonRoot != nil && *sc.RunAsNonRoot},
+			{"runAsUser 65532 (the image's user)", sc != nil && sc.RunAsUser != nil && *sc.RunAsUser == 65532},
+			{"readOnlyRootFilesystem", sc != nil && sc.ReadOnlyRootFilesystem != nil && *sc.ReadOnlyRootFilesystem},
+			{"allowPrivilegeEscalation false", sc != nil && sc.AllowPrivilegeEscalation != nil && !*sc.AllowPrivilegeEscalation},
+			{"privileged false", sc != nil && (sc.Privileged == nil || !*sc.Privileged)},
+			{"capabilities drop ALL, add none", sc != nil && sc.Capabilities != nil && slices.Equal(sc.Capabilities.Drop, []corev1.Capability{"ALL"}) && len(sc.Capabilities.Add) == 0},
+			{"seccomp RuntimeDefault", sc != nil && sc.SeccompProfile != nil && sc.SeccompProfile.Type == corev1.SeccompProfileTypeRuntimeDefault},
+		}
+		for _, ch := range checks {
+			if !ch.ok {
+				t.Errorf("container securityContext: want %s; got %+v", ch.what, sc)
+			}
+		}
+	})
+}
+
+func TestProbesAndPorts(t *testing.T) {
+	app := readAppSource(t)
+	defaultPort, err := strconv.Atoi(app.env["PORT"])
+	if err != nil {
+		t.Fatalf("model-api's default PORT %q: %v", app.env["PORT"], err)
+	}
+	forEachRender(t, func(t *testing.T, vc valuesCase, m *render.Manifest) {
+		c := container(t, m.Deployment)
+		if len(c.Ports) != 1 || c.Ports[0].Name != "http" {
+			t.Fatalf("container ports %+v: want one port named http", c.Ports)
+		}
+		port := c.Ports[0].ContainerPort
+		if env, _ := envValue(c, "PORT"); env != strconv.Itoa(int(port)) {
+			t.Errorf("PORT=%q, want the container port %d", env, port)
+		}
+		// The chart's default follows the app's default.
+		if vc.name != "everything" && int(port) != defaultPort {
+			t.Errorf("container port %d, want model-api's default PORT %d (app/cmd/model-api/main.go)", port, defaultPort)
+		}
+		probes := []struct {
+			name  string
+			probe *corev1.Probe
+			path  string
+		}{
+			{"startup", c.StartupProbe, "/healthz"},
+			{"liveness", c.LivenessProbe, "/healthz"},
+			{"readiness", c.ReadinessProbe, "/readyz"},
+		}
+		for _, p := range probes {
+			if p.probe == nil || p.probe.HTTPGet == nil {
+				t.Errorf("%s probe: want an httpGet probe", p.name)
+				continue
+			}
+			g := p.probe.HTTPGet
+			if g.Path != p.path || !app.serves(g.Path) {
+				t.Errorf("%s probe path %q: want %s, a GET route model-api serves", p.name, g.Path, p.path)
+			}
+			if containerPort(t, c, g.Port) != port {
+				t.Errorf("%s probe port %v: want the container port %d", p.name, g.Port.String(), port)
+			}
+		}
+		if c.StartupProbe != nil && c.LivenessProbe != nil && c.StartupProbe.FailureThreshold*c.StartupProbe.PeriodSeconds < 30 {
+			t.Errorf("startup probe allows %ds to load the models, want at least 30s", c.StartupProbe.FailureThreshold*c.StartupProbe.PeriodSeconds)
+		}
+	})
+}
+
+func TestEnvironmentIsWhatModelAPIReads(t *testing.T) {
+	app := readAppSource(t)
+	forEachRender(t, func(t *testing.T, vc valuesCase, m *render.Manifest) {
+		c := container(t, m.Deployment)
+		for _, e := range c.Env {
+			if _, ok := app.env[e.Name]; !ok {
+				t.Errorf("env %s: model-api does not read it (it reads %v)", e.Name, keys(app.env))
+			}
+		}
+		admin := slices.IndexFunc(c.Env, func(e corev1.EnvVar) bool { return e.Name == "ADMIN_TOKEN" })
+		if admin >= 0 {
+			e := c.Env[admin]
+			if e.Value != "" || e.ValueFrom == nil || e.ValueFrom.SecretKeyRef == nil || e.ValueFrom.SecretKeyRef.Name == "" {
+				t.Errorf("ADMIN_TOKEN %+v: want it from a Secret, never a literal", e)
+			}
+		}
+		wantAdmin := vc.name == "admin-token" || vc.name == "everything"
+		if (admin >= 0) != wantAdmin {
+			t.Errorf("ADMIN_TOKEN present %v, want %v", admin >= 0, wantAdmin)
+		}
+		if esl := m.Deployment.Spec.Template.Spec.EnableServiceLinks; esl == nil || *esl {
+			// Service links would add MODEL_API_* variables to the environment.
+			t.Errorf("enableServiceLinks: want false")
+		}
+	})
+}
+
+func keys(m map[string]string) []string {
+	var ks []string
+	for k := range m {
+		ks = append(ks, k)
+	}
+	slices.Sort(ks)
+	return ks
+}
+
+func TestRolloutAndShutdown(t *testing.T) {
+	forEachRender(t, func(t *testing.T, vc valuesCase, m *render.Manifest) {
+		d := m.Deployment
+		s := d.Spec.Strategy
+		if s.Type != appsv1.RollingUpdateDeploymentStrategyType || s.RollingUpdate == nil || s.RollingUpdate.MaxUnavailable == nil ||
+			s.RollingUpdate.MaxUnavailable.String() != "0" {
+			t.Errorf("strategy %+v: want a rolling update with maxUnavailable 0", s)
+		}
+		if s.RollingUpdate != nil && (s.RollingUpdate.MaxSurge == nil || s.RollingUpdate.MaxSurge.String() == "0") {
+			t.Errorf("maxSurge: want at least 1 (with maxUnavailable 0 a rollout needs a surge pod)")
+		}
+		if (m.HPA != nil) == (d.Spec.Replicas != nil) {
+			t.Errorf("HPA present %v, Deployment replicas set %v: want replicas left to the HPA exactly when it exists", m.HPA != nil, d.Spec.Replicas != nil)
+		}
+		c := container(t, d)
+		if c.Lifecycle == nil || c.Lifecycle.PreStop == nil || c.Lifecycle.PreStop.Sleep == nil || c.Lifecycle.PreStop.Sleep.Seconds <= 0 {
+			t.Fatalf("preStop %+v: want a sleep of a few seconds (the image has no shell)", c.Lifecycle)
+		}
+		preStop := time.Duration(c.Lifecycle.PreStop.Sleep.Seconds) * time.Second
+		drain := envDuration(t, c, "DRAIN_DELAY")
+		shutdown := envDuration(t, c, "SHUTDOWN_TIMEOUT")
+		if drain <= 0 {
+			t.Errorf("DRAIN_DELAY %v: want a few seconds", drain)
+		}
+		grace := time.Duration(*d.Spec.Template.Spec.TerminationGracePeriodSeconds) * time.Second
+		if grace <= preStop+drain+shutdown {
+			t.Errorf("terminationGracePeriodSeconds %v: want more than preStop %v + DRAIN_DELAY %v + SHUTDOWN_TIMEOUT %v", grace, preStop, drain, shutdown)
+		}
+		r := c.Resources
+		if r.Requests.Cpu().IsZero() || r.Requests.Memory().IsZero() || r.Limits.Memory().IsZero() {
+			t.Errorf("resources %+v: want CPU and memory requests (the HPA scales on CPU) and a memory limit", r)
+		}
+		if r.Limits.Memory().Cmp(*r.Requests.Memory()) < 0 {
+			t.Errorf("memory limit %v below the request %v", r.Limits.Memory(), r.Requests.Memory())
+		}
+		if vc.name != "minimal" && len(d.Spec.Template.Spec.TopologySpreadConstraints) == 0 {
+			t.Errorf("no topology spread constraints")
+		}
+		for _, v := range c.VolumeMounts {
+			if v.MountPath == "/" || !v.ReadOnly && v.MountPath != "/tmp" {
+				t.Errorf("volume mount %s: only /tmp may be writable", v.MountPath)
+			}
+		}
+	})
+}
+
+func envDuration(t *testing.T, c corev1.Container, name string) time.Duration {
+	t.Helper()
+	v, ok := envValue(c, name)
+	if !ok {
+		t.Fatalf("env %s is not set", name)
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		t.Fatalf("env %s=%q: %v", name, v, err)
+	}
+	return d
+}
+
+// matches reports whether a label selector selects the labels.
+func matches(t *testing.T, sel *metav1.LabelSelector, lbls map[string]string) bool {
+	t.Helper()
+	if sel == nil || len(sel.MatchLabels)+len(sel.MatchExpressions) == 0 {
+		return false // an empty selector selects everything: never what we want
+	}
+	s, err := metav1.LabelSelectorAsSelector(sel)
+	if err != nil {
+		t.Fatalf("selector %+v: %v", sel, err)
+	}
+	return s.Matches(labels.Set(lbls))
+}
+
+func TestLabelsAndSelectorsAgree(t *testing.T) {
+	forEachRender(t, func(t *testing.T, vc valuesCase, m *render.Manifest) {
+		d := m.Deployment
+		pod := d.Spec.Template.Labels
+		if !matches(t, d.Spec.Selector, pod) {
+			t.Errorf("Deployment selector %v does not select its pod template %v", d.Spec.Selector, pod)
+		}
+		svc := m.Service
+		if len(svc.Spec.Selector) == 0 || !labels.SelectorFromSet(svc.Spec.Selector).Matches(labels.Set(pod)) {
+			t.Errorf("Service selector %v does not select the pods %v", svc.Spec.Selector, pod)
+		}
+		if m.PDB != nil && !matches(t, m.PDB.Spec.Selector, pod) {
+			t.Errorf("PodDisruptionBudget selector %v does not select the pods", m.PDB.Spec.Selector)
+		}
+		if m.NetworkPolicy != nil && !matches(t, &m.NetworkPolicy.Spec.PodSelector, pod) {
+			t.Errorf("NetworkPolicy podSelector %v does not select the pods", m.NetworkPolicy.Spec.PodSelector)
+		}
+		for _, tsc := range d.Spec.Template.Spec.TopologySpreadConstraints {
+			if !matches(t, tsc.LabelSelector, pod) {
+				t.Errorf("topology spread %s selector does not select the pods", tsc.TopologyKey)
+			}
+		}
+		if m.HPA != nil {
+			ref := m.HPA.Spec.ScaleTargetRef
+			if ref.Kind != "Deployment" || ref.Name != d.Name || ref.APIVersion != "apps/v1" {
+				t.Errorf("HPA targets %+v, want the Deployment %s", ref, d.Name)
+			}
+			if len(m.HPA.Spec.Metrics) == 0 || m.HPA.Spec.Metrics[0].Resource == nil || m.HPA.Spec.Metrics[0].Resource.Name != corev1.ResourceCPU {
+				t.Errorf("HPA metrics %+v: want CPU", m.HPA.Spec.Metrics)
+			}
+		}
+		if sa := d.Spec.Template.Spec.ServiceAccountName; m.ServiceAccount != nil && sa != m.ServiceAccount.Name {
+			t.Errorf("pods use ServiceAccount %q, the chart creates %q", sa, m.ServiceAccount.Name)
+		}
+		for _, o := range m.Objects {
+			meta := objectMeta(o)
+			if meta.Namespace != vc.namespace {
+				t.Errorf("%s %s in namespace %q, want the release namespace %q", o.Kind, o.Name, meta.Namespace, vc.namespace)
+			}
+			for _, k := range []string{"app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/managed-by", "helm.sh/chart"} {
+				if meta.Labels[k] == "" {
+					t.Errorf("%s %s lacks label %s", o.Kind, o.Name, k)
+				}
+			}
+		}
+	})
+}
+
+// objectMeta returns an object's metadata.
+func objectMeta(o render.Object) metav1.ObjectMeta {
+	if a, ok := o.Value.(interface{ GetObjectMeta() metav1.Object }); ok {
+		mo := a.GetObjectMeta()
+		return metav1.ObjectMeta{Name: mo.GetName(), Namespace: mo.GetNamespace(), Labels: mo.GetLabels()}
+	}
+	return metav1.ObjectMeta{}
+}
+
+func TestServiceAndServiceMonitorAgree(t *testing.T) {
+	app := readAppSource(t)
+	forEachRender(t, func(t *testing.T, vc valuesCase, m *render.Manifest) {
+		c := container(t, m.Deployment)
+		svc := m.Service
+		if len(svc.Spec.Ports) != 1 || svc.Spec.Ports[0].Name != "http" {
+			t.Fatalf("Service ports %+v: want one port named http", svc.Spec.Ports)
+		}
+		sp := svc.Spec.Ports[0]
+		if containerPort(t, c, sp.TargetPort) != c.Ports[0].ContainerPort {
+			t.Errorf("Service targetPort %s is not the container port %d", sp.TargetPort.String(), c.Ports[0].ContainerPort)
+		}
+		sm := m.ServiceMonitor
+		if sm == nil {
+			if vc.name != "minimal" {
+				t.Fatal("no ServiceMonitor")
+			}
+			return
+		}
+		if !matches(t, &sm.Spec.Selector, svc.Labels) {
+			t.Errorf("ServiceMonitor selector %v does not select the Service's labels %v", sm.Spec.Selector, svc.Labels)
+		}
+		if ns := sm.Spec.NamespaceSelector; ns.Any || !slices.Equal(ns.MatchNames, []string{svc.Namespace}) {
+			t.Errorf("ServiceMonitor namespaceSelector %+v: want exactly the Service's namespace %s", ns, svc.Namespace)
+		}
+		if len(sm.Spec.Endpoints) != 1 {
+			t.Fatalf("ServiceMonitor endpoints %+v: want one", sm.Spec.Endpoints)
+		}
+		ep := sm.Spec.Endpoints[0]
+		if ep.Port != sp.Name {
+			t.Errorf("ServiceMonitor scrapes port %q, the Service names its port %q", ep.Port, sp.Name)
+		}
+		if ep.Path != "/metrics" || !app.serves(ep.Path) {
+			t.Errorf("ServiceMonitor path %q: want /metrics, which model-api serves", ep.Path)
+		}
+		// The alert rules select job = the Service's name.
+		if m.PrometheusRule != nil && !strings.Contains(m.PrometheusRule.Spec.Groups[0].Rules[0].Expr.String(), `job="`+svc.Name+`"`) {
+			t.Errorf("the alert rules do not select job=%q, the job Prometheus gives the Service's targets", svc.Name)
+		}
+	})
+}
+
+func TestNetworkPolicyAdmitsTheServicePort(t *testing.T) {
+	forEachRender(t, func(t *testing.T, vc valuesCase, m *render.Manifest) {
+		np := m.NetworkPolicy
+		if np == nil {
+			if vc.name != "minimal" {
+				t.Fatal("no NetworkPolicy")
+			}
+			return
+		}
+		c := container(t, m.Deployment)
+		target := containerPort(t, c, m.Service.Spec.Ports[0].TargetPort)
+		if !slices.Equal(np.Spec.PolicyTypes, []networkingv1.PolicyType{networkingv1.PolicyTypeIngress}) {
+			t.Errorf("policyTypes %v: want [Ingress]", np.Spec.PolicyTypes)
+		}
+		var prometheus bool
+		for i, rule := range np.Spec.Ingress {
+			if len(rule.From) == 0 {
+				t.Errorf("ingress rule %d admits every source", i)
+			}
+			if len(rule.Ports) == 0 {
+				t.Errorf("ingress rule %d admits every port", i)
+			}
+			for _, p := range rule.Ports {
+				if p.Port == nil || containerPort(t, c, *p.Port) != target {
+					t.Errorf("ingress rule %d admits port %v, want only the Service's target port %d", i, p.Port, target)
+				}
+			}
+			for _, peer := range rule.From {
+				if peer.NamespaceSelector != nil && peer.NamespaceSelector.MatchLabels["kubernetes.io/metadata.name"] == "monitoring" &&
+					peer.PodSelector != nil && peer.PodSelector.MatchLabels["app.kubernetes.io/name"] == "prometheus" {
+					prometheus = true
+				}
+			}
+		}
+		if !prometheus {
+			t.Errorf("no ingress rule admits kube-prometheus-stack's Prometheus (namespace monitoring)")
+		}
+		if vc.name == "dev" || vc.name == "prod" {
+			if len(np.Spec.Ingress) != 2 {
+				t.Errorf("%s: %d ingress rules, want Prometheus and the load balancer", vc.name, len(np.Spec.Ingress))
+			}
+		}
+	})
+}
+
+func TestEnvironmentsExposeTheService(t *testing.T) {
+	for _, c := range valuesCases(t) {
+		if c.name != "dev" && c.name != "prod" {
+			continue
+		}
+		t.Run(c.name, func(t *testing.T) {
+			m := renderCase(t, c)
+			switch {
+			case m.Ingress != nil:
+				if cls := m.Ingress.Spec.IngressClassName; cls == nil || *cls != "alb" {
+					t.Errorf("Ingress class %v, want alb (AWS Load Balancer Controller)", cls)
+				}
+				if m.Ingress.Annotations["alb.ingress.kubernetes.io/target-type"] != "ip" {
+					t.Errorf("ALB target-type %q, want ip", m.Ingress.Annotations["alb.ingress.kubernetes.io/target-type"])
+				}
+				be := m.Ingress.Spec.Rules[0].HTTP.Paths[0].Backend.Service
+				if be.Name != m.Service.Name || be.Port.Name != m.Service.Spec.Ports[0].Name {
+					t.Errorf("Ingress backend %+v, want the Service %s port %s", be, m.Service.Name, m.Service.Spec.Ports[0].Name)
+				}
+			case m.Service.Spec.Type == corev1.ServiceTypeLoadBalancer:
+			default:
+				t.Errorf("%s has neither an Ingress nor a LoadBalancer Service", c.name)
+			}
+			if m.PDB == nil || m.HPA == nil {
+				t.Errorf("%s: want a PodDisruptionBudget and an HPA", c.name)
+			}
+			if m.ServiceMonitor == nil || m.PrometheusRule == nil {
+				t.Errorf("%s: want the ServiceMonitor and the PrometheusRule", c.name)
+			}
+		})
+	}
+}
+
+// TestImageInOnePlace checks each environment file names the image's
+// repository and tag as plain strings where CI writes them, and that the
+// Deployment runs exactly that.
+func TestImageInOnePlace(t *testing.T) {
+	for _, c := range valuesCases(t) {
+		if c.name != "dev" && c.name != "prod" {
+			continue
+		}
+		t.Run(c.name, func(t *testing.T) {
+			if len(c.files) != 1 {
+				t.Fatalf("%s: %d value files, want values-%s.yaml alone", c.name, len(c.files), c.name)
+			}
+			var v struct {
+				Image map[string]any `json:"image"`
+			}
+			if err := yaml.Unmarshal(readFile(t, c.files[0]), &v); err != nil {
+				t.Fatal(err)
+			}
+			repo, ok1 := v.Image["repository"].(string)
+			tag, ok2 := v.Image["tag"].(string)
+			if !ok1 || !ok2 || repo == "" || tag == "" {
+				t.Fatalf("%s: image %v: want image.repository and image.tag, both non-empty strings", c.files[0], v.Image)
+			}
+			if !strings.Contains(repo, ".dkr.ecr.") || !strings.HasSuffix(repo, "/mlops-"+c.name+"/model-api") {
+				t.Errorf("image.repository %q: want the stack's ECR repository <account>.dkr.ecr.<region>.amazonaws.com/mlops-%s/model-api", repo, c.name)
+			}
+			m := renderCase(t, c)
+			if got := container(t, m.Deployment).Image; got != repo+":"+tag {
+				t.Errorf("container image %q, want %q", got, repo+":"+tag)
+			}
+		})
+	}
+}
+
+// TestRejectedValues renders every testdata/values/invalid-*.yaml, each of
+// which must fail with the error its first comment line announces.
+func TestRejectedValues(t *testing.T) {
+	files, err := filepath.Glob("testdata/values/invalid-*.yaml")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no invalid values fixtures (%v)", err)
+	}
+	want := map[string]string{
+		"invalid-unknown-key.yaml":                "additional properties 'imag' not allowed",
+		"invalid-numeric-tag.yaml":                "/image/tag': got number, want string",
+		"invalid-admin-token-without-secret.yaml": "adminToken.existingSecret is required",
+		"invalid-severity.yaml":                   "severity",
+		"invalid-autoscaling-range.yaml":          "maxReplicas must be at least",
+		"invalid-for.yaml":                        "for",
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			frag, ok := want[filepath.Base(f)]
+			if !ok {
+				t.Fatalf("%s: add its expected error to the table", f)
+			}
+			abs, _ := filepath.Abs(f)
+			_, err := render.Render(render.Options{ChartDir: chartDir, ValueFiles: []string{abs}})
+			if err == nil || !strings.Contains(err.Error(), frag) {
+				t.Errorf("%s: got error %v, want one mentioning %q", f, err, frag)
+			}
+		})
+	}
+}
+
+// TestGolden compares the rendered environments with
+// testdata/golden/<case>_golden.yaml; go test -run TestGolden -regen
+// rewrites them for review in the diff.
+func TestGolden(t *testing.T) {
+	for _, c := range valuesCases(t) {
+		if c.name != "defaults" && c.name != "dev" && c.name != "prod" {
+			continue
+		}
+		t.Run(c.name, func(t *testing.T) {
+			m := renderCase(t, c)
+			var buf bytes.Buffer
+			for _, o := range m.Objects {
+				fmt.Fprintf(&buf, "---\n# Source: %s\n%s\n", o.Source, strings.TrimSpace(o.YAML))
+			}
+			path := filepath.Join("testdata/golden", c.name+"_golden.yaml")
+			if *regen {
+				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (go test -run TestGolden -regen writes it)", err)
+			}
+			if !bytes.Equal(buf.Bytes(), want) {
+				t.Errorf("%s: the render differs from %s; review with go test -run TestGolden -regen && git diff", c.name, path)
+			}
+		})
+	}
+}
+
+// TestDockerfileContract checks the chart against the image the Dockerfile
+// builds: the user it runs as, the port it exposes, and no shell (so the
+// preStop hook must be a sleep action, not an exec of sleep).
+func TestDockerfileContract(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join(repoRoot, "Dockerfile"))
+	if os.IsNotExist(err) {
+		t.Skip("no Dockerfile yet")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	var user, expose string
+	for line := range strings.Lines(string(b)) {
+		f := strings.Fields(line)
+		if len(f) == 2 && f[0] == "USER" {
+			user = f[1] // the last stage's wins, as in the image
+		}
+		if len(f) == 2 && f[0] == "EXPOSE" {
+			expose = f[1]
+		}
+	}
+	uid, _, _ := strings.Cut(user, ":")
+	m := renderCase(t, valuesCase{name: "defaults", release: "model-api", namespace: "model-api-test"})
+	c := container(t, m.Deployment)
+	if want := strconv.FormatInt(*c.SecurityContext.RunAsUser, 10); uid != want {
+		t.Errorf("the Dockerfile runs as USER %q, the chart as uid %s", user, want)
+	}
+	if want := strconv.Itoa(int(c.Ports[0].ContainerPort)); strings.TrimSuffix(expose, "/tcp") != want {
+		t.Errorf("the Dockerfile exposes %q, the chart's container port is %s", expose, want)
+	}
+	if c.Lifecycle.PreStop.Exec != nil {
+		t.Errorf("preStop runs a command; the image (distroless) has no shell or sleep binary")
+	}
+}

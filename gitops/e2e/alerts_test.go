@@ -1,0 +1,312 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/mlopsgo/mlops/app/telemetry"
+	"github.com/mlopsgo/mlops/gitops/internal/render"
+)
+
+// e2eNamespace is the namespace label every scenario's series get, as a
+// ServiceMonitor would give them.
+const e2eNamespace = "e2e"
+
+// scenario is one Helm release of the chart whose alert rules a real
+// Prometheus evaluates against a real model-api driven into one condition.
+type scenario struct {
+	release string
+	// values go over testdata/values-e2e.yaml for this release only.
+	values map[string]any
+	// want is the alert the condition must raise; "" for the control,
+	// which must raise none.
+	want string
+	// env is model-api's extra environment.
+	env []string
+	// noTarget leaves the release without a model-api and a scrape job.
+	noTarget bool
+
+	job  string // the Service's name: the scrape job the rules select
+	rule []byte // the rendered rule file
+	api  *modelAPI
+}
+
+// TestE2EAlerts renders the chart once per scenario (pending periods cut
+// to 2s by testdata/values-e2e.yaml), loads every rendered rule file into a
+// real Prometheus scraping one real model-api per scenario every second,
+// drives each model-api into its alert's condition, and waits until
+// Prometheus's API shows each alert firing, and none for the control:
+//
+//   - healthy: Iris rows from data/iris.csv; no alert.
+//   - errors: its bundles broken on disk, reloads through /admin/reload
+//     fail with 500 beside successful predictions: ModelAPIHighErrorRate.
+//   - slow: batches of 1000 rows against an SLO lowered to 0.5 ms for this
+//     release (a prediction takes microseconds, so no real traffic exceeds
+//     the 250 ms default here): ModelAPIHighLatency.
+//   - drift: every input at the edge of the training range:
+//     ModelAPIInputDrift.
+//   - down: the process stopped after its first scrapes: ModelAPIUnavailable.
+//   - notready: started on an empty models folder, so /readyz and
+//     model_api_ready stay 0: ModelAPIUnavailable.
+//   - restarts: the process restarted three times on its address:
+//     ModelAPIRestarting (its process_start_time_seconds branch).
+//   - gone: no scrape target at all: ModelAPIUnavailable (absent(up)).
+//
+// The other branches (kube-state-metrics restarts) and every silent case
+// are covered by promtool's unit tests (TestE2EPromtool).
+func TestE2EAlerts(t *testing.T) {
+	requireE2E(t)
+	models := program(t, "MODELS_DIR", "make e2e-gitops trains them")
+
+	brokenModels := copyDir(t, models)
+	scenarios := []*scenario{
+		{release: "healthy"},
+		{release: "errors", want: "ModelAPIHighErrorRate", env: []string{"MODEL_DIR=" + brokenModels, "ADMIN_TOKEN=e2e-token"}},
+		{release: "slow", want: "ModelAPIHighLatency", values: map[string]any{
+			"prometheusRule": map[string]any{"alerts": map[string]any{"latency": map[string]any{"thresholdSeconds": 0.0005}}},
+		}},
+		{release: "drift", want: "ModelAPIInputDrift"},
+		{release: "down", want: "ModelAPIUnavailable"},
+		{release: "notready", want: "ModelAPIUnavailable", env: []string{"MODEL_DIR=" + t.TempDir()}},
+		{release: "restarts", want: "ModelAPIRestarting"},
+		{release: "gone", want: "ModelAPIUnavailable", noTarget: true},
+	}
+	byRelease := map[string]*scenario{}
+	rules := map[string][]byte{}
+	var scrape strings.Builder
+	for _, s := range scenarios {
+		m := renderChart(t, render.Options{
+			Release: s.release, Namespace: e2eNamespace,
+			ValueFiles: []string{"testdata/values-e2e.yaml"}, Values: s.values,
+		})
+		rule, err := m.RuleFile()
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.job, s.rule = m.Service.Name, rule
+		rules[s.release+".rules.yaml"] = rule
+		byRelease[s.release] = s
+		if s.noTarget {
+			continue
+		}
+		s.api = startModelAPI(t, freePort(t), s.env...)
+		// As a ServiceMonitor's target: job is the Service's name, plus
+		// the namespace and pod labels.
+		fmt.Fprintf(&scrape, "  - job_name: %s\n    static_configs:\n      - targets: [%q]\n        labels: {namespace: %s, pod: %s-0}\n",
+			s.job, s.api.addr, e2eNamespace, s.job)
+	}
+	var ruleFiles []string
+	for name := range rules {
+		ruleFiles = append(ruleFiles, name)
+	}
+	sort.Strings(ruleFiles)
+	config := fmt.Sprintf("global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nrule_files: [%s]\nscrape_configs:\n%s",
+		strings.Join(ruleFiles, ", "), scrape.String())
+	prom := startPrometheus(t, config, rules)
+
+	if !waitFor(30*time.Second, func() bool {
+		up, err := prom.query(fmt.Sprintf(`count(up{namespace=%q} == 1)`, e2eNamespace))
+		return err == nil && len(up) == 1 && up[0].Value[1] == fmt.Sprint(len(scenarios)-1)
+	}) {
+		t.Fatalf("Prometheus does not scrape all %d model-api targets", len(scenarios)-1)
+	}
+	start := time.Now()
+
+	// Break the errors scenario's bundles: every reload from now on fails.
+	if err := os.WriteFile(filepath.Join(brokenModels, "index.json"), []byte("{not json"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		drive(ctx, t, byRelease, readCSV(t, "../../data/iris.csv"))
+	}()
+	defer func() { cancel(); wg.Wait() }()
+
+	// down: stop it now that Prometheus has scraped it.
+	byRelease["down"].api.stop(t)
+	// restarts: three new processes, each seen by a scrape.
+	restart(t, prom, byRelease["restarts"], 3)
+
+	// Wait until every expected alert fires, then watch a few seconds more;
+	// the control must stay silent throughout.
+	type seen struct{ pending, firing time.Duration }
+	got := map[string]*seen{}
+	var last []alert
+	observe := func() {
+		alerts, err := prom.alerts()
+		if err != nil {
+			return
+		}
+		last = alerts
+		for _, a := range alerts {
+			if alertJob(a) == byRelease["healthy"].job {
+				t.Errorf("the healthy control raised %s (%s): %s", a.Labels["alertname"], a.State, a.Annotations["description"])
+			}
+			key := a.Labels["alertname"] + " " + alertJob(a)
+			if got[key] == nil {
+				got[key] = &seen{}
+			}
+			if a.State == "pending" && got[key].pending == 0 {
+				got[key].pending = time.Since(start)
+			}
+			if a.State == "firing" && got[key].firing == 0 {
+				got[key].firing = time.Since(start)
+			}
+		}
+	}
+	ok := waitFor(90*time.Second, func() bool {
+		observe()
+		for _, s := range scenarios {
+			if s.want != "" && (got[s.want+" "+s.job] == nil || got[s.want+" "+s.job].firing == 0) {
+				return false
+			}
+		}
+		return true
+	})
+	if ok {
+		waitFor(5*time.Second, func() bool { observe(); return false })
+	}
+	for _, s := range scenarios {
+		if s.want == "" {
+			continue
+		}
+		g := got[s.want+" "+s.job]
+		switch {
+		case g == nil:
+			t.Errorf("%s: %s never became pending or firing", s.release, s.want)
+		case g.firing == 0:
+			t.Errorf("%s: %s pending after %v but not firing", s.release, s.want, g.pending.Round(time.Second))
+		default:
+			pending := "already firing when first seen"
+			if g.pending > 0 {
+				pending = fmt.Sprintf("pending after %4.1fs", g.pending.Seconds())
+			}
+			t.Logf("%-9s %-22s %s, firing after %4.1fs", s.release, s.want, pending, g.firing.Seconds())
+		}
+	}
+	if !ok {
+		t.Logf("alerts at the end: %+v", last)
+	}
+	// The series the rules read exist, with the labels they select by: the
+	// unit tests check the names against app/telemetry, this checks
+	// model-api really exports them.
+	healthy := byRelease["healthy"].job
+	for _, name := range []string{
+		"up", "process_start_time_seconds", telemetry.HTTPRequestsTotal, telemetry.HTTPRequestDurationSeconds + "_bucket",
+		telemetry.InputDriftScore, telemetry.Ready,
+	} {
+		q := fmt.Sprintf(`{__name__=%q,job=%q,namespace=%q}`, name, healthy, e2eNamespace)
+		if r, err := prom.query(q); err != nil || len(r) == 0 {
+			t.Errorf("no series %s (%v)", q, err)
+		}
+	}
+	for _, a := range last {
+		if s := byRelease[strings.TrimSuffix(alertJob(a), "-model-api")]; s != nil && a.Labels["alertname"] == s.want && a.State == "firing" {
+			t.Logf("  %s/%s: %s", s.release, a.Labels["alertname"], a.Annotations["description"])
+		}
+	}
+}
+
+// alertJob returns the scrape job an alert is about: its job label, or for
+// ModelAPIRestarting (by namespace and pod) the job its pod label names
+// here (<job>-0).
+func alertJob(a alert) string {
+	if j := a.Labels["job"]; j != "" {
+		return j
+	}
+	return strings.TrimSuffix(a.Labels["pod"], "-0")
+}
+
+// drive sends each scenario's traffic every 200ms until ctx is done, so
+// counters and histograms grow across scrapes (a series first scraped at
+// its final value shows no rate).
+func drive(ctx context.Context, t *testing.T, byRelease map[string]*scenario, iris []map[string]float64) {
+	features := iris
+	big := make([]map[string]float64, 0, 1000)
+	for len(big) < 1000 {
+		big = append(big, features[len(big)%len(features)])
+	}
+	// The largest training values of Iris: inside the valid range, far
+	// from the training distribution.
+	edge := map[string]float64{"sepal_length": 7.9, "sepal_width": 4.4, "petal_length": 6.9, "petal_width": 2.5}
+	send := func(s, path string, body any, headers ...string) {
+		if code := postCtx(ctx, byRelease[s].api.url()+path, body, headers...); code == 0 && ctx.Err() == nil {
+			t.Logf("%s %s: no answer", s, path)
+		}
+	}
+	tick := time.NewTicker(200 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		send("healthy", "/predict/batch", map[string]any{"features_list": features})
+		send("errors", "/predict/batch", map[string]any{"features_list": features})
+		send("errors", "/admin/reload", nil, "Authorization: Bearer e2e-token")
+		send("slow", "/predict/batch", map[string]any{"features_list": big})
+		send("drift", "/predict", map[string]any{"features": edge})
+		send("drift", "/predict", map[string]any{"features": edge})
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// restart stops and starts the scenario's model-api n times on the same
+// address, each time waiting until Prometheus has scraped the new
+// process's start time.
+func restart(t *testing.T, prom *prometheus, s *scenario, n int) {
+	t.Helper()
+	q := fmt.Sprintf(`process_start_time_seconds{job=%q}`, s.job)
+	startTime := func() string {
+		r, err := prom.query(q)
+		if err != nil || len(r) != 1 {
+			return ""
+		}
+		return fmt.Sprint(r[0].Value[1])
+	}
+	prev := ""
+	if !waitFor(20*time.Second, func() bool { prev = startTime(); return prev != "" }) {
+		t.Fatalf("no %s scraped", q)
+	}
+	for i := range n {
+		s.api.stop(t)
+		s.api.start(t)
+		if !waitFor(20*time.Second, func() bool { v := startTime(); return v != "" && v != prev }) {
+			t.Fatalf("restart %d: Prometheus did not scrape the new process's start time", i+1)
+		}
+		prev = startTime()
+	}
+}
+
+// copyDir copies the files of dir into a new temporary folder.
+func copyDir(t *testing.T, dir string) string {
+	t.Helper()
+	out := t.TempDir()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if e.IsDir() {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(out, e.Name()), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return out
+}

@@ -1,0 +1,7 @@
+// Package e2e holds the gitops module's end-to-end checks with real
+// programs: helm lints and renders the chart, promtool checks and
+// unit-tests the alert rules, and a real Prometheus scraping real model-api
+// processes, each driven into one alert's condition, shows every alert
+// fire. They run only with MLOPS_E2E=1 (make e2e-gitops sets it and the
+// programs' paths).
+package e2e
