@@ -239,6 +239,14 @@ func (m *Models) present(keys map[string]bool) {
 // decoding left nil ("xgboost:" with no value). It changes nothing on
 // Models that were not parsed.
 func (m *Models) defaultEmptySections() {
+	if m.LogisticRegression == nil && m.listed[LogisticRegressionName] {
+		d := DefaultLogisticRegression()
+		m.LogisticRegression = &d
+	}
+	if m.DecisionTree == nil && m.listed[DecisionTreeName] {
+		d := DefaultDecisionTree()
+		m.DecisionTree = &d
+	}
 	if m.RandomForest == nil && m.listed[RandomForestName] {
 		d := DefaultRandomForest()
 		m.RandomForest = &d
@@ -254,9 +262,6 @@ func (m *Models) defaultEmptySections() {
 }
 
 func (m *Models) validate() error {
-	// Parse validates after decoding: the last chance to default sections
-	// left empty.
-	m.defaultEmptySections()
 	if len(m.Enabled()) == 0 {
 		return invalid("models", "lists no model; add at least one of: "+strings.Join(ModelNames, ", "))
 	}

@@ -95,15 +95,8 @@ func Parse(name string, data []byte) (*Params, error) {
 		}
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	// "logistic_regression:" with no value decodes to nil; it means defaults.
-	var again Models
-	again.present(present)
-	if p.Models.LogisticRegression == nil {
-		p.Models.LogisticRegression = again.LogisticRegression
-	}
-	if p.Models.DecisionTree == nil {
-		p.Models.DecisionTree = again.DecisionTree
-	}
+	// "svm:" with no value decodes to nil; it means defaults.
+	p.Models.defaultEmptySections()
 	if err := p.Validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
