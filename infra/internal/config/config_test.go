@@ -1,0 +1,285 @@
+package config
+
+import (
+	"maps"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// minimal is the smallest valid configuration.
+func minimal() map[string]string {
+	return map[string]string{
+		"aws:region":             "eu-west-1",
+		"mlops:githubRepository": "mlopsgo/mlops",
+	}
+}
+
+func load(t *testing.T, values map[string]string, secrets ...string) (*Config, error) {
+	t.Helper()
+	sec := map[string]bool{}
+	for _, s := range secrets {
+		sec[s] = true
+	}
+	return Load("mlops", "dev", MapSource{Values: values, Secrets: sec})
+}
+
+func TestDefaults(t *testing.T) {
+	c, err := load(t, minimal())
+	if err != nil {
+		t.Fatal(err)
+	}
+	checks := []struct {
+		name      string
+		got, want any
+	}{
+		{"region", c.Region, "eu-west-1"},
+		{"owner", c.GitHub.Owner, "mlopsgo"},
+		{"repo", c.GitHub.Repo, "mlops"},
+		{"repo url", c.GitHub.RepoURL(), "https://github.com/mlopsgo/mlops.git"},
+		{"release branch", c.GitHub.ReleaseBranch, "main"},
+		{"deploy environment defaults to the stack", c.GitHub.DeployEnvironment, "dev"},
+		{"oidc", c.GitHub.OIDCProvider, OIDCCreate},
+		{"revision", c.GitOps.Revision, "main"},
+		{"path defaults to the stack's folder", c.GitOps.Path, "gitops/apps/dev"},
+		{"nat", c.Network.NATGateways, NATNone},
+		{"azs", c.Network.AZCount, 2},
+		{"min", c.Nodes.MinSize, 1},
+		{"desired", c.Nodes.DesiredSize, 2},
+		{"max", c.Nodes.MaxSize, 3},
+		{"ami", c.Nodes.AMIType, "AL2023_x86_64_STANDARD"},
+		{"kps", c.Charts.KubePrometheusStack, "88.5.3"},
+		{"argocd", c.Charts.ArgoCD, "10.1.1"},
+		{"password", c.Monitoring.GrafanaAdminPassword, ""},
+		{"log types", strings.Join(c.Cluster.LogTypes, ","), "api,audit,authenticator"},
+		{"public cidrs", strings.Join(c.Cluster.PublicAccessCIDRs, ","), "0.0.0.0/0"},
+		{"force destroy", c.Storage.ForceDestroy, false},
+		{"dashboards", c.DashboardsDir, "dashboards/generated"},
+	}
+	for _, ch := range checks {
+		if ch.got != ch.want {
+			t.Errorf("%s = %v, want %v", ch.name, ch.got, ch.want)
+		}
+	}
+}
+
+// Each bad value fails with a message that names its key.
+func TestValidation(t *testing.T) {
+	tests := []struct {
+		name    string
+		set     map[string]string
+		unset   []string
+		secrets []string
+		wantKey string
+		wantMsg string
+	}{
+		{name: "missing region", unset: []string{"aws:region"}, wantKey: "aws:region", wantMsg: "is required"},
+		{name: "bad region", set: map[string]string{"aws:region": "Europe"}, wantKey: "aws:region"},
+		{name: "missing repository", unset: []string{"mlops:githubRepository"}, wantKey: "mlops:githubRepository", wantMsg: "is required"},
+		{name: "repository without owner", set: map[string]string{"mlops:githubRepository": "mlops"}, wantKey: "mlops:githubRepository", wantMsg: "owner/repo"},
+		{name: "repository with three parts", set: map[string]string{"mlops:githubRepository": "a/b/c"}, wantKey: "mlops:githubRepository"},
+		{name: "owner with underscore", set: map[string]string{"mlops:githubRepository": "bad_owner/mlops"}, wantKey: "mlops:githubRepository"},
+		{name: "repository with space", set: map[string]string{"mlops:githubRepository": "mlopsgo/ml ops"}, wantKey: "mlops:githubRepository"},
+		{name: "repository ending .git", set: map[string]string{"mlops:githubRepository": "mlopsgo/mlops.git"}, wantKey: "mlops:githubRepository"},
+		{name: "owner id alone", set: map[string]string{"mlops:githubOwnerId": "123"}, wantKey: "mlops:githubOwnerId"},
+		{name: "non-numeric repo id", set: map[string]string{"mlops:githubOwnerId": "1", "mlops:githubRepoId": "x"}, wantKey: "mlops:githubRepoId"},
+		{name: "branch with ..", set: map[string]string{"mlops:githubReleaseBranch": "a..b"}, wantKey: "mlops:githubReleaseBranch"},
+		{name: "environment with colon", set: map[string]string{"mlops:githubDeployEnvironment": "prod:x"}, wantKey: "mlops:githubDeployEnvironment"},
+		{name: "oidc mode", set: map[string]string{"mlops:githubOidcProvider": "maybe"}, wantKey: "mlops:githubOidcProvider"},
+		{name: "gitops path escapes", set: map[string]string{"mlops:gitopsPath": "../elsewhere"}, wantKey: "mlops:gitopsPath"},
+		{name: "min greater than max", set: map[string]string{"mlops:nodeMinSize": "4", "mlops:nodeMaxSize": "3"}, wantKey: "mlops:nodeMinSize", wantMsg: "greater than nodeMaxSize"},
+		{name: "desired above max", set: map[string]string{"mlops:nodeDesiredSize": "9"}, wantKey: "mlops:nodeDesiredSize"},
+		{name: "zero min", set: map[string]string{"mlops:nodeMinSize": "0"}, wantKey: "mlops:nodeMinSize"},
+		{name: "size not a number", set: map[string]string{"mlops:nodeMaxSize": "three"}, wantKey: "mlops:nodeMaxSize", wantMsg: "not an integer"},
+		{name: "arm instance with x86 ami", set: map[string]string{"mlops:nodeInstanceType": "t4g.medium"}, wantKey: "mlops:nodeAmiType", wantMsg: "architecture"},
+		{name: "unknown ami", set: map[string]string{"mlops:nodeAmiType": "AL2_x86_64"}, wantKey: "mlops:nodeAmiType"},
+		{name: "capacity type", set: map[string]string{"mlops:nodeCapacityType": "spot"}, wantKey: "mlops:nodeCapacityType"},
+		{name: "instance type", set: map[string]string{"mlops:nodeInstanceType": "medium"}, wantKey: "mlops:nodeInstanceType"},
+		{name: "chart range", set: map[string]string{"mlops:kubePrometheusStackChartVersion": "^88.5.0"}, wantKey: "mlops:kubePrometheusStackChartVersion", wantMsg: "exact"},
+		{name: "chart v prefix", set: map[string]string{"mlops:argocdChartVersion": "v10.1.1"}, wantKey: "mlops:argocdChartVersion"},
+		{name: "addon version", set: map[string]string{"mlops:vpcCniAddonVersion": "latest"}, wantKey: "mlops:vpcCniAddonVersion"},
+		{name: "public vpc range", set: map[string]string{"mlops:vpcCidr": "8.8.0.0/16"}, wantKey: "mlops:vpcCidr", wantMsg: "private"},
+		{name: "vpc too small", set: map[string]string{"mlops:vpcCidr": "10.0.0.0/24"}, wantKey: "mlops:vpcCidr"},
+		{name: "one az", set: map[string]string{"mlops:azCount": "1"}, wantKey: "mlops:azCount"},
+		{name: "nat mode", set: map[string]string{"mlops:natGateways": "two"}, wantKey: "mlops:natGateways"},
+		{name: "k8s version", set: map[string]string{"mlops:clusterVersion": "1.35.1"}, wantKey: "mlops:clusterVersion"},
+		{name: "cidr list not json", set: map[string]string{"mlops:clusterPublicAccessCidrs": "0.0.0.0/0"}, wantKey: "mlops:clusterPublicAccessCidrs", wantMsg: "list"},
+		{name: "empty cidr list", set: map[string]string{"mlops:clusterPublicAccessCidrs": "[]"}, wantKey: "mlops:clusterPublicAccessCidrs"},
+		{name: "log type", set: map[string]string{"mlops:clusterLogTypes": `["api","everything"]`}, wantKey: "mlops:clusterLogTypes"},
+		{name: "log retention", set: map[string]string{"mlops:clusterLogRetentionDays": "10"}, wantKey: "mlops:clusterLogRetentionDays"},
+		{name: "admin arn", set: map[string]string{"mlops:clusterAdminPrincipalArns": `["alice"]`}, wantKey: "mlops:clusterAdminPrincipalArns"},
+		{name: "password in plain text", set: map[string]string{"mlops:grafanaAdminPassword": "correct-horse-battery"}, wantKey: "mlops:grafanaAdminPassword", wantMsg: "--secret"},
+		{name: "short password", set: map[string]string{"mlops:grafanaAdminPassword": "short"}, secrets: []string{"mlops:grafanaAdminPassword"}, wantKey: "mlops:grafanaAdminPassword", wantMsg: "16"},
+		{name: "receiver type", set: map[string]string{"mlops:alertReceivers": `[{"name":"team","type":"pager","url":"https://x"}]`}, wantKey: "mlops:alertReceivers"},
+		{name: "receiver http", set: map[string]string{"mlops:alertReceivers": `[{"name":"team","type":"webhook","url":"http://x"}]`}, wantKey: "mlops:alertReceivers", wantMsg: "https"},
+		{name: "receiver unknown field", set: map[string]string{"mlops:alertReceivers": `[{"name":"team","type":"webhook","url":"https://x","to":"me"}]`}, wantKey: "mlops:alertReceivers"},
+		{name: "receiver twice", set: map[string]string{"mlops:alertReceivers": `[{"name":"a","type":"webhook","url":"https://x"},{"name":"a","type":"webhook","url":"https://y"}]`}, wantKey: "mlops:alertReceivers", wantMsg: "twice"},
+		{name: "retention", set: map[string]string{"mlops:prometheusRetention": "ten days"}, wantKey: "mlops:prometheusRetention"},
+		{name: "ecr keep", set: map[string]string{"mlops:ecrKeepTaggedImages": "0"}, wantKey: "mlops:ecrKeepTaggedImages"},
+		{name: "force destroy", set: map[string]string{"mlops:forceDestroy": "yes please"}, wantKey: "mlops:forceDestroy"},
+		{name: "state bucket", set: map[string]string{"mlops:stateBucket": "Not_A_Bucket"}, wantKey: "mlops:stateBucket"},
+		{name: "kms arn", set: map[string]string{"mlops:secretsKmsKeyArn": "alias/pulumi"}, wantKey: "mlops:secretsKmsKeyArn"},
+		{name: "training namespace", set: map[string]string{"mlops:trainingNamespace": "Training"}, wantKey: "mlops:trainingNamespace"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			values := minimal()
+			maps.Copy(values, tt.set)
+			for _, k := range tt.unset {
+				delete(values, k)
+			}
+			c, err := load(t, values, tt.secrets...)
+			if err == nil {
+				t.Fatalf("accepted: %+v", c)
+			}
+			if !strings.Contains(err.Error(), tt.wantKey+":") || !strings.Contains(err.Error(), tt.wantMsg) {
+				t.Errorf("error %q does not name %s (%q)", err, tt.wantKey, tt.wantMsg)
+			}
+		})
+	}
+}
+
+func TestSecretsAreNotEchoed(t *testing.T) {
+	values := minimal()
+	values["mlops:alertReceivers"] = `[{"name":"team","type":"slack","url":"https://hooks.example/SECRET","bad":1}]`
+	_, err := load(t, values)
+	if err == nil || strings.Contains(err.Error(), "SECRET") {
+		t.Errorf("error %v echoes the receivers", err)
+	}
+}
+
+func TestErrorsAreCollected(t *testing.T) {
+	_, err := load(t, map[string]string{"mlops:nodeMinSize": "9"})
+	for _, key := range []string{"aws:region", "mlops:githubRepository", "mlops:nodeMinSize"} {
+		if err == nil || !strings.Contains(err.Error(), key) {
+			t.Errorf("error %v does not name %s", err, key)
+		}
+	}
+}
+
+func TestBadStackName(t *testing.T) {
+	if _, err := Load("mlops", "Dev_1", MapSource{Values: minimal()}); err == nil || !strings.Contains(err.Error(), "stack") {
+		t.Errorf("err = %v", err)
+	}
+	if _, err := Load("mlops", "a-very-long-stack-name", MapSource{Values: minimal()}); err == nil {
+		t.Error("a prefix over 20 characters was accepted")
+	}
+}
+
+func TestValidValues(t *testing.T) {
+	values := minimal()
+	maps.Copy(values, map[string]string{
+		"mlops:githubOwnerId": "123", "mlops:githubRepoId": "456",
+		"mlops:nodeInstanceType": "m7g.large", "mlops:nodeAmiType": "AL2023_ARM_64_STANDARD",
+		"mlops:nodeMinSize": "2", "mlops:nodeDesiredSize": "2", "mlops:nodeMaxSize": "2",
+		"mlops:alertReceivers":            `[{"name":"team","type":"slack","url":"https://hooks.example/x","channel":"#alerts"}]`,
+		"mlops:grafanaAdminPassword":      "a-long-enough-password",
+		"mlops:clusterAdminPrincipalArns": `["arn:aws:iam::111122223333:role/admin"]`,
+		"mlops:stateBucket":               "my-state",
+		"mlops:vpcCniAddonVersion":        "v1.20.4-eksbuild.1",
+	})
+	c, err := load(t, values, "mlops:grafanaAdminPassword", "mlops:alertReceivers")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Monitoring.AlertReceiversSecret || len(c.Monitoring.AlertReceivers) != 1 || c.Monitoring.AlertReceivers[0].Channel != "#alerts" {
+		t.Errorf("receivers = %+v", c.Monitoring)
+	}
+}
+
+func TestIsARMInstanceType(t *testing.T) {
+	for typ, want := range map[string]bool{
+		"t3.medium": false, "t4g.medium": true, "m7g.large": true, "c7gn.xlarge": true,
+		"m6i.large": false, "g5.xlarge": false, "inf2.xlarge": false, "r8g.large": true,
+	} {
+		if got := IsARMInstanceType(typ); got != want {
+			t.Errorf("IsARMInstanceType(%s) = %v", typ, got)
+		}
+	}
+}
+
+// Load reads every key in Keys, so the table documents what the code uses.
+func TestEveryKeyIsRead(t *testing.T) {
+	r := &reader{project: "mlops", src: MapSource{Values: minimal()}, seen: map[string]bool{}}
+	c := &Config{Project: "mlops", Stack: "dev"}
+	c.Region = r.str(RegionKey)
+	loadGitHub(r, c)
+	loadNetworkAndCluster(r, c)
+	loadNodes(r, c)
+	loadVersions(r, c)
+	loadMonitoring(r, c)
+	loadStorage(r, c)
+	for _, k := range Keys {
+		if !r.seen[k.Name] {
+			t.Errorf("key %s is documented but never read", k.Name)
+		}
+		if k.Doc == "" {
+			t.Errorf("key %s has no doc", k.Name)
+		}
+	}
+}
+
+// The committed stack files use only known keys and load cleanly.
+func TestStackFiles(t *testing.T) {
+	root := filepath.Join("..", "..", "..")
+	known := map[string]bool{}
+	for _, k := range Keys {
+		known[k.Name] = true
+	}
+	for _, stack := range []string{"dev", "prod"} {
+		t.Run(stack, func(t *testing.T) {
+			values, err := ReadStackFile(filepath.Join(root, "Pulumi.yaml"), filepath.Join(root, "Pulumi."+stack+".yaml"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for key := range values {
+				name := strings.TrimPrefix(key, "mlops:")
+				if !known[name] && !strings.HasPrefix(key, "aws:") {
+					t.Errorf("unknown key %s", key)
+				}
+			}
+			if _, err := Load("mlops", stack, MapSource{Values: values}); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+}
+
+// docs/deploy.md documents every key.
+func TestDeployGuideListsEveryKey(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "..", "docs", "deploy.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range Keys {
+		if !strings.Contains(string(b), "`"+k.Name+"`") {
+			t.Errorf("docs/deploy.md does not mention `%s`", k.Name)
+		}
+	}
+}
+
+func TestReadStackFileRejectsSecureValues(t *testing.T) {
+	dir := t.TempDir()
+	proj := filepath.Join(dir, "Pulumi.yaml")
+	stack := filepath.Join(dir, "Pulumi.x.yaml")
+	must(t, os.WriteFile(proj, []byte("name: mlops\nruntime: go\n"), 0o600))
+	must(t, os.WriteFile(stack, []byte("config:\n  mlops:grafanaAdminPassword:\n    secure: AAABAG==\n  mlops:azCount: 3\n  mlops:clusterLogTypes: [api]\n"), 0o600))
+	values, err := ReadStackFile(proj, stack)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := values["mlops:grafanaAdminPassword"]; ok {
+		t.Error("a secure value was passed through")
+	}
+	if values["mlops:azCount"] != "3" || values["mlops:clusterLogTypes"] != `["api"]` {
+		t.Errorf("values = %v", values)
+	}
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}

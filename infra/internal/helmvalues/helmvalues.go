@@ -1,0 +1,287 @@
+// Package helmvalues holds the Helm charts the platform installs (fixed
+// release names, repositories, pinned versions) and their values as Go
+// structs, rendered to the plain maps Helm takes. It does not import Pulumi:
+// values that are only known at deploy time (role ARNs, the VPC id) are set
+// by the Pulumi code at the paths named here.
+package helmvalues
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+
+	"github.com/mlopsgo/mlops/infra/internal/config"
+)
+
+// Chart is a chart at an exact version in a repository.
+type Chart struct {
+	Repo, Name, Version string
+}
+
+// Fixed release names. kube-prometheus-stack's matters beyond taste: its
+// resources are named after it (the Grafana Secret and Services, the
+// port-forward commands in the stack outputs).
+const (
+	ArgoCDRelease                 = "argocd"
+	KubePrometheusStackRelease    = "kube-prometheus-stack"
+	MetricsServerRelease          = "metrics-server"
+	LoadBalancerControllerRelease = "aws-load-balancer-controller"
+)
+
+// Namespaces the platform creates (kube-system exists already).
+const (
+	ArgoCDNamespace     = "argocd"
+	MonitoringNamespace = "monitoring"
+	SystemNamespace     = "kube-system"
+)
+
+// StorageClass is the encrypted gp3 class the cluster creates and
+// Prometheus uses.
+const StorageClass = "gp3"
+
+// Grafana's admin Secret when the password comes from config.
+const (
+	GrafanaAdminSecret = "grafana-admin"
+	GrafanaUserKey     = "admin-user"
+	GrafanaPasswordKey = "admin-password"
+)
+
+// GrafanaGeneratedSecret is where the Grafana chart keeps the password it
+// generates (its fullname: <release>-grafana).
+const GrafanaGeneratedSecret = KubePrometheusStackRelease + "-grafana"
+
+// Dashboard sidecar label: ConfigMaps with grafana_dashboard: "1" load.
+const (
+	DashboardLabel      = "grafana_dashboard"
+	DashboardLabelValue = "1"
+)
+
+// LoadBalancerControllerServiceAccount is the controller's IRSA subject.
+const LoadBalancerControllerServiceAccount = "aws-load-balancer-controller"
+
+// Charts returns the four charts at the configured versions.
+func Charts(c config.Charts) (argo, kps, metrics, lbc Chart) {
+	return Chart{Repo: "https://argoproj.github.io/argo-helm", Name: "argo-cd", Version: c.ArgoCD},
+		Chart{Repo: "https://prometheus-community.github.io/helm-charts", Name: "kube-prometheus-stack", Version: c.KubePrometheusStack},
+		Chart{Repo: "https://kubernetes-sigs.github.io/metrics-server/", Name: "metrics-server", Version: c.MetricsServer},
+		Chart{Repo: "https://aws.github.io/eks-charts", Name: "aws-load-balancer-controller", Version: c.AWSLoadBalancerController}
+}
+
+// ArgoCD values: CRDs installed and kept on uninstall (so deleting the
+// release never cascades into every Application), no Dex (no SSO here).
+type ArgoCD struct {
+	CRDs struct {
+		Install bool `json:"install"`
+		Keep    bool `json:"keep"`
+	} `json:"crds"`
+	Dex struct {
+		Enabled bool `json:"enabled"`
+	} `json:"dex"`
+}
+
+// ArgoCDValues returns the ArgoCD chart's values.
+func ArgoCDValues() ArgoCD {
+	var v ArgoCD
+	v.CRDs.Install, v.CRDs.Keep = true, true
+	return v
+}
+
+// KubePrometheusStack values.
+type KubePrometheusStack struct {
+	Prometheus   Prometheus   `json:"prometheus"`
+	Grafana      Grafana      `json:"grafana"`
+	Alertmanager Alertmanager `json:"alertmanager"`
+}
+
+// Prometheus values.
+type Prometheus struct {
+	PrometheusSpec PrometheusSpec `json:"prometheusSpec"`
+}
+
+// PrometheusSpec values. The *NilUsesHelmValues false settings make
+// Prometheus select every ServiceMonitor, PodMonitor, PrometheusRule, Probe
+// and ScrapeConfig, not only those labelled release=<release name>.
+type PrometheusSpec struct {
+	ServiceMonitorSelectorNilUsesHelmValues bool        `json:"serviceMonitorSelectorNilUsesHelmValues"`
+	PodMonitorSelectorNilUsesHelmValues     bool        `json:"podMonitorSelectorNilUsesHelmValues"`
+	RuleSelectorNilUsesHelmValues           bool        `json:"ruleSelectorNilUsesHelmValues"`
+	ProbeSelectorNilUsesHelmValues          bool        `json:"probeSelectorNilUsesHelmValues"`
+	ScrapeConfigSelectorNilUsesHelmValues   bool        `json:"scrapeConfigSelectorNilUsesHelmValues"`
+	Retention                               string      `json:"retention"`
+	StorageSpec                             StorageSpec `json:"storageSpec"`
+}
+
+// StorageSpec gives Prometheus a persistent volume.
+type StorageSpec struct {
+	VolumeClaimTemplate struct {
+		Spec struct {
+			StorageClassName string   `json:"storageClassName"`
+			AccessModes      []string `json:"accessModes"`
+			Resources        struct {
+				Requests map[string]string `json:"requests"`
+			} `json:"resources"`
+		} `json:"spec"`
+	} `json:"volumeClaimTemplate"`
+}
+
+// Grafana values.
+type Grafana struct {
+	// AdminPassword is "" on purpose: it overrides the chart's well-known
+	// default, so the Grafana chart generates a password (and keeps it across
+	// upgrades) unless Admin.ExistingSecret names one.
+	AdminPassword string        `json:"adminPassword"`
+	Admin         *GrafanaAdmin `json:"admin,omitempty"`
+	Sidecar       struct {
+		Dashboards struct {
+			Enabled         bool   `json:"enabled"`
+			Label           string `json:"label"`
+			LabelValue      string `json:"labelValue"`
+			SearchNamespace string `json:"searchNamespace"`
+		} `json:"dashboards"`
+	} `json:"sidecar"`
+}
+
+// GrafanaAdmin points Grafana at an existing Secret.
+type GrafanaAdmin struct {
+	ExistingSecret string `json:"existingSecret"`
+	UserKey        string `json:"userKey"`
+	PasswordKey    string `json:"passwordKey"`
+}
+
+// Alertmanager values.
+type Alertmanager struct {
+	Config AlertmanagerConfig `json:"config"`
+}
+
+// AlertmanagerConfig is the part of alertmanager.yml the stack sets; Helm
+// merges it over the chart's default (keeping its inhibit rules).
+type AlertmanagerConfig struct {
+	Route     Route      `json:"route"`
+	Receivers []Receiver `json:"receivers"`
+}
+
+// Route is Alertmanager's routing tree.
+type Route struct {
+	Receiver string   `json:"receiver"`
+	GroupBy  []string `json:"group_by,omitempty"`
+	Matchers []string `json:"matchers,omitempty"`
+	Routes   []Route  `json:"routes,omitempty"`
+}
+
+// Receiver is an Alertmanager receiver.
+type Receiver struct {
+	Name           string          `json:"name"`
+	SlackConfigs   []SlackConfig   `json:"slack_configs,omitempty"`
+	WebhookConfigs []WebhookConfig `json:"webhook_configs,omitempty"`
+}
+
+// SlackConfig sends to a Slack incoming webhook.
+type SlackConfig struct {
+	APIURL       string `json:"api_url"`
+	Channel      string `json:"channel,omitempty"`
+	SendResolved bool   `json:"send_resolved"`
+}
+
+// WebhookConfig posts to a URL.
+type WebhookConfig struct {
+	URL          string `json:"url"`
+	SendResolved bool   `json:"send_resolved"`
+}
+
+// NullReceiver drops what is routed to it (the Watchdog heartbeat, and
+// everything when no receiver is configured).
+const NullReceiver = "null"
+
+// AlertmanagerConfigFor routes every alert to the first configured receiver
+// (or drops it when there is none) and the Watchdog heartbeat to "null".
+func AlertmanagerConfigFor(receivers []config.AlertReceiver) AlertmanagerConfig {
+	c := AlertmanagerConfig{
+		Route: Route{
+			Receiver: NullReceiver,
+			GroupBy:  []string{"namespace", "alertname"},
+			Routes:   []Route{{Receiver: NullReceiver, Matchers: []string{`alertname = "Watchdog"`}}},
+		},
+		Receivers: []Receiver{{Name: NullReceiver}},
+	}
+	for i, r := range receivers {
+		if i == 0 {
+			c.Route.Receiver = r.Name
+		}
+		rc := Receiver{Name: r.Name}
+		switch r.Type {
+		case "slack":
+			rc.SlackConfigs = []SlackConfig{{APIURL: r.URL, Channel: r.Channel, SendResolved: true}}
+		case "webhook":
+			rc.WebhookConfigs = []WebhookConfig{{URL: r.URL, SendResolved: true}}
+		}
+		c.Receivers = append(c.Receivers, rc)
+	}
+	return c
+}
+
+// KubePrometheusStackValues returns the chart's values for m. Prometheus
+// keeps its data on an encrypted gp3 volume.
+func KubePrometheusStackValues(m config.Monitoring) KubePrometheusStack {
+	var v KubePrometheusStack
+	s := &v.Prometheus.PrometheusSpec
+	s.Retention = m.PrometheusRetention
+	s.StorageSpec.VolumeClaimTemplate.Spec.StorageClassName = StorageClass
+	s.StorageSpec.VolumeClaimTemplate.Spec.AccessModes = []string{"ReadWriteOnce"}
+	s.StorageSpec.VolumeClaimTemplate.Spec.Resources.Requests = map[string]string{"storage": fmt.Sprintf("%dGi", m.PrometheusStorageGiB)}
+
+	d := &v.Grafana.Sidecar.Dashboards
+	d.Enabled, d.Label, d.LabelValue, d.SearchNamespace = true, DashboardLabel, DashboardLabelValue, "ALL"
+	if m.GrafanaAdminPassword != "" {
+		v.Grafana.Admin = &GrafanaAdmin{ExistingSecret: GrafanaAdminSecret, UserKey: GrafanaUserKey, PasswordKey: GrafanaPasswordKey}
+	}
+	v.Alertmanager.Config = AlertmanagerConfigFor(m.AlertReceivers)
+	return v
+}
+
+// LoadBalancerController values; the role ARN annotation and vpcId are set
+// at LoadBalancerControllerRoleARNPath and LoadBalancerControllerVPCPath.
+type LoadBalancerController struct {
+	ClusterName    string `json:"clusterName"`
+	Region         string `json:"region"`
+	ServiceAccount struct {
+		Create bool   `json:"create"`
+		Name   string `json:"name"`
+	} `json:"serviceAccount"`
+	// EnableServiceMutatorWebhook false: plain type=LoadBalancer Services
+	// keep Kubernetes' default behaviour unless they ask for the controller.
+	EnableServiceMutatorWebhook bool `json:"enableServiceMutatorWebhook"`
+}
+
+// Paths of the deploy-time values of the controller's chart.
+var (
+	LoadBalancerControllerRoleARNPath = []string{"serviceAccount", "annotations", "eks.amazonaws.com/role-arn"}
+	LoadBalancerControllerVPCPath     = []string{"vpcId"}
+)
+
+// LoadBalancerControllerValues returns the controller's values.
+func LoadBalancerControllerValues(clusterName, region string) LoadBalancerController {
+	v := LoadBalancerController{ClusterName: clusterName, Region: region}
+	v.ServiceAccount.Create, v.ServiceAccount.Name = true, LoadBalancerControllerServiceAccount
+	return v
+}
+
+// MetricsServer values: the chart's defaults serve the HPA on EKS.
+type MetricsServer struct{}
+
+// ToMap renders values as the map Helm takes. Integers stay integers.
+func ToMap(v any) (map[string]any, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("helm values: %w", err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var m map[string]any
+	if err := dec.Decode(&m); err != nil {
+		return nil, fmt.Errorf("helm values: %w", err)
+	}
+	if m == nil {
+		m = map[string]any{}
+	}
+	return m, nil
+}

@@ -1,0 +1,148 @@
+package helmvalues
+
+import (
+	"encoding/json"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/mlopsgo/mlops/infra/internal/config"
+)
+
+// get walks a rendered values map.
+func get(t *testing.T, m map[string]any, path ...string) any {
+	t.Helper()
+	var cur any = m
+	for _, p := range path {
+		mm, ok := cur.(map[string]any)
+		if !ok {
+			t.Fatalf("%v: %q is not a map", path, p)
+		}
+		cur = mm[p]
+	}
+	return cur
+}
+
+func TestKubePrometheusStackValues(t *testing.T) {
+	m, err := ToMap(KubePrometheusStackValues(config.Monitoring{PrometheusRetention: "10d", PrometheusStorageGiB: 20}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sel := range []string{
+		"serviceMonitorSelectorNilUsesHelmValues", "podMonitorSelectorNilUsesHelmValues",
+		"ruleSelectorNilUsesHelmValues", "probeSelectorNilUsesHelmValues", "scrapeConfigSelectorNilUsesHelmValues",
+	} {
+		if v := get(t, m, "prometheus", "prometheusSpec", sel); v != false {
+			t.Errorf("%s = %v, want false (select every monitor and rule)", sel, v)
+		}
+	}
+	tests := []struct {
+		path []string
+		want any
+	}{
+		{[]string{"prometheus", "prometheusSpec", "retention"}, "10d"},
+		{[]string{"prometheus", "prometheusSpec", "storageSpec", "volumeClaimTemplate", "spec", "storageClassName"}, "gp3"},
+		{[]string{"prometheus", "prometheusSpec", "storageSpec", "volumeClaimTemplate", "spec", "resources", "requests", "storage"}, "20Gi"},
+		{[]string{"grafana", "sidecar", "dashboards", "enabled"}, true},
+		{[]string{"grafana", "sidecar", "dashboards", "label"}, "grafana_dashboard"},
+		{[]string{"grafana", "sidecar", "dashboards", "labelValue"}, "1"},
+		{[]string{"grafana", "sidecar", "dashboards", "searchNamespace"}, "ALL"},
+		{[]string{"grafana", "adminPassword"}, ""},
+		{[]string{"grafana", "admin"}, nil},
+		{[]string{"alertmanager", "config", "route", "receiver"}, "null"},
+	}
+	for _, tt := range tests {
+		if got := get(t, m, tt.path...); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("%v = %#v, want %#v", tt.path, got, tt.want)
+		}
+	}
+
+	withSecret, err := ToMap(KubePrometheusStackValues(config.Monitoring{GrafanaAdminPassword: "x"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := get(t, withSecret, "grafana", "admin", "existingSecret"); got != GrafanaAdminSecret {
+		t.Errorf("existingSecret = %v", got)
+	}
+	b, err := json.Marshal(withSecret)
+	if err != nil || strings.Contains(string(b), `"x"`) {
+		t.Error("the password itself is in the values")
+	}
+}
+
+func TestAlertmanagerRouting(t *testing.T) {
+	none := AlertmanagerConfigFor(nil)
+	if none.Route.Receiver != NullReceiver || len(none.Receivers) != 1 {
+		t.Errorf("no receivers: %+v", none)
+	}
+	c := AlertmanagerConfigFor([]config.AlertReceiver{
+		{Name: "team", Type: "slack", URL: "https://hooks.example/a", Channel: "#alerts"},
+		{Name: "pager", Type: "webhook", URL: "https://pager.example/b"},
+	})
+	if c.Route.Receiver != "team" {
+		t.Errorf("default receiver = %q, want the first one", c.Route.Receiver)
+	}
+	if len(c.Route.Routes) != 1 || c.Route.Routes[0].Receiver != NullReceiver || c.Route.Routes[0].Matchers[0] != `alertname = "Watchdog"` {
+		t.Errorf("Watchdog route = %+v", c.Route.Routes)
+	}
+	names := []string{}
+	for _, r := range c.Receivers {
+		names = append(names, r.Name)
+	}
+	if !reflect.DeepEqual(names, []string{"null", "team", "pager"}) {
+		t.Errorf("receivers = %v", names)
+	}
+	if c.Receivers[1].SlackConfigs[0].Channel != "#alerts" || c.Receivers[2].WebhookConfigs[0].URL != "https://pager.example/b" {
+		t.Errorf("receivers = %+v", c.Receivers)
+	}
+}
+
+func TestArgoCDValues(t *testing.T) {
+	m, err := ToMap(ArgoCDValues())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if get(t, m, "crds", "install") != true || get(t, m, "crds", "keep") != true || get(t, m, "dex", "enabled") != false {
+		t.Errorf("argocd values = %v", m)
+	}
+}
+
+func TestLoadBalancerControllerValues(t *testing.T) {
+	m, err := ToMap(LoadBalancerControllerValues("mlops-dev", "eu-west-1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if get(t, m, "clusterName") != "mlops-dev" || get(t, m, "region") != "eu-west-1" ||
+		get(t, m, "serviceAccount", "name") != LoadBalancerControllerServiceAccount || get(t, m, "enableServiceMutatorWebhook") != false {
+		t.Errorf("lbc values = %v", m)
+	}
+}
+
+func TestToMapKeepsIntegers(t *testing.T) {
+	m, err := ToMap(struct {
+		N int     `json:"n"`
+		F float64 `json:"f"`
+	}{N: 3, F: 1.5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, ok := m["n"].(json.Number); !ok || n.String() != "3" {
+		t.Errorf("n = %#v", m["n"])
+	}
+	empty, err := ToMap(MetricsServer{})
+	if err != nil || empty == nil || len(empty) != 0 {
+		t.Errorf("ToMap(MetricsServer{}) = %v, %v", empty, err)
+	}
+}
+
+func TestCharts(t *testing.T) {
+	argo, kps, ms, lbc := Charts(config.Charts{ArgoCD: "1.0.0", KubePrometheusStack: "2.0.0", MetricsServer: "3.0.0", AWSLoadBalancerController: "4.0.0"})
+	for _, c := range []Chart{argo, kps, ms, lbc} {
+		if c.Repo == "" || c.Name == "" || c.Version == "" {
+			t.Errorf("incomplete chart %+v", c)
+		}
+	}
+	if kps.Name != KubePrometheusStackRelease || kps.Version != "2.0.0" || lbc.Version != "4.0.0" {
+		t.Errorf("charts = %+v %+v", kps, lbc)
+	}
+}

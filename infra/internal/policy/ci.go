@@ -1,0 +1,263 @@
+package policy
+
+import "strings"
+
+// Scope names everything one stack owns, so the CI roles' permissions can
+// name ARNs instead of "*".
+type Scope struct {
+	Env
+	NamePrefix     string // "<project>-<stack>": every role the stack creates
+	ClusterName    string
+	RepositoryName string // ECR
+	BucketName     string // artifact bucket
+	LogGroup       string // EKS control-plane log group
+	StateBucket    string // optional: S3 backend of `pulumi login s3://...`
+	KMSKeyARN      string // optional: awskms secrets provider key
+	ForceDestroy   bool   // deploy may empty the bucket on destroy
+	// PassRoles are the role names the deploy role hands to EKS (cluster
+	// and node roles).
+	PassRoles []string
+	// ManagedPolicies are the AWS managed policy ARNs the stack attaches;
+	// the deploy role may attach those and no others.
+	ManagedPolicies []string
+}
+
+func (s Scope) clusterARNs() []string {
+	c := s.ClusterName
+	return []string{
+		s.ARN("eks", "cluster/"+c),
+		s.ARN("eks", "nodegroup/"+c+"/*"),
+		s.ARN("eks", "addon/"+c+"/*"),
+		s.ARN("eks", "access-entry/"+c+"/*"),
+	}
+}
+
+func (s Scope) repositoryARN() string { return s.ARN("ecr", "repository/"+s.RepositoryName) }
+
+func (s Scope) rolesARN() string { return s.RoleARN(s.NamePrefix + "-*") }
+
+func (s Scope) oidcProviderARNs() []string {
+	return []string{
+		s.GlobalARN("iam", "oidc-provider/"+GitHubOIDCHost),
+		s.GlobalARN("iam", "oidc-provider/"+s.EKSOIDCHostPattern()),
+	}
+}
+
+func (s Scope) logGroupARNs() []string {
+	g := s.ARN("logs", "log-group:"+s.LogGroup)
+	return []string{g, g + ":*"}
+}
+
+// bucketReadActions are the calls the AWS provider makes to read a bucket's
+// configuration (all bucket-level: none of them reads objects).
+var bucketReadActions = []string{
+	"s3:ListBucket", "s3:GetBucketLocation", "s3:GetBucketPolicy", "s3:GetBucketVersioning",
+	"s3:GetEncryptionConfiguration", "s3:GetBucketPublicAccessBlock", "s3:GetLifecycleConfiguration",
+	"s3:GetBucketTagging", "s3:GetBucketOwnershipControls", "s3:GetBucketAcl", "s3:GetBucketCORS",
+	"s3:GetBucketWebsite", "s3:GetBucketLogging", "s3:GetAccelerateConfiguration",
+	"s3:GetBucketRequestPayment", "s3:GetReplicationConfiguration", "s3:GetBucketObjectLockConfiguration",
+}
+
+// readStatements let a role read (refresh, preview) everything the stack
+// owns. The preview role has only these; the deploy role has them too.
+func readStatements(s Scope) []Statement {
+	st := []Statement{
+		allow("EC2Describe", []string{"ec2:Describe*"}, "*"),
+		allow("EKSRead", []string{
+			"eks:DescribeCluster", "eks:ListNodegroups", "eks:DescribeNodegroup", "eks:ListAddons",
+			"eks:DescribeAddon", "eks:ListAccessEntries", "eks:DescribeAccessEntry",
+			"eks:ListAssociatedAccessPolicies", "eks:ListTagsForResource", "eks:DescribeUpdate", "eks:ListUpdates",
+		}, s.clusterARNs()...),
+		allow("EKSReadAccount", []string{"eks:DescribeAddonVersions", "eks:DescribeAddonConfiguration", "eks:ListClusters"}, "*"),
+		allow("ECRRead", []string{
+			"ecr:DescribeRepositories", "ecr:GetLifecyclePolicy", "ecr:GetRepositoryPolicy", "ecr:ListTagsForResource",
+		}, s.repositoryARN()),
+		allow("IAMRoleRead", []string{
+			"iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies",
+			"iam:ListRoleTags", "iam:ListInstanceProfilesForRole",
+		}, s.rolesARN()),
+		allow("IAMOIDCRead", []string{"iam:GetOpenIDConnectProvider", "iam:ListOpenIDConnectProviderTags"}, s.oidcProviderARNs()...),
+		allow("IAMOIDCList", []string{"iam:ListOpenIDConnectProviders"}, "*"),
+		allow("S3BucketRead", bucketReadActions, s.BucketARN(s.BucketName)),
+		allow("LogsDescribe", []string{"logs:DescribeLogGroups"}, s.ARN("logs", "log-group:*")),
+		allow("LogsRead", []string{"logs:ListTagsForResource", "logs:ListTagsLogGroup"}, s.logGroupARNs()...),
+	}
+	return st
+}
+
+// PreviewPolicy is read-only: what `pulumi preview` on a pull request needs.
+// Writes are limited to the lock files of an S3 state backend.
+func PreviewPolicy(s Scope) Document {
+	st := readStatements(s)
+	if s.StateBucket != "" {
+		b := s.BucketARN(s.StateBucket)
+		st = append(st,
+			allow("StateList", []string{"s3:ListBucket", "s3:GetBucketLocation"}, b),
+			allow("StateRead", []string{"s3:GetObject"}, b+"/.pulumi/*"),
+			allow("StateLock", []string{"s3:PutObject", "s3:DeleteObject"}, b+"/.pulumi/locks/*"),
+		)
+	}
+	if s.KMSKeyARN != "" {
+		st = append(st, allow("SecretsDecrypt", []string{"kms:Decrypt"}, s.KMSKeyARN))
+	}
+	return doc(st...)
+}
+
+// DeployPolicy is what `pulumi up` and `pulumi destroy` of this stack need,
+// scoped to the stack's names. Kubernetes access comes from an EKS access
+// entry, not from IAM.
+func DeployPolicy(s Scope) Document {
+	st := readStatements(s)
+	st = append(st,
+		// EC2 has no way to name a VPC, subnet or route before it exists:
+		// scope to this account and region instead of "*".
+		allow("EC2Network", []string{
+			"ec2:CreateVpc", "ec2:DeleteVpc", "ec2:ModifyVpcAttribute",
+			"ec2:CreateSubnet", "ec2:DeleteSubnet", "ec2:ModifySubnetAttribute",
+			"ec2:CreateInternetGateway", "ec2:DeleteInternetGateway", "ec2:AttachInternetGateway", "ec2:DetachInternetGateway",
+			"ec2:CreateRouteTable", "ec2:DeleteRouteTable", "ec2:CreateRoute", "ec2:DeleteRoute", "ec2:ReplaceRoute",
+			"ec2:AssociateRouteTable", "ec2:DisassociateRouteTable", "ec2:ReplaceRouteTableAssociation",
+			"ec2:AllocateAddress", "ec2:ReleaseAddress", "ec2:DisassociateAddress",
+			"ec2:CreateNatGateway", "ec2:DeleteNatGateway",
+			"ec2:CreateSecurityGroup", "ec2:DeleteSecurityGroup",
+			"ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress",
+			"ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress",
+			"ec2:UpdateSecurityGroupRuleDescriptionsIngress", "ec2:UpdateSecurityGroupRuleDescriptionsEgress",
+			"ec2:ModifySecurityGroupRules", "ec2:CreateTags", "ec2:DeleteTags",
+		}, s.ARN("ec2", "*")),
+		allow("EKSManage", []string{
+			"eks:CreateCluster", "eks:DeleteCluster", "eks:UpdateClusterConfig", "eks:UpdateClusterVersion",
+			"eks:TagResource", "eks:UntagResource",
+			"eks:CreateNodegroup", "eks:DeleteNodegroup", "eks:UpdateNodegroupConfig", "eks:UpdateNodegroupVersion",
+			"eks:CreateAddon", "eks:DeleteAddon", "eks:UpdateAddon",
+			"eks:CreateAccessEntry", "eks:DeleteAccessEntry", "eks:UpdateAccessEntry",
+			"eks:AssociateAccessPolicy", "eks:DisassociateAccessPolicy",
+		}, s.clusterARNs()...),
+		allow("ECRManage", []string{
+			"ecr:CreateRepository", "ecr:DeleteRepository", "ecr:PutImageTagMutability",
+			"ecr:PutImageScanningConfiguration", "ecr:PutLifecyclePolicy", "ecr:DeleteLifecyclePolicy",
+			"ecr:TagResource", "ecr:UntagResource", "ecr:ListImages", "ecr:BatchDeleteImage",
+		}, s.repositoryARN()),
+		allow("IAMRoleManage", []string{
+			"iam:CreateRole", "iam:DeleteRole", "iam:UpdateRole", "iam:UpdateRoleDescription",
+			"iam:UpdateAssumeRolePolicy", "iam:TagRole", "iam:UntagRole",
+			"iam:PutRolePolicy", "iam:DeleteRolePolicy",
+		}, s.rolesARN()),
+		Statement{
+			Sid: "IAMAttachManaged", Effect: "Allow",
+			Action:    Strings{"iam:AttachRolePolicy", "iam:DetachRolePolicy"},
+			Resource:  Strings{s.rolesARN()},
+			Condition: Conditions{"ArnEquals": {"iam:PolicyARN": s.ManagedPolicies}},
+		},
+		allow("IAMPassRole", []string{"iam:PassRole"}, mapStrings(s.PassRoles, s.RoleARN)...),
+		allow("IAMOIDCManage", []string{
+			"iam:CreateOpenIDConnectProvider", "iam:DeleteOpenIDConnectProvider",
+			"iam:TagOpenIDConnectProvider", "iam:UntagOpenIDConnectProvider",
+			"iam:UpdateOpenIDConnectProviderThumbprint",
+			"iam:AddClientIDToOpenIDConnectProvider", "iam:RemoveClientIDFromOpenIDConnectProvider",
+		}, s.oidcProviderARNs()...),
+		Statement{
+			Sid: "IAMServiceLinkedRoles", Effect: "Allow",
+			Action:   Strings{"iam:CreateServiceLinkedRole"},
+			Resource: Strings{s.RoleARN("aws-service-role/*")},
+			Condition: Conditions{"StringEquals": {"iam:AWSServiceName": {
+				"eks.amazonaws.com", "eks-nodegroup.amazonaws.com", "autoscaling.amazonaws.com",
+			}}},
+		},
+		allow("S3BucketManage", []string{
+			"s3:CreateBucket", "s3:DeleteBucket", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy",
+			"s3:PutBucketVersioning", "s3:PutEncryptionConfiguration", "s3:PutBucketPublicAccessBlock",
+			"s3:PutLifecycleConfiguration", "s3:PutBucketTagging", "s3:PutBucketOwnershipControls",
+			"s3:ListBucketVersions",
+		}, s.BucketARN(s.BucketName)),
+		allow("LogsManage", []string{
+			"logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:PutRetentionPolicy", "logs:DeleteRetentionPolicy",
+			"logs:TagResource", "logs:UntagResource", "logs:TagLogGroup", "logs:UntagLogGroup",
+		}, s.logGroupARNs()...),
+	)
+	if s.ForceDestroy {
+		st = append(st, allow("S3EmptyOnDestroy", []string{"s3:DeleteObject", "s3:DeleteObjectVersion"}, s.BucketARN(s.BucketName)+"/*"))
+	}
+	if s.StateBucket != "" {
+		b := s.BucketARN(s.StateBucket)
+		st = append(st,
+			allow("StateList", []string{"s3:ListBucket", "s3:GetBucketLocation"}, b),
+			allow("StateWrite", []string{"s3:GetObject", "s3:PutObject", "s3:DeleteObject"}, b+"/.pulumi/*"),
+		)
+	}
+	if s.KMSKeyARN != "" {
+		st = append(st, allow("SecretsCrypt", []string{"kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"}, s.KMSKeyARN))
+	}
+	return doc(st...)
+}
+
+// ReleasePolicy pushes images to this stack's ECR repository and nowhere
+// else. GetAuthorizationToken has no resource-level permissions.
+func ReleasePolicy(s Scope) Document {
+	return doc(
+		allow("ECRLogin", []string{"ecr:GetAuthorizationToken"}, "*"),
+		allow("ECRPush", []string{
+			"ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:CompleteLayerUpload",
+			"ecr:GetDownloadUrlForLayer", "ecr:InitiateLayerUpload", "ecr:PutImage", "ecr:UploadLayerPart",
+			"ecr:DescribeImages", "ecr:ListImages",
+		}, s.repositoryARN()),
+	)
+}
+
+// BucketReadWritePolicy reads and writes objects of one bucket (the DVC
+// remote and training artifacts); it cannot change the bucket or delete
+// objects.
+func BucketReadWritePolicy(e Env, bucket string) Document {
+	b := e.BucketARN(bucket)
+	return doc(
+		allow("BucketList", []string{"s3:ListBucket", "s3:GetBucketLocation"}, b),
+		allow("ObjectReadWrite", []string{"s3:GetObject", "s3:PutObject"}, b+"/*"),
+	)
+}
+
+// TLSOnlyBucketPolicy denies every request to the bucket that does not use
+// TLS. It is a Deny, so its wildcards widen nothing.
+func TLSOnlyBucketPolicy(bucketARN string) Document {
+	return doc(Statement{
+		Sid:       "DenyInsecureTransport",
+		Effect:    "Deny",
+		Principal: &Principal{Any: true},
+		Action:    Strings{"s3:*"},
+		Resource:  Strings{bucketARN, bucketARN + "/*"},
+		Condition: Conditions{"Bool": {"aws:SecureTransport": {"false"}}},
+	})
+}
+
+func mapStrings(in []string, f func(string) string) []string {
+	out := make([]string, len(in))
+	for i, s := range in {
+		out[i] = f(s)
+	}
+	return out
+}
+
+// IsTLSOnly reports whether a bucket policy denies non-TLS requests for the
+// bucket and its objects.
+func IsTLSOnly(d Document, bucketARN string) bool {
+	for _, st := range d.Statement {
+		if st.Effect != "Deny" || st.Principal == nil || !st.Principal.Any {
+			continue
+		}
+		if !contains(st.Action, "s3:*") || !contains(st.Resource, bucketARN) || !contains(st.Resource, bucketARN+"/*") {
+			continue
+		}
+		if v := st.Condition["Bool"]["aws:SecureTransport"]; len(v) == 1 && strings.EqualFold(v[0], "false") {
+			return true
+		}
+	}
+	return false
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,288 @@
+package policy
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+)
+
+var testEnv = Env{Partition: "aws", Account: "111122223333", Region: "eu-west-1"}
+
+func testScope() Scope {
+	return Scope{
+		Env: testEnv, NamePrefix: "mlops-dev", ClusterName: "mlops-dev",
+		RepositoryName: "mlops-dev/model-api", BucketName: "mlops-dev-artifacts-111122223333",
+		LogGroup: "/aws/eks/mlops-dev/cluster", StateBucket: "state-bucket",
+		KMSKeyARN:       "arn:aws:kms:eu-west-1:111122223333:key/abc",
+		ForceDestroy:    true,
+		PassRoles:       []string{"mlops-dev-eks-cluster", "mlops-dev-eks-node"},
+		ManagedPolicies: ManagedPolicyARNs(testEnv),
+	}
+}
+
+// builtPolicies is every permission policy this package builds.
+func builtPolicies() map[string]Document {
+	s := testScope()
+	return map[string]Document{
+		"preview":     PreviewPolicy(s),
+		"deploy":      DeployPolicy(s),
+		"release":     ReleasePolicy(s),
+		"bucket":      BucketReadWritePolicy(testEnv, s.BucketName),
+		"lbc":         LoadBalancerControllerPolicy(testEnv),
+		"bucket-tls":  TLSOnlyBucketPolicy(testEnv.BucketARN(s.BucketName)),
+		"preview-min": PreviewPolicy(Scope{Env: testEnv, NamePrefix: "p", ClusterName: "p", RepositoryName: "p/r", BucketName: "b", LogGroup: "/g"}),
+	}
+}
+
+func TestBuiltPoliciesPassCheck(t *testing.T) {
+	for name, d := range builtPolicies() {
+		if problems := Check(d); len(problems) > 0 {
+			t.Errorf("%s: %s", name, strings.Join(problems, "; "))
+		}
+		// Round trip: what the program sends to AWS parses back the same.
+		back, err := Parse(d.MustJSON())
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if back.MustJSON() != d.MustJSON() {
+			t.Errorf("%s does not round-trip", name)
+		}
+	}
+}
+
+func TestEveryExceptionIsUsed(t *testing.T) {
+	used := map[string]bool{}
+	for _, d := range builtPolicies() {
+		for _, st := range d.Statement {
+			used[st.Sid] = true
+		}
+	}
+	for _, e := range Exceptions {
+		if !used[e.Sid] {
+			t.Errorf("exception %q is used by no policy: remove it", e.Sid)
+		}
+		if e.Reason == "" {
+			t.Errorf("exception %q has no reason", e.Sid)
+		}
+	}
+}
+
+// IAM limits a role's inline policies to 10,240 characters together.
+func TestInlinePoliciesFitIAMLimit(t *testing.T) {
+	for name, d := range builtPolicies() {
+		if n := len(d.MustJSON()); n > 10240 {
+			t.Errorf("%s is %d characters, over IAM's 10,240 for a role's inline policies", name, n)
+		}
+	}
+}
+
+func TestCheckRejects(t *testing.T) {
+	tests := []struct {
+		name string
+		st   Statement
+		want string
+	}{
+		{"star action", allow("X", []string{"*"}, "arn:aws:s3:::b"), "whole service"},
+		{"service star", allow("X", []string{"s3:*"}, "arn:aws:s3:::b"), "whole service"},
+		{"unlisted wildcard action", allow("X", []string{"s3:Get*"}, "arn:aws:s3:::b"), "wildcard action"},
+		{"star resource", allow("X", []string{"s3:GetObject"}, "*"), `on resource "*"`},
+		{"exception sid, other action", allow("ECRLogin", []string{"ecr:PutImage"}, "*"), `"ecr:PutImage" on resource "*"`},
+		{"any account", allow("X", []string{"s3:GetObject"}, "arn:aws:elasticloadbalancing:*:*:loadbalancer/*"), "any account"},
+		{"not action", Statement{Sid: "X", Effect: "Allow", NotAction: Strings{"iam:*"}, Resource: Strings{"arn:aws:s3:::b"}}, "NotAction"},
+		{"any principal", Statement{Sid: "X", Effect: "Allow", Principal: &Principal{Any: true}, Action: Strings{"s3:GetObject"}, Resource: Strings{"arn:aws:s3:::b/*"}}, `principal "*"`},
+		{"no actions", Statement{Sid: "X", Effect: "Allow", Resource: Strings{"arn:aws:s3:::b"}}, "no actions"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			problems := Check(doc(tt.st))
+			if !slices.ContainsFunc(problems, func(p string) bool { return strings.Contains(p, tt.want) }) {
+				t.Errorf("Check = %q, want a problem containing %q", problems, tt.want)
+			}
+		})
+	}
+	if p := Check(Document{Version: "2008-10-17"}); len(p) == 0 {
+		t.Error("Check accepted an old policy version")
+	}
+	deny := TLSOnlyBucketPolicy("arn:aws:s3:::b")
+	if p := Check(deny); len(p) != 0 {
+		t.Errorf("a Deny with wildcards was rejected: %q", p)
+	}
+}
+
+func TestGitHubSubjects(t *testing.T) {
+	r := Repo{Owner: "mlopsgo", Name: "mlops"}
+	immutable := Repo{Owner: "mlopsgo", Name: "mlops", OwnerID: "123", RepoID: "456"}
+	tests := []struct{ got, want string }{
+		{r.BranchSubject("main"), "repo:mlopsgo/mlops:ref:refs/heads/main"},
+		{r.PullRequestSubject(), "repo:mlopsgo/mlops:pull_request"},
+		{r.EnvironmentSubject("production"), "repo:mlopsgo/mlops:environment:production"},
+		{immutable.BranchSubject("main"), "repo:mlopsgo@123/mlops@456:ref:refs/heads/main"},
+	}
+	for _, tt := range tests {
+		if tt.got != tt.want {
+			t.Errorf("got %q, want %q", tt.got, tt.want)
+		}
+	}
+}
+
+func TestCheckFederatedTrust(t *testing.T) {
+	const provider = "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"
+	r := Repo{Owner: "mlopsgo", Name: "mlops"}
+	good := GitHubTrust(provider, r.PullRequestSubject())
+	subs, problems := CheckFederatedTrust(good, provider, GitHubOIDCHost, r.SubjectPrefix()+":")
+	if len(problems) > 0 || !slices.Equal(subs, []string{"repo:mlopsgo/mlops:pull_request"}) {
+		t.Fatalf("good trust: subjects %q, problems %q", subs, problems)
+	}
+
+	mutate := func(f func(*Statement)) Document {
+		d := GitHubTrust(provider, r.PullRequestSubject())
+		var c Document
+		_ = json.Unmarshal([]byte(d.MustJSON()), &c) // deep copy
+		f(&c.Statement[0])
+		return c
+	}
+	key := func(k string) string { return GitHubOIDCHost + ":" + k }
+	tests := []struct {
+		name string
+		doc  Document
+		want string
+	}{
+		{"wildcard sub", mutate(func(s *Statement) { s.Condition["StringEquals"][key("sub")] = Strings{"repo:mlopsgo/mlops:*"} }), "wildcard"},
+		{"StringLike", mutate(func(s *Statement) {
+			s.Condition["StringLike"] = map[string]Strings{key("sub"): {"repo:mlopsgo/*"}}
+		}), "StringLike"},
+		{"no aud", mutate(func(s *Statement) { delete(s.Condition["StringEquals"], key("aud")) }), ":aud"},
+		{"wrong aud", mutate(func(s *Statement) { s.Condition["StringEquals"][key("aud")] = Strings{"sigstore"} }), ":aud"},
+		{"other repo", mutate(func(s *Statement) {
+			s.Condition["StringEquals"][key("sub")] = Strings{"repo:someone/else:pull_request"}
+		}), "does not start with"},
+		{"two subjects", mutate(func(s *Statement) {
+			s.Condition["StringEquals"][key("sub")] = Strings{"repo:mlopsgo/mlops:pull_request", "repo:mlopsgo/mlops:ref:refs/heads/x"}
+		}), "exactly one"},
+		{"other provider", mutate(func(s *Statement) { s.Principal.Federated = Strings{"arn:aws:iam::1:oidc-provider/x"} }), "principal"},
+		{"assume role", mutate(func(s *Statement) { s.Action = Strings{"sts:AssumeRole"} }), "actions"},
+		{"extra key", mutate(func(s *Statement) { s.Condition["StringEquals"][key("repository")] = Strings{"x"} }), "unexpected condition key"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, problems := CheckFederatedTrust(tt.doc, provider, GitHubOIDCHost, r.SubjectPrefix()+":")
+			if !slices.ContainsFunc(problems, func(p string) bool { return strings.Contains(p, tt.want) }) {
+				t.Errorf("problems %q, want one containing %q", problems, tt.want)
+			}
+		})
+	}
+}
+
+func TestIRSATrust(t *testing.T) {
+	const provider = "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC"
+	d := IRSATrust(provider, "https://oidc.eks.eu-west-1.amazonaws.com/id/ABC", "kube-system", "ebs-csi-controller-sa")
+	subs, problems := CheckFederatedTrust(d, provider, "oidc.eks.eu-west-1.amazonaws.com/id/ABC", "system:serviceaccount:")
+	if len(problems) > 0 || !slices.Equal(subs, []string{"system:serviceaccount:kube-system:ebs-csi-controller-sa"}) {
+		t.Errorf("subjects %q, problems %q", subs, problems)
+	}
+}
+
+func TestTLSOnly(t *testing.T) {
+	const b = "arn:aws:s3:::bucket"
+	if !IsTLSOnly(TLSOnlyBucketPolicy(b), b) {
+		t.Error("TLSOnlyBucketPolicy is not TLS-only")
+	}
+	if IsTLSOnly(TLSOnlyBucketPolicy("arn:aws:s3:::other"), b) {
+		t.Error("a policy for another bucket counted")
+	}
+	onlyBucket := TLSOnlyBucketPolicy(b)
+	onlyBucket.Statement[0].Resource = Strings{b}
+	if IsTLSOnly(onlyBucket, b) {
+		t.Error("a policy that leaves the objects out counted")
+	}
+}
+
+func TestDeployScope(t *testing.T) {
+	s := testScope()
+	d := DeployPolicy(s)
+	var attach, pass *Statement
+	for i, st := range d.Statement {
+		switch st.Sid {
+		case "IAMAttachManaged":
+			attach = &d.Statement[i]
+		case "IAMPassRole":
+			pass = &d.Statement[i]
+		}
+	}
+	if attach == nil || !slices.Equal(attach.Condition["ArnEquals"]["iam:PolicyARN"], ManagedPolicyARNs(testEnv)) {
+		t.Errorf("deploy may attach policies beyond the managed list: %+v", attach)
+	}
+	want := []string{"arn:aws:iam::111122223333:role/mlops-dev-eks-cluster", "arn:aws:iam::111122223333:role/mlops-dev-eks-node"}
+	if pass == nil || !slices.Equal(pass.Resource, want) {
+		t.Errorf("PassRole resources = %+v, want %q", pass, want)
+	}
+	// Without force-destroy, deploy cannot delete objects.
+	s.ForceDestroy = false
+	for _, st := range DeployPolicy(s).Statement {
+		if slices.Contains(st.Action, "s3:DeleteObject") && !slices.Contains(st.Resource, "arn:aws:s3:::state-bucket/.pulumi/*") {
+			t.Errorf("statement %q deletes objects outside the state folder", st.Sid)
+		}
+	}
+	// The preview role writes nothing but state locks.
+	for _, st := range PreviewPolicy(testScope()).Statement {
+		for _, a := range st.Action {
+			verb := a[strings.Index(a, ":")+1:]
+			readOnly := strings.HasPrefix(verb, "Describe") || strings.HasPrefix(verb, "Get") || strings.HasPrefix(verb, "List") || verb == "Decrypt"
+			if !readOnly && st.Sid != "StateLock" {
+				t.Errorf("preview statement %q allows %s", st.Sid, a)
+			}
+		}
+	}
+}
+
+func TestECRLifecyclePolicy(t *testing.T) {
+	got, err := ECRLifecyclePolicy(30, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p struct {
+		Rules []struct {
+			RulePriority int `json:"rulePriority"`
+			Selection    struct {
+				TagStatus   string `json:"tagStatus"`
+				CountType   string `json:"countType"`
+				CountNumber int    `json:"countNumber"`
+			} `json:"selection"`
+			Action struct{ Type string } `json:"action"`
+		} `json:"rules"`
+	}
+	if err := json.Unmarshal([]byte(got), &p); err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Rules) != 2 ||
+		p.Rules[0].Selection.TagStatus != "untagged" || p.Rules[0].Selection.CountType != "sinceImagePushed" || p.Rules[0].Selection.CountNumber != 7 ||
+		p.Rules[1].Selection.TagStatus != "tagged" || p.Rules[1].Selection.CountType != "imageCountMoreThan" || p.Rules[1].Selection.CountNumber != 30 {
+		t.Errorf("lifecycle policy = %s", got)
+	}
+	for _, bad := range [][2]int{{0, 7}, {30, 0}} {
+		if _, err := ECRLifecyclePolicy(bad[0], bad[1]); err == nil {
+			t.Errorf("ECRLifecyclePolicy%v accepted", bad)
+		}
+	}
+}
+
+func TestNoHardCodedAccountOrRegion(t *testing.T) {
+	other := Env{Partition: "aws-cn", Account: "999988887777", Region: "cn-north-1"}
+	s := testScope()
+	s.Env = other
+	s.KMSKeyARN = ""
+	s.BucketName = "mlops-dev-artifacts-" + other.Account
+	s.ManagedPolicies = ManagedPolicyARNs(other)
+	for name, d := range map[string]Document{
+		"deploy": DeployPolicy(s), "preview": PreviewPolicy(s), "release": ReleasePolicy(s),
+		"lbc": LoadBalancerControllerPolicy(other),
+	} {
+		j := d.MustJSON()
+		for _, leak := range []string{testEnv.Account, testEnv.Region, "arn:aws:"} {
+			if strings.Contains(j, leak) {
+				t.Errorf("%s contains %q although the env is %+v", name, leak, other)
+			}
+		}
+	}
+}

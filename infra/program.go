@@ -1,0 +1,172 @@
+package main
+
+import (
+	"fmt"
+	"path/filepath"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/mlopsgo/mlops/infra/ciaccess"
+	"github.com/mlopsgo/mlops/infra/cluster"
+	"github.com/mlopsgo/mlops/infra/internal/config"
+	"github.com/mlopsgo/mlops/infra/internal/dashboards"
+	"github.com/mlopsgo/mlops/infra/internal/helmvalues"
+	"github.com/mlopsgo/mlops/infra/internal/naming"
+	"github.com/mlopsgo/mlops/infra/internal/policy"
+	"github.com/mlopsgo/mlops/infra/network"
+	"github.com/mlopsgo/mlops/infra/platform"
+	"github.com/mlopsgo/mlops/infra/registry"
+	"github.com/mlopsgo/mlops/infra/stackoutputs"
+	"github.com/mlopsgo/mlops/infra/storage"
+)
+
+// ctxSource reads stack config through the Pulumi context.
+type ctxSource struct{ ctx *pulumi.Context }
+
+func (s ctxSource) Get(key string) (string, bool) { return s.ctx.GetConfig(key) }
+func (s ctxSource) IsSecret(key string) bool      { return s.ctx.IsConfigSecret(key) }
+
+// program builds the whole stack and returns its outputs by name. Every
+// check on config and on the dashboard files runs before the first resource
+// is registered, so a bad stack fails without touching anything.
+func program(ctx *pulumi.Context) (map[string]pulumi.Input, error) {
+	cfg, err := config.Load(ctx.Project(), ctx.Stack(), ctxSource{ctx})
+	if err != nil {
+		return nil, fmt.Errorf("stack config: %w", err)
+	}
+	dir := cfg.DashboardsDir
+	if !filepath.IsAbs(dir) {
+		dir = filepath.Join(ctx.RootDirectory(), dir)
+	}
+	boards, err := dashboards.Load(dir)
+	if err != nil {
+		return nil, fmt.Errorf("%s:dashboardsDir: %w", cfg.Project, err)
+	}
+
+	// Who and where we deploy: resolved from the credentials, never written
+	// in code or config.
+	identity, err := aws.GetCallerIdentity(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	partition, err := aws.GetPartition(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	zones, err := aws.GetAvailabilityZones(ctx, &aws.GetAvailabilityZonesArgs{
+		State:   pulumi.StringRef("available"),
+		Filters: []aws.GetAvailabilityZonesFilter{{Name: "opt-in-status", Values: []string{"opt-in-not-required"}}},
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(zones.Names) < cfg.Network.AZCount {
+		return nil, fmt.Errorf("%s:azCount: %d zones asked for, %s has %d", cfg.Project, cfg.Network.AZCount, cfg.Region, len(zones.Names))
+	}
+	env := policy.Env{Partition: partition.Partition, Account: identity.AccountId, Region: cfg.Region}
+
+	names := naming.New(cfg.Project, cfg.Stack)
+	bucketName, err := names.BucketName(env.Account)
+	if err != nil {
+		return nil, err
+	}
+	tags := map[string]string{"project": cfg.Project, "stack": cfg.Stack, "managed-by": "pulumi"}
+	argoChart, kpsChart, metricsChart, lbcChart := helmvalues.Charts(cfg.Charts)
+
+	net, err := network.New(ctx, "network", network.Args{
+		NamePrefix: names.Prefix(), CIDR: cfg.Network.CIDR, AZs: zones.Names[:cfg.Network.AZCount],
+		NATGateways: cfg.Network.NATGateways, ClusterName: names.ClusterName(), Tags: tags,
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	reg, err := registry.New(ctx, "registry", registry.Args{
+		Name: names.RepositoryName(), KeepTaggedImages: cfg.Registry.KeepTaggedImages,
+		UntaggedExpireDays: cfg.Registry.UntaggedExpireDays, ForceDelete: cfg.Storage.ForceDestroy, Tags: tags,
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	eks, err := cluster.New(ctx, "cluster", cluster.Args{
+		Env: env, NamePrefix: names.Prefix(), Name: names.ClusterName(), LogGroup: names.ClusterLogGroup(), Tags: tags,
+		VpcID: net.VpcID, PublicSubnetIDs: net.PublicSubnetIDs, PrivateSubnetIDs: net.PrivateSubnetIDs,
+		NodeSubnetIDs: net.NodeSubnetIDs,
+		Cluster:       cfg.Cluster, Nodes: cfg.Nodes, Addons: cfg.Addons,
+		MetricsServer: metricsChart, LoadBalancerController: lbcChart,
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	store, err := storage.New(ctx, "storage", storage.Args{
+		Env: env, NamePrefix: names.Prefix(), BucketName: bucketName,
+		NoncurrentVersionDays: cfg.Storage.NoncurrentVersionDays, ForceDestroy: cfg.Storage.ForceDestroy, Tags: tags,
+		OIDCProviderARN: eks.OIDCProviderARN, OIDCIssuer: eks.OIDCIssuer,
+		Namespace: cfg.Training.Namespace, ServiceAccount: cfg.Training.ServiceAccount,
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	if _, err := platform.New(ctx, "platform", platform.Args{
+		Provider: eks.Provider, DependsOn: eks.Ready,
+		ArgoCD: argoChart, KubePrometheusStack: kpsChart,
+		Monitoring: cfg.Monitoring, Dashboards: boards,
+		RepoURL: cfg.GitHub.RepoURL(), GitOps: cfg.GitOps,
+		Training: cfg.Training, TrainingRoleARN: store.TrainingRoleARN,
+	}); err != nil {
+		return nil, err
+	}
+
+	ci, err := ciaccess.New(ctx, "ci-access", ciaccess.Args{
+		Scope: policy.Scope{
+			Env: env, NamePrefix: names.Prefix(), ClusterName: names.ClusterName(),
+			RepositoryName: names.RepositoryName(), BucketName: bucketName, LogGroup: names.ClusterLogGroup(),
+			StateBucket: cfg.State.Bucket, KMSKeyARN: cfg.State.KMSKeyARN, ForceDestroy: cfg.Storage.ForceDestroy,
+			PassRoles: []string{
+				names.Name(cluster.ClusterRoleSuffix), names.Name(cluster.NodeRoleSuffix),
+			},
+			ManagedPolicies: policy.ManagedPolicyARNs(env),
+		},
+		Repo:        policy.Repo{Owner: cfg.GitHub.Owner, Name: cfg.GitHub.Repo, OwnerID: cfg.GitHub.OwnerID, RepoID: cfg.GitHub.RepoID},
+		GitHub:      cfg.GitHub,
+		ClusterName: eks.Name,
+		Tags:        tags,
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	grafanaSecret := helmvalues.GrafanaGeneratedSecret
+	if cfg.Monitoring.GrafanaAdminPassword != "" {
+		grafanaSecret = helmvalues.GrafanaAdminSecret
+	}
+	return map[string]pulumi.Input{
+		stackoutputs.Region:                  pulumi.String(cfg.Region),
+		stackoutputs.VPCID:                   net.VpcID,
+		stackoutputs.ClusterName:             eks.Name,
+		stackoutputs.Kubeconfig:              eks.Kubeconfig,
+		stackoutputs.UpdateKubeconfigCommand: pulumi.Sprintf("aws eks update-kubeconfig --region %s --name %s", cfg.Region, eks.Name),
+		stackoutputs.ECRRepositoryURL:        reg.RepositoryURL,
+		stackoutputs.ECRRepositoryName:       reg.RepositoryName,
+		stackoutputs.ArtifactBucketName:      store.BucketName,
+		stackoutputs.DVCRemoteURL:            store.DVCRemoteURL,
+		stackoutputs.GitHubOIDCProviderARN:   ci.ProviderARN,
+		stackoutputs.PreviewRoleARN:          ci.Roles[ciaccess.Preview].ARN,
+		stackoutputs.DeployRoleARN:           ci.Roles[ciaccess.Deploy].ARN,
+		stackoutputs.ReleaseRoleARN:          ci.Roles[ciaccess.Release].ARN,
+		stackoutputs.TrainRoleARN:            ci.Roles[ciaccess.Train].ARN,
+		stackoutputs.TrainingJobRoleARN:      store.TrainingRoleARN,
+		stackoutputs.GrafanaPortForward: pulumi.String(fmt.Sprintf(
+			"kubectl -n %s port-forward svc/%s-grafana 3000:80", helmvalues.MonitoringNamespace, helmvalues.KubePrometheusStackRelease)),
+		stackoutputs.GrafanaPasswordCommand: pulumi.String(fmt.Sprintf(
+			"kubectl -n %s get secret %s -o jsonpath='{.data.%s}' | base64 -d", helmvalues.MonitoringNamespace, grafanaSecret, helmvalues.GrafanaPasswordKey)),
+		stackoutputs.ArgoCDPortForward: pulumi.String(fmt.Sprintf(
+			"kubectl -n %s port-forward svc/%s-server 8080:443", helmvalues.ArgoCDNamespace, helmvalues.ArgoCDRelease)),
+		stackoutputs.ArgoCDPasswordCommand: pulumi.String(fmt.Sprintf(
+			"kubectl -n %s get secret argocd-initial-admin-secret -o jsonpath='{.data.password}' | base64 -d", helmvalues.ArgoCDNamespace)),
+	}, nil
+}
