@@ -200,6 +200,8 @@ func ReleasePolicy(s Scope) Document {
 			"ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:CompleteLayerUpload",
 			"ecr:GetDownloadUrlForLayer", "ecr:InitiateLayerUpload", "ecr:PutImage", "ecr:UploadLayerPart",
 			"ecr:DescribeImages", "ecr:ListImages",
+			// release.yml waits for the scan on push and prints its findings.
+			"ecr:DescribeImageScanFindings",
 		}, s.repositoryARN()),
 	)
 }

@@ -286,3 +286,28 @@ func TestNoHardCodedAccountOrRegion(t *testing.T) {
 		}
 	}
 }
+
+// TestReleasePolicyCoversReleaseWorkflow checks that the release role may
+// make every ECR call .github/workflows/release.yml makes: the image push
+// (docker's registry API), `aws ecr describe-images` for an existing tag,
+// and `aws ecr wait image-scan-complete` / `describe-image-scan-findings`.
+func TestReleasePolicyCoversReleaseWorkflow(t *testing.T) {
+	s := testScope()
+	doc := ReleasePolicy(s)
+	calls := []string{
+		"ecr:GetAuthorizationToken", "ecr:BatchCheckLayerAvailability", "ecr:InitiateLayerUpload",
+		"ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage",
+		"ecr:DescribeImages", "ecr:DescribeImageScanFindings",
+	}
+	for _, call := range calls {
+		allowed := false
+		for _, st := range doc.Statement {
+			if st.Effect == "Allow" && slices.Contains(st.Action, call) {
+				allowed = true
+			}
+		}
+		if !allowed {
+			t.Errorf("the release role may not call %s, which release.yml needs", call)
+		}
+	}
+}
