@@ -29,3 +29,14 @@ type Fitted struct {
 	// parameters are the best found.
 	Converged bool
 }
+
+// Evaluator is a Trainer that can also report, after each iteration, the
+// loss on held-out rows it does not fit on (gradient-boosted trees: the
+// log loss after each round). Training passes the hold-out split so a run
+// records a validation curve beside the training one.
+type Evaluator interface {
+	Trainer
+	// FitValidated fits as Fit does and returns the loss on Xv, yv after
+	// each iteration, one value per entry of Fitted.History.
+	FitValidated(ctx context.Context, X [][]float64, y []int, classes int, Xv [][]float64, yv []int) (*Fitted, []float64, error)
+}

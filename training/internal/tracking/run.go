@@ -100,9 +100,12 @@ type Model struct {
 	CV CV `json:"cv"`
 	// History is the training loss after each iteration, for algorithms
 	// that have one (logistic regression; boosted trees per round).
-	History    []float64 `json:"history,omitempty"`
-	Iterations int       `json:"iterations,omitempty"`
-	Converged  bool      `json:"converged,omitempty"`
+	History []float64 `json:"history,omitempty"`
+	// ValidationHistory is the loss on the hold-out rows after each
+	// iteration, for algorithms that report one (boosted trees per round).
+	ValidationHistory []float64 `json:"validation_history,omitempty"`
+	Iterations        int       `json:"iterations,omitempty"`
+	Converged         bool      `json:"converged,omitempty"`
 	// DurationSeconds covers the model's share of cross-validation and its
 	// final fit.
 	DurationSeconds float64  `json:"duration_seconds"`

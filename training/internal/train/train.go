@@ -67,6 +67,9 @@ type ModelResult struct {
 	Bundle *model.Bundle
 	// Fit is the final fit's details (history, iterations, convergence).
 	Fit *classifier.Fitted
+	// ValidationHistory is the loss on the hold-out rows after each
+	// iteration, for algorithms that report one (classifier.Evaluator).
+	ValidationHistory []float64
 	// Duration covers cross-validation and the final fit.
 	Duration time.Duration
 }
@@ -205,7 +208,18 @@ func fitFinal(ctx context.Context, p *params.Params, d *dataset.Dataset, alg alg
 		return nil, err
 	}
 	X, y := d.Subset(trainIdx)
-	fitted, err := tr.Fit(ctx, X, y, len(d.Classes))
+	Xt, yt := d.Subset(testIdx)
+	var (
+		fitted     *classifier.Fitted
+		validation []float64
+	)
+	// Where the algorithm can, the hold-out rows give a validation curve
+	// beside the training loss; they only measure, never steer the fit.
+	if ev, ok := tr.(classifier.Evaluator); ok {
+		fitted, validation, err = ev.FitValidated(ctx, X, y, len(d.Classes), Xt, yt)
+	} else {
+		fitted, err = tr.Fit(ctx, X, y, len(d.Classes))
+	}
 	if err != nil {
 		return nil, fmt.Errorf("fit %s: %w", alg.name, err)
 	}
@@ -213,7 +227,6 @@ func fitFinal(ctx context.Context, p *params.Params, d *dataset.Dataset, alg alg
 	if err != nil {
 		return nil, fmt.Errorf("fit %s: %w", alg.name, err)
 	}
-	Xt, yt := d.Subset(testIdx)
 	proba := make([][]float64, len(Xt))
 	for i, x := range Xt {
 		proba[i] = make([]float64, len(d.Classes))
@@ -244,7 +257,7 @@ func fitFinal(ctx context.Context, p *params.Params, d *dataset.Dataset, alg alg
 		},
 		Model: fitted.Params,
 	}
-	return &ModelResult{Name: alg.name, Test: report, Bundle: b, Fit: fitted}, nil
+	return &ModelResult{Name: alg.name, Test: report, Bundle: b, Fit: fitted, ValidationHistory: validation}, nil
 }
 
 // trainingStats computes each feature's drift baseline over the rows the

@@ -292,3 +292,36 @@ func TestPredictIntoDoesNotAllocate(t *testing.T) {
 		t.Errorf("PredictInto allocates %v times per call, want 0", allocs)
 	}
 }
+
+// TestFitValidated checks that the validation curve has one value per round,
+// that the fit itself is the one Fit gives, and that the Trainer's own
+// Config stays without a validation set.
+func TestFitValidated(t *testing.T) {
+	d := classifiertest.Iris(t)
+	cfg := DefaultConfig()
+	cfg.NEstimators = 20
+	tr, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fit, val, err := tr.FitValidated(t.Context(), d.X[:100], d.Y[:100], len(d.Classes), d.X[100:], d.Y[100:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(val) != len(fit.History) || len(val) != cfg.NEstimators {
+		t.Fatalf("validation curve has %d values, history %d, want %d each", len(val), len(fit.History), cfg.NEstimators)
+	}
+	for i, v := range val {
+		if !(v > 0) || math.IsInf(v, 0) {
+			t.Fatalf("round %d: validation loss %v", i, v)
+		}
+	}
+	plain, err := tr.Fit(t.Context(), d.X[:100], d.Y[:100], len(d.Classes))
+	if err != nil {
+		t.Fatal(err)
+	}
+	classifiertest.CheckIdentical(t, plain, fit)
+	if tr.Config().Validation != nil {
+		t.Fatal("FitValidated changed the Trainer's Config")
+	}
+}

@@ -103,6 +103,7 @@ func Fill(run *tracking.Run, res *train.Result, modelsDir string) {
 		if m.Fit != nil {
 			tm.History, tm.Iterations, tm.Converged = m.Fit.History, m.Fit.Iterations, m.Fit.Converged
 		}
+		tm.ValidationHistory = m.ValidationHistory
 		if b := m.Bundle; b != nil {
 			tm.Algorithm = b.Algorithm
 			tm.Hyperparameters = b.Hyperparameters
