@@ -106,6 +106,12 @@ func TestSession(t *testing.T) {
 	if out, _ = mlops(t, "pipeline", "status"); out != "Pipeline is up to date.\n" {
 		t.Errorf("pipeline status: %q", out)
 	}
+	// Naming a stage's output reports that stage, as dvc status does.
+	os.WriteFile("counts.txt", []byte("edited\n"), 0o644)
+	if out, _ = mlops(t, "data", "status", "counts.txt"); !strings.Contains(out, "count:") || !strings.Contains(out, "counts.txt") {
+		t.Errorf("data status counts.txt after editing it: %q", out)
+	}
+	mlops(t, "pipeline", "run")
 	if b, _ := os.ReadFile("dvc.lock"); !bytes.HasPrefix(b, []byte("schema: '2.0'\nstages:\n  count:\n    cmd: wc -c data/foo data/bar > counts.txt\n")) {
 		t.Errorf("dvc.lock:\n%s", b)
 	}

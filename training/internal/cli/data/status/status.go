@@ -9,6 +9,9 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path"
+	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -115,7 +118,9 @@ func run(ctx context.Context, logger *slog.Logger, s streams.Streams, flags flag
 	return nil
 }
 
-// stageTargets keeps the targets that name stages.
+// stageTargets turns the targets into stage names: a target that names a
+// stage, or one of a stage's outputs (as `dvc status models` reports the
+// stage that writes models).
 func stageTargets(r *repo.Repo, targets []string) []string {
 	proj, err := pipeline.Load(r.Abs(pipeline.FileName))
 	if err != nil || len(targets) == 0 {
@@ -126,6 +131,15 @@ func stageTargets(r *repo.Repo, targets []string) []string {
 		name := strings.TrimPrefix(t, pipeline.LockFileName+":")
 		if proj.Stage(name) != nil {
 			out = append(out, name)
+			continue
+		}
+		target := path.Clean(filepath.ToSlash(t))
+		for _, st := range proj.Stages {
+			for _, o := range st.Outs {
+				if path.Join(st.Wdir, o.Path) == target && !slices.Contains(out, st.Name) {
+					out = append(out, st.Name)
+				}
+			}
 		}
 	}
 	return out
