@@ -27,6 +27,9 @@ type Options struct {
 	ModelsDir string
 	// MetricsPath receives metrics.json; empty writes none.
 	MetricsPath string
+	// PlotsPath receives each model's accuracy per CV fold as CSV (a DVC
+	// plot); empty writes none.
+	PlotsPath string
 	// Only restricts training to these model names. Optional. Default: every
 	// model params.yaml lists.
 	Only []string
@@ -87,7 +90,7 @@ func Run(ctx context.Context, logger *slog.Logger, opts Options) (*Result, error
 	if err != nil {
 		return nil, err
 	}
-	if err := Write(res, opts.ModelsDir, opts.MetricsPath); err != nil {
+	if err := Write(res, opts.ModelsDir, opts.MetricsPath, opts.PlotsPath); err != nil {
 		return nil, err
 	}
 	logger.Info("training finished", "champion", res.Champion, "models_dir", opts.ModelsDir)
@@ -173,10 +176,10 @@ func Fit(ctx context.Context, logger *slog.Logger, opts Options) (*Result, error
 	return res, nil
 }
 
-// Write saves the bundles, then the index, then metrics.json, each
-// atomically. The index goes last so a reader never sees an index that
-// names bundles not yet written.
-func Write(res *Result, modelsDir, metricsPath string) error {
+// Write saves the bundles, then the index, then metrics.json and the CV
+// plot, each atomically. The index goes before the metrics so a reader never
+// sees an index that names bundles not yet written.
+func Write(res *Result, modelsDir, metricsPath, plotsPath string) error {
 	if err := os.MkdirAll(modelsDir, 0o755); err != nil {
 		return fmt.Errorf("create models directory: %w", err)
 	}
@@ -196,6 +199,11 @@ func Write(res *Result, modelsDir, metricsPath string) error {
 	}
 	if metricsPath != "" {
 		if err := metricsfile.Write(metricsPath, res.Metrics); err != nil {
+			return err
+		}
+	}
+	if plotsPath != "" {
+		if err := writeCVPlot(plotsPath, res.Models); err != nil {
 			return err
 		}
 	}

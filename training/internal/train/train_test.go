@@ -56,14 +56,15 @@ func TestRunIsByteReproducible(t *testing.T) {
 	for _, workers := range []int{1, 3} {
 		dir := t.TempDir()
 		_, err := Run(t.Context(), discard(), Options{
-			ParamsPath: paramsPath, ModelsDir: filepath.Join(dir, "models"), MetricsPath: filepath.Join(dir, "metrics.json"), Workers: workers,
+			ParamsPath: paramsPath, ModelsDir: filepath.Join(dir, "models"), MetricsPath: filepath.Join(dir, "metrics.json"),
+			PlotsPath: filepath.Join(dir, "cv.csv"), Workers: workers,
 		})
 		if err != nil {
 			t.Fatalf("workers=%d: %v", workers, err)
 		}
 		dirs = append(dirs, dir)
 	}
-	for _, f := range []string{"models/logistic_regression.json", "models/decision_tree.json", "models/index.json", "metrics.json"} {
+	for _, f := range []string{"models/logistic_regression.json", "models/decision_tree.json", "models/index.json", "metrics.json", "cv.csv"} {
 		a, err := os.ReadFile(filepath.Join(dirs[0], f))
 		if err != nil {
 			t.Fatal(err)
@@ -75,6 +76,14 @@ func TestRunIsByteReproducible(t *testing.T) {
 		if !bytes.Equal(a, b) {
 			t.Errorf("%s differs between runs with 1 and 3 workers", f)
 		}
+	}
+	plot, err := os.ReadFile(filepath.Join(dirs[0], "cv.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 5 folds x 2 repeats, one column per model.
+	if lines := strings.Split(strings.TrimSpace(string(plot)), "\n"); len(lines) != 11 || lines[0] != "fold,logistic_regression,decision_tree" {
+		t.Errorf("cv.csv has %d lines starting %q, want 11 starting fold,logistic_regression,decision_tree", len(lines), lines[0])
 	}
 	set, err := model.LoadDir(filepath.Join(dirs[0], "models"))
 	if err != nil {

@@ -20,6 +20,7 @@ type flagpole struct {
 	params    string
 	modelsDir string
 	metrics   string
+	plots     string
 	only      []string
 	workers   int
 	runsDir   string
@@ -45,6 +46,7 @@ The comparison table goes to stdout, progress and logs to stderr.`,
 	cmd.Flags().StringVar(&flags.params, "params", "params.yaml", "parameters file")
 	cmd.Flags().StringVar(&flags.modelsDir, "models-dir", "models", "directory for the bundles and index.json")
 	cmd.Flags().StringVar(&flags.metrics, "metrics", "metrics.json", "metrics file to write (empty: none)")
+	cmd.Flags().StringVar(&flags.plots, "plots", "", "CSV of each model's accuracy per CV fold to write, a DVC plot (empty: none)")
 	cmd.Flags().StringSliceVar(&flags.only, "only", nil, "train only these models (comma-separated names)")
 	cmd.Flags().IntVar(&flags.workers, "workers", 0, "parallel fits (0: one per CPU)")
 	runsflag.AddDir(cmd.Flags(), &flags.runsDir)
@@ -62,7 +64,7 @@ func run(cmd *cobra.Command, logger *slog.Logger, s streams.Streams, flags flagp
 	rec := trainrun.Options{Command: runsflag.CommandLine(cmd), ParamsPath: flags.params, ModelsDir: flags.modelsDir}
 	res, err := runsflag.Train(cmd.Context(), logger, flags.runsDir, flags.tracker, rec, func(ctx context.Context) (*train.Result, error) {
 		return train.Run(ctx, logger, train.Options{
-			ParamsPath: flags.params, ModelsDir: flags.modelsDir, MetricsPath: flags.metrics,
+			ParamsPath: flags.params, ModelsDir: flags.modelsDir, MetricsPath: flags.metrics, PlotsPath: flags.plots,
 			Only: flags.only, Workers: flags.workers, Progress: s.ErrOut,
 		})
 	})
