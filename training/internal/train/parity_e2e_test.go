@@ -151,7 +151,16 @@ func runReference(t *testing.T, python string, d *dataset.Dataset, folds []datas
 	for i, f := range folds {
 		jobFolds[i] = map[string][]int{"train": f.Train, "test": f.Test}
 	}
-	data, err := json.Marshal(map[string]any{"X": d.X, "y": d.Y, "seed": seed, "folds": jobFolds, "models": models})
+	var res referenceResult
+	runScript(t, python, "testdata/parity.py", map[string]any{"X": d.X, "y": d.Y, "seed": seed, "folds": jobFolds, "models": models}, &res)
+	return res
+}
+
+// runScript writes job as JSON to a temporary file, runs the Python script
+// on it, and decodes the JSON the script prints into out.
+func runScript(t *testing.T, python, script string, job, out any) {
+	t.Helper()
+	data, err := json.Marshal(job)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,17 +168,15 @@ func runReference(t *testing.T, python string, d *dataset.Dataset, folds []datas
 	if err := os.WriteFile(jobPath, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.CommandContext(t.Context(), python, "testdata/parity.py", jobPath)
+	cmd := exec.CommandContext(t.Context(), python, script, jobPath)
 	cmd.Stderr = os.Stderr
-	out, err := cmd.Output()
+	stdout, err := cmd.Output()
 	if err != nil {
-		t.Fatalf("parity.py: %v", err)
+		t.Fatalf("%s: %v", script, err)
 	}
-	var res referenceResult
-	if err := json.Unmarshal(out, &res); err != nil {
-		t.Fatalf("parity.py output: %v\n%s", err, out)
+	if err := json.Unmarshal(stdout, out); err != nil {
+		t.Fatalf("%s output: %v\n%s", script, err, stdout)
 	}
-	return res
 }
 
 func repoRoot(t *testing.T) string {

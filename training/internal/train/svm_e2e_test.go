@@ -1,10 +1,8 @@
 package train
 
 import (
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -134,27 +132,11 @@ type svmReference struct {
 // svm_agreement.py and returns scikit-learn's predictions on the test rows.
 func runSVMReference(t *testing.T, python string, d *dataset.Dataset, trainIdx, testIdx []int, h *params.SVM, seed uint64) svmReference {
 	t.Helper()
-	data, err := json.Marshal(map[string]any{
+	var ref svmReference
+	runScript(t, python, "testdata/svm_agreement.py", map[string]any{
 		"X": d.X, "y": d.Y, "train": trainIdx, "test": testIdx,
 		"C": h.C, "tol": h.Tol, "shrinking": h.Shrinking, "seed": seed,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	jobPath := filepath.Join(t.TempDir(), "job.json")
-	if err := os.WriteFile(jobPath, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.CommandContext(t.Context(), python, "testdata/svm_agreement.py", jobPath)
-	cmd.Stderr = os.Stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("svm_agreement.py: %v", err)
-	}
-	var ref svmReference
-	if err := json.Unmarshal(out, &ref); err != nil {
-		t.Fatalf("svm_agreement.py output: %v\n%s", err, out)
-	}
+	}, &ref)
 	if len(ref.Predict) != len(testIdx) || len(ref.ProbaArgmax) != len(testIdx) {
 		t.Fatalf("svm_agreement.py returned %d and %d predictions for %d test rows", len(ref.Predict), len(ref.ProbaArgmax), len(testIdx))
 	}

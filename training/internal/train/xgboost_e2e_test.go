@@ -1,10 +1,8 @@
 package train
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -140,27 +138,11 @@ type xgboostCheck struct {
 // model to xgboost_check.py and returns XGBoost's probabilities.
 func runXGBoostCheck(t *testing.T, python string, d *dataset.Dataset, p *params.Params, modelPath string) xgboostCheck {
 	t.Helper()
-	job, err := json.Marshal(map[string]any{
+	var res xgboostCheck
+	runScript(t, python, "testdata/xgboost_check.py", map[string]any{
 		"X": d.X, "y": d.Y, "seed": p.Seed, "features": d.Features, "model": modelPath,
 		"hyperparameters": p.Models.XGBoost.Hyperparameters(),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	jobPath := filepath.Join(t.TempDir(), "job.json")
-	if err := os.WriteFile(jobPath, job, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.CommandContext(t.Context(), python, "testdata/xgboost_check.py", jobPath)
-	cmd.Stderr = os.Stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("xgboost_check.py: %v", err)
-	}
-	var res xgboostCheck
-	if err := json.Unmarshal(out, &res); err != nil {
-		t.Fatalf("xgboost_check.py output: %v", err)
-	}
+	}, &res)
 	return res
 }
 
