@@ -646,6 +646,10 @@ func stackConfig(t *testing.T, stack, key, def string) string {
 	return def
 }
 
+// prodPrefix marks a repository variable set from the prod stack's outputs
+// rather than the dev stack's (e.g. PROD_AWS_RELEASE_ROLE_ARN).
+const prodPrefix = "PROD_"
+
 var varsExpr = regexp.MustCompile(`^\$\{\{\s*vars\.([A-Za-z0-9_]+)\s*\}\}$`)
 
 // TestWorkflowsRoles: each role a workflow assumes is a CI role infra
@@ -654,8 +658,6 @@ var varsExpr = regexp.MustCompile(`^\$\{\{\s*vars\.([A-Za-z0-9_]+)\s*\}\}$`)
 // used.
 func TestWorkflowsRoles(t *testing.T) {
 	out := loadStackOutputs(t)
-	branch := stackConfig(t, ciStack, "githubReleaseBranch", "main")
-	environment := stackConfig(t, ciStack, "githubDeployEnvironment", ciStack)
 	used := map[string]bool{}
 	wfs := loadWorkflows(t)
 	forEachJob(wfs, func(w workflowFile, id string, j *workflowJob) {
@@ -672,13 +674,23 @@ func TestWorkflowsRoles(t *testing.T) {
 				t.Errorf("%s: role-to-assume %q: want ${{ vars.<a CI role's githubVariable> }}", where, s.with("role-to-assume"))
 				continue
 			}
-			i := slices.IndexFunc(out.CIRoles, func(r ciRole) bool { return r.GitHubVariable == m[1] })
+			// PROD_<variable> holds the same role of the prod stack (the
+			// release copies the image into prod's repository with it).
+			stack, variable := ciStack, m[1]
+			if v, ok := strings.CutPrefix(variable, prodPrefix); ok {
+				stack, variable = "prod", v
+			}
+			i := slices.IndexFunc(out.CIRoles, func(r ciRole) bool { return r.GitHubVariable == variable })
 			if i < 0 {
 				t.Errorf("%s: role-to-assume vars.%s: not a CI role of infra/stackoutputs/outputs.json", where, m[1])
 				continue
 			}
 			role := out.CIRoles[i]
-			used[role.Purpose] = true
+			if stack == ciStack {
+				used[role.Purpose] = true
+			}
+			branch := stackConfig(t, stack, "githubReleaseBranch", "main")
+			environment := stackConfig(t, stack, "githubDeployEnvironment", stack)
 			checkSubject(t, where, w, j, role.Subject, branch, environment)
 		}
 	})
@@ -742,6 +754,7 @@ func TestWorkflowsVariablesAndSecrets(t *testing.T) {
 	known := map[string]string{} // variable -> output
 	for _, r := range out.CIRoles {
 		known[r.GitHubVariable] = r.Output
+		known[prodPrefix+r.GitHubVariable] = r.Output
 	}
 	listed := map[string]bool{}
 	for _, f := range dataLines(t, "testdata/workflows/variables.txt") {
