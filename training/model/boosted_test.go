@@ -93,15 +93,6 @@ func TestBoostedRoundTrip(t *testing.T) {
 	}
 }
 
-func TestBoostedPredictIntoDoesNotAllocate(t *testing.T) {
-	b := sealed(t, "xgboost", boostedParams())
-	dst := make([]float64, b.NumClasses())
-	x := []float64{3, 1}
-	if allocs := testing.AllocsPerRun(1000, func() { b.PredictInto(dst, x) }); allocs != 0 {
-		t.Errorf("PredictInto allocates %v times per call, want 0", allocs)
-	}
-}
-
 func TestBoostedValidation(t *testing.T) {
 	tests := []struct {
 		name   string

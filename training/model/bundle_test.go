@@ -149,18 +149,6 @@ func TestPredictKnownValues(t *testing.T) {
 	}
 }
 
-func TestPredictIntoDoesNotAllocate(t *testing.T) {
-	for name, p := range map[string]Params{"logistic_regression": standardizedParams(), "decision_tree": treeParams()} {
-		b := sealed(t, name, p)
-		dst := make([]float64, b.NumClasses())
-		x := []float64{3, 1}
-		allocs := testing.AllocsPerRun(1000, func() { b.PredictInto(dst, x) })
-		if allocs != 0 {
-			t.Errorf("%s: PredictInto allocates %v times per call, want 0", name, allocs)
-		}
-	}
-}
-
 func TestPredictConcurrent(t *testing.T) {
 	b := sealed(t, "logistic_regression", linearParams())
 	want := b.Predict([]float64{1, 1})

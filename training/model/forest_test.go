@@ -91,9 +91,4 @@ func TestForestRoundTrip(t *testing.T) {
 			}
 		}
 	}
-	dst := make([]float64, 3)
-	x := []float64{3, 1}
-	if allocs := testing.AllocsPerRun(1000, func() { loaded.PredictInto(dst, x) }); allocs != 0 {
-		t.Errorf("PredictInto allocates %v times per call, want 0", allocs)
-	}
 }

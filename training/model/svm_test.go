@@ -265,28 +265,6 @@ func manyClassSVM(classes int) Params {
 	return Params{SVM: s}
 }
 
-func TestSVMPredictIntoDoesNotAllocate(t *testing.T) {
-	for _, classes := range []int{3, 30} {
-		var p Params
-		if classes == 3 {
-			p = svmParams()
-		} else {
-			p = manyClassSVM(classes)
-		}
-		pred, err := p.Compile(2, classes)
-		if err != nil {
-			t.Fatal(err)
-		}
-		dst := make([]float64, classes)
-		x := []float64{0.3, -1.2}
-		pred.PredictInto(dst, x) // fills the scratch pool for large models
-		checkProbabilities(t, dst)
-		if allocs := testing.AllocsPerRun(1000, func() { pred.PredictInto(dst, x) }); allocs != 0 {
-			t.Errorf("%d classes: PredictInto allocates %v times per call, want 0", classes, allocs)
-		}
-	}
-}
-
 // TestSVMPredictConcurrent predicts from many goroutines with a model small
 // enough for stack scratch and one that takes pooled scratch; run under
 // -race by make test.

@@ -70,14 +70,6 @@ func TestWindow(t *testing.T) {
 	}
 }
 
-func TestObserveDoesNotAllocate(t *testing.T) {
-	w := NewWindow([]model.Feature{feature("a", 1, 2, 3), feature("b", 4, 5, 6)}, 100)
-	row := []float64{1.5, 5.5}
-	if allocs := testing.AllocsPerRun(100, func() { w.Observe(row) }); allocs != 0 {
-		t.Errorf("Observe allocates %v times per call, want 0", allocs)
-	}
-}
-
 func TestObserveConcurrently(t *testing.T) {
 	w := NewWindow([]model.Feature{feature("a", 1, 2, 3)}, 10)
 	done := make(chan struct{})

@@ -84,25 +84,6 @@ func TestBatchLimit(t *testing.T) {
 	}
 }
 
-// TestPredictAllocations keeps the hot path lean: decoding a /predict body
-// allocates only the model name.
-func TestPredictAllocations(t *testing.T) {
-	body := []byte(`{"features":{"a":1,"b":0.5},"model_name":"m"}`)
-	allocs := testing.AllocsPerRun(200, func() {
-		d := Get()
-		if _, err := d.Predict(body); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := d.Rows(testFeatures); err != nil {
-			t.Fatal(err)
-		}
-		Put(d)
-	})
-	if allocs > 1 {
-		t.Errorf("decoding a /predict body allocates %v times, want at most 1", allocs)
-	}
-}
-
 func TestInferLayouts(t *testing.T) {
 	tests := []struct {
 		name   string

@@ -1,0 +1,62 @@
+//go:build !race
+
+// Allocation assertions are built only without the race detector: under
+// -race, sync.Pool drops a share of what is put back on purpose, so a
+// predictor that takes pooled scratch (the many-class SVM) allocates now and
+// then. make test runs the packages holding these files a second time
+// without -race, so they still run in CI.
+
+package model
+
+import "testing"
+
+func TestPredictIntoDoesNotAllocate(t *testing.T) {
+	tests := []struct {
+		name    string
+		classes int
+		pred    func(t *testing.T) Predictor
+	}{
+		{name: "logistic_regression", classes: 3, pred: func(t *testing.T) Predictor { return sealed(t, "logistic_regression", standardizedParams()) }},
+		{name: "decision_tree", classes: 3, pred: func(t *testing.T) Predictor { return sealed(t, "decision_tree", treeParams()) }},
+		{name: "random_forest", classes: 3, pred: func(t *testing.T) Predictor { return reloaded(t, sealed(t, "random_forest", forestParams())) }},
+		{name: "xgboost", classes: 3, pred: func(t *testing.T) Predictor { return sealed(t, "xgboost", boostedParams()) }},
+		// 3 classes keep the SVM's scratch on the stack; 30 take it from a pool.
+		{name: "svm, 3 classes", classes: 3, pred: func(t *testing.T) Predictor { return compiled(t, svmParams(), 3) }},
+		{name: "svm, 30 classes", classes: 30, pred: func(t *testing.T) Predictor { return compiled(t, manyClassSVM(30), 30) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			pred := tt.pred(t)
+			dst := make([]float64, tt.classes)
+			x := []float64{0.3, -1.2}
+			pred.PredictInto(dst, x) // fills a scratch pool where the model uses one
+			checkProbabilities(t, dst)
+			if allocs := testing.AllocsPerRun(1000, func() { pred.PredictInto(dst, x) }); allocs != 0 {
+				t.Errorf("%s: PredictInto allocates %v times per call, want 0", tt.name, allocs)
+			}
+		})
+	}
+}
+
+// reloaded returns b after a save and a load, so the parsed form is measured.
+func reloaded(t *testing.T, b *Bundle) *Bundle {
+	t.Helper()
+	data, err := b.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	loaded, err := Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loaded
+}
+
+func compiled(t *testing.T, p Params, classes int) Predictor {
+	t.Helper()
+	pred, err := p.Compile(2, classes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pred
+}
