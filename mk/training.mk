@@ -1,18 +1,20 @@
 # Training: parity with scikit-learn/XGBoost, benchmarks.
 
-E2E_TARGETS += e2e-training
-BENCH_TARGETS += bench-training
+E2E_TARGETS += e2e-training-fixtures e2e-training
 
-## e2e-training: parity with scikit-learn and XGBoost (Debian packages); committed fixtures regenerate identically
+## e2e-training-fixtures: regenerate the scikit-learn fixtures the unit tests compare with, and check them against the committed ones within per-file tolerances
+.PHONY: e2e-training-fixtures
+e2e-training-fixtures:
+	$(PYTHON) training/testdata/python/fixtures.py check
+
+## fixtures: regenerate the committed scikit-learn fixtures in place (after a scikit-learn upgrade or a generator change)
+.PHONY: fixtures
+fixtures:
+	$(PYTHON) training/testdata/python/fixtures.py write
+
+## e2e-training: parity with scikit-learn and XGBoost (Debian packages) on Iris, wine, breast_cancer and digits
 .PHONY: e2e-training
 e2e-training:
-	@echo "==> regenerate the scikit-learn fixtures the unit tests compare with; they must not change"
-	cd training/internal/classifier/logreg/testdata && $(PYTHON) gen_sklearn_coef.py
-	cd training/internal/classifier/tree/testdata && $(PYTHON) gen_sklearn_tree.py
-	cd training/internal/classifier/svm/testdata && $(PYTHON) gen_sklearn_svm.py
-	cd training/model/testdata && $(PYTHON) gen_sklearn_svm_predict.py
-	git diff --exit-code -- training/internal/classifier/logreg/testdata training/internal/classifier/tree/testdata \
-		training/internal/classifier/svm/testdata training/model/testdata
 	cd training && MLOPS_E2E=1 MLOPS_PYTHON=$(PYTHON) $(GO) test -count=1 -timeout 30m -run '^TestE2E' -v ./internal/train/
 
 ## bench-training: single-row prediction and fit benchmarks; mlops train vs the same work in scikit-learn/XGBoost (hyperfine)

@@ -20,7 +20,6 @@ scikit-learn flips its sign), "proba" is predict_proba and "predict" the
 class libsvm's vote picks.
 """
 
-import csv
 import json
 import os
 import sys
@@ -30,25 +29,10 @@ import sklearn
 from sklearn.svm import SVC
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-DATA = os.path.normpath(os.path.join(HERE, "..", "..", "..", "data", "iris.csv"))
-FEATURES = ["sepal_length", "sepal_width", "petal_length", "petal_width"]
-LABEL = "species"
+sys.path.insert(0, os.path.join(HERE, "..", "..", "testdata", "python"))
+import iris  # noqa: E402  (the shared Iris loader, found through the line above)
+
 EXTRA = [[0.0, 0.0, 0.0, 0.0], [10.0, 10.0, 10.0, 10.0], [5.0, 3.0, 2.5, 0.8], [6.5, 2.8, 4.9, 1.6]]
-
-
-def load_iris():
-    with open(DATA, newline="") as f:
-        rows, seen = [], set()
-        for rec in csv.DictReader(f):
-            row = tuple(float(rec[name]) for name in FEATURES) + (rec[LABEL],)
-            if row in seen:
-                continue
-            seen.add(row)
-            rows.append(row)
-    classes = sorted({r[-1] for r in rows})
-    X = np.array([r[:-1] for r in rows], dtype=np.float64)
-    y = np.array([classes.index(r[-1]) for r in rows])
-    return X, y
 
 
 def case(name, X, y, params):
@@ -76,7 +60,7 @@ def case(name, X, y, params):
 
 
 def main():
-    X, y = load_iris()
+    X, y, _ = iris.load()
     two = y != 0
     cases = [
         case("iris linear", X, y, dict(kernel="linear", C=1.0)),
@@ -91,7 +75,8 @@ def main():
         "python_version": sys.version.split()[0],
         "cases": cases,
     }
-    with open(os.path.join(HERE, "sklearn_svm_predict.json"), "w") as f:
+    out_dir = sys.argv[1] if len(sys.argv) > 1 else HERE
+    with open(os.path.join(out_dir, "sklearn_svm_predict.json"), "w") as f:
         json.dump(out, f)
         f.write("\n")
 

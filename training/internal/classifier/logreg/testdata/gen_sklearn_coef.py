@@ -29,7 +29,6 @@ objective, sum_i -log softmax(W x_i + b)_{y_i} + |W|^2 / (2C), at the fitted
 parameters.
 """
 
-import csv
 import json
 import os
 import sys
@@ -41,28 +40,12 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-DATA = os.path.normpath(os.path.join(HERE, "..", "..", "..", "..", "..", "data", "iris.csv"))
-FEATURES = ["sepal_length", "sepal_width", "petal_length", "petal_width"]
-LABEL = "species"
+sys.path.insert(0, os.path.join(HERE, "..", "..", "..", "..", "testdata", "python"))
+import iris  # noqa: E402  (the shared Iris loader, found through the line above)
+
 LBFGS_TOL = 1e-10
 REFERENCE_TOL = 1e-8
 MAX_ITER = 100000
-
-
-def load():
-    with open(DATA, newline="") as f:
-        reader = csv.DictReader(f)
-        rows, seen = [], set()
-        for rec in reader:
-            row = tuple(float(rec[name]) for name in FEATURES) + (rec[LABEL],)
-            if row in seen:
-                continue
-            seen.add(row)
-            rows.append(row)
-    classes = sorted({r[-1] for r in rows})
-    X = np.array([r[:-1] for r in rows], dtype=np.float64)
-    y = np.array([classes.index(r[-1]) for r in rows])
-    return X, y, classes
 
 
 def estimator(c, standardize, solver, tol):
@@ -98,7 +81,7 @@ def fit(X, y, c, standardize, solver, tol):
 
 
 def main():
-    X, y, classes = load()
+    X, y, classes = iris.load()
     cases = []
     for standardize in (False, True):
         for c in (1.0, 0.1):
@@ -123,11 +106,12 @@ def main():
         "numpy_version": np.__version__,
         "python_version": sys.version.split()[0],
         "rows": int(X.shape[0]),
-        "features": FEATURES,
+        "features": iris.FEATURES,
         "classes": classes,
         "cases": cases,
     }
-    with open(os.path.join(HERE, "sklearn_coef.json"), "w") as f:
+    out_dir = sys.argv[1] if len(sys.argv) > 1 else HERE
+    with open(os.path.join(out_dir, "sklearn_coef.json"), "w") as f:
         json.dump(out, f, indent=2)
         f.write("\n")
 

@@ -23,7 +23,6 @@ scaling depends on libsvm's random shuffle, which the Go side cannot
 reproduce, so the tests compare it loosely.
 """
 
-import csv
 import json
 import os
 import sys
@@ -33,25 +32,9 @@ import sklearn
 from sklearn.svm import SVC
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-DATA = os.path.normpath(os.path.join(HERE, "..", "..", "..", "..", "..", "data", "iris.csv"))
-FEATURES = ["sepal_length", "sepal_width", "petal_length", "petal_width"]
-LABEL = "species"
+sys.path.insert(0, os.path.join(HERE, "..", "..", "..", "..", "testdata", "python"))
+import iris  # noqa: E402  (the shared Iris loader, found through the line above)
 
-
-def load_iris():
-    with open(DATA, newline="") as f:
-        reader = csv.DictReader(f)
-        rows, seen = [], set()
-        for rec in reader:
-            row = tuple(float(rec[name]) for name in FEATURES) + (rec[LABEL],)
-            if row in seen:
-                continue
-            seen.add(row)
-            rows.append(row)
-    classes = sorted({r[-1] for r in rows})
-    X = np.array([r[:-1] for r in rows], dtype=np.float64)
-    y = np.array([classes.index(r[-1]) for r in rows])
-    return X, y
 
 
 def fit_case(name, X, y, rows, columns, params):
@@ -82,7 +65,7 @@ def fit_case(name, X, y, rows, columns, params):
 
 
 def main():
-    X, y = load_iris()
+    X, y, _ = iris.load()
     n = len(y)
     everything = list(range(n))
     two_classes = [i for i in range(n) if y[i] != 0]  # versicolor vs virginica
@@ -102,10 +85,11 @@ def main():
         "sklearn_version": sklearn.__version__,
         "numpy_version": np.__version__,
         "python_version": sys.version.split()[0],
-        "features": FEATURES,
+        "features": iris.FEATURES,
         "cases": cases,
     }
-    with open(os.path.join(HERE, "sklearn_svm.json"), "w") as f:
+    out_dir = sys.argv[1] if len(sys.argv) > 1 else HERE
+    with open(os.path.join(out_dir, "sklearn_svm.json"), "w") as f:
         json.dump(out, f)
         f.write("\n")
 

@@ -28,7 +28,6 @@ midpoint of two float32 values, which differs from the float64 midpoint in
 about the 8th significant digit.
 """
 
-import csv
 import json
 import os
 import sys
@@ -38,31 +37,15 @@ import sklearn
 from sklearn.tree import DecisionTreeClassifier
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-DATA = os.path.normpath(os.path.join(HERE, "..", "..", "..", "..", "..", "data", "iris.csv"))
-FEATURES = ["sepal_length", "sepal_width", "petal_length", "petal_width"]
-LABEL = "species"
+sys.path.insert(0, os.path.join(HERE, "..", "..", "..", "..", "testdata", "python"))
+import iris  # noqa: E402  (the shared Iris loader, found through the line above)
+
 RANDOM_STATES = range(30)
 
 # SMALL is ten points on two integer features where the two criteria choose
 # different root splits at max_depth=2 (gini: x0 <= 0.5, entropy: x0 <= 4.5).
 SMALL_X = [[float(i), float(v)] for i, v in enumerate([1, 3, 8, 5, 4, 2, 9, 7, 6, 0])]
 SMALL_Y = [2, 1, 1, 1, 2, 0, 1, 0, 1, 1]
-
-
-def load_iris():
-    with open(DATA, newline="") as f:
-        reader = csv.DictReader(f)
-        rows, seen = [], set()
-        for rec in reader:
-            row = tuple(float(rec[name]) for name in FEATURES) + (rec[LABEL],)
-            if row in seen:
-                continue
-            seen.add(row)
-            rows.append(row)
-    classes = sorted({r[-1] for r in rows})
-    X = np.array([r[:-1] for r in rows], dtype=np.float64)
-    y = np.array([classes.index(r[-1]) for r in rows])
-    return X, y
 
 
 def export(est):
@@ -109,7 +92,7 @@ def fit_case(name, data, X, y, classes, columns, params, weights=None):
 
 
 def main():
-    X, y = load_iris()
+    X, y, _ = iris.load()
     n = len(y)
     sx, sy = np.array(SMALL_X), np.array(SMALL_Y)
     cycle3 = (1 + np.arange(n) % 3).astype(np.float64)
@@ -137,12 +120,13 @@ def main():
         "sklearn_version": sklearn.__version__,
         "numpy_version": np.__version__,
         "python_version": sys.version.split()[0],
-        "features": FEATURES,
+        "features": iris.FEATURES,
         "small_x": SMALL_X,
         "small_y": SMALL_Y,
         "cases": cases,
     }
-    with open(os.path.join(HERE, "sklearn_tree.json"), "w") as f:
+    out_dir = sys.argv[1] if len(sys.argv) > 1 else HERE
+    with open(os.path.join(out_dir, "sklearn_tree.json"), "w") as f:
         json.dump(out, f, indent=1)
         f.write("\n")
 
