@@ -70,6 +70,10 @@ func Conformance(t *testing.T, d Dataset, newTrainer func(t *testing.T) classifi
 		if !errors.Is(err, classifier.ErrNotFinite) {
 			t.Errorf("Fit with NaN: got %v, want an error wrapping classifier.ErrNotFinite", err)
 		}
+		var input *classifier.InputError
+		if !errors.As(err, &input) || input.Row != 3 || input.Feature != 1 {
+			t.Errorf("Fit with NaN at row 3, feature 1: got %v, want a *classifier.InputError with that row and feature", err)
+		}
 		_, err = newTrainer(t).Fit(t.Context(), d.X, d.Y[1:], classes)
 		if !errors.Is(err, classifier.ErrShape) {
 			t.Errorf("Fit with a short y: got %v, want an error wrapping classifier.ErrShape", err)
