@@ -177,6 +177,9 @@ func CheckIdentical(t *testing.T, a, b *classifier.Fitted) {
 		t.Errorf("two fits from identical inputs differ: iterations %d and %d, converged %t and %t, history equal %t",
 			a.Iterations, b.Iterations, a.Converged, b.Converged, reflect.DeepEqual(a.History, b.History))
 	}
+	if !reflect.DeepEqual(a.ValidationHistory, b.ValidationHistory) {
+		t.Errorf("two fits from identical inputs have different validation histories: %v and %v", a.ValidationHistory, b.ValidationHistory)
+	}
 }
 
 func mustFit(t *testing.T, tr classifier.Trainer, d Dataset) *classifier.Fitted {
