@@ -28,7 +28,7 @@ func (f *Forest) predictInto(dst, x []float64) {
 	clear(dst)
 	for i := range f.Trees {
 		t := &f.Trees[i]
-		for k, p := range t.Value[t.leaf(x)] {
+		for k, p := range t.Value[t.Leaf(x)] {
 			dst[k] += p
 		}
 	}

@@ -101,8 +101,12 @@ func checkDistribution(p []float64, classes int) error {
 	return nil
 }
 
-// leaf returns the index of the leaf x falls into.
-func (t *Tree) leaf(x []float64) int {
+// Leaf returns the index of the leaf x falls into: from the root, x goes
+// left while x[Feature] <= Threshold and right otherwise. x holds one value
+// per feature, in the order the tree was fitted on. Leaf panics if x is
+// shorter than a feature index the tree splits on, or if the tree does not
+// pass validation (a Tree read from a Bundle does). It does not allocate.
+func (t *Tree) Leaf(x []float64) int {
 	i := 0
 	for t.Feature[i] >= 0 {
 		if x[t.Feature[i]] <= t.Threshold[i] {
@@ -115,5 +119,5 @@ func (t *Tree) leaf(x []float64) int {
 }
 
 func (t *Tree) predictInto(dst, x []float64) {
-	copy(dst, t.Value[t.leaf(x)])
+	copy(dst, t.Value[t.Leaf(x)])
 }

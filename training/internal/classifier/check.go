@@ -8,29 +8,30 @@ import (
 // CheckInput validates a training set: X has at least one row and one
 // column, every row has the same length, every value is finite, y has one
 // label per row, every label lies in [0, classes), and at least two distinct
-// classes are present. Errors wrap ErrEmpty, ErrShape, ErrNotFinite,
-// ErrLabel or ErrTooFewClasses and name the offending row, feature or label.
+// classes are present. Its errors are *InputError, wrapping ErrEmpty,
+// ErrShape, ErrNotFinite, ErrLabel or ErrTooFewClasses, and name the
+// offending row, feature or label both in the message and in fields.
 func CheckInput(X [][]float64, y []int, classes int) error {
 	if len(X) == 0 {
-		return fmt.Errorf("%w: X has no rows", ErrEmpty)
+		return &InputError{Err: ErrEmpty, Row: -1, Feature: -1, detail: "X has no rows"}
 	}
 	features := len(X[0])
 	if features == 0 {
-		return fmt.Errorf("%w: X has no features", ErrEmpty)
+		return &InputError{Err: ErrEmpty, Row: -1, Feature: -1, detail: "X has no features"}
 	}
 	if len(y) != len(X) {
-		return fmt.Errorf("%w: %d labels for %d rows", ErrShape, len(y), len(X))
+		return &InputError{Err: ErrShape, Row: -1, Feature: -1, detail: fmt.Sprintf("%d labels for %d rows", len(y), len(X))}
 	}
 	if classes < 2 {
-		return fmt.Errorf("%w: %d classes declared", ErrTooFewClasses, classes)
+		return &InputError{Err: ErrTooFewClasses, Row: -1, Feature: -1, detail: fmt.Sprintf("%d classes declared", classes)}
 	}
 	for i, row := range X {
 		if len(row) != features {
-			return fmt.Errorf("%w: row %d has %d values, row 0 has %d", ErrShape, i, len(row), features)
+			return &InputError{Err: ErrShape, Row: i, Feature: -1, detail: fmt.Sprintf("row %d has %d values, row 0 has %d", i, len(row), features)}
 		}
 		for j, v := range row {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return fmt.Errorf("%w: row %d, feature %d is %v", ErrNotFinite, i, j, v)
+				return &InputError{Err: ErrNotFinite, Row: i, Feature: j, Value: v, detail: fmt.Sprintf("row %d, feature %d is %v", i, j, v)}
 			}
 		}
 	}
@@ -38,7 +39,7 @@ func CheckInput(X [][]float64, y []int, classes int) error {
 	present := 1
 	for i, label := range y {
 		if label < 0 || label >= classes {
-			return fmt.Errorf("%w: row %d has label %d, want [0, %d)", ErrLabel, i, label, classes)
+			return &InputError{Err: ErrLabel, Row: i, Feature: -1, Label: label, detail: fmt.Sprintf("row %d has label %d, want [0, %d)", i, label, classes)}
 		}
 		switch {
 		case first < 0:
@@ -48,7 +49,7 @@ func CheckInput(X [][]float64, y []int, classes int) error {
 		}
 	}
 	if present < 2 {
-		return fmt.Errorf("%w: every row has label %d", ErrTooFewClasses, first)
+		return &InputError{Err: ErrTooFewClasses, Row: -1, Feature: -1, Label: first, detail: fmt.Sprintf("every row has label %d", first)}
 	}
 	return nil
 }

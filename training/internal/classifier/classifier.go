@@ -28,6 +28,10 @@ type Fitted struct {
 	// before its iteration limit. Non-convergence is not an error: the
 	// parameters are the best found.
 	Converged bool
+	// ValidationHistory is the loss on held-out rows after each iteration,
+	// one value per entry of History, from a Trainer given such rows (see
+	// Evaluator); else nil.
+	ValidationHistory []float64
 }
 
 // Evaluator is a Trainer that can also report, after each iteration, the
@@ -36,7 +40,8 @@ type Fitted struct {
 // records a validation curve beside the training one.
 type Evaluator interface {
 	Trainer
-	// FitValidated fits as Fit does and returns the loss on Xv, yv after
-	// each iteration, one value per entry of Fitted.History.
-	FitValidated(ctx context.Context, X [][]float64, y []int, classes int, Xv [][]float64, yv []int) (*Fitted, []float64, error)
+	// WithValidation returns a Trainer that fits as this one does and also
+	// sets Fitted.ValidationHistory to the loss on X and y, which take no
+	// part in the fit. The receiver is not changed.
+	WithValidation(X [][]float64, y []int) Trainer
 }

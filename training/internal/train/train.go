@@ -71,7 +71,8 @@ type ModelResult struct {
 	// Fit is the final fit's details (history, iterations, convergence).
 	Fit *classifier.Fitted
 	// ValidationHistory is the loss on the hold-out rows after each
-	// iteration, for algorithms that report one (classifier.Evaluator).
+	// iteration, for algorithms that report one (classifier.Evaluator);
+	// the same slice as Fit.ValidationHistory.
 	ValidationHistory []float64
 	// Duration covers cross-validation and the final fit.
 	Duration time.Duration
@@ -217,17 +218,12 @@ func fitFinal(ctx context.Context, p *params.Params, d *dataset.Dataset, alg alg
 	}
 	X, y := d.Subset(trainIdx)
 	Xt, yt := d.Subset(testIdx)
-	var (
-		fitted     *classifier.Fitted
-		validation []float64
-	)
 	// Where the algorithm can, the hold-out rows give a validation curve
 	// beside the training loss; they only measure, never steer the fit.
 	if ev, ok := tr.(classifier.Evaluator); ok {
-		fitted, validation, err = ev.FitValidated(ctx, X, y, len(d.Classes), Xt, yt)
-	} else {
-		fitted, err = tr.Fit(ctx, X, y, len(d.Classes))
+		tr = ev.WithValidation(Xt, yt)
 	}
+	fitted, err := tr.Fit(ctx, X, y, len(d.Classes))
 	if err != nil {
 		return nil, fmt.Errorf("fit %s: %w", alg.name, err)
 	}
@@ -265,7 +261,7 @@ func fitFinal(ctx context.Context, p *params.Params, d *dataset.Dataset, alg alg
 		},
 		Model: fitted.Params,
 	}
-	return &ModelResult{Name: alg.name, Test: report, Bundle: b, Fit: fitted, ValidationHistory: validation}, nil
+	return &ModelResult{Name: alg.name, Test: report, Bundle: b, Fit: fitted, ValidationHistory: fitted.ValidationHistory}, nil
 }
 
 // trainingStats computes each feature's drift baseline over the rows the

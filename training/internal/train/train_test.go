@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -148,6 +149,40 @@ func TestFailedRunWritesNothing(t *testing.T) {
 				t.Fatalf("models directory changed after a failed run")
 			}
 		})
+	}
+}
+
+// TestValidationHistory checks that the model that can evaluate held-out
+// rows (xgboost) gets a validation curve, one loss per round, computed on
+// the test split: its last value is the test log loss. The others get none.
+func TestValidationHistory(t *testing.T) {
+	res, err := Fit(t.Context(), discard(), Options{
+		ParamsPath: writeParams(t, "  decision_tree: {}\n  xgboost: {n_estimators: 5}\n"),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Models) != 2 {
+		t.Fatalf("trained %d models, want decision_tree and xgboost", len(res.Models))
+	}
+	for _, m := range res.Models {
+		switch m.Name {
+		case "xgboost":
+			h := m.ValidationHistory
+			if len(h) != 5 || len(m.Fit.ValidationHistory) != 5 {
+				t.Fatalf("xgboost: validation history of %d values (fit: %d), want 5", len(h), len(m.Fit.ValidationHistory))
+			}
+			// The curve uses float32 exponentials as XGBoost does, the test
+			// metrics the float64 predictor; they agree to float32 rounding.
+			const tol = 1e-6
+			if got, want := h[4], m.Test.LogLoss; math.Abs(got-want) > tol {
+				t.Errorf("xgboost: last validation loss %v, test log loss %v", got, want)
+			}
+		default:
+			if m.ValidationHistory != nil || m.Fit.ValidationHistory != nil {
+				t.Errorf("%s: validation history %v, want none", m.Name, m.ValidationHistory)
+			}
+		}
 	}
 }
 

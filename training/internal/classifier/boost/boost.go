@@ -18,7 +18,10 @@ type Trainer struct {
 	cfg Config
 }
 
-var _ classifier.Trainer = (*Trainer)(nil)
+var (
+	_ classifier.Trainer   = (*Trainer)(nil)
+	_ classifier.Evaluator = (*Trainer)(nil)
+)
 
 // New returns a Trainer for cfg, or an error wrapping ErrConfig that names
 // the first invalid field.
@@ -32,38 +35,30 @@ func New(cfg Config) (*Trainer, error) {
 // Config returns the configuration the Trainer fits with.
 func (t *Trainer) Config() Config { return t.cfg }
 
-// Result is a fit with its evaluation on Config.Validation.
-type Result struct {
-	classifier.Fitted
-	// ValidationHistory is the mean log loss on Config.Validation after each
-	// round; nil without a validation set.
-	ValidationHistory []float64
+// WithValidation returns a Trainer with the receiver's Config but for
+// Validation, which holds X and y: its fits report the loss on them after
+// every round. The receiver is not changed; the two share Config.Src.
+func (t *Trainer) WithValidation(X [][]float64, y []int) classifier.Trainer {
+	cfg := t.cfg
+	cfg.Validation = &Validation{X: X, Y: y}
+	return &Trainer{cfg: cfg}
 }
 
 // Fit boosts trees on X (one row per observation) and labels y in
-// [0, classes). See FitEval, which it calls, for the result.
-func (t *Trainer) Fit(ctx context.Context, X [][]float64, y []int, classes int) (*classifier.Fitted, error) {
-	res, err := t.FitEval(ctx, X, y, classes)
-	if err != nil {
-		return nil, err
-	}
-	return &res.Fitted, nil
-}
-
-// FitEval boosts trees on X and y, as described in the package
-// documentation, and evaluates the model on Config.Validation after every
-// round. X and y are not modified.
+// [0, classes), as described in the package documentation. X and y are not
+// modified.
 //
 // The result holds a model.Boosted of NEstimators × classes trees.
 // Iterations is the number of rounds, History the mean training log loss
 // after each round, and Converged is true: boosting runs a fixed number of
-// rounds.
+// rounds. With Config.Validation, ValidationHistory is the mean log loss on
+// it after each round; otherwise it is nil.
 //
-// FitEval returns an error wrapping a classifier input error for invalid
-// data, ErrRange for a value float32 cannot hold, ErrValidation for a
-// validation set that does not match, or the context's error when ctx is
-// done (checked before every round).
-func (t *Trainer) FitEval(ctx context.Context, X [][]float64, y []int, classes int) (*Result, error) {
+// Fit returns an error wrapping a *classifier.InputError for invalid data,
+// ErrRange for a value float32 cannot hold, ErrValidation for a validation
+// set that does not match, or the context's error when ctx is done (checked
+// before every round).
+func (t *Trainer) Fit(ctx context.Context, X [][]float64, y []int, classes int) (*classifier.Fitted, error) {
 	if err := classifier.CheckInput(X, y, classes); err != nil {
 		return nil, fmt.Errorf("boost: fit: %w", err)
 	}
@@ -71,21 +66,55 @@ func (t *Trainer) FitEval(ctx context.Context, X [][]float64, y []int, classes i
 	if err != nil {
 		return nil, fmt.Errorf("boost: fit: %w", err)
 	}
-	var val *matrix
+	var val *evalSet
 	if v := t.cfg.Validation; v != nil {
-		if val, err = validationMatrix(v, data.features, classes); err != nil {
+		m, err := validationMatrix(v, data.features, classes)
+		if err != nil {
 			return nil, fmt.Errorf("boost: fit: %w", err)
 		}
+		val = &evalSet{data: m, y: v.Y}
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("boost: fit: %w", err)
 	}
+	return t.boost(ctx, t.newTreeBuilder(data), data, y, classes, val)
+}
 
+// treeBuilder grows the trees of one fit, one after the other, with one of
+// XGBoost's tree methods. The boosting loop uses nothing else of the
+// method, so another one (XGBoost's "hist") fits in beside the exact
+// grower.
+type treeBuilder interface {
+	// grow grows a tree on one gradient and one hessian per training row;
+	// it stays the builder's last tree until the next call.
+	grow(g, h []float32)
+	// appendTo appends the last tree to m as a tree of class k.
+	appendTo(m *model.Boosted, k int)
+	// addTo adds the last tree's leaf values to class k's margins of every
+	// row of data (the training rows or others of as many features).
+	addTo(margin []float32, k, classes int, data *matrix)
+}
+
+// newTreeBuilder returns the tree method that grows every tree of a fit on
+// data: XGBoost's exact greedy method, the only one implemented.
+func (t *Trainer) newTreeBuilder(data *matrix) treeBuilder {
 	var rng *rand.Rand
 	if t.cfg.Subsample < 1 || t.cfg.ColsampleByTree < 1 {
 		rng = rand.New(t.cfg.Src)
 	}
-	gr := newGrower(newTrainParam(t.cfg), data, sortColumns(data), rng)
+	return newGrower(newTrainParam(t.cfg), data, sortColumns(data), rng)
+}
+
+// evalSet is a data set evaluated after every round without being fitted
+// on.
+type evalSet struct {
+	data *matrix
+	y    []int
+}
+
+// boost runs Config.NEstimators rounds on checked data, growing each tree
+// with b, and evaluates val (if not nil) after every round.
+func (t *Trainer) boost(ctx context.Context, b treeBuilder, data *matrix, y []int, classes int, val *evalSet) (*classifier.Fitted, error) {
 	n, rounds := data.rows, t.cfg.NEstimators
 	base := float32(t.cfg.BaseScore)
 	margin := filled(n*classes, base)
@@ -93,9 +122,9 @@ func (t *Trainer) FitEval(ctx context.Context, X [][]float64, y []int, classes i
 	hess := make([]float32, n*classes)
 	exps := make([]float32, classes)
 	var valMargin []float32
-	res := &Result{Fitted: classifier.Fitted{History: make([]float64, 0, rounds), Iterations: rounds, Converged: true}}
+	res := &classifier.Fitted{History: make([]float64, 0, rounds), Iterations: rounds, Converged: true}
 	if val != nil {
-		valMargin = filled(val.rows*classes, base)
+		valMargin = filled(val.data.rows*classes, base)
 		res.ValidationHistory = make([]float64, 0, rounds)
 	}
 	boosted := &model.Boosted{
@@ -114,15 +143,15 @@ func (t *Trainer) FitEval(ctx context.Context, X [][]float64, y []int, classes i
 			res.History = append(res.History, loss)
 		}
 		for k := range classes {
-			gr.grow(grad[k*n:(k+1)*n], hess[k*n:(k+1)*n])
-			gr.appendTo(boosted, k)
-			gr.addTo(margin, k, classes, data)
+			b.grow(grad[k*n:(k+1)*n], hess[k*n:(k+1)*n])
+			b.appendTo(boosted, k)
+			b.addTo(margin, k, classes, data)
 			if val != nil {
-				gr.addTo(valMargin, k, classes, val)
+				b.addTo(valMargin, k, classes, val.data)
 			}
 		}
 		if val != nil {
-			res.ValidationHistory = append(res.ValidationHistory, logLoss(valMargin, t.cfg.Validation.Y, classes, exps))
+			res.ValidationHistory = append(res.ValidationHistory, logLoss(valMargin, val.y, classes, exps))
 		}
 	}
 	res.History = append(res.History, logLoss(margin, y, classes, exps))

@@ -24,11 +24,11 @@ func mustNew(t testing.TB, cfg Config) *Trainer {
 	return tr
 }
 
-func mustFit(t testing.TB, cfg Config, X [][]float64, y []int, classes int) *Result {
+func mustFit(t testing.TB, cfg Config, X [][]float64, y []int, classes int) *classifier.Fitted {
 	t.Helper()
-	res, err := mustNew(t, cfg).FitEval(t.Context(), X, y, classes)
+	res, err := mustNew(t, cfg).Fit(t.Context(), X, y, classes)
 	if err != nil {
-		t.Fatalf("FitEval: %v", err)
+		t.Fatalf("Fit: %v", err)
 	}
 	if _, err := res.Params.Compile(len(X[0]), classes); err != nil {
 		t.Fatalf("Compile: %v", err)
@@ -293,10 +293,10 @@ func TestPredictIntoDoesNotAllocate(t *testing.T) {
 	}
 }
 
-// TestFitValidated checks that the validation curve has one value per round,
-// that the fit itself is the one Fit gives, and that the Trainer's own
-// Config stays without a validation set.
-func TestFitValidated(t *testing.T) {
+// TestWithValidation checks that the validation curve has one value per
+// round, that the fit itself is the one Fit gives, and that the Trainer's
+// own Config stays without a validation set.
+func TestWithValidation(t *testing.T) {
 	d := classifiertest.Iris(t)
 	cfg := DefaultConfig()
 	cfg.NEstimators = 20
@@ -304,10 +304,11 @@ func TestFitValidated(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fit, val, err := tr.FitValidated(t.Context(), d.X[:100], d.Y[:100], len(d.Classes), d.X[100:], d.Y[100:])
+	fit, err := tr.WithValidation(d.X[100:], d.Y[100:]).Fit(t.Context(), d.X[:100], d.Y[:100], len(d.Classes))
 	if err != nil {
 		t.Fatal(err)
 	}
+	val := fit.ValidationHistory
 	if len(val) != len(fit.History) || len(val) != cfg.NEstimators {
 		t.Fatalf("validation curve has %d values, history %d, want %d each", len(val), len(fit.History), cfg.NEstimators)
 	}
@@ -320,8 +321,14 @@ func TestFitValidated(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	classifiertest.CheckIdentical(t, plain, fit)
+	if plain.ValidationHistory != nil {
+		t.Fatalf("Fit without a validation set: validation history %v, want nil", plain.ValidationHistory)
+	}
+	// Apart from the validation curve, the two fits are the same.
+	withoutCurve := *fit
+	withoutCurve.ValidationHistory = nil
+	classifiertest.CheckIdentical(t, plain, &withoutCurve)
 	if tr.Config().Validation != nil {
-		t.Fatal("FitValidated changed the Trainer's Config")
+		t.Fatal("WithValidation changed the Trainer's Config")
 	}
 }

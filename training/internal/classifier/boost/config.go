@@ -52,7 +52,8 @@ type Config struct {
 	// identically seeded sources. Default: nil.
 	Src rand.Source
 	// Validation is an optional held-out set on which the loss is evaluated
-	// after every round (see [Trainer.FitEval]). It takes no part in the
+	// after every round, reported in Fitted.ValidationHistory (see
+	// [Trainer.Fit] and [Trainer.WithValidation]). It takes no part in the
 	// fit. Default: nil.
 	Validation *Validation
 }

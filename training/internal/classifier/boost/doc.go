@@ -11,8 +11,8 @@
 // h = max(2 p_k (1 − p_k), 1e-16) for every class (XGBoost's softmax
 // objective), then grows one regression tree per class on them and adds its
 // leaf values to that class's margins. Fitted.History holds the mean log
-// loss on the training rows after every round; with [Config.Validation]
-// [Trainer.FitEval] also reports it on held-out rows.
+// loss on the training rows after every round; with [Config.Validation],
+// Fitted.ValidationHistory holds it on held-out rows.
 //
 // # Growing a tree
 //

@@ -9,7 +9,7 @@ import (
 
 // XGBoost 1.7 (multi:softprob, tree_method="exact") gives the same
 // probability, 0.7956569, on these rows.
-func ExampleTrainer_FitEval() {
+func ExampleTrainer_Fit() {
 	// Two groups of rows on one feature, and one held-out row of each.
 	X := [][]float64{{1}, {2}, {3}, {7}, {8}, {9}}
 	y := []int{0, 0, 0, 1, 1, 1}
@@ -20,7 +20,7 @@ func ExampleTrainer_FitEval() {
 	if err != nil {
 		panic(err)
 	}
-	res, err := tr.FitEval(context.Background(), X, y, 2)
+	res, err := tr.Fit(context.Background(), X, y, 2)
 	if err != nil {
 		panic(err)
 	}

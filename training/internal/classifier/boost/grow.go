@@ -145,6 +145,8 @@ type grower struct {
 	index       []int32 // node renumbering after pruning
 }
 
+var _ treeBuilder = (*grower)(nil)
+
 func newGrower(p trainParam, data *matrix, cols [][]entry, rng *rand.Rand) *grower {
 	gr := &grower{p: p, data: data, cols: cols, rng: rng, pos: make([]int32, data.rows)}
 	for j := range data.features {

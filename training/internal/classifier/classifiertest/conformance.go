@@ -70,6 +70,10 @@ func Conformance(t *testing.T, d Dataset, newTrainer func(t *testing.T) classifi
 		if !errors.Is(err, classifier.ErrNotFinite) {
 			t.Errorf("Fit with NaN: got %v, want an error wrapping classifier.ErrNotFinite", err)
 		}
+		var input *classifier.InputError
+		if !errors.As(err, &input) || input.Row != 3 || input.Feature != 1 {
+			t.Errorf("Fit with NaN at row 3, feature 1: got %v, want a *classifier.InputError with that row and feature", err)
+		}
 		_, err = newTrainer(t).Fit(t.Context(), d.X, d.Y[1:], classes)
 		if !errors.Is(err, classifier.ErrShape) {
 			t.Errorf("Fit with a short y: got %v, want an error wrapping classifier.ErrShape", err)
@@ -172,6 +176,9 @@ func CheckIdentical(t *testing.T, a, b *classifier.Fitted) {
 	if !reflect.DeepEqual(a.History, b.History) || a.Iterations != b.Iterations || a.Converged != b.Converged {
 		t.Errorf("two fits from identical inputs differ: iterations %d and %d, converged %t and %t, history equal %t",
 			a.Iterations, b.Iterations, a.Converged, b.Converged, reflect.DeepEqual(a.History, b.History))
+	}
+	if !reflect.DeepEqual(a.ValidationHistory, b.ValidationHistory) {
+		t.Errorf("two fits from identical inputs have different validation histories: %v and %v", a.ValidationHistory, b.ValidationHistory)
 	}
 }
 

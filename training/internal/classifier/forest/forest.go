@@ -234,7 +234,7 @@ func outOfBag(f *model.Forest, grown []grownTree, X [][]float64, y []int, classe
 	for i, g := range grown {
 		t := &f.Trees[i]
 		for _, row := range g.oob {
-			for k, p := range leafValue(t, X[row]) {
+			for k, p := range t.Value[t.Leaf(X[row])] {
 				decision[row][k] += p
 			}
 			count[row]++
@@ -252,17 +252,4 @@ func outOfBag(f *model.Forest, grown []grownTree, X [][]float64, y []int, classe
 		}
 	}
 	return &OOB{Score: float64(correct) / float64(n), Decision: decision}
-}
-
-// leafValue returns the class distribution of the leaf x falls into.
-func leafValue(t *model.Tree, x []float64) []float64 {
-	i := 0
-	for t.Feature[i] >= 0 {
-		if x[t.Feature[i]] <= t.Threshold[i] {
-			i = t.Left[i]
-		} else {
-			i = t.Right[i]
-		}
-	}
-	return t.Value[i]
 }
