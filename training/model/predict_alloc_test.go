@@ -38,6 +38,14 @@ func TestPredictIntoDoesNotAllocate(t *testing.T) {
 	}
 }
 
+func TestTreeLeafDoesNotAllocate(t *testing.T) {
+	tr := treeParams().Tree
+	x := []float64{7, 0.1}
+	if allocs := testing.AllocsPerRun(1000, func() { tr.Leaf(x) }); allocs != 0 {
+		t.Errorf("Leaf allocates %v times per call, want 0", allocs)
+	}
+}
+
 // reloaded returns b after a save and a load, so the parsed form is measured.
 func reloaded(t *testing.T, b *Bundle) *Bundle {
 	t.Helper()

@@ -26,11 +26,3 @@ func TestTreeLeaf(t *testing.T) {
 		})
 	}
 }
-
-func TestTreeLeafDoesNotAllocate(t *testing.T) {
-	tr := treeParams().Tree
-	x := []float64{7, 0.1}
-	if allocs := testing.AllocsPerRun(1000, func() { tr.Leaf(x) }); allocs != 0 {
-		t.Errorf("Leaf allocates %v times per call, want 0", allocs)
-	}
-}
