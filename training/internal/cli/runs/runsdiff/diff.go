@@ -4,16 +4,11 @@
 package runsdiff
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"maps"
-	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -49,7 +44,7 @@ empty there.`,
 			if err != nil {
 				return err
 			}
-			old, err := atRevision(cmd.Context(), flags.rev, flags.metrics)
+			old, err := metricsfile.LoadRevision(cmd.Context(), "", flags.rev, flags.metrics)
 			if err != nil {
 				return err
 			}
@@ -66,29 +61,6 @@ empty there.`,
 	cmd.Flags().StringVar(&flags.metrics, "metrics", "metrics.json", "metrics file (in the working tree, and the same path at the revision)")
 	cmd.Flags().BoolVar(&flags.json, "json", false, "print the comparison as JSON")
 	return cmd
-}
-
-// atRevision reads path as of rev with git show; nil when the revision
-// has no such file.
-func atRevision(ctx context.Context, rev, path string) (*metricsfile.File, error) {
-	spec := path
-	if !filepath.IsAbs(path) {
-		// "./" makes git resolve the path from the current directory, not
-		// the repository root.
-		spec = "./" + filepath.ToSlash(filepath.Clean(path))
-	}
-	cmd := exec.CommandContext(ctx, "git", "show", rev+":"+spec)
-	var out, errOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	if err := cmd.Run(); err != nil {
-		msg := errOut.String()
-		var ee *exec.ExitError
-		if errors.As(err, &ee) && (strings.Contains(msg, "does not exist in") || strings.Contains(msg, "exists on disk, but not in")) {
-			return nil, nil
-		}
-		return nil, fmt.Errorf("git show %s:%s: %w: %s", rev, spec, err, strings.TrimSpace(msg))
-	}
-	return metricsfile.Parse(rev+":"+path, out.Bytes())
 }
 
 // Comparison is two metrics files side by side.
