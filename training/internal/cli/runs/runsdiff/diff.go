@@ -8,8 +8,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"maps"
-	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -48,7 +46,7 @@ empty there.`,
 			if err != nil {
 				return err
 			}
-			d := Diff(flags.rev, old, "working tree", cur)
+			d := metricsfile.Diff(flags.rev, old, "working tree", cur)
 			if flags.json {
 				enc := json.NewEncoder(s.Out)
 				enc.SetIndent("", "  ")
@@ -63,83 +61,9 @@ empty there.`,
 	return cmd
 }
 
-// Comparison is two metrics files side by side.
-type Comparison struct {
-	Old         string `json:"old"`
-	New         string `json:"new"`
-	OldChampion string `json:"old_champion"`
-	NewChampion string `json:"new_champion"`
-	Rows        []Row  `json:"rows"`
-}
-
-// Row is one metric of one model. Old or New is nil where that side has no
-// such model.
-type Row struct {
-	Model  string   `json:"model"`
-	Metric string   `json:"metric"`
-	Old    *float64 `json:"old"`
-	New    *float64 `json:"new"`
-	// HigherIsBetter says which way an improvement goes.
-	HigherIsBetter bool `json:"higher_is_better"`
-}
-
-type metric struct {
-	name   string
-	get    func(metricsfile.Model) float64
-	higher bool
-}
-
-var metrics = []metric{
-	{"cv accuracy (mean)", func(m metricsfile.Model) float64 { return m.CV.AccuracyMean }, true},
-	{"cv accuracy (std)", func(m metricsfile.Model) float64 { return m.CV.AccuracyStd }, false},
-	{"test accuracy", func(m metricsfile.Model) float64 { return m.Test.Accuracy }, true},
-	{"test precision (weighted)", func(m metricsfile.Model) float64 { return m.Test.PrecisionWeighted }, true},
-	{"test recall (weighted)", func(m metricsfile.Model) float64 { return m.Test.RecallWeighted }, true},
-	{"test F1 (macro)", func(m metricsfile.Model) float64 { return m.Test.F1Macro }, true},
-	{"test log loss", func(m metricsfile.Model) float64 { return m.Test.LogLoss }, false},
-}
-
-// Diff compares old (nil: absent) with cur, model by model (sorted by
-// name), metric by metric.
-func Diff(oldName string, old *metricsfile.File, newName string, cur *metricsfile.File) Comparison {
-	c := Comparison{Old: oldName, New: newName, Rows: []Row{}}
-	names := map[string]bool{}
-	if old != nil {
-		c.OldChampion = old.Champion
-		for k := range old.Models {
-			names[k] = true
-		}
-	}
-	if cur != nil {
-		c.NewChampion = cur.Champion
-		for k := range cur.Models {
-			names[k] = true
-		}
-	}
-	for _, name := range slices.Sorted(maps.Keys(names)) {
-		for _, mt := range metrics {
-			row := Row{Model: name, Metric: mt.name, HigherIsBetter: mt.higher}
-			if old != nil {
-				if m, ok := old.Models[name]; ok {
-					v := mt.get(m)
-					row.Old = &v
-				}
-			}
-			if cur != nil {
-				if m, ok := cur.Models[name]; ok {
-					v := mt.get(m)
-					row.New = &v
-				}
-			}
-			c.Rows = append(c.Rows, row)
-		}
-	}
-	return c
-}
-
 // WriteMarkdown prints the comparison as a GitHub-flavoured markdown table;
 // a change for the better is marked 🟢, for the worse 🔴.
-func WriteMarkdown(w io.Writer, c Comparison) error {
+func WriteMarkdown(w io.Writer, c metricsfile.Comparison) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "### Metrics: `%s` → %s\n\n", c.Old, c.New)
 	fmt.Fprintf(&b, "Champion: %s → **%s**\n\n", or(c.OldChampion, "—"), or(c.NewChampion, "—"))
@@ -168,7 +92,7 @@ func cell(v *float64) string {
 	return fmt.Sprintf("%.4f", *v)
 }
 
-func change(r Row) string {
+func change(r metricsfile.Row) string {
 	switch {
 	case r.Old == nil && r.New == nil:
 		return ""
@@ -177,12 +101,12 @@ func change(r Row) string {
 	case r.New == nil:
 		return "removed"
 	}
-	d := *r.New - *r.Old
-	if fmt.Sprintf("%.4f", d) == "0.0000" || fmt.Sprintf("%.4f", d) == "-0.0000" {
+	d, changed := r.Change()
+	if !changed {
 		return "="
 	}
 	mark := "🔴"
-	if (d > 0) == r.HigherIsBetter {
+	if r.Better(d) {
 		mark = "🟢"
 	}
 	return fmt.Sprintf("%+.4f %s", d, mark)

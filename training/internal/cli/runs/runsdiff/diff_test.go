@@ -38,7 +38,7 @@ func TestWriteMarkdown(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var buf bytes.Buffer
-			if err := runsdiff.WriteMarkdown(&buf, runsdiff.Diff("HEAD", tt.old, "working tree", tt.cur)); err != nil {
+			if err := runsdiff.WriteMarkdown(&buf, metricsfile.Diff("HEAD", tt.old, "working tree", tt.cur)); err != nil {
 				t.Fatal(err)
 			}
 			trackingtest.Golden(t, "diff_"+tt.name+"_golden.md", buf.Bytes())

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -53,7 +52,7 @@ func run(logger *slog.Logger, s streams.Streams, flags flagpole) error {
 	if err != nil {
 		return err
 	}
-	runs = Filter(runs, tracking.Status(flags.status), flags.limit)
+	runs = tracking.Filter(runs, tracking.Status(flags.status), flags.limit)
 	if flags.json {
 		if runs == nil {
 			runs = []*tracking.Run{}
@@ -67,18 +66,6 @@ func run(logger *slog.Logger, s streams.Streams, flags flagpole) error {
 		return err
 	}
 	return WriteTable(s.Out, runs)
-}
-
-// Filter keeps the runs with status (all when empty), then the last limit
-// of them (all when 0).
-func Filter(runs []*tracking.Run, status tracking.Status, limit int) []*tracking.Run {
-	if status != "" {
-		runs = slices.DeleteFunc(slices.Clone(runs), func(r *tracking.Run) bool { return r.Status != status })
-	}
-	if limit > 0 && len(runs) > limit {
-		runs = runs[len(runs)-limit:]
-	}
-	return runs
 }
 
 // WriteTable writes one line per run: id, status, start (UTC), duration,

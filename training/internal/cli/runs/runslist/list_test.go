@@ -24,7 +24,7 @@ func TestWriteTable(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var buf bytes.Buffer
-			if err := runslist.WriteTable(&buf, runslist.Filter(runs, tt.status, tt.limit)); err != nil {
+			if err := runslist.WriteTable(&buf, tracking.Filter(runs, tt.status, tt.limit)); err != nil {
 				t.Fatal(err)
 			}
 			trackingtest.Golden(t, "list_"+tt.name+"_golden.txt", buf.Bytes())
