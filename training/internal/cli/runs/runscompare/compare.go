@@ -2,6 +2,7 @@
 package runscompare
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -64,10 +65,23 @@ func NewCommand(logger *slog.Logger, s streams.Streams) *cobra.Command {
 
 // WriteTable prints the comparison: the runs, the metrics with the best
 // value of each row starred, and the differing parameters.
+// The page is written in one piece; a write error (a closed pipe) is
+// returned.
 func WriteTable(w io.Writer, c tracking.Comparison) error {
 	if len(c.Runs) == 0 {
 		return errors.New("compare: no runs")
 	}
+	var buf bytes.Buffer
+	if err := render(&buf, c); err != nil {
+		return err
+	}
+	if _, err := w.Write(buf.Bytes()); err != nil {
+		return fmt.Errorf("write comparison: %w", err)
+	}
+	return nil
+}
+
+func render(w *bytes.Buffer, c tracking.Comparison) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprint(tw, "MODEL\tMETRIC")
 	for _, r := range c.Runs {

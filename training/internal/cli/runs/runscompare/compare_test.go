@@ -3,6 +3,7 @@ package runscompare_test
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"testing"
 
 	"github.com/mlopsgo/mlops/training/internal/cli/runs/runscompare"
@@ -37,6 +38,18 @@ func TestCompare(t *testing.T) {
 				t.Fatal(err)
 			}
 			trackingtest.Golden(t, "compare_"+tt.name+"_golden.json", append(data, '\n'))
+		})
+	}
+}
+
+// A reader that goes away (`mlops runs compare | head -1`) is an error,
+// not silence.
+func TestWriteTableClosedPipe(t *testing.T) {
+	runs := trackingtest.Runs()
+	// One run: the page ends with the legend, outside any table.
+	for name, picked := range map[string][]*tracking.Run{"one": runs[1:2], "two": runs[:2]} {
+		t.Run(name, func(t *testing.T) {
+			trackingtest.CheckClosedPipe(t, func(w io.Writer) error { return runscompare.WriteTable(w, tracking.Compare(picked)) })
 		})
 	}
 }

@@ -2,6 +2,7 @@ package runsdiff_test
 
 import (
 	"bytes"
+	"io"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -68,4 +69,12 @@ func TestDiffCommandAgainstGit(t *testing.T) {
 	if !strings.Contains(out.String(), "| logistic_regression | cv accuracy (mean) | 0.9600 | 0.9647 | +0.0047 🟢 |") {
 		t.Fatalf("diff output:\n%s", out.String())
 	}
+}
+
+// A reader that goes away (`mlops runs diff | head -1`) is an error, not
+// silence.
+func TestWriteMarkdownClosedPipe(t *testing.T) {
+	trackingtest.CheckClosedPipe(t, func(w io.Writer) error {
+		return runsdiff.WriteMarkdown(w, metricsfile.Diff("HEAD", nil, "working tree", file("logistic_regression", 0.96, 1, 0.9447)))
+	})
 }

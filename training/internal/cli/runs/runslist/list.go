@@ -2,6 +2,7 @@
 package runslist
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -72,7 +73,8 @@ func run(logger *slog.Logger, s streams.Streams, flags flagpole) error {
 // commit, data, champion with its CV accuracy, and the trackers it was
 // synced to.
 func WriteTable(w io.Writer, runs []*tracking.Run) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	var buf bytes.Buffer
+	tw := tabwriter.NewWriter(&buf, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "RUN\tSTATUS\tSTARTED (UTC)\tDURATION\tCOMMIT\tDATA\tCHAMPION\tCV ACCURACY\tSYNCED")
 	for _, r := range runs {
 		champion, cv := "-", "-"
@@ -87,6 +89,9 @@ func WriteTable(w io.Writer, runs []*tracking.Run) error {
 			FormatDuration(r.Duration()), r.ShortCommit(), r.ShortMD5(), champion, cv, synced)
 	}
 	if err := tw.Flush(); err != nil {
+		return fmt.Errorf("write runs table: %w", err)
+	}
+	if _, err := w.Write(buf.Bytes()); err != nil {
 		return fmt.Errorf("write runs table: %w", err)
 	}
 	return nil

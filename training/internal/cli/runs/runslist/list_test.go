@@ -2,6 +2,7 @@ package runslist_test
 
 import (
 	"bytes"
+	"io"
 	"testing"
 
 	"github.com/mlopsgo/mlops/training/internal/cli/runs/runslist"
@@ -30,4 +31,10 @@ func TestWriteTable(t *testing.T) {
 			trackingtest.Golden(t, "list_"+tt.name+"_golden.txt", buf.Bytes())
 		})
 	}
+}
+
+// A reader that goes away (`mlops runs list | head -1`) is an error, not
+// silence.
+func TestWriteTableClosedPipe(t *testing.T) {
+	trackingtest.CheckClosedPipe(t, func(w io.Writer) error { return runslist.WriteTable(w, trackingtest.Runs()) })
 }

@@ -2,6 +2,7 @@
 package runsshow
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"log/slog"
@@ -57,7 +58,20 @@ func NewCommand(logger *slog.Logger, s streams.Streams) *cobra.Command {
 
 // Write prints r for a person: a header of key: value lines, the models
 // table (champion marked), the flattened parameters and the sync state.
+// The page is written in one piece; a write error (a closed pipe) is
+// returned.
 func Write(w io.Writer, r *tracking.Run) error {
+	var buf bytes.Buffer
+	if err := render(&buf, r); err != nil {
+		return err
+	}
+	if _, err := w.Write(buf.Bytes()); err != nil {
+		return fmt.Errorf("write run %s: %w", r.ID, err)
+	}
+	return nil
+}
+
+func render(w *bytes.Buffer, r *tracking.Run) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 1, ' ', 0)
 	kv := func(k, v string) { fmt.Fprintf(tw, "%s:\t%s\n", k, v) }
 	kv("run", r.ID)
