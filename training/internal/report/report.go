@@ -27,6 +27,11 @@ type Options struct {
 	// Pairs are the feature index pairs to scatter. Optional. Default:
 	// DefaultPairs.
 	Pairs [][2]int
+	// Root is the repository's root (see FindRoot): the data paths the
+	// page names (the run's, and Data's in the chart captions), when
+	// absolute and below it, are shown relative to it (DisplayPath).
+	// Optional. Default: the paths as they are.
+	Root string
 }
 
 // DefaultPairs are the first two pairs of features ((0,1) and (2,3); Iris:
@@ -53,8 +58,10 @@ type Chart struct {
 
 // Report is everything the page shows.
 type Report struct {
-	Run         *tracking.Run
-	History     []*tracking.Run
+	Run     *tracking.Run
+	History []*tracking.Run
+	// DataPath is the run's data file as the page shows it (DisplayPath).
+	DataPath    string
 	DataCharts  []Chart
 	DataNote    string
 	ModelCharts []Chart
@@ -77,6 +84,9 @@ func Build(opts Options) (*Report, error) {
 		return nil, errors.New("report: Options.Run is required")
 	}
 	rep := &Report{Run: opts.Run, History: opts.History, DataNote: opts.DataNote}
+	if opts.Run.Data != nil {
+		rep.DataPath = DisplayPath(opts.Root, opts.Run.Data.Path)
+	}
 	add := func(list *[]Chart, id, title, caption string, wide bool, svg []byte, err error) error {
 		if err != nil {
 			return err
@@ -89,7 +99,7 @@ func Build(opts Options) (*Report, error) {
 	if d := opts.Data; d != nil {
 		svg, err := ClassDistribution(d)
 		if err := add(&rep.DataCharts, "class-distribution", "Class distribution",
-			fmt.Sprintf("Rows per %s in %s (after dropping %d exact duplicates).", d.Label, d.Name, d.Duplicates), false, svg, err); err != nil {
+			fmt.Sprintf("Rows per %s in %s (after dropping %d exact duplicates).", d.Label, DisplayPath(opts.Root, d.Name), d.Duplicates), false, svg, err); err != nil {
 			return nil, err
 		}
 		pairs := opts.Pairs

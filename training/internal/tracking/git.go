@@ -1,11 +1,10 @@
 package tracking
 
 import (
-	"bytes"
 	"context"
-	"os/exec"
-	"strings"
 	"time"
+
+	"github.com/mlopsgo/mlops/training/internal/gitcmd"
 )
 
 // GitInfo describes the git working tree containing dir ("" for the
@@ -30,13 +29,9 @@ func GitInfo(ctx context.Context, dir string) *Git {
 	return g
 }
 
+// git runs one git command and reports whether it succeeded; GitInfo
+// treats any failure as "not known".
 func git(ctx context.Context, dir string, args ...string) (string, bool) {
-	cmd := exec.CommandContext(ctx, "git", args...)
-	cmd.Dir = dir
-	var out bytes.Buffer
-	cmd.Stdout = &out
-	if err := cmd.Run(); err != nil {
-		return "", false
-	}
-	return strings.TrimSpace(out.String()), true
+	out, err := gitcmd.Output(ctx, dir, args...)
+	return out, err == nil
 }

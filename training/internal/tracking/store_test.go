@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mlopsgo/mlops/training/internal/gitcmd/gitcmdtest"
 	"github.com/mlopsgo/mlops/training/internal/tracking"
 	"github.com/mlopsgo/mlops/training/internal/tracking/trackingtest"
 )
@@ -367,26 +368,14 @@ func TestParseRejects(t *testing.T) {
 }
 
 func TestGitInfo(t *testing.T) {
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git not installed")
-	}
-	dir := t.TempDir()
-	if g := tracking.GitInfo(t.Context(), dir); g != nil {
+	if g := tracking.GitInfo(t.Context(), t.TempDir()); g != nil {
 		t.Fatalf("outside a repository: %+v, want nil", g)
 	}
-	run := func(args ...string) {
-		t.Helper()
-		cmd := exec.Command("git", args...)
-		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("git %v: %v\n%s", args, err, out)
-		}
+	dir := gitcmdtest.Repo(t)
+	if g := tracking.GitInfo(t.Context(), dir); g != nil {
+		t.Fatalf("repository without a commit: %+v, want nil", g)
 	}
-	run("init", "-q", "-b", "main")
-	os.WriteFile(filepath.Join(dir, "a.txt"), []byte("a"), 0o644)
-	run("add", "a.txt")
-	run("commit", "-q", "-m", "a")
+	gitcmdtest.Commit(t, dir, map[string]string{"a.txt": "a"}, "a")
 	g := tracking.GitInfo(t.Context(), dir)
 	if g == nil || len(g.Commit) != 40 || g.Branch != "main" || g.Dirty {
 		t.Fatalf("clean repository: %+v, want a commit on main, not dirty", g)

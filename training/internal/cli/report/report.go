@@ -93,6 +93,11 @@ func run(ctx context.Context, logger *slog.Logger, s streams.Streams, flags flag
 		slices.SortStableFunc(history, func(a, b *tracking.Run) int { return a.Start.Compare(b.Start) })
 	}
 	opts := report.Options{Run: main, History: history}
+	if main.Data != nil {
+		// The page names the data file relative to its repository, not
+		// by this machine's absolute path.
+		opts.Root = report.FindRoot(main.Data.Path)
+	}
 	opts.Data, opts.DataNote = loadData(ctx, main, flags.data)
 	if opts.Data == nil {
 		logger.Warn("report without data plots", "reason", opts.DataNote)

@@ -49,6 +49,22 @@ func TestE2EReportInChromium(t *testing.T) {
 	page1 := filepath.Join(dir, "report.html")
 	models := trainTwice(t, dir, runsDir)
 	mlops(t, "report", "--runs-dir", runsDir, "-o", page1)
+	// The runs recorded the data file by its absolute path; the page names
+	// it relative to the repository.
+	html, err := os.ReadFile(page1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	repo, err := filepath.Abs("../../../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(html, []byte("<dd>data/iris.csv · md5")) {
+		t.Error("the page does not name the data file as data/iris.csv")
+	}
+	if i := bytes.Index(html, []byte(repo+string(filepath.Separator))); i >= 0 {
+		t.Errorf("the page shows the repository's absolute path %s: ...%s...", repo, html[max(0, i-100):min(len(html), i+100)])
+	}
 
 	want := []string{
 		"chart-class-distribution", "chart-scatter-sepal_length-sepal_width", "chart-scatter-petal_length-petal_width",

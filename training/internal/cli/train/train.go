@@ -61,8 +61,11 @@ func run(cmd *cobra.Command, logger *slog.Logger, s streams.Streams, flags flagp
 	start := time.Now()
 	// The run is recorded in the run store (--runs-dir; "off" disables it)
 	// and, with --tracker, exported.
-	rec := trainrun.Options{Command: runsflag.CommandLine(cmd), ParamsPath: flags.params, ModelsDir: flags.modelsDir}
-	res, err := runsflag.Train(cmd.Context(), logger, flags.runsDir, flags.tracker, rec, func(ctx context.Context) (*train.Result, error) {
+	rec := trainrun.Options{
+		Command: runsflag.CommandLine(cmd), ParamsPath: flags.params, ModelsDir: flags.modelsDir,
+		RunsDir: flags.runsDir, Tracker: flags.tracker,
+	}
+	res, err := trainrun.Run(cmd.Context(), logger, rec, func(ctx context.Context) (*train.Result, error) {
 		return train.Run(ctx, logger, train.Options{
 			ParamsPath: flags.params, ModelsDir: flags.modelsDir, MetricsPath: flags.metrics, PlotsPath: flags.plots,
 			Only: flags.only, Workers: flags.workers, Progress: s.ErrOut,

@@ -3,36 +3,19 @@ package remote
 import (
 	"context"
 	"errors"
-	"math/rand/v2"
-	"time"
 
 	"github.com/mlopsgo/mlops/training/internal/dvc/cache"
+	"github.com/mlopsgo/mlops/training/internal/retry"
 )
 
-// Retry says how often and how patiently a failed operation is retried.
-type Retry struct {
-	// Attempts is the total number of tries. Optional. Default: 5.
-	Attempts int
-	// Backoff is the wait before the second try; it doubles each time,
-	// with up to 50% random jitter, capped at MaxBackoff. Optional.
-	// Default: 200ms.
-	Backoff time.Duration
-	// MaxBackoff caps the wait. Optional. Default: 5s.
-	MaxBackoff time.Duration
-}
-
-func (r Retry) withDefaults() Retry {
-	if r.Attempts <= 0 {
-		r.Attempts = 5
-	}
-	if r.Backoff <= 0 {
-		r.Backoff = 200 * time.Millisecond
-	}
-	if r.MaxBackoff <= 0 {
-		r.MaxBackoff = 5 * time.Second
-	}
-	return r
-}
+// Retry says how often and how patiently a failed operation is retried:
+// Attempts tries per object operation (default 5), waits from Backoff
+// (default 200ms) doubling up to MaxBackoff (default 5s), with jitter.
+// Retryable defaults to every error but the permanent ones (a missing or
+// corrupt object, a canceled context). The S3 remote makes exactly one
+// request per attempt (its SDK retryer is off), so Attempts is the number
+// of requests an object gets at most.
+type Retry = retry.Policy
 
 // permanent reports errors that another try cannot fix.
 func permanent(err error) bool {
@@ -40,21 +23,10 @@ func permanent(err error) bool {
 		errors.Is(err, ErrNotFound) || errors.Is(err, cache.ErrCorrupt) || errors.Is(err, cache.ErrMissing)
 }
 
-// do runs op until it succeeds, fails permanently, or runs out of tries.
-func (r Retry) do(ctx context.Context, op func() error) error {
-	r = r.withDefaults()
-	wait := r.Backoff
-	var err error
-	for attempt := 1; ; attempt++ {
-		if err = op(); err == nil || permanent(err) || attempt >= r.Attempts {
-			return err
-		}
-		d := wait/2 + rand.N(wait/2+1)
-		select {
-		case <-ctx.Done():
-			return errors.Join(err, ctx.Err())
-		case <-time.After(d):
-		}
-		wait = min(2*wait, r.MaxBackoff)
+// policy is r with the remote's idea of what is worth retrying.
+func policy(r Retry) Retry {
+	if r.Retryable == nil {
+		r.Retryable = func(err error) bool { return !permanent(err) }
 	}
+	return r
 }

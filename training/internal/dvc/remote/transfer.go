@@ -107,7 +107,7 @@ func Push(ctx context.Context, c *cache.Cache, r Remote, oids []string, opts Opt
 	var mu sync.Mutex
 	parallel(ctx, opts.Jobs, all, func(oid string) {
 		var ok bool
-		err := opts.Retry.do(ctx, func() (err error) {
+		err := policy(opts.Retry).Do(ctx, func(ctx context.Context) (err error) {
 			ok, err = r.Exists(ctx, cache.Key(oid))
 			return err
 		})
@@ -210,7 +210,7 @@ func expand(c *cache.Cache, oids []string) (files, dirs []string, err error) {
 	return files, dirs, nil
 }
 
-func putObject(ctx context.Context, c *cache.Cache, r Remote, oid string, retry Retry) (int64, error) {
+func putObject(ctx context.Context, c *cache.Cache, r Remote, oid string, rt Retry) (int64, error) {
 	// Never send a corrupt object.
 	if err := c.Verify(oid); err != nil {
 		return 0, err
@@ -224,7 +224,7 @@ func putObject(ctx context.Context, c *cache.Cache, r Remote, oid string, retry 
 	if err != nil {
 		return 0, err
 	}
-	err = retry.do(ctx, func() error {
+	err = policy(rt).Do(ctx, func(ctx context.Context) error {
 		if _, err := f.Seek(0, io.SeekStart); err != nil {
 			return err
 		}
@@ -308,9 +308,9 @@ func Fetch(ctx context.Context, c *cache.Cache, r Remote, oids []string, opts Op
 	return t.res, complete, t.res.Err()
 }
 
-func getObject(ctx context.Context, c *cache.Cache, r Remote, oid string, retry Retry) (int64, error) {
+func getObject(ctx context.Context, c *cache.Cache, r Remote, oid string, rt Retry) (int64, error) {
 	var n int64
-	err := retry.do(ctx, func() error {
+	err := policy(rt).Do(ctx, func(ctx context.Context) error {
 		rc, err := r.Get(ctx, cache.Key(oid))
 		if err != nil {
 			return err

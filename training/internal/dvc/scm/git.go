@@ -1,17 +1,16 @@
 // Package scm is the little DVC needs from git: finding the work tree,
 // asking whether a path is tracked or ignored, staging files, and adding
 // the .gitignore entries `dvc add` writes (scmrepo's Git.ignore). It runs
-// the git program, so behaviour matches the user's git exactly.
+// the git program through gitcmd, so behaviour matches the user's git
+// exactly.
 package scm
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"fmt"
-	"os/exec"
 	"path/filepath"
-	"strings"
+
+	"github.com/mlopsgo/mlops/training/internal/gitcmd"
 )
 
 // ErrNotRepo is returned outside a git work tree.
@@ -23,32 +22,16 @@ type Git struct {
 	Root string
 }
 
-func run(ctx context.Context, dir string, args ...string) (string, int, error) {
-	cmd := exec.CommandContext(ctx, "git", args...)
-	cmd.Dir = dir
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	var exit *exec.ExitError
-	if errors.As(err, &exit) {
-		return out.String(), exit.ExitCode(), fmt.Errorf("git %s: %s", strings.Join(args, " "), strings.TrimSpace(errb.String()))
-	}
-	if err != nil {
-		return "", -1, fmt.Errorf("git %s: %w", strings.Join(args, " "), err)
-	}
-	return out.String(), 0, nil
-}
-
 // Open returns the work tree containing dir, or ErrNotRepo.
 func Open(ctx context.Context, dir string) (*Git, error) {
-	out, code, err := run(ctx, dir, "rev-parse", "--show-toplevel")
-	if code > 0 {
+	out, err := gitcmd.Output(ctx, dir, "rev-parse", "--show-toplevel")
+	if gitcmd.ExitCode(err) > 0 {
 		return nil, ErrNotRepo
 	}
 	if err != nil {
 		return nil, err
 	}
-	return &Git{Root: filepath.Clean(strings.TrimSpace(out))}, nil
+	return &Git{Root: filepath.Clean(out)}, nil
 }
 
 // rel converts a path to one relative to the work tree.
@@ -70,11 +53,11 @@ func (g *Git) IsTracked(ctx context.Context, path string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	out, _, err := run(ctx, g.Root, "ls-files", "-z", "--", r)
+	out, err := gitcmd.Run(ctx, g.Root, "ls-files", "-z", "--", r)
 	if err != nil {
 		return false, err
 	}
-	return out != "", nil
+	return len(out) > 0, nil
 }
 
 // IsIgnored reports whether git's ignore rules match path (whether or not
@@ -84,11 +67,11 @@ func (g *Git) IsIgnored(ctx context.Context, path string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	_, code, err := run(ctx, g.Root, "check-ignore", "-q", "--no-index", "--", r)
-	switch code {
-	case 0:
+	_, err = gitcmd.Run(ctx, g.Root, "check-ignore", "-q", "--no-index", "--", r)
+	switch {
+	case err == nil:
 		return true, nil
-	case 1:
+	case gitcmd.ExitCode(err) == 1: // no rule matches
 		return false, nil
 	}
 	return false, err
@@ -104,6 +87,6 @@ func (g *Git) Add(ctx context.Context, paths ...string) error {
 		}
 		args = append(args, r)
 	}
-	_, _, err := run(ctx, g.Root, args...)
+	_, err := gitcmd.Run(ctx, g.Root, args...)
 	return err
 }

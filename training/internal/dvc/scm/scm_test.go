@@ -4,9 +4,10 @@ import (
 	"context"
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"github.com/mlopsgo/mlops/training/internal/gitcmd/gitcmdtest"
 )
 
 // Expected entries follow scmrepo's Git.ignore (iterative/scmrepo 3.5.9,
@@ -47,25 +48,12 @@ func TestAddEntry(t *testing.T) {
 	}
 }
 
-func newRepo(t *testing.T) string {
-	t.Helper()
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git not installed")
-	}
-	dir := t.TempDir()
-	cmd := exec.Command("git", "init", "-q", dir)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("git init: %v\n%s", err, out)
-	}
-	return dir
-}
-
 func TestGit(t *testing.T) {
 	ctx := context.Background()
 	if _, err := Open(ctx, t.TempDir()); !errors.Is(err, ErrNotRepo) {
 		t.Fatalf("Open outside a repository: error = %v, want ErrNotRepo", err)
 	}
-	dir := newRepo(t)
+	dir := gitcmdtest.Repo(t)
 	g, err := Open(ctx, filepath.Join(dir))
 	if err != nil {
 		t.Fatal(err)

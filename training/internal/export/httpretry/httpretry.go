@@ -1,6 +1,6 @@
-// Package httpretry sends JSON requests to a tracking server with retries:
-// exponential backoff with jitter on connection errors, 429 and 5xx, and the
-// server's Retry-After when it gives one.
+// Package httpretry sends JSON requests to a tracking server with retries
+// (through package retry): exponential backoff with jitter on connection
+// errors, 429 and 5xx, and the server's Retry-After when it gives one.
 package httpretry
 
 import (
@@ -10,10 +10,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math/rand/v2"
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/mlopsgo/mlops/training/internal/retry"
 )
 
 // Client sends requests with retries. The zero value of each optional field
@@ -29,7 +30,7 @@ type Client struct {
 	// Optional. Defaults: 1 s and 30 s.
 	MinWait, MaxWait time.Duration
 	// Sleep waits between attempts; tests replace it. Optional. Default:
-	// a timer that stops early when ctx is done.
+	// retry.Sleep, a timer that stops early when ctx is done.
 	Sleep func(ctx context.Context, d time.Duration) error
 	// Header is added to every request (authentication). Optional.
 	Header http.Header
@@ -44,6 +45,9 @@ type StatusError struct {
 	StatusCode  int
 	// Body is the response body, truncated to 4 KiB.
 	Body []byte
+	// RetryAfter is the wait the server asked for (Retry-After in
+	// seconds), 0 when it named none.
+	RetryAfter time.Duration
 }
 
 func (e *StatusError) Error() string {
@@ -65,57 +69,69 @@ func Retryable(code int) bool {
 }
 
 // Do sends method url with body (nil for none) and returns the 2xx response
-// body. Requests are retried while the error is transient and attempts
-// remain; the last error is returned otherwise. A non-2xx final answer is a
-// *StatusError.
+// body. Requests are retried while the error is transient (a connection
+// error, 408, 429 or 5xx) and attempts remain, waiting the server's
+// Retry-After when it gives one; the last error is returned otherwise. A
+// non-2xx final answer is a *StatusError.
 func (c *Client) Do(ctx context.Context, method, url string, body []byte) ([]byte, error) {
-	attempts := c.Attempts
-	if attempts <= 0 {
-		attempts = 5
+	var data []byte
+	err := c.policy(method, url).Do(ctx, func(ctx context.Context) error {
+		var err error
+		data, err = c.once(ctx, method, url, body)
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
-	wait := c.MinWait
-	if wait <= 0 {
-		wait = time.Second
-	}
-	maxWait := c.MaxWait
-	if maxWait <= 0 {
-		maxWait = 30 * time.Second
-	}
-	var lastErr error
-	for attempt := 1; ; attempt++ {
-		data, retryAfter, err := c.once(ctx, method, url, body)
-		if err == nil {
-			return data, nil
-		}
-		lastErr = err
-		var se *StatusError
-		transient := !errors.As(err, &se) || Retryable(se.StatusCode)
-		if ctx.Err() != nil || !transient || attempt >= attempts {
-			return nil, lastErr
-		}
-		d := retryAfter
-		if d <= 0 {
-			// Full jitter around the doubling wait, so several clients
-			// rejected together do not come back together.
-			d = wait/2 + rand.N(wait/2+1)
-		}
-		d = min(d, maxWait)
-		c.logger().Warn("retrying request", "method", method, "url", url, "attempt", attempt, "wait", d, "err", err)
-		if err := c.sleep(ctx, d); err != nil {
-			return nil, fmt.Errorf("%w (gave up waiting to retry: %w)", lastErr, err)
-		}
-		wait = min(2*wait, maxWait)
-	}
+	return data, nil
 }
 
-func (c *Client) once(ctx context.Context, method, url string, body []byte) ([]byte, time.Duration, error) {
+// policy is the retry policy for one request.
+func (c *Client) policy(method, url string) retry.Policy {
+	p := retry.Policy{
+		Attempts: c.Attempts, Backoff: c.MinWait, MaxBackoff: c.MaxWait, Sleep: c.Sleep,
+		Retryable: transient,
+		After: func(err error) time.Duration {
+			var se *StatusError
+			if errors.As(err, &se) {
+				return se.RetryAfter
+			}
+			return 0
+		},
+		OnRetry: func(attempt int, wait time.Duration, err error) {
+			c.logger().Warn("retrying request", "method", method, "url", url, "attempt", attempt, "wait", wait, "err", err)
+		},
+	}
+	if p.Backoff <= 0 {
+		p.Backoff = time.Second
+	}
+	if p.MaxBackoff <= 0 {
+		p.MaxBackoff = 30 * time.Second
+	}
+	return p
+}
+
+// transient reports errors worth another request: a status Retryable
+// accepts, or no answer at all (connection refused or reset, an attempt
+// that timed out: http.Client's timeout error says DeadlineExceeded too,
+// so retry.Transient would give up on it). retry.Policy.Do stops anyway
+// once the caller's context is done.
+func transient(err error) bool {
+	var se *StatusError
+	if errors.As(err, &se) {
+		return Retryable(se.StatusCode)
+	}
+	return true
+}
+
+func (c *Client) once(ctx context.Context, method, url string, body []byte) ([]byte, error) {
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, url, rd)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	for k, vs := range c.Header {
 		for _, v := range vs {
@@ -132,20 +148,21 @@ func (c *Client) once(ctx context.Context, method, url string, body []byte) ([]b
 	}
 	resp, err := hc.Do(req)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
 	if err != nil {
-		return nil, 0, fmt.Errorf("%s %s: read response: %w", method, url, err)
+		return nil, fmt.Errorf("%s %s: read response: %w", method, url, err)
 	}
 	if resp.StatusCode/100 != 2 {
 		if len(data) > 4096 {
 			data = data[:4096]
 		}
-		return nil, retryAfter(resp.Header.Get("Retry-After")), &StatusError{Method: method, URL: url, StatusCode: resp.StatusCode, Body: data}
+		return nil, &StatusError{Method: method, URL: url, StatusCode: resp.StatusCode, Body: data,
+			RetryAfter: retryAfter(resp.Header.Get("Retry-After"))}
 	}
-	return data, 0, nil
+	return data, nil
 }
 
 // retryAfter parses a Retry-After header in seconds (the form rate
@@ -156,20 +173,6 @@ func retryAfter(v string) time.Duration {
 		return 0
 	}
 	return time.Duration(n) * time.Second
-}
-
-func (c *Client) sleep(ctx context.Context, d time.Duration) error {
-	if c.Sleep != nil {
-		return c.Sleep(ctx, d)
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 func (c *Client) logger() *slog.Logger {

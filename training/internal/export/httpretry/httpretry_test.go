@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"testing"
 	"time"
 
@@ -79,5 +80,32 @@ func TestDoStopsOnCancel(t *testing.T) {
 	c := &httpretry.Client{Attempts: 10, Sleep: func(ctx context.Context, d time.Duration) error { cancel(); return ctx.Err() }}
 	if _, err := c.Do(ctx, http.MethodGet, srv.URL, nil); !errors.Is(err, context.Canceled) {
 		t.Fatalf("error %v, want context.Canceled", err)
+	}
+}
+
+// An attempt that times out (the HTTP client's own timeout) is retried;
+// the caller's context is not done.
+func TestDoRetriesATimedOutAttempt(t *testing.T) {
+	var mu sync.Mutex
+	calls := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		calls++
+		first := calls == 1
+		mu.Unlock()
+		if first {
+			<-r.Context().Done() // hang until the client gives up
+			return
+		}
+		w.Write([]byte(`{}`))
+	}))
+	defer srv.Close()
+	c := &httpretry.Client{Attempts: 2, HTTP: &http.Client{Timeout: 100 * time.Millisecond},
+		Sleep: func(context.Context, time.Duration) error { return nil }}
+	if body, err := c.Do(t.Context(), http.MethodGet, srv.URL, nil); err != nil || string(body) != `{}` {
+		t.Fatalf("Do = %q, %v; want the second attempt's answer", body, err)
+	}
+	if calls != 2 {
+		t.Fatalf("%d calls, want 2", calls)
 	}
 }

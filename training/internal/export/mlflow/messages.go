@@ -1,9 +1,6 @@
 package mlflow
 
 import (
-	"encoding/json"
-	"fmt"
-	"maps"
 	"slices"
 	"strconv"
 	"unicode/utf8"
@@ -89,49 +86,14 @@ func Tags(r *tracking.Run) []KeyValue {
 	return tags
 }
 
-// Params flattens the run's parameters into dotted keys, sorted: maps
-// recurse, everything else (lists included) is its JSON text, strings
-// as they are.
+// Params flattens the run's parameters into dotted keys, sorted
+// (tracking.FlattenParams), each value truncated to MLflow's limit.
 func Params(r *tracking.Run) []KeyValue {
 	var out []KeyValue
-	flatten("", r.Params, &out)
-	slices.SortFunc(out, func(a, b KeyValue) int {
-		switch {
-		case a.Key < b.Key:
-			return -1
-		case a.Key > b.Key:
-			return 1
-		}
-		return 0
-	})
+	for _, p := range tracking.FlattenParams(r.Params) {
+		out = append(out, KeyValue{Key: p.Key, Value: truncate(p.Value, MaxParamValueLength)})
+	}
 	return out
-}
-
-func flatten(prefix string, v any, out *[]KeyValue) {
-	if m, ok := v.(map[string]any); ok {
-		for _, k := range slices.Sorted(maps.Keys(m)) {
-			key := k
-			if prefix != "" {
-				key = prefix + "." + k
-			}
-			flatten(key, m[k], out)
-		}
-		return
-	}
-	if prefix == "" {
-		return
-	}
-	var s string
-	if str, ok := v.(string); ok {
-		s = str
-	} else {
-		data, err := json.Marshal(v)
-		if err != nil {
-			data = []byte(fmt.Sprint(v))
-		}
-		s = string(data)
-	}
-	*out = append(*out, KeyValue{Key: prefix, Value: truncate(s, MaxParamValueLength)})
 }
 
 // Metrics returns every metric of the run in a fixed order (model by

@@ -5,7 +5,9 @@ package trackingtest
 import (
 	"bytes"
 	"context"
+	"errors"
 	"flag"
+	"io"
 	"log/slog"
 	"math"
 	"os"
@@ -198,4 +200,39 @@ func Store(t *testing.T, runs ...*tracking.Run) *tracking.Store {
 		}
 	}
 	return s
+}
+
+// ClosedPipe is a writer that takes the first After bytes, then fails with
+// io.ErrClosedPipe, as standard output does once the reader of a pipe has
+// gone (`mlops runs list | head -1`).
+type ClosedPipe struct {
+	After int
+	n     int
+}
+
+func (w *ClosedPipe) Write(p []byte) (int, error) {
+	if w.n+len(p) <= w.After {
+		w.n += len(p)
+		return len(p), nil
+	}
+	k := max(0, w.After-w.n)
+	w.n += k
+	return k, io.ErrClosedPipe
+}
+
+// CheckClosedPipe asserts that write, rendering some output to its
+// writer, returns io.ErrClosedPipe when the reader goes away before the
+// first byte, half-way, or just before the last byte: no write error is
+// dropped, the last one included.
+func CheckClosedPipe(t *testing.T, write func(io.Writer) error) {
+	t.Helper()
+	var full bytes.Buffer
+	if err := write(&full); err != nil {
+		t.Fatal(err)
+	}
+	for _, after := range []int{0, full.Len() / 2, full.Len() - 1} {
+		if err := write(&ClosedPipe{After: after}); !errors.Is(err, io.ErrClosedPipe) {
+			t.Errorf("pipe closed after %d of %d bytes: error %v, want io.ErrClosedPipe", after, full.Len(), err)
+		}
+	}
 }

@@ -1,6 +1,8 @@
-// Package trainrun records `mlops train` into the run store: it begins a
-// run before training, fills it from train.Result, and marks it finished or
-// failed, so the train package itself knows nothing about tracking.
+// Package trainrun is the tracked training `mlops train` runs: it records
+// the training into the run store (a run begun before training, filled
+// from train.Result, marked finished or failed) and, when asked, exports
+// the finished run to a tracker, so the train package itself knows nothing
+// about tracking and the command only parses flags.
 package trainrun
 
 import (
@@ -10,15 +12,20 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/mlopsgo/mlops/training/internal/export"
 	"github.com/mlopsgo/mlops/training/internal/params"
 	"github.com/mlopsgo/mlops/training/internal/tracking"
 	"github.com/mlopsgo/mlops/training/internal/train"
 )
 
-// Options says what the run is.
+// Off is the RunsDir that records nothing.
+const Off = "off"
+
+// Options says what the run is and where it goes.
 type Options struct {
 	// Command is the command line, recorded as is.
 	Command []string
@@ -26,14 +33,64 @@ type Options struct {
 	ParamsPath string
 	// ModelsDir is where the bundles are written (for artifact paths).
 	ModelsDir string
+	// RunsDir is the run store's directory. Optional. Default: "", which
+	// like Off records nothing.
+	RunsDir string
+	// Tracker names the tracker (export.Trackers) the recorded run is
+	// exported to. Optional. Default: none.
+	Tracker string
+	// Getenv reads the tracker's settings. Optional. Default: os.Getenv.
+	Getenv func(string) string
+	// Git describes the working tree for the record. Optional. Default:
+	// tracking.GitInfo of the working directory.
+	Git func(context.Context) *tracking.Git
+	// Now is the clock of the export's sync state. Optional. Default:
+	// time.Now.
+	Now func() time.Time
 }
 
-// Record runs fn as a tracked run: the run is written as running first,
+// Run runs fn, the training, as a run recorded in opts.RunsDir (see
+// record), then, when opts.Tracker is set, exports the run. An unknown
+// tracker or incomplete tracker settings fail before training starts, so a
+// typo does not cost a training run. An export failure is logged and
+// leaves the run unsynced for `mlops runs sync`; it does not fail the
+// training.
+func Run(ctx context.Context, logger *slog.Logger, opts Options, fn func(context.Context) (*train.Result, error)) (*train.Result, error) {
+	if opts.RunsDir == "" || opts.RunsDir == Off {
+		return fn(ctx)
+	}
+	if opts.Getenv == nil {
+		opts.Getenv = os.Getenv
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	var exp export.Exporter
+	if opts.Tracker != "" {
+		var err error
+		if exp, err = export.New(logger, opts.Tracker, opts.Getenv); err != nil {
+			return nil, err
+		}
+	}
+	store := tracking.New(logger, tracking.Options{Dir: opts.RunsDir, Git: opts.Git})
+	res, run, err := record(ctx, logger, store, opts, fn)
+	if err != nil || run == nil || exp == nil {
+		return res, err
+	}
+	if outcome, err := export.Sync(ctx, logger, store, run.ID, exp, opts.Now); err == nil {
+		logger.Info("run exported", "run", run.ID, "tracker", exp.Name(), "outcome", string(outcome))
+	} else {
+		logger.Warn("run not exported; retry with `mlops runs sync`", "run", run.ID, "tracker", exp.Name(), "err", err)
+	}
+	return res, nil
+}
+
+// record runs fn as a tracked run: the run is written as running first,
 // then finished with fn's result, or failed with its error (or panic, which
 // is re-raised after the record is saved). A failure to write the store is
 // logged, not returned: losing the record must not fail a training that
 // succeeded. The run is returned when it was recorded.
-func Record(ctx context.Context, logger *slog.Logger, store *tracking.Store, opts Options,
+func record(ctx context.Context, logger *slog.Logger, store *tracking.Store, opts Options,
 	fn func(context.Context) (*train.Result, error),
 ) (res *train.Result, run *tracking.Run, err error) {
 	meta := tracking.Run{Command: opts.Command, ParamsFile: opts.ParamsPath, Params: rawParams(opts.ParamsPath)}

@@ -3,10 +3,11 @@ package runscompare_test
 import (
 	"bytes"
 	"encoding/json"
-	"slices"
+	"io"
 	"testing"
 
 	"github.com/mlopsgo/mlops/training/internal/cli/runs/runscompare"
+	"github.com/mlopsgo/mlops/training/internal/tracking"
 	"github.com/mlopsgo/mlops/training/internal/tracking/trackingtest"
 )
 
@@ -26,7 +27,7 @@ func TestCompare(t *testing.T) {
 			for _, i := range tt.idx {
 				picked = append(picked, runs[i])
 			}
-			c := runscompare.Compare(picked)
+			c := tracking.Compare(picked)
 			var buf bytes.Buffer
 			if err := runscompare.WriteTable(&buf, c); err != nil {
 				t.Fatal(err)
@@ -41,27 +42,14 @@ func TestCompare(t *testing.T) {
 	}
 }
 
-// The best value of a row is marked: highest accuracy, lowest log loss.
-func TestCompareMarksBest(t *testing.T) {
+// A reader that goes away (`mlops runs compare | head -1`) is an error,
+// not silence.
+func TestWriteTableClosedPipe(t *testing.T) {
 	runs := trackingtest.Runs()
-	c := runscompare.Compare(runs[:2])
-	want := map[string][]int{
-		"logistic_regression/cv_accuracy":   {0}, // 0.9767 vs 0.9633
-		"logistic_regression/test_accuracy": {0}, // 0.9667 vs 0.9333
-		"decision_tree/cv_accuracy":         {1}, // 0.9467 vs 0.9600
-		"decision_tree/test_log_loss":       {},  // a tie
-	}
-	for _, row := range c.Metrics {
-		w, ok := want[row.Model+"/"+row.Metric]
-		if ok && !slices.Equal(row.Best, w) {
-			t.Errorf("%s %s: best %v, want %v", row.Model, row.Metric, row.Best, w)
-		}
-	}
-	keys := []string{}
-	for _, p := range c.Params {
-		keys = append(keys, p.Key)
-	}
-	if !slices.Equal(keys, []string{"models.decision_tree.max_depth", "models.logistic_regression.C"}) {
-		t.Errorf("differing params %v, want max_depth and C", keys)
+	// One run: the page ends with the legend, outside any table.
+	for name, picked := range map[string][]*tracking.Run{"one": runs[1:2], "two": runs[:2]} {
+		t.Run(name, func(t *testing.T) {
+			trackingtest.CheckClosedPipe(t, func(w io.Writer) error { return runscompare.WriteTable(w, tracking.Compare(picked)) })
+		})
 	}
 }

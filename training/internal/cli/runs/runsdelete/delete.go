@@ -55,10 +55,13 @@ exported to a tracker stay. A run whose process is still alive is refused.`,
 				if err := store.Delete(cmd.Context(), id); err != nil {
 					return err
 				}
-				fmt.Fprintf(s.Out, "deleted %s\n", id)
+				if _, err := fmt.Fprintf(s.Out, "deleted %s\n", id); err != nil {
+					return err
+				}
 			}
 			if len(ids) == 0 {
-				fmt.Fprintln(s.Out, "no failed runs")
+				_, err := fmt.Fprintln(s.Out, "no failed runs")
+				return err
 			}
 			return nil
 		},

@@ -4,17 +4,10 @@
 package runsdiff
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"maps"
-	"os/exec"
-	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -49,11 +42,11 @@ empty there.`,
 			if err != nil {
 				return err
 			}
-			old, err := atRevision(cmd.Context(), flags.rev, flags.metrics)
+			old, err := metricsfile.LoadRevision(cmd.Context(), "", flags.rev, flags.metrics)
 			if err != nil {
 				return err
 			}
-			d := Diff(flags.rev, old, "working tree", cur)
+			d := metricsfile.Diff(flags.rev, old, "working tree", cur)
 			if flags.json {
 				enc := json.NewEncoder(s.Out)
 				enc.SetIndent("", "  ")
@@ -68,106 +61,9 @@ empty there.`,
 	return cmd
 }
 
-// atRevision reads path as of rev with git show; nil when the revision
-// has no such file.
-func atRevision(ctx context.Context, rev, path string) (*metricsfile.File, error) {
-	spec := path
-	if !filepath.IsAbs(path) {
-		// "./" makes git resolve the path from the current directory, not
-		// the repository root.
-		spec = "./" + filepath.ToSlash(filepath.Clean(path))
-	}
-	cmd := exec.CommandContext(ctx, "git", "show", rev+":"+spec)
-	var out, errOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	if err := cmd.Run(); err != nil {
-		msg := errOut.String()
-		var ee *exec.ExitError
-		if errors.As(err, &ee) && (strings.Contains(msg, "does not exist in") || strings.Contains(msg, "exists on disk, but not in")) {
-			return nil, nil
-		}
-		return nil, fmt.Errorf("git show %s:%s: %w: %s", rev, spec, err, strings.TrimSpace(msg))
-	}
-	return metricsfile.Parse(rev+":"+path, out.Bytes())
-}
-
-// Comparison is two metrics files side by side.
-type Comparison struct {
-	Old         string `json:"old"`
-	New         string `json:"new"`
-	OldChampion string `json:"old_champion"`
-	NewChampion string `json:"new_champion"`
-	Rows        []Row  `json:"rows"`
-}
-
-// Row is one metric of one model. Old or New is nil where that side has no
-// such model.
-type Row struct {
-	Model  string   `json:"model"`
-	Metric string   `json:"metric"`
-	Old    *float64 `json:"old"`
-	New    *float64 `json:"new"`
-	// HigherIsBetter says which way an improvement goes.
-	HigherIsBetter bool `json:"higher_is_better"`
-}
-
-type metric struct {
-	name   string
-	get    func(metricsfile.Model) float64
-	higher bool
-}
-
-var metrics = []metric{
-	{"cv accuracy (mean)", func(m metricsfile.Model) float64 { return m.CV.AccuracyMean }, true},
-	{"cv accuracy (std)", func(m metricsfile.Model) float64 { return m.CV.AccuracyStd }, false},
-	{"test accuracy", func(m metricsfile.Model) float64 { return m.Test.Accuracy }, true},
-	{"test precision (weighted)", func(m metricsfile.Model) float64 { return m.Test.PrecisionWeighted }, true},
-	{"test recall (weighted)", func(m metricsfile.Model) float64 { return m.Test.RecallWeighted }, true},
-	{"test F1 (macro)", func(m metricsfile.Model) float64 { return m.Test.F1Macro }, true},
-	{"test log loss", func(m metricsfile.Model) float64 { return m.Test.LogLoss }, false},
-}
-
-// Diff compares old (nil: absent) with cur, model by model (sorted by
-// name), metric by metric.
-func Diff(oldName string, old *metricsfile.File, newName string, cur *metricsfile.File) Comparison {
-	c := Comparison{Old: oldName, New: newName, Rows: []Row{}}
-	names := map[string]bool{}
-	if old != nil {
-		c.OldChampion = old.Champion
-		for k := range old.Models {
-			names[k] = true
-		}
-	}
-	if cur != nil {
-		c.NewChampion = cur.Champion
-		for k := range cur.Models {
-			names[k] = true
-		}
-	}
-	for _, name := range slices.Sorted(maps.Keys(names)) {
-		for _, mt := range metrics {
-			row := Row{Model: name, Metric: mt.name, HigherIsBetter: mt.higher}
-			if old != nil {
-				if m, ok := old.Models[name]; ok {
-					v := mt.get(m)
-					row.Old = &v
-				}
-			}
-			if cur != nil {
-				if m, ok := cur.Models[name]; ok {
-					v := mt.get(m)
-					row.New = &v
-				}
-			}
-			c.Rows = append(c.Rows, row)
-		}
-	}
-	return c
-}
-
 // WriteMarkdown prints the comparison as a GitHub-flavoured markdown table;
 // a change for the better is marked 🟢, for the worse 🔴.
-func WriteMarkdown(w io.Writer, c Comparison) error {
+func WriteMarkdown(w io.Writer, c metricsfile.Comparison) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "### Metrics: `%s` → %s\n\n", c.Old, c.New)
 	fmt.Fprintf(&b, "Champion: %s → **%s**\n\n", or(c.OldChampion, "—"), or(c.NewChampion, "—"))
@@ -196,7 +92,7 @@ func cell(v *float64) string {
 	return fmt.Sprintf("%.4f", *v)
 }
 
-func change(r Row) string {
+func change(r metricsfile.Row) string {
 	switch {
 	case r.Old == nil && r.New == nil:
 		return ""
@@ -205,12 +101,12 @@ func change(r Row) string {
 	case r.New == nil:
 		return "removed"
 	}
-	d := *r.New - *r.Old
-	if fmt.Sprintf("%.4f", d) == "0.0000" || fmt.Sprintf("%.4f", d) == "-0.0000" {
+	d, changed := r.Change()
+	if !changed {
 		return "="
 	}
 	mark := "🔴"
-	if (d > 0) == r.HigherIsBetter {
+	if r.Better(d) {
 		mark = "🟢"
 	}
 	return fmt.Sprintf("%+.4f %s", d, mark)

@@ -2,13 +2,13 @@ package runsdiff_test
 
 import (
 	"bytes"
-	"os"
-	"os/exec"
+	"io"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/mlopsgo/mlops/training/internal/cli/runs/runsdiff"
+	"github.com/mlopsgo/mlops/training/internal/gitcmd/gitcmdtest"
 	"github.com/mlopsgo/mlops/training/internal/metricsfile"
 	"github.com/mlopsgo/mlops/training/internal/tracking/trackingtest"
 )
@@ -39,7 +39,7 @@ func TestWriteMarkdown(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var buf bytes.Buffer
-			if err := runsdiff.WriteMarkdown(&buf, runsdiff.Diff("HEAD", tt.old, "working tree", tt.cur)); err != nil {
+			if err := runsdiff.WriteMarkdown(&buf, metricsfile.Diff("HEAD", tt.old, "working tree", tt.cur)); err != nil {
 				t.Fatal(err)
 			}
 			trackingtest.Golden(t, "diff_"+tt.name+"_golden.md", buf.Bytes())
@@ -49,26 +49,13 @@ func TestWriteMarkdown(t *testing.T) {
 
 // The command reads the revision's file through git show.
 func TestDiffCommandAgainstGit(t *testing.T) {
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git not installed")
-	}
-	dir := t.TempDir()
-	git := func(args ...string) {
-		t.Helper()
-		cmd := exec.Command("git", args...)
-		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("git %v: %v\n%s", args, err, out)
-		}
-	}
+	dir := gitcmdtest.Repo(t)
 	path := filepath.Join(dir, "metrics.json")
-	git("init", "-q")
 	if err := metricsfile.Write(path, file("logistic_regression", 0.96, 1, 0.9447)); err != nil {
 		t.Fatal(err)
 	}
-	git("add", "metrics.json")
-	git("commit", "-q", "-m", "metrics")
+	gitcmdtest.Git(t, dir, "add", "metrics.json")
+	gitcmdtest.Git(t, dir, "commit", "-q", "-m", "metrics")
 	if err := metricsfile.Write(path, file("logistic_regression", 0.9647, 0.9667, 0.9447)); err != nil {
 		t.Fatal(err)
 	}
@@ -82,4 +69,12 @@ func TestDiffCommandAgainstGit(t *testing.T) {
 	if !strings.Contains(out.String(), "| logistic_regression | cv accuracy (mean) | 0.9600 | 0.9647 | +0.0047 🟢 |") {
 		t.Fatalf("diff output:\n%s", out.String())
 	}
+}
+
+// A reader that goes away (`mlops runs diff | head -1`) is an error, not
+// silence.
+func TestWriteMarkdownClosedPipe(t *testing.T) {
+	trackingtest.CheckClosedPipe(t, func(w io.Writer) error {
+		return runsdiff.WriteMarkdown(w, metricsfile.Diff("HEAD", nil, "working tree", file("logistic_regression", 0.96, 1, 0.9447)))
+	})
 }

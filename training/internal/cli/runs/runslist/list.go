@@ -2,11 +2,11 @@
 package runslist
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
-	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -53,7 +53,7 @@ func run(logger *slog.Logger, s streams.Streams, flags flagpole) error {
 	if err != nil {
 		return err
 	}
-	runs = Filter(runs, tracking.Status(flags.status), flags.limit)
+	runs = tracking.Filter(runs, tracking.Status(flags.status), flags.limit)
 	if flags.json {
 		if runs == nil {
 			runs = []*tracking.Run{}
@@ -69,23 +69,12 @@ func run(logger *slog.Logger, s streams.Streams, flags flagpole) error {
 	return WriteTable(s.Out, runs)
 }
 
-// Filter keeps the runs with status (all when empty), then the last limit
-// of them (all when 0).
-func Filter(runs []*tracking.Run, status tracking.Status, limit int) []*tracking.Run {
-	if status != "" {
-		runs = slices.DeleteFunc(slices.Clone(runs), func(r *tracking.Run) bool { return r.Status != status })
-	}
-	if limit > 0 && len(runs) > limit {
-		runs = runs[len(runs)-limit:]
-	}
-	return runs
-}
-
 // WriteTable writes one line per run: id, status, start (UTC), duration,
 // commit, data, champion with its CV accuracy, and the trackers it was
 // synced to.
 func WriteTable(w io.Writer, runs []*tracking.Run) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	var buf bytes.Buffer
+	tw := tabwriter.NewWriter(&buf, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "RUN\tSTATUS\tSTARTED (UTC)\tDURATION\tCOMMIT\tDATA\tCHAMPION\tCV ACCURACY\tSYNCED")
 	for _, r := range runs {
 		champion, cv := "-", "-"
@@ -100,6 +89,9 @@ func WriteTable(w io.Writer, runs []*tracking.Run) error {
 			FormatDuration(r.Duration()), r.ShortCommit(), r.ShortMD5(), champion, cv, synced)
 	}
 	if err := tw.Flush(); err != nil {
+		return fmt.Errorf("write runs table: %w", err)
+	}
+	if _, err := w.Write(buf.Bytes()); err != nil {
 		return fmt.Errorf("write runs table: %w", err)
 	}
 	return nil

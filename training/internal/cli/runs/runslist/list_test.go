@@ -2,6 +2,7 @@ package runslist_test
 
 import (
 	"bytes"
+	"io"
 	"testing"
 
 	"github.com/mlopsgo/mlops/training/internal/cli/runs/runslist"
@@ -24,10 +25,16 @@ func TestWriteTable(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var buf bytes.Buffer
-			if err := runslist.WriteTable(&buf, runslist.Filter(runs, tt.status, tt.limit)); err != nil {
+			if err := runslist.WriteTable(&buf, tracking.Filter(runs, tt.status, tt.limit)); err != nil {
 				t.Fatal(err)
 			}
 			trackingtest.Golden(t, "list_"+tt.name+"_golden.txt", buf.Bytes())
 		})
 	}
+}
+
+// A reader that goes away (`mlops runs list | head -1`) is an error, not
+// silence.
+func TestWriteTableClosedPipe(t *testing.T) {
+	trackingtest.CheckClosedPipe(t, func(w io.Writer) error { return runslist.WriteTable(w, trackingtest.Runs()) })
 }

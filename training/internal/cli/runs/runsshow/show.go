@@ -2,7 +2,7 @@
 package runsshow
 
 import (
-	"encoding/json"
+	"bytes"
 	"fmt"
 	"io"
 	"log/slog"
@@ -58,7 +58,20 @@ func NewCommand(logger *slog.Logger, s streams.Streams) *cobra.Command {
 
 // Write prints r for a person: a header of key: value lines, the models
 // table (champion marked), the flattened parameters and the sync state.
+// The page is written in one piece; a write error (a closed pipe) is
+// returned.
 func Write(w io.Writer, r *tracking.Run) error {
+	var buf bytes.Buffer
+	if err := render(&buf, r); err != nil {
+		return err
+	}
+	if _, err := w.Write(buf.Bytes()); err != nil {
+		return fmt.Errorf("write run %s: %w", r.ID, err)
+	}
+	return nil
+}
+
+func render(w *bytes.Buffer, r *tracking.Run) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 1, ' ', 0)
 	kv := func(k, v string) { fmt.Fprintf(tw, "%s:\t%s\n", k, v) }
 	kv("run", r.ID)
@@ -123,11 +136,11 @@ func Write(w io.Writer, r *tracking.Run) error {
 		}
 		fmt.Fprintln(w, "\n* champion (best mean CV accuracy)")
 	}
-	if params := Flatten(r.Params); len(params) > 0 {
+	if params := tracking.FlattenParams(r.Params); len(params) > 0 {
 		fmt.Fprintln(w, "\nparameters:")
 		tw = tabwriter.NewWriter(w, 0, 0, 1, ' ', 0)
-		for _, k := range slices.Sorted(maps.Keys(params)) {
-			fmt.Fprintf(tw, "  %s:\t%s\n", k, params[k])
+		for _, p := range params {
+			fmt.Fprintf(tw, "  %s:\t%s\n", p.Key, p.Value)
 		}
 		if err := tw.Flush(); err != nil {
 			return err
@@ -149,36 +162,4 @@ func Write(w io.Writer, r *tracking.Run) error {
 		}
 	}
 	return nil
-}
-
-// Flatten turns nested parameters into dotted keys with their values as
-// compact JSON (strings as they are).
-func Flatten(params map[string]any) map[string]string {
-	out := map[string]string{}
-	var walk func(prefix string, v any)
-	walk = func(prefix string, v any) {
-		if m, ok := v.(map[string]any); ok {
-			for k, e := range m {
-				key := k
-				if prefix != "" {
-					key = prefix + "." + k
-				}
-				walk(key, e)
-			}
-			return
-		}
-		if s, ok := v.(string); ok {
-			out[prefix] = s
-			return
-		}
-		data, err := json.Marshal(v)
-		if err != nil {
-			data = []byte(fmt.Sprint(v))
-		}
-		out[prefix] = string(data)
-	}
-	if params != nil {
-		walk("", params)
-	}
-	return out
 }

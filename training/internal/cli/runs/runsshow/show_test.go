@@ -2,6 +2,7 @@ package runsshow_test
 
 import (
 	"bytes"
+	"io"
 	"testing"
 
 	"github.com/mlopsgo/mlops/training/internal/cli/runs/runsshow"
@@ -19,6 +20,19 @@ func TestWrite(t *testing.T) {
 				t.Fatal(err)
 			}
 			trackingtest.Golden(t, "show_"+name+"_golden.txt", buf.Bytes())
+		})
+	}
+}
+
+// A reader that goes away (`mlops runs show | head -1`) is an error, not
+// silence.
+func TestWriteClosedPipe(t *testing.T) {
+	runs := trackingtest.Runs()
+	// With a sync state the page ends with lines outside any table.
+	runs[1].Sync = map[string]*tracking.SyncState{"mlflow": {URL: "http://127.0.0.1:5000", LastError: "HTTP 503"}}
+	for i, name := range []string{"finished", "synced", "failed"} {
+		t.Run(name, func(t *testing.T) {
+			trackingtest.CheckClosedPipe(t, func(w io.Writer) error { return runsshow.Write(w, runs[i]) })
 		})
 	}
 }

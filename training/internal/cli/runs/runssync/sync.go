@@ -2,8 +2,8 @@
 package runssync
 
 import (
+	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -115,18 +115,22 @@ func WriteTable(w io.Writer, results []Result) error {
 		_, err := fmt.Fprintln(w, "nothing to sync: every ended run is already on the tracker")
 		return err
 	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	var buf bytes.Buffer
+	tw := tabwriter.NewWriter(&buf, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "RUN\tTRACKER\tOUTCOME\tREMOTE ID")
 	for _, r := range results {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.Run, r.Tracker, r.Outcome, or(r.RemoteID, "-"))
 	}
 	if err := tw.Flush(); err != nil {
-		return errors.Join(errors.New("write sync table"), err)
+		return fmt.Errorf("write sync table: %w", err)
 	}
 	for _, r := range results {
 		if r.Error != "" {
-			fmt.Fprintf(w, "%s: %s\n", r.Run, r.Error)
+			fmt.Fprintf(&buf, "%s: %s\n", r.Run, r.Error)
 		}
+	}
+	if _, err := w.Write(buf.Bytes()); err != nil {
+		return fmt.Errorf("write sync table: %w", err)
 	}
 	return nil
 }

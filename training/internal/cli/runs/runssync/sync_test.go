@@ -2,6 +2,7 @@ package runssync_test
 
 import (
 	"bytes"
+	"io"
 	"testing"
 
 	"github.com/mlopsgo/mlops/training/internal/cli/runs/runssync"
@@ -29,4 +30,12 @@ func TestWriteTable(t *testing.T) {
 			trackingtest.Golden(t, "sync_"+tt.name+"_golden.txt", buf.Bytes())
 		})
 	}
+}
+
+// A reader that goes away (`mlops runs sync | head -1`) is an error, not
+// silence.
+func TestWriteTableClosedPipe(t *testing.T) {
+	trackingtest.CheckClosedPipe(t, func(w io.Writer) error {
+		return runssync.WriteTable(w, []runssync.Result{{Run: "r1", Tracker: "mlflow", Outcome: "failed", Error: "HTTP 503"}})
+	})
 }

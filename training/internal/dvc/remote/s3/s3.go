@@ -2,6 +2,8 @@
 // through aws-sdk-go-v2. Credentials, region and endpoint come from the
 // standard AWS sources (environment, shared config and credentials files,
 // profiles, SSO, instance roles) unless the remote's DVC options set them.
+// Each call is one HTTP request: retries are the caller's (remote.Retry),
+// not the SDK's.
 package s3
 
 import (
@@ -123,6 +125,13 @@ func New(ctx context.Context, opts Options) (*Remote, error) {
 			o.BaseEndpoint = aws.String(opts.Endpoint)
 		}
 		o.UsePathStyle = pathStyle
+		// One request per call: the transfer code (remote.Retry) retries
+		// every operation itself, and the SDK's own 3 attempts inside each
+		// of ours would multiply them (5 x 3 = 15 requests for one object).
+		// RetryMaxAttempts (AWS_MAX_ATTEMPTS, max_attempts) would wrap the
+		// retryer again, so it is cleared too.
+		o.Retryer = aws.NopRetryer{}
+		o.RetryMaxAttempts = 0
 	})
 	return &Remote{client: client, bucket: bucket, prefix: prefix, url: "s3://" + bucket + "/" + prefix}, nil
 }

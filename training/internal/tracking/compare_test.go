@@ -1,0 +1,34 @@
+package tracking_test
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/mlopsgo/mlops/training/internal/tracking"
+	"github.com/mlopsgo/mlops/training/internal/tracking/trackingtest"
+)
+
+// The best value of a row is marked: highest accuracy, lowest log loss.
+func TestCompareMarksBest(t *testing.T) {
+	runs := trackingtest.Runs()
+	c := tracking.Compare(runs[:2])
+	want := map[string][]int{
+		"logistic_regression/cv_accuracy":   {0}, // 0.9767 vs 0.9633
+		"logistic_regression/test_accuracy": {0}, // 0.9667 vs 0.9333
+		"decision_tree/cv_accuracy":         {1}, // 0.9467 vs 0.9600
+		"decision_tree/test_log_loss":       {},  // a tie
+	}
+	for _, row := range c.Metrics {
+		w, ok := want[row.Model+"/"+row.Metric]
+		if ok && !slices.Equal(row.Best, w) {
+			t.Errorf("%s %s: best %v, want %v", row.Model, row.Metric, row.Best, w)
+		}
+	}
+	keys := []string{}
+	for _, p := range c.Params {
+		keys = append(keys, p.Key)
+	}
+	if !slices.Equal(keys, []string{"models.decision_tree.max_depth", "models.logistic_regression.C"}) {
+		t.Errorf("differing params %v, want max_depth and C", keys)
+	}
+}
