@@ -207,41 +207,45 @@ model_api_reloads_total{result="success"} 1
 }
 
 // TestShutdownDuringBurst sends SIGTERM to the test process while requests
-// are in flight (some of them slow): every request completes, /readyz turns
-// 503 during the drain delay, and Serve returns without error.
+// are in flight (some of them slow): the slow ones complete, /readyz turns
+// 503, requests keep being answered during the drain delay, and Serve
+// returns without error.
+//
+// The burst asserts nothing about how many requests fit in the drain delay
+// (a busy machine under -race fits few): workers send until their first
+// transport error, which is how the listener closing shows on a client, and
+// every answer received must be a 200.
 func TestShutdownDuringBurst(t *testing.T) {
 	ctx, stop := signal.NotifyContext(t.Context(), syscall.SIGTERM)
 	defer stop()
 	opts := testOptions(modeltest.Dir(t))
-	opts.DrainDelay = time.Second
+	opts.DrainDelay = 2 * time.Second
 	opts.ShutdownTimeout = 5 * time.Second
 	s, _ := newTestServer(t, opts)
 	slowStarted := make(chan struct{}, 16)
 	// A test-only route that is still working when the listener closes.
 	s.App().Get("/test/slow", func(c *fiber.Ctx) error {
 		slowStarted <- struct{}{}
-		time.Sleep(1500 * time.Millisecond)
+		time.Sleep(2500 * time.Millisecond)
 		return c.SendString("done")
 	})
 	r := start(ctx, t, s)
 
-	const slow, fast = 4, 200
+	const slow = 4
 	var wg sync.WaitGroup
-	errs := make(chan error, slow+fast)
+	errs := make(chan error, 64)
 	for range slow {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			resp, err := http.Get(r.url + "/test/slow")
 			if err != nil {
-				errs <- err
+				errs <- fmt.Errorf("slow request: %w", err)
 				return
 			}
 			defer resp.Body.Close()
 			if body, _ := io.ReadAll(resp.Body); resp.StatusCode != 200 || string(body) != "done" {
 				errs <- fmt.Errorf("slow request: %d %s", resp.StatusCode, body)
 			}
-		}()
+		})
 	}
 	for range slow {
 		<-slowStarted
@@ -250,41 +254,39 @@ func TestShutdownDuringBurst(t *testing.T) {
 	if err := syscall.Kill(os.Getpid(), syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
-	// The burst runs during the drain delay, on kept-alive connections;
-	// the slow requests are still running when the listener closes.
-	const workers = 4
-	var sawNotReady atomic.Bool
+	// The signal reaches Serve asynchronously: wait for the drain to start.
+	client := &http.Client{Timeout: 5 * time.Second}
+	waitStatus(t, client, r.url+"/readyz", http.StatusServiceUnavailable)
+
+	// The burst runs during the drain, on kept-alive connections, while the
+	// slow requests are still running.
+	const workers, maxPerWorker = 4, 10000
+	var served atomic.Int64
 	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			client := &http.Client{Timeout: 5 * time.Second}
-			for i := range fast / workers {
+			for i := range maxPerWorker {
 				status, body, err := postJSON(client, r.url+"/predict", `{"features":`+setosa+`}`)
-				switch {
-				case err != nil:
-					errs <- fmt.Errorf("worker %d request %d: %w", w, i, err)
-				case status != 200:
-					errs <- fmt.Errorf("worker %d request %d: %d %s", w, i, status, body)
+				if err != nil {
+					return // the listener closed: the drain is over
 				}
-			}
-			if w == 0 {
-				resp, err := client.Get(r.url + "/readyz")
-				if err == nil {
-					sawNotReady.Store(resp.StatusCode == http.StatusServiceUnavailable)
-					resp.Body.Close()
+				if status != 200 {
+					errs <- fmt.Errorf("worker %d request %d during the drain: %d %s", w, i, status, body)
+					return
 				}
+				served.Add(1)
 			}
-		}()
+		})
 	}
 	wg.Wait()
 	close(errs)
 	for err := range errs {
 		t.Error(err)
 	}
-	if !sawNotReady.Load() {
-		t.Error("/readyz did not answer 503 during the drain")
+	if served.Load() == 0 {
+		t.Error("no /predict request was answered during the drain delay")
 	}
+	t.Logf("%d requests answered during the drain", served.Load())
 	select {
 	case err := <-r.done:
 		if err != nil {
@@ -295,6 +297,25 @@ func TestShutdownDuringBurst(t *testing.T) {
 	}
 	if _, err := http.Get(r.url + "/healthz"); err == nil {
 		t.Error("the server still accepts connections after shutdown")
+	}
+}
+
+// waitStatus polls url until it answers want, for at most ten seconds.
+func waitStatus(t *testing.T, client *http.Client, url string, want int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		resp, err := client.Get(url)
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == want {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s did not answer %d within 10 s (last: %v)", url, want, err)
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }
 
