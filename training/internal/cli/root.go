@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 
 	"github.com/spf13/cobra"
 
@@ -23,19 +24,46 @@ import (
 	"github.com/mlopsgo/mlops/training/internal/cli/runs"
 	"github.com/mlopsgo/mlops/training/internal/cli/streams"
 	"github.com/mlopsgo/mlops/training/internal/cli/train"
+	"github.com/mlopsgo/mlops/training/internal/dvc/repo"
 	"github.com/mlopsgo/mlops/training/internal/version"
 )
 
 // Streams are the command's standard streams.
 type Streams = streams.Streams
 
-// Main runs mlops with args and returns the process exit code: 0 on
-// success, 1 on an error (printed once on ErrOut), 2 on a usage error.
+// Options are what Run takes from the process it runs in.
+type Options struct {
+	// Args are the command-line arguments without the program name.
+	Args []string
+	// Streams are the standard streams.
+	Streams Streams
+	// Env is the working directory and environment the data and pipeline
+	// commands work in. Env.Dir is required by those commands.
+	Env repo.Env
+}
+
+// Main runs mlops with args in the process's working directory and
+// environment, read here once, and returns the process exit code (see
+// Run).
 func Main(ctx context.Context, args []string, s Streams) int {
+	dir, err := os.Getwd()
+	if err != nil {
+		fmt.Fprintf(s.ErrOut, "mlops: %v\n", err)
+		return 1
+	}
+	return Run(ctx, Options{Args: args, Streams: s, Env: repo.Env{Dir: dir, Vars: os.Environ()}})
+}
+
+// Run runs mlops as opts describe and returns the process exit code: 0
+// on success, 1 on an error (printed once on ErrOut), 2 on a usage error.
+// It reads nothing from the process itself, so tests can run it in
+// parallel, each in a directory of its own.
+func Run(ctx context.Context, opts Options) int {
+	s := opts.Streams
 	level := new(slog.LevelVar)
 	logger := slog.New(slog.NewTextHandler(s.ErrOut, &slog.HandlerOptions{Level: level}))
-	root := NewRootCommand(logger, level, s)
-	root.SetArgs(args)
+	root := NewRootCommand(logger, level, s, opts.Env)
+	root.SetArgs(opts.Args)
 	err := root.ExecuteContext(ctx)
 	if err == nil {
 		return 0
@@ -49,8 +77,9 @@ func Main(ctx context.Context, args []string, s Streams) int {
 
 var errUsage = errors.New("usage")
 
-// NewRootCommand builds the command tree.
-func NewRootCommand(logger *slog.Logger, level *slog.LevelVar, s Streams) *cobra.Command {
+// NewRootCommand builds the command tree; the data and pipeline commands
+// work in env.
+func NewRootCommand(logger *slog.Logger, level *slog.LevelVar, s Streams, env repo.Env) *cobra.Command {
 	var quiet, verbose bool
 	root := &cobra.Command{
 		Use:           "mlops",
@@ -88,7 +117,7 @@ func NewRootCommand(logger *slog.Logger, level *slog.LevelVar, s Streams) *cobra
 
 	root.AddCommand(train.NewCommand(logger, s), predict.NewCommand(logger, s), modelCmd, metricsCmd)
 	root.AddCommand(runs.NewCommand(logger, s), report.NewCommand(logger, s))
-	root.AddCommand(data.NewCommand(logger, s), pipeline.NewCommand(logger, s))
+	root.AddCommand(data.NewCommand(logger, s, env), pipeline.NewCommand(logger, s, env))
 	return root
 }
 

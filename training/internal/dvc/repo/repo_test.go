@@ -62,6 +62,7 @@ func newRepo(t *testing.T) (string, *repo.Repo) {
 // dvc/repo/__init__.py _ignore, dvc/ignore.py init; asserted in
 // tests/func/test_init.py).
 func TestInit(t *testing.T) {
+	t.Parallel()
 	if _, err := exec.LookPath("git"); err != nil {
 		t.Skip("git not installed")
 	}
@@ -91,6 +92,7 @@ func TestInit(t *testing.T) {
 }
 
 func TestAddStatusCheckout(t *testing.T) {
+	t.Parallel()
 	dir, r := newRepo(t)
 	write(t, dir, "data/foo", "foo")
 	write(t, dir, "data/bar", "bar")
@@ -183,6 +185,7 @@ func TestAddStatusCheckout(t *testing.T) {
 }
 
 func TestPushPullLocalRemote(t *testing.T) {
+	t.Parallel()
 	dir, r := newRepo(t)
 	write(t, dir, "data/iris.csv", "a,b\r\n1,2\r\n")
 	if _, err := r.Add(t.Context(), []string{filepath.Join(dir, "data")}); err != nil {
@@ -223,6 +226,7 @@ func TestPushPullLocalRemote(t *testing.T) {
 }
 
 func TestAddKeepsGitTrackedData(t *testing.T) {
+	t.Parallel()
 	dir, r := newRepo(t)
 	write(t, dir, "data/iris.csv", "x\n")
 	git(t, dir, "add", "data/iris.csv")

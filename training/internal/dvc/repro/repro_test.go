@@ -124,6 +124,7 @@ func (f *fixture) runs(t *testing.T) []string {
 }
 
 func TestPipeline(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	if got := f.mustRun(t); got["gen"] != repro.Ran || got["join"] != repro.Ran {
 		t.Fatalf("first run: %v, want both stages to run", got)
@@ -237,6 +238,7 @@ func TestPipeline(t *testing.T) {
 // A clone of the committed repository, with an empty cache, reproduces
 // the committed dvc.lock exactly and leaves the work tree clean.
 func TestFreshCloneReproducesLock(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	f.mustRun(t)
 	git(t, f.dir, "add", "-A")
@@ -270,6 +272,7 @@ func TestFreshCloneReproducesLock(t *testing.T) {
 }
 
 func TestStatusReasons(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	st, err := repro.Status(t.Context(), f.r, nil)
 	if err != nil {
@@ -292,6 +295,7 @@ func TestStatusReasons(t *testing.T) {
 }
 
 func TestDryRunWritesNothing(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	res, err := repro.Run(t.Context(), f.r, repro.Options{Dry: true, Env: append(os.Environ(), "RUNLOG="+f.runlog)})
 	if err != nil {

@@ -9,7 +9,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/mlopsgo/mlops/training/internal/cli/data/workspace"
 	"github.com/mlopsgo/mlops/training/internal/cli/streams"
 	"github.com/mlopsgo/mlops/training/internal/dvc/repo"
 )
@@ -19,7 +18,7 @@ type flagpole struct {
 }
 
 // NewCommand returns `mlops data checkout`.
-func NewCommand(logger *slog.Logger, s streams.Streams) *cobra.Command {
+func NewCommand(logger *slog.Logger, s streams.Streams, env repo.Env) *cobra.Command {
 	var flags flagpole
 	cmd := &cobra.Command{
 		Use:   "checkout [TARGET...]",
@@ -30,15 +29,15 @@ verified while it is copied and a directory changes only once all its files are
 ready. A workspace copy that differs from its record is not overwritten without
 --force.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return run(cmd.Context(), logger, s, flags, args)
+			return run(cmd.Context(), logger, s, env, flags, args)
 		},
 	}
 	cmd.Flags().BoolVarP(&flags.force, "force", "f", false, "overwrite modified workspace data")
 	return cmd
 }
 
-func run(ctx context.Context, logger *slog.Logger, s streams.Streams, flags flagpole, targets []string) error {
-	r, err := workspace.Open(logger, s)
+func run(ctx context.Context, logger *slog.Logger, s streams.Streams, env repo.Env, flags flagpole, targets []string) error {
+	r, err := repo.Open(env, logger, s.ErrOut)
 	if err != nil {
 		return err
 	}

@@ -16,7 +16,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/mlopsgo/mlops/training/internal/cli/data/workspace"
+	"github.com/mlopsgo/mlops/training/internal/cli/data/transfer"
 	"github.com/mlopsgo/mlops/training/internal/cli/streams"
 	"github.com/mlopsgo/mlops/training/internal/dvc/pipeline"
 	"github.com/mlopsgo/mlops/training/internal/dvc/repo"
@@ -30,7 +30,7 @@ type flagpole struct {
 }
 
 // NewCommand returns `mlops data status`.
-func NewCommand(logger *slog.Logger, s streams.Streams) *cobra.Command {
+func NewCommand(logger *slog.Logger, s streams.Streams, env repo.Env) *cobra.Command {
 	var flags flagpole
 	cmd := &cobra.Command{
 		Use:   "status [TARGET...]",
@@ -40,7 +40,7 @@ and every pipeline stage with dvc.lock, as dvc status does. With --cloud, compar
 the cache with a remote instead: what is not pushed, not fetched, or missing.
 TARGETs are .dvc files, output paths or stage names.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return run(cmd.Context(), logger, s, flags, args)
+			return run(cmd.Context(), logger, s, env, flags, args)
 		},
 	}
 	cmd.Flags().BoolVarP(&flags.cloud, "cloud", "c", false, "compare the cache with a remote")
@@ -65,8 +65,8 @@ func (r *report) add(name, line string) {
 	r.lines[name] = append(r.lines[name], line)
 }
 
-func run(ctx context.Context, logger *slog.Logger, s streams.Streams, flags flagpole, targets []string) error {
-	r, err := workspace.Open(logger, s)
+func run(ctx context.Context, logger *slog.Logger, s streams.Streams, env repo.Env, flags flagpole, targets []string) error {
+	r, err := repo.Open(env, logger, s.ErrOut)
 	if err != nil {
 		return err
 	}
@@ -195,7 +195,7 @@ func cloud(ctx context.Context, r *repo.Repo, w io.Writer, flags flagpole, targe
 		}{{c.NotPushed, "new"}, {c.NotFetched, "not in cache"}, {c.Missing, "missing"}} {
 			if item.n > 0 {
 				clean = false
-				fmt.Fprintf(w, "\t%-20s%s (%s)\n", item.word+":", c.Path, workspace.Plural(item.n, "object"))
+				fmt.Fprintf(w, "\t%-20s%s (%s)\n", item.word+":", c.Path, transfer.Plural(item.n, "object"))
 			}
 		}
 	}

@@ -9,8 +9,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/mlopsgo/mlops/training/internal/cli/data/workspace"
 	"github.com/mlopsgo/mlops/training/internal/cli/streams"
+	"github.com/mlopsgo/mlops/training/internal/dvc/repo"
 	"github.com/mlopsgo/mlops/training/internal/dvc/repro"
 )
 
@@ -19,7 +19,7 @@ type flagpole struct {
 }
 
 // NewCommand returns `mlops pipeline status`.
-func NewCommand(logger *slog.Logger, s streams.Streams) *cobra.Command {
+func NewCommand(logger *slog.Logger, s streams.Streams, env repo.Env) *cobra.Command {
 	var flags flagpole
 	cmd := &cobra.Command{
 		Use:   "status [STAGE...]",
@@ -27,15 +27,15 @@ func NewCommand(logger *slog.Logger, s streams.Streams) *cobra.Command {
 		Long: `Compares each stage's cmd, dependencies, params and outputs with dvc.lock and lists
 what changed; a stage downstream of a stale one is judged by what is on disk now.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return run(cmd.Context(), logger, s, flags, args)
+			return run(cmd.Context(), logger, s, env, flags, args)
 		},
 	}
 	cmd.Flags().BoolVar(&flags.json, "json", false, "print JSON: stage -> reasons")
 	return cmd
 }
 
-func run(ctx context.Context, logger *slog.Logger, s streams.Streams, flags flagpole, targets []string) error {
-	r, err := workspace.Open(logger, s)
+func run(ctx context.Context, logger *slog.Logger, s streams.Streams, env repo.Env, flags flagpole, targets []string) error {
+	r, err := repo.Open(env, logger, s.ErrOut)
 	if err != nil {
 		return err
 	}

@@ -7,18 +7,18 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/mlopsgo/mlops/training/internal/cli/data/workspace"
 	"github.com/mlopsgo/mlops/training/internal/cli/streams"
+	"github.com/mlopsgo/mlops/training/internal/dvc/repo"
 )
 
 // NewCommand returns `mlops data remote list`.
-func NewCommand(logger *slog.Logger, s streams.Streams) *cobra.Command {
+func NewCommand(logger *slog.Logger, s streams.Streams, env repo.Env) *cobra.Command {
 	return &cobra.Command{
 		Use:   "list",
 		Short: "List remotes: name, URL, and (default)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			r, err := workspace.Open(logger, s)
+			r, err := repo.Open(env, logger, s.ErrOut)
 			if err != nil {
 				return err
 			}

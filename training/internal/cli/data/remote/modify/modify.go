@@ -7,8 +7,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/mlopsgo/mlops/training/internal/cli/data/workspace"
 	"github.com/mlopsgo/mlops/training/internal/cli/streams"
+	"github.com/mlopsgo/mlops/training/internal/dvc/repo"
 )
 
 type flagpole struct {
@@ -16,7 +16,7 @@ type flagpole struct {
 }
 
 // NewCommand returns `mlops data remote modify`.
-func NewCommand(logger *slog.Logger, s streams.Streams) *cobra.Command {
+func NewCommand(logger *slog.Logger, s streams.Streams, env repo.Env) *cobra.Command {
 	var flags flagpole
 	cmd := &cobra.Command{
 		Use:   "modify NAME OPTION [VALUE]",
@@ -26,7 +26,7 @@ func NewCommand(logger *slog.Logger, s streams.Streams) *cobra.Command {
 			if flags.unset != (len(args) == 2) {
 				return fmt.Errorf("give a VALUE, or --unset without one")
 			}
-			r, err := workspace.Open(logger, s)
+			r, err := repo.Open(env, logger, s.ErrOut)
 			if err != nil {
 				return err
 			}
