@@ -235,3 +235,25 @@ func TestRunsInEnvDir(t *testing.T) {
 		t.Errorf("status outside a repository: %q", errOut)
 	}
 }
+
+// A dvc.yaml that cannot be parsed is an error naming it, whatever the
+// targets; it is never skipped silently.
+func TestMalformedPipeline(t *testing.T) {
+	t.Parallel()
+	dir := newRepo(t)
+	write(t, dir, "x.txt", "x")
+	mlops(t, dir, "data", "add", "x.txt")
+	write(t, dir, "dvc.yaml", "stages:\n  count: [\n")
+	for _, args := range [][]string{
+		{"data", "status"},
+		{"data", "status", "x.txt.dvc"},
+		{"data", "status", "--json"},
+		{"pipeline", "status"},
+		{"pipeline", "run"},
+	} {
+		code, out, errOut := run(t, dir, args...)
+		if code != 1 || out != "" || !strings.Contains(errOut, filepath.Join(dir, "dvc.yaml")) {
+			t.Errorf("mlops %s: exit %d, stdout %q, stderr %q; want 1 and an error naming dvc.yaml", strings.Join(args, " "), code, out, errOut)
+		}
+	}
+}

@@ -159,10 +159,11 @@ func TestPipeline(t *testing.T) {
 		for _, s := range st {
 			want := s.Name == "join"
 			if s.Changed() != want {
-				t.Errorf("status of %s: %v, want changed=%v", s.Name, s.Reasons, want)
+				t.Errorf("status of %s: %v, want changed=%v", s.Name, s.Changes, want)
 			}
-			if want && !slices.Contains(s.Reasons, "changed params: params.yaml: modified: b") {
-				t.Errorf("status of join: %v, want the param named", s.Reasons)
+			param := repo.Change{Section: repo.ChangedParams, State: repo.Modified, File: "params.yaml", Path: "b"}
+			if want && !slices.Contains(s.Changes, param) {
+				t.Errorf("status of join: %v, want %+v", s.Changes, param)
 			}
 		}
 		got := f.mustRun(t)
@@ -278,7 +279,7 @@ func TestStatusReasons(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(st) != 2 || st[0].Name != "gen" || !slices.Equal(st[0].Reasons, []string{"not in dvc.lock"}) {
+	if len(st) != 2 || st[0].Name != "gen" || !slices.Equal(st[0].Changes, []repo.Change{{Section: repo.NotInLock}}) {
 		t.Fatalf("status before any run: %+v", st)
 	}
 	f.mustRun(t)
@@ -288,8 +289,11 @@ func TestStatusReasons(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"changed deps: modified: data/in.txt", "changed outs: deleted: a.txt"}
-	if len(st) != 1 || !slices.Equal(st[0].Reasons, want) {
+	want := []repo.Change{
+		{Section: repo.ChangedDeps, State: repo.Modified, Path: "data/in.txt"},
+		{Section: repo.ChangedOuts, State: repo.Deleted, Path: "a.txt"},
+	}
+	if len(st) != 1 || !slices.Equal(st[0].Changes, want) {
 		t.Errorf("status of gen: %+v, want %v", st, want)
 	}
 }

@@ -60,7 +60,7 @@ func run(ctx context.Context, logger *slog.Logger, s streams.Streams, env repo.E
 	for _, res := range results {
 		if res.Outcome != repro.Skipped && res.Outcome != repro.Frozen {
 			changed++
-			logger.Info("stage done", "stage", res.Name, "outcome", string(res.Outcome), "reasons", strings.Join(res.Reasons, "; "))
+			logger.Info("stage done", "stage", res.Name, "outcome", string(res.Outcome), "reasons", strings.Join(res.Reasons(), "; "))
 		}
 	}
 	if err != nil {

@@ -46,7 +46,7 @@ func run(ctx context.Context, logger *slog.Logger, s streams.Streams, env repo.E
 	if flags.json {
 		out := map[string][]string{}
 		for _, st := range stages {
-			out[st.Name] = append([]string{}, st.Reasons...)
+			out[st.Name] = st.Reasons()
 		}
 		enc := json.NewEncoder(s.Out)
 		enc.SetIndent("", "  ")
@@ -63,8 +63,8 @@ func run(ctx context.Context, logger *slog.Logger, s streams.Streams, env repo.E
 			frozen = " (frozen)"
 		}
 		fmt.Fprintf(s.Out, "%s:%s\n", st.Name, frozen)
-		for _, r := range st.Reasons {
-			fmt.Fprintf(s.Out, "\t%s\n", r)
+		for _, c := range st.Changes {
+			fmt.Fprintf(s.Out, "\t%s\n", c)
 		}
 	}
 	if stale == 0 {
