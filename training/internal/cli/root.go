@@ -55,7 +55,9 @@ func Main(ctx context.Context, args []string, s Streams) int {
 }
 
 // Run runs mlops as opts describe and returns the process exit code: 0
-// on success, 1 on an error (printed once on ErrOut), 2 on a usage error.
+// on success, 2 on a usage error (see UsageError), 1 on any other error.
+// The error is printed once on ErrOut, a usage error with a hint to
+// --help.
 // It reads nothing from the process itself, so tests can run it in
 // parallel, each in a directory of its own.
 func Run(ctx context.Context, opts Options) int {
@@ -68,14 +70,14 @@ func Run(ctx context.Context, opts Options) int {
 	if err == nil {
 		return 0
 	}
-	fmt.Fprintf(s.ErrOut, "mlops: %v\n", err)
-	if errors.Is(err, errUsage) {
+	var usage *UsageError
+	if errors.As(err, &usage) {
+		fmt.Fprintf(s.ErrOut, "mlops: %v\nRun '%s --help' for usage.\n", err, usage.Command)
 		return 2
 	}
+	fmt.Fprintf(s.ErrOut, "mlops: %v\n", err)
 	return 1
 }
-
-var errUsage = errors.New("usage")
 
 // NewRootCommand builds the command tree; the data and pipeline commands
 // work in env.
@@ -91,7 +93,7 @@ func NewRootCommand(logger *slog.Logger, level *slog.LevelVar, s Streams, env re
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
 			switch {
 			case quiet && verbose:
-				return fmt.Errorf("%w: --quiet and --verbose cannot be used together", errUsage)
+				return usageError(cmd, errors.New("--quiet and --verbose cannot be used together"))
 			case quiet:
 				level.Set(slog.LevelWarn)
 			case verbose:
@@ -106,7 +108,7 @@ func NewRootCommand(logger *slog.Logger, level *slog.LevelVar, s Streams, env re
 	root.PersistentFlags().BoolVarP(&quiet, "quiet", "q", false, "log only warnings and errors")
 	root.PersistentFlags().BoolVarP(&verbose, "verbose", "v", false, "log debug details")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
-		return fmt.Errorf("%w: %w (see %s --help)", errUsage, err, cmd.CommandPath())
+		return usageError(cmd, err)
 	})
 
 	modelCmd := &cobra.Command{Use: "model", Short: "Inspect and export model bundles"}
@@ -118,6 +120,9 @@ func NewRootCommand(logger *slog.Logger, level *slog.LevelVar, s Streams, env re
 	root.AddCommand(train.NewCommand(logger, s), predict.NewCommand(logger, s), modelCmd, metricsCmd)
 	root.AddCommand(runs.NewCommand(logger, s), report.NewCommand(logger, s))
 	root.AddCommand(data.NewCommand(logger, s, env), pipeline.NewCommand(logger, s, env))
+	// Added now rather than at Execute, so its usage errors are marked too.
+	root.InitDefaultCompletionCmd()
+	markUsageErrors(root)
 	return root
 }
 

@@ -21,11 +21,16 @@ func NewCommand(logger *slog.Logger, s streams.Streams, env repo.Env) *cobra.Com
 	cmd := &cobra.Command{
 		Use:   "modify NAME OPTION [VALUE]",
 		Short: "Set or unset a remote option (e.g. endpointurl, region, profile)",
-		Args:  cobra.RangeArgs(2, 3),
-		RunE: func(cmd *cobra.Command, args []string) error {
+		Args: func(cmd *cobra.Command, args []string) error {
+			if err := cobra.RangeArgs(2, 3)(cmd, args); err != nil {
+				return err
+			}
 			if flags.unset != (len(args) == 2) {
 				return fmt.Errorf("give a VALUE, or --unset without one")
 			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
 			r, err := repo.Open(env, logger, s.ErrOut)
 			if err != nil {
 				return err
