@@ -3,12 +3,12 @@ package data_test
 import (
 	"bytes"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/mlopsgo/mlops/training/internal/cli"
+	"github.com/mlopsgo/mlops/training/internal/dvc/dvctest"
 	"github.com/mlopsgo/mlops/training/internal/dvc/repo"
 )
 
@@ -42,43 +42,15 @@ func mlopsFails(t *testing.T, dir string, args ...string) string {
 	return errOut
 }
 
-func git(t *testing.T, dir string, args ...string) {
-	t.Helper()
-	cmd := exec.Command("git", args...)
-	cmd.Dir = dir
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("git %v: %v\n%s", args, err, out)
-	}
-}
-
-func write(t *testing.T, dir, rel, content string) {
-	t.Helper()
-	p := filepath.Join(dir, filepath.FromSlash(rel))
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func read(t *testing.T, dir, rel string) string {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(rel)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
+var (
+	write = dvctest.Write
+	read  = dvctest.Read
+)
 
 // newRepo makes a git work tree with `mlops data init` run in it.
 func newRepo(t *testing.T) string {
 	t.Helper()
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git not installed")
-	}
-	dir := t.TempDir()
-	git(t, dir, "init", "-q")
+	dir := dvctest.GitDir(t)
 	mlops(t, dir, "data", "init")
 	return dir
 }
@@ -86,11 +58,7 @@ func newRepo(t *testing.T) string {
 // A whole session through the command line: the steps the README shows.
 func TestSession(t *testing.T) {
 	t.Parallel()
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git not installed")
-	}
-	dir := t.TempDir()
-	git(t, dir, "init", "-q")
+	dir := dvctest.GitDir(t)
 	write(t, dir, "data/foo", "foo")
 	write(t, dir, "data/bar", "bar")
 

@@ -10,47 +10,21 @@ import (
 	"testing"
 
 	"github.com/mlopsgo/mlops/training/internal/dvc/cache"
+	"github.com/mlopsgo/mlops/training/internal/dvc/dvctest"
 	"github.com/mlopsgo/mlops/training/internal/dvc/remote"
 	"github.com/mlopsgo/mlops/training/internal/dvc/repo"
 	"github.com/mlopsgo/mlops/training/internal/dvc/scm"
 )
 
-func git(t *testing.T, dir string, args ...string) string {
-	t.Helper()
-	cmd := exec.Command("git", append([]string{"-c", "user.name=t", "-c", "user.email=t@example.com"}, args...)...)
-	cmd.Dir = dir
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("git %v: %v\n%s", args, err, out)
-	}
-	return string(out)
-}
-
-func write(t *testing.T, dir, rel, content string) {
-	t.Helper()
-	p := filepath.Join(dir, filepath.FromSlash(rel))
-	os.MkdirAll(filepath.Dir(p), 0o755)
-	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func read(t *testing.T, dir, rel string) string {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(rel)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
+var (
+	git   = dvctest.Git
+	write = dvctest.Write
+	read  = dvctest.Read
+)
 
 func newRepo(t *testing.T) (string, *repo.Repo) {
 	t.Helper()
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git not installed")
-	}
-	dir := t.TempDir()
-	git(t, dir, "init", "-q")
+	dir := dvctest.GitDir(t)
 	r, err := repo.Init(t.Context(), dir, false, nil)
 	if err != nil {
 		t.Fatal(err)
