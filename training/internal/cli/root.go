@@ -58,7 +58,9 @@ func Main(ctx context.Context, args []string, s Streams) int {
 // on success, 2 on a usage error (see UsageError), 1 on any other error.
 // The error is printed once on ErrOut, a usage error with a hint to
 // --help.
-// It reads nothing from the process itself, so tests can run it in
+//
+// The data and pipeline commands take their directory and environment
+// from opts.Env only, never from the process, so their tests run in
 // parallel, each in a directory of its own.
 func Run(ctx context.Context, opts Options) int {
 	s := opts.Streams
