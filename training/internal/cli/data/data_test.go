@@ -2,6 +2,7 @@ package data_test
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -222,6 +223,47 @@ func TestMalformedPipeline(t *testing.T) {
 		code, out, errOut := run(t, dir, args...)
 		if code != 1 || out != "" || !strings.Contains(errOut, filepath.Join(dir, "dvc.yaml")) {
 			t.Errorf("mlops %s: exit %d, stdout %q, stderr %q; want 1 and an error naming dvc.yaml", strings.Join(args, " "), code, out, errOut)
+		}
+	}
+}
+
+// errWriter fails every write, as a closed pipe does (`mlops ... | head`).
+type errWriter struct{}
+
+var errClosed = errors.New("write to a closed pipe")
+
+func (errWriter) Write([]byte) (int, error) { return 0, errClosed }
+
+// A result that cannot be written is an error, never hidden.
+func TestWriteErrors(t *testing.T) {
+	t.Parallel()
+	dir := newRepo(t)
+	write(t, dir, "data/x.txt", "x")
+	write(t, dir, "dvc.yaml", "stages:\n  copy:\n    cmd: cp data/x.txt y.txt\n    deps:\n    - data\n    outs:\n    - y.txt\n")
+	mlops(t, dir, "data", "add", "data")
+	mlops(t, dir, "data", "remote", "add", "-d", "store", filepath.Join(t.TempDir(), "store"))
+	mlops(t, dir, "data", "push")
+	write(t, dir, "new.txt", "new")
+	for _, args := range [][]string{
+		{"data", "init", "--force"},
+		{"data", "add", "new.txt"},
+		{"data", "status"},
+		{"data", "status", "--json"},
+		{"data", "status", "--cloud"},
+		{"data", "checkout"},
+		{"data", "push"},
+		{"data", "fetch"},
+		{"data", "pull"},
+		{"data", "remote", "list"},
+		{"pipeline", "status"},
+		{"pipeline", "status", "--json"},
+	} {
+		var errOut bytes.Buffer
+		code := cli.Run(t.Context(), cli.Options{
+			Args: args, Streams: cli.Streams{Out: errWriter{}, ErrOut: &errOut}, Env: repo.Env{Dir: dir, Vars: os.Environ()},
+		})
+		if code != 1 || strings.Count(errOut.String(), "mlops:") != 1 || !strings.Contains(errOut.String(), errClosed.Error()) {
+			t.Errorf("mlops %s writing to a closed pipe: exit %d, stderr %q; want 1 and the write error once", strings.Join(args, " "), code, errOut.String())
 		}
 	}
 }

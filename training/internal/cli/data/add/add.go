@@ -3,6 +3,7 @@ package add
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -52,7 +53,8 @@ func run(ctx context.Context, logger *slog.Logger, s streams.Streams, env repo.E
 		}
 	}
 	if len(gitAdd) > 0 {
-		fmt.Fprintf(s.Out, "To track the changes with git, run:\n\n\tgit add %s\n", strings.Join(gitAdd, " "))
+		_, werr := fmt.Fprintf(s.Out, "To track the changes with git, run:\n\n\tgit add %s\n", strings.Join(gitAdd, " "))
+		return errors.Join(err, werr)
 	}
 	return err
 }

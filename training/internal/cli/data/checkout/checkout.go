@@ -3,9 +3,11 @@ package checkout
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -42,19 +44,22 @@ func run(ctx context.Context, logger *slog.Logger, s streams.Streams, env repo.E
 		return err
 	}
 	res, err := r.Checkout(ctx, targets, flags.force)
-	Print(s.Out, res)
-	return err
+	return errors.Join(err, Print(s.Out, res))
 }
 
-// Print lists what a checkout changed, as dvc does ("A  path", "M  path").
-func Print(w io.Writer, res repo.CheckoutResult) {
+// Print lists what a checkout changed, as dvc does ("A  path", "M  path"),
+// and returns the error writing to w.
+func Print(w io.Writer, res repo.CheckoutResult) error {
+	var b strings.Builder
 	for _, p := range res.Added {
-		fmt.Fprintf(w, "A\t%s\n", p)
+		fmt.Fprintf(&b, "A\t%s\n", p)
 	}
 	for _, p := range res.Modified {
-		fmt.Fprintf(w, "M\t%s\n", p)
+		fmt.Fprintf(&b, "M\t%s\n", p)
 	}
 	if len(res.Added)+len(res.Modified) == 0 && len(res.Failed) == 0 {
-		fmt.Fprintln(w, "Everything is up to date.")
+		b.WriteString("Everything is up to date.\n")
 	}
+	_, err := io.WriteString(w, b.String())
+	return err
 }

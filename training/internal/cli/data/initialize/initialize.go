@@ -38,6 +38,6 @@ func run(ctx context.Context, logger *slog.Logger, s streams.Streams, env repo.E
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(s.Out, "Initialized DVC repository in %s.\n\nYou can now commit the changes to git.\n", r.Root)
-	return nil
+	_, err = fmt.Fprintf(s.Out, "Initialized DVC repository in %s.\n\nYou can now commit the changes to git.\n", r.Root)
+	return err
 }

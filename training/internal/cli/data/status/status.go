@@ -117,6 +117,7 @@ func cloud(ctx context.Context, r *repo.Repo, w io.Writer, flags flagpole, targe
 		}
 		return fmt.Errorf("cloud status: %w", err)
 	}
+	var b strings.Builder
 	clean := true
 	for _, c := range res {
 		for _, item := range []struct {
@@ -125,12 +126,13 @@ func cloud(ctx context.Context, r *repo.Repo, w io.Writer, flags flagpole, targe
 		}{{c.NotPushed, "new"}, {c.NotFetched, "not in cache"}, {c.Missing, "missing"}} {
 			if item.n > 0 {
 				clean = false
-				fmt.Fprintf(w, "\t%-20s%s (%s)\n", item.word+":", c.Path, transfer.Plural(item.n, "object"))
+				fmt.Fprintf(&b, "\t%-20s%s (%s)\n", item.word+":", c.Path, transfer.Plural(item.n, "object"))
 			}
 		}
 	}
 	if clean {
-		fmt.Fprintf(w, "Cache and remote %s are in sync.\n", url)
+		fmt.Fprintf(&b, "Cache and remote %s are in sync.\n", url)
 	}
-	return nil
+	_, err = io.WriteString(w, b.String())
+	return err
 }

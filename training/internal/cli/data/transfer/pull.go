@@ -2,6 +2,7 @@ package transfer
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 
@@ -43,8 +44,9 @@ func pull(ctx context.Context, logger *slog.Logger, s streams.Streams, env repo.
 	res, co, err := r.Pull(ctx, flags.Remote, targets, flags.force, opts)
 	logResult(logger, "pull", res)
 	if res.Transferred > 0 {
-		fmt.Fprintf(s.Out, "%s fetched\n", Plural(res.Transferred, "file"))
+		if _, werr := fmt.Fprintf(s.Out, "%s fetched\n", Plural(res.Transferred, "file")); werr != nil {
+			return errors.Join(err, werr)
+		}
 	}
-	checkout.Print(s.Out, co)
-	return err
+	return errors.Join(err, checkout.Print(s.Out, co))
 }

@@ -6,6 +6,7 @@ package transfer
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -112,12 +113,13 @@ func run(ctx context.Context, logger *slog.Logger, s streams.Streams, env repo.E
 	}
 	res, err := d.transfer(ctx, r, flags.Remote, targets, opts)
 	logResult(logger, d.name, res)
+	var werr error
 	if res.Transferred == 0 && err == nil {
-		fmt.Fprintln(s.Out, "Everything is up to date.")
+		_, werr = fmt.Fprintln(s.Out, "Everything is up to date.")
 	} else if res.Transferred > 0 {
-		fmt.Fprintf(s.Out, "%s %s\n", Plural(res.Transferred, "file"), d.done)
+		_, werr = fmt.Fprintf(s.Out, "%s %s\n", Plural(res.Transferred, "file"), d.done)
 	}
-	return err
+	return errors.Join(err, werr)
 }
 
 // open opens the repository and checks the flags, for every transfer

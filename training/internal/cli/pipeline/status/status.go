@@ -5,7 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -52,6 +54,7 @@ func run(ctx context.Context, logger *slog.Logger, s streams.Streams, env repo.E
 		enc.SetIndent("", "  ")
 		return enc.Encode(out)
 	}
+	var b strings.Builder
 	stale := 0
 	for _, st := range stages {
 		if !st.Changed() {
@@ -62,13 +65,14 @@ func run(ctx context.Context, logger *slog.Logger, s streams.Streams, env repo.E
 		if st.Frozen {
 			frozen = " (frozen)"
 		}
-		fmt.Fprintf(s.Out, "%s:%s\n", st.Name, frozen)
+		fmt.Fprintf(&b, "%s:%s\n", st.Name, frozen)
 		for _, c := range st.Changes {
-			fmt.Fprintf(s.Out, "\t%s\n", c)
+			fmt.Fprintf(&b, "\t%s\n", c)
 		}
 	}
 	if stale == 0 {
-		fmt.Fprintln(s.Out, "Pipeline is up to date.")
+		b.WriteString("Pipeline is up to date.\n")
 	}
-	return nil
+	_, err = io.WriteString(s.Out, b.String())
+	return err
 }

@@ -3,7 +3,9 @@ package list
 
 import (
 	"fmt"
+	"io"
 	"log/slog"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -26,14 +28,16 @@ func NewCommand(logger *slog.Logger, s streams.Streams, env repo.Env) *cobra.Com
 			if err != nil {
 				return err
 			}
+			var b strings.Builder
 			for _, rm := range remotes {
 				def := ""
 				if rm.Default {
 					def = "\t(default)"
 				}
-				fmt.Fprintf(s.Out, "%s\t%s%s\n", rm.Name, rm.URL, def)
+				fmt.Fprintf(&b, "%s\t%s%s\n", rm.Name, rm.URL, def)
 			}
-			return nil
+			_, err = io.WriteString(s.Out, b.String())
+			return err
 		},
 	}
 }
