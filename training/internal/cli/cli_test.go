@@ -4,10 +4,16 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mlopsgo/mlops/training/internal/dvc/repo"
 )
 
 // run executes mlops in-process and returns its exit code and streams.
@@ -15,6 +21,14 @@ func run(t *testing.T, stdin string, args ...string) (code int, stdout, stderr s
 	t.Helper()
 	var out, errOut bytes.Buffer
 	code = Main(t.Context(), args, Streams{In: strings.NewReader(stdin), Out: &out, ErrOut: &errOut})
+	return code, out.String(), errOut.String()
+}
+
+// runIn executes mlops in-process in dir, with an empty environment.
+func runIn(t *testing.T, dir string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = Run(t.Context(), Options{Args: args, Streams: Streams{Out: &out, ErrOut: &errOut}, Env: repo.Env{Dir: dir}})
 	return code, out.String(), errOut.String()
 }
 
@@ -168,29 +182,99 @@ func TestTrainPredictInspect(t *testing.T) {
 	})
 }
 
-func TestUsageErrors(t *testing.T) {
+// Usage errors exit 2 with the error printed once and a hint to the
+// command's --help; other failures exit 1 with the error alone.
+func TestExitCodes(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		args []string
 		code int
 		want string
+		help string // the command the hint names; "" for no hint
 	}{
-		{"unknown flag", []string{"train", "--bogus"}, 2, "unknown flag: --bogus"},
-		{"bad workers", []string{"train", "--workers", "-1"}, 1, "--workers is -1"},
-		{"missing params", []string{"train", "--params", "does-not-exist.yaml"}, 1, "does-not-exist.yaml"},
-		{"predict without model", []string{"predict", "--input", "x.csv"}, 1, `"model" not set`},
-		{"inspect without argument", []string{"model", "inspect"}, 1, "accepts 1 arg"},
-		{"quiet and verbose", []string{"-q", "-v", "train"}, 2, "cannot be used together"},
+		{"unknown flag", []string{"train", "--bogus"}, 2, "unknown flag: --bogus", "mlops train"},
+		{"unknown shorthand flag", []string{"data", "status", "-z"}, 2, "unknown shorthand flag: 'z' in -z", "mlops data status"},
+		{"unknown flag on a group", []string{"data", "--bogus"}, 2, "unknown flag: --bogus", "mlops data"},
+		{"bad flag value", []string{"data", "push", "--jobs", "many"}, 2, `invalid argument "many" for "-j, --jobs"`, "mlops data push"},
+		{"unknown command", []string{"bogus"}, 2, `unknown command "bogus" for "mlops"`, "mlops"},
+		{"unknown command with a suggestion", []string{"dat"}, 2, `unknown command "dat" for "mlops" (did you mean "data"?)`, "mlops"},
+		{"unknown data command", []string{"data", "bogus"}, 2, `unknown command "bogus" for "mlops data"`, "mlops data"},
+		{"unknown remote command", []string{"data", "remote", "rm", "x"}, 2, `unknown command "rm" for "mlops data remote"`, "mlops data remote"},
+		{"unknown runs command", []string{"runs", "bogus"}, 2, `unknown command "bogus" for "mlops runs"`, "mlops runs"},
+		{"unknown model command", []string{"model", "bogus"}, 2, `unknown command "bogus" for "mlops model"`, "mlops model"},
+		{"unknown completion shell", []string{"completion", "bogus"}, 2, `unknown command "bogus" for "mlops completion"`, "mlops completion"},
+		{"inspect without argument", []string{"model", "inspect"}, 2, "accepts 1 arg(s), received 0", "mlops model inspect"},
+		{"export with one argument", []string{"model", "export", "--format", "xgboost-json", "a.json"}, 2, "accepts 2 arg(s), received 1", "mlops model export"},
+		{"train with an argument", []string{"train", "extra"}, 2, `unknown command "extra" for "mlops train"`, "mlops train"},
+		{"data add without a path", []string{"data", "add"}, 2, "requires at least 1 arg(s), only received 0", "mlops data add"},
+		{"data init with an argument", []string{"data", "init", "x"}, 2, `unknown command "x" for "mlops data init"`, "mlops data init"},
+		{"remote add with one argument", []string{"data", "remote", "add", "x"}, 2, "accepts 2 arg(s), received 1", "mlops data remote add"},
+		{"remote remove without a name", []string{"data", "remote", "remove"}, 2, "accepts 1 arg(s), received 0", "mlops data remote remove"},
+		{"remote default with two names", []string{"data", "remote", "default", "a", "b"}, 2, "accepts 1 arg(s), received 2", "mlops data remote default"},
+		{"remote modify without a value", []string{"data", "remote", "modify", "a", "region"}, 2, "give a VALUE, or --unset without one", "mlops data remote modify"},
+		{"remote list with an argument", []string{"data", "remote", "list", "x"}, 2, `unknown command "x" for "mlops data remote list"`, "mlops data remote list"},
+		{"runs list with an argument", []string{"runs", "list", "x"}, 2, `unknown command "x" for "mlops runs list"`, "mlops runs list"},
+		{"predict without model", []string{"predict", "--input", "x.csv"}, 2, `required flag(s) "model" not set`, "mlops predict"},
+		{"export without format", []string{"model", "export", "a.json", "b.json"}, 2, `required flag(s) "format" not set`, "mlops model export"},
+		{"quiet and verbose", []string{"-q", "-v", "train"}, 2, "--quiet and --verbose cannot be used together", "mlops train"},
+		{"bad workers", []string{"train", "--workers", "-1"}, 1, "--workers is -1", ""},
+		{"bad jobs", []string{"data", "fetch", "--jobs", "-1"}, 1, "--jobs is -1", ""},
+		{"missing params", []string{"train", "--params", "does-not-exist.yaml"}, 1, "does-not-exist.yaml", ""},
+		{"inspect a missing bundle", []string{"model", "inspect", "does-not-exist.json"}, 1, "does-not-exist.json", ""},
+		{"data status outside a repository", []string{"data", "status"}, 1, "not a DVC repository", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			code, _, stderr := run(t, "", tt.args...)
+			t.Parallel()
+			code, stdout, stderr := runIn(t, t.TempDir(), tt.args...)
 			if code != tt.code || !strings.Contains(stderr, tt.want) {
-				t.Fatalf("exit %d, stderr %q; want %d and %q", code, stderr, tt.code, tt.want)
+				t.Fatalf("mlops %s: exit %d, stderr %q; want %d and %q", strings.Join(tt.args, " "), code, stderr, tt.code, tt.want)
+			}
+			if stdout != "" {
+				t.Errorf("stdout %q, want nothing", stdout)
 			}
 			if strings.Count(stderr, "mlops:") != 1 {
-				t.Fatalf("the error should be printed once:\n%s", stderr)
+				t.Errorf("the error should be printed once:\n%s", stderr)
+			}
+			hint := "Run '" + tt.help + " --help' for usage."
+			if hasHint := strings.Contains(stderr, "--help' for usage."); hasHint != (tt.help != "") || (tt.help != "" && !strings.Contains(stderr, hint)) {
+				t.Errorf("stderr %q; want the hint %q: %v", stderr, hint, tt.help != "")
 			}
 		})
+	}
+}
+
+// Every command rejects an unknown flag, and every command group an
+// unknown subcommand, as a usage error.
+func TestEveryCommandUsageErrors(t *testing.T) {
+	t.Parallel()
+	root := NewRootCommand(slog.New(slog.DiscardHandler), new(slog.LevelVar), Streams{}, repo.Env{})
+	var paths [][]string
+	var walk func(c *cobra.Command, path []string)
+	walk = func(c *cobra.Command, path []string) {
+		paths = append(paths, path)
+		for _, sub := range c.Commands() {
+			walk(sub, append(slices.Clone(path), sub.Name()))
+		}
+	}
+	walk(root, nil)
+	if len(paths) < 30 {
+		t.Fatalf("found %d commands, want the whole tree", len(paths))
+	}
+	for _, path := range paths {
+		args := append(slices.Clone(path), "--no-such-flag")
+		if code, _, stderr := runIn(t, t.TempDir(), args...); code != 2 || !strings.Contains(stderr, "unknown flag: --no-such-flag") {
+			t.Errorf("mlops %s: exit %d, stderr %q; want 2 and the unknown flag", strings.Join(args, " "), code, stderr)
+		}
+		if c, _, _ := root.Find(path); c.HasSubCommands() {
+			args := append(slices.Clone(path), "no-such-command")
+			if code, _, stderr := runIn(t, t.TempDir(), args...); code != 2 || !strings.Contains(stderr, `unknown command "no-such-command"`) {
+				t.Errorf("mlops %s: exit %d, stderr %q; want 2 and the unknown command", strings.Join(args, " "), code, stderr)
+			}
+			if code, stdout, _ := runIn(t, t.TempDir(), path...); code != 0 || !strings.Contains(stdout, "Available Commands:") {
+				t.Errorf("mlops %s: exit %d, stdout %q; want 0 and the group's help", strings.Join(path, " "), code, stdout)
+			}
+		}
 	}
 }

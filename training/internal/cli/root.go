@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 
 	"github.com/spf13/cobra"
 
@@ -23,34 +24,66 @@ import (
 	"github.com/mlopsgo/mlops/training/internal/cli/runs"
 	"github.com/mlopsgo/mlops/training/internal/cli/streams"
 	"github.com/mlopsgo/mlops/training/internal/cli/train"
+	"github.com/mlopsgo/mlops/training/internal/dvc/repo"
 	"github.com/mlopsgo/mlops/training/internal/version"
 )
 
 // Streams are the command's standard streams.
 type Streams = streams.Streams
 
-// Main runs mlops with args and returns the process exit code: 0 on
-// success, 1 on an error (printed once on ErrOut), 2 on a usage error.
+// Options are what Run takes from the process it runs in.
+type Options struct {
+	// Args are the command-line arguments without the program name.
+	Args []string
+	// Streams are the standard streams.
+	Streams Streams
+	// Env is the working directory and environment the data and pipeline
+	// commands work in. Env.Dir is required by those commands.
+	Env repo.Env
+}
+
+// Main runs mlops with args in the process's working directory and
+// environment, read here once, and returns the process exit code (see
+// Run).
 func Main(ctx context.Context, args []string, s Streams) int {
+	dir, err := os.Getwd()
+	if err != nil {
+		fmt.Fprintf(s.ErrOut, "mlops: %v\n", err)
+		return 1
+	}
+	return Run(ctx, Options{Args: args, Streams: s, Env: repo.Env{Dir: dir, Vars: os.Environ()}})
+}
+
+// Run runs mlops as opts describe and returns the process exit code: 0
+// on success, 2 on a usage error (see UsageError), 1 on any other error.
+// The error is printed once on ErrOut, a usage error with a hint to
+// --help.
+//
+// The data and pipeline commands take their directory and environment
+// from opts.Env only, never from the process, so their tests run in
+// parallel, each in a directory of its own.
+func Run(ctx context.Context, opts Options) int {
+	s := opts.Streams
 	level := new(slog.LevelVar)
 	logger := slog.New(slog.NewTextHandler(s.ErrOut, &slog.HandlerOptions{Level: level}))
-	root := NewRootCommand(logger, level, s)
-	root.SetArgs(args)
+	root := NewRootCommand(logger, level, s, opts.Env)
+	root.SetArgs(opts.Args)
 	err := root.ExecuteContext(ctx)
 	if err == nil {
 		return 0
 	}
-	fmt.Fprintf(s.ErrOut, "mlops: %v\n", err)
-	if errors.Is(err, errUsage) {
+	var usage *UsageError
+	if errors.As(err, &usage) {
+		fmt.Fprintf(s.ErrOut, "mlops: %v\nRun '%s --help' for usage.\n", err, usage.Command)
 		return 2
 	}
+	fmt.Fprintf(s.ErrOut, "mlops: %v\n", err)
 	return 1
 }
 
-var errUsage = errors.New("usage")
-
-// NewRootCommand builds the command tree.
-func NewRootCommand(logger *slog.Logger, level *slog.LevelVar, s Streams) *cobra.Command {
+// NewRootCommand builds the command tree; the data and pipeline commands
+// work in env.
+func NewRootCommand(logger *slog.Logger, level *slog.LevelVar, s Streams, env repo.Env) *cobra.Command {
 	var quiet, verbose bool
 	root := &cobra.Command{
 		Use:           "mlops",
@@ -62,7 +95,7 @@ func NewRootCommand(logger *slog.Logger, level *slog.LevelVar, s Streams) *cobra
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
 			switch {
 			case quiet && verbose:
-				return fmt.Errorf("%w: --quiet and --verbose cannot be used together", errUsage)
+				return usageError(cmd, errors.New("--quiet and --verbose cannot be used together"))
 			case quiet:
 				level.Set(slog.LevelWarn)
 			case verbose:
@@ -77,7 +110,7 @@ func NewRootCommand(logger *slog.Logger, level *slog.LevelVar, s Streams) *cobra
 	root.PersistentFlags().BoolVarP(&quiet, "quiet", "q", false, "log only warnings and errors")
 	root.PersistentFlags().BoolVarP(&verbose, "verbose", "v", false, "log debug details")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
-		return fmt.Errorf("%w: %w (see %s --help)", errUsage, err, cmd.CommandPath())
+		return usageError(cmd, err)
 	})
 
 	modelCmd := &cobra.Command{Use: "model", Short: "Inspect and export model bundles"}
@@ -88,7 +121,10 @@ func NewRootCommand(logger *slog.Logger, level *slog.LevelVar, s Streams) *cobra
 
 	root.AddCommand(train.NewCommand(logger, s), predict.NewCommand(logger, s), modelCmd, metricsCmd)
 	root.AddCommand(runs.NewCommand(logger, s), report.NewCommand(logger, s))
-	root.AddCommand(data.NewCommand(logger, s), pipeline.NewCommand(logger, s))
+	root.AddCommand(data.NewCommand(logger, s, env), pipeline.NewCommand(logger, s, env))
+	// Added now rather than at Execute, so its usage errors are marked too.
+	root.InitDefaultCompletionCmd()
+	markUsageErrors(root)
 	return root
 }
 

@@ -10,18 +10,18 @@ import (
 
 	"github.com/mlopsgo/mlops/training/internal/cli/data/add"
 	"github.com/mlopsgo/mlops/training/internal/cli/data/checkout"
-	"github.com/mlopsgo/mlops/training/internal/cli/data/fetch"
 	"github.com/mlopsgo/mlops/training/internal/cli/data/initialize"
-	"github.com/mlopsgo/mlops/training/internal/cli/data/pull"
-	"github.com/mlopsgo/mlops/training/internal/cli/data/push"
 	"github.com/mlopsgo/mlops/training/internal/cli/data/remote"
 	"github.com/mlopsgo/mlops/training/internal/cli/data/status"
+	"github.com/mlopsgo/mlops/training/internal/cli/data/transfer"
 	"github.com/mlopsgo/mlops/training/internal/cli/data/validate"
 	"github.com/mlopsgo/mlops/training/internal/cli/streams"
+	"github.com/mlopsgo/mlops/training/internal/dvc/repo"
 )
 
-// NewCommand returns `mlops data` with its subcommands.
-func NewCommand(logger *slog.Logger, s streams.Streams) *cobra.Command {
+// NewCommand returns `mlops data` with its subcommands, which work on the
+// repository containing env.Dir.
+func NewCommand(logger *slog.Logger, s streams.Streams, env repo.Env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "data",
 		Short: "Version data with DVC-compatible files, cache and remotes",
@@ -30,9 +30,9 @@ func NewCommand(logger *slog.Logger, s streams.Streams) *cobra.Command {
 DVC itself is not needed; a user who has it can run dvc on the same repository.`,
 	}
 	cmd.AddCommand(
-		initialize.NewCommand(logger, s), add.NewCommand(logger, s), status.NewCommand(logger, s),
-		checkout.NewCommand(logger, s), push.NewCommand(logger, s), pull.NewCommand(logger, s),
-		fetch.NewCommand(logger, s), remote.NewCommand(logger, s), validate.NewCommand(logger, s),
+		initialize.NewCommand(logger, s, env), add.NewCommand(logger, s, env), status.NewCommand(logger, s, env),
+		checkout.NewCommand(logger, s, env), transfer.NewPushCommand(logger, s, env), transfer.NewPullCommand(logger, s, env),
+		transfer.NewFetchCommand(logger, s, env), remote.NewCommand(logger, s, env), validate.NewCommand(logger, s, env),
 	)
 	return cmd
 }

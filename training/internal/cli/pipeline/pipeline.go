@@ -10,14 +10,16 @@ import (
 	"github.com/mlopsgo/mlops/training/internal/cli/pipeline/run"
 	"github.com/mlopsgo/mlops/training/internal/cli/pipeline/status"
 	"github.com/mlopsgo/mlops/training/internal/cli/streams"
+	"github.com/mlopsgo/mlops/training/internal/dvc/repo"
 )
 
-// NewCommand returns `mlops pipeline`.
-func NewCommand(logger *slog.Logger, s streams.Streams) *cobra.Command {
+// NewCommand returns `mlops pipeline`, whose subcommands work on the
+// repository containing env.Dir.
+func NewCommand(logger *slog.Logger, s streams.Streams, env repo.Env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "pipeline",
 		Short: "Run the dvc.yaml pipeline and show its status (DVC-compatible dvc.lock)",
 	}
-	cmd.AddCommand(run.NewCommand(logger, s), status.NewCommand(logger, s))
+	cmd.AddCommand(run.NewCommand(logger, s, env), status.NewCommand(logger, s, env))
 	return cmd
 }

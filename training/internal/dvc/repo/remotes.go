@@ -90,7 +90,7 @@ func (r *Repo) AddRemote(name, rawURL string, makeDefault, local, force bool) er
 	if cfg.Section(remoteSection(name)) != nil && !force {
 		return fmt.Errorf("repo: remote %q already exists; use --force to replace it", name)
 	}
-	stored, err := storeURL(rawURL, filepath.Dir(path))
+	stored, err := r.storeURL(rawURL, filepath.Dir(path))
 	if err == nil {
 		err = config.ValidValue(stored)
 	}
@@ -177,15 +177,13 @@ func isLocalURL(u string) bool {
 	return err != nil || parsed.Scheme == "" || len(parsed.Scheme) == 1 // "C:" on Windows
 }
 
-func storeURL(raw, configDir string) (string, error) {
+// storeURL turns a local path relative to r.Dir into one relative to
+// configDir, as DVC stores it; other URLs are kept as they are.
+func (r *Repo) storeURL(raw, configDir string) (string, error) {
 	if !isLocalURL(raw) || filepath.IsAbs(raw) || strings.HasPrefix(raw, "file://") {
 		return raw, nil
 	}
-	abs, err := filepath.Abs(raw)
-	if err != nil {
-		return "", err
-	}
-	rel, err := filepath.Rel(configDir, abs)
+	rel, err := filepath.Rel(configDir, r.abs(raw))
 	if err != nil {
 		return "", err
 	}

@@ -30,6 +30,10 @@ var ErrNotRepo = errors.New("repo: not a DVC repository (run `mlops data init` a
 type Repo struct {
 	// Root is the work tree's absolute path.
 	Root string
+	// Dir is the absolute working directory relative paths given to the
+	// repository's methods are resolved against; Find sets it to the
+	// directory it started from.
+	Dir string
 	// Cache is the local cache (.dvc/cache).
 	Cache *cache.Cache
 	// Ignore answers .dvcignore questions.
@@ -48,7 +52,9 @@ type Repo struct {
 }
 
 // Find opens the repository containing dir: the nearest ancestor with a
-// .dvc directory.
+// .dvc directory. A relative dir is taken relative to the process's
+// working directory; relative paths given to the repository later are
+// relative to dir.
 func Find(dir string, logger *slog.Logger) (*Repo, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
@@ -56,7 +62,9 @@ func Find(dir string, logger *slog.Logger) (*Repo, error) {
 	}
 	for d := abs; ; d = filepath.Dir(d) {
 		if st, err := os.Stat(filepath.Join(d, DvcDir)); err == nil && st.IsDir() {
-			return open(d, logger), nil
+			r := open(d, logger)
+			r.Dir = abs
+			return r, nil
 		}
 		if filepath.Dir(d) == d {
 			return nil, ErrNotRepo
@@ -70,6 +78,7 @@ func open(root string, logger *slog.Logger) *Repo {
 	}
 	return &Repo{
 		Root:   root,
+		Dir:    root,
 		Cache:  cache.New(filepath.Join(root, DvcDir, "cache")),
 		Ignore: ignore.NewFilter(root),
 		Logger: logger,
@@ -86,14 +95,10 @@ func (r *Repo) Git(ctx context.Context) (*scm.Git, error) {
 	return r.git, r.gitErr
 }
 
-// Rel converts a path (absolute, or relative to the current directory) to
-// a slash-separated path relative to the root; it fails for paths outside.
+// Rel converts a path (absolute, or relative to r.Dir) to a
+// slash-separated path relative to the root; it fails for paths outside.
 func (r *Repo) Rel(path string) (string, error) {
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return "", err
-	}
-	rel, err := filepath.Rel(r.Root, abs)
+	rel, err := filepath.Rel(r.Root, r.abs(path))
 	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
 		return "", fmt.Errorf("repo: %s is outside the repository %s", path, r.Root)
 	}
@@ -155,6 +160,9 @@ func Init(ctx context.Context, dir string, force bool, logger *slog.Logger) (*Re
 	}
 	r := open(g.Root, logger)
 	r.git, r.gitSet = g, true
+	if r.Dir, err = filepath.Abs(dir); err != nil {
+		return nil, err
+	}
 	return r, nil
 }
 

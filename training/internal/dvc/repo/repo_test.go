@@ -10,47 +10,21 @@ import (
 	"testing"
 
 	"github.com/mlopsgo/mlops/training/internal/dvc/cache"
+	"github.com/mlopsgo/mlops/training/internal/dvc/dvctest"
 	"github.com/mlopsgo/mlops/training/internal/dvc/remote"
 	"github.com/mlopsgo/mlops/training/internal/dvc/repo"
 	"github.com/mlopsgo/mlops/training/internal/dvc/scm"
 )
 
-func git(t *testing.T, dir string, args ...string) string {
-	t.Helper()
-	cmd := exec.Command("git", append([]string{"-c", "user.name=t", "-c", "user.email=t@example.com"}, args...)...)
-	cmd.Dir = dir
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("git %v: %v\n%s", args, err, out)
-	}
-	return string(out)
-}
-
-func write(t *testing.T, dir, rel, content string) {
-	t.Helper()
-	p := filepath.Join(dir, filepath.FromSlash(rel))
-	os.MkdirAll(filepath.Dir(p), 0o755)
-	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func read(t *testing.T, dir, rel string) string {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(rel)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
+var (
+	git   = dvctest.Git
+	write = dvctest.Write
+	read  = dvctest.Read
+)
 
 func newRepo(t *testing.T) (string, *repo.Repo) {
 	t.Helper()
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git not installed")
-	}
-	dir := t.TempDir()
-	git(t, dir, "init", "-q")
+	dir := dvctest.GitDir(t)
 	r, err := repo.Init(t.Context(), dir, false, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -62,6 +36,7 @@ func newRepo(t *testing.T) (string, *repo.Repo) {
 // dvc/repo/__init__.py _ignore, dvc/ignore.py init; asserted in
 // tests/func/test_init.py).
 func TestInit(t *testing.T) {
+	t.Parallel()
 	if _, err := exec.LookPath("git"); err != nil {
 		t.Skip("git not installed")
 	}
@@ -91,6 +66,7 @@ func TestInit(t *testing.T) {
 }
 
 func TestAddStatusCheckout(t *testing.T) {
+	t.Parallel()
 	dir, r := newRepo(t)
 	write(t, dir, "data/foo", "foo")
 	write(t, dir, "data/bar", "bar")
@@ -183,6 +159,7 @@ func TestAddStatusCheckout(t *testing.T) {
 }
 
 func TestPushPullLocalRemote(t *testing.T) {
+	t.Parallel()
 	dir, r := newRepo(t)
 	write(t, dir, "data/iris.csv", "a,b\r\n1,2\r\n")
 	if _, err := r.Add(t.Context(), []string{filepath.Join(dir, "data")}); err != nil {
@@ -223,6 +200,7 @@ func TestPushPullLocalRemote(t *testing.T) {
 }
 
 func TestAddKeepsGitTrackedData(t *testing.T) {
+	t.Parallel()
 	dir, r := newRepo(t)
 	write(t, dir, "data/iris.csv", "x\n")
 	git(t, dir, "add", "data/iris.csv")

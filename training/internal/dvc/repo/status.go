@@ -16,6 +16,11 @@ const (
 	Unchanged State = "unchanged"
 	Modified  State = "modified"
 	Deleted   State = "deleted"
+	// New: a dependency, output or parameter dvc.lock does not record.
+	New State = "new"
+	// Removed: dvc.lock records a dependency, output or params file the
+	// stage no longer declares.
+	Removed State = "removed"
 	// NotInCache: the workspace matches, but the cache lacks objects, so
 	// the data could not be restored or pushed.
 	NotInCache State = "not in cache"

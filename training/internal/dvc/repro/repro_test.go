@@ -3,12 +3,12 @@ package repro_test
 import (
 	"bytes"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/mlopsgo/mlops/training/internal/dvc/dvctest"
 	"github.com/mlopsgo/mlops/training/internal/dvc/pipeline"
 	"github.com/mlopsgo/mlops/training/internal/dvc/repo"
 	"github.com/mlopsgo/mlops/training/internal/dvc/repro"
@@ -41,36 +41,11 @@ const dvcYAML = `stages:
         cache: false
 `
 
-func git(t *testing.T, dir string, args ...string) string {
-	t.Helper()
-	cmd := exec.Command("git", append([]string{"-c", "user.name=t", "-c", "user.email=t@example.com"}, args...)...)
-	cmd.Dir = dir
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("git %v: %v\n%s", args, err, out)
-	}
-	return string(out)
-}
-
-func write(t *testing.T, dir, rel, content string) {
-	t.Helper()
-	p := filepath.Join(dir, filepath.FromSlash(rel))
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func read(t *testing.T, dir, rel string) string {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(rel)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
+var (
+	git   = dvctest.Git
+	write = dvctest.Write
+	read  = dvctest.Read
+)
 
 type fixture struct {
 	dir    string
@@ -80,11 +55,7 @@ type fixture struct {
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git not installed")
-	}
-	dir := t.TempDir()
-	git(t, dir, "init", "-q")
+	dir := dvctest.GitDir(t)
 	write(t, dir, "params.yaml", "a: 1\nb: 1\n")
 	write(t, dir, "data/in.txt", "input\n")
 	write(t, dir, "dvc.yaml", dvcYAML)
@@ -124,6 +95,7 @@ func (f *fixture) runs(t *testing.T) []string {
 }
 
 func TestPipeline(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	if got := f.mustRun(t); got["gen"] != repro.Ran || got["join"] != repro.Ran {
 		t.Fatalf("first run: %v, want both stages to run", got)
@@ -158,10 +130,11 @@ func TestPipeline(t *testing.T) {
 		for _, s := range st {
 			want := s.Name == "join"
 			if s.Changed() != want {
-				t.Errorf("status of %s: %v, want changed=%v", s.Name, s.Reasons, want)
+				t.Errorf("status of %s: %v, want changed=%v", s.Name, s.Changes, want)
 			}
-			if want && !slices.Contains(s.Reasons, "changed params: params.yaml: modified: b") {
-				t.Errorf("status of join: %v, want the param named", s.Reasons)
+			param := repo.Change{Section: repo.ChangedParams, State: repo.Modified, File: "params.yaml", Path: "b"}
+			if want && !slices.Contains(s.Changes, param) {
+				t.Errorf("status of join: %v, want %+v", s.Changes, param)
 			}
 		}
 		got := f.mustRun(t)
@@ -237,6 +210,7 @@ func TestPipeline(t *testing.T) {
 // A clone of the committed repository, with an empty cache, reproduces
 // the committed dvc.lock exactly and leaves the work tree clean.
 func TestFreshCloneReproducesLock(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	f.mustRun(t)
 	git(t, f.dir, "add", "-A")
@@ -270,12 +244,13 @@ func TestFreshCloneReproducesLock(t *testing.T) {
 }
 
 func TestStatusReasons(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	st, err := repro.Status(t.Context(), f.r, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(st) != 2 || st[0].Name != "gen" || !slices.Equal(st[0].Reasons, []string{"not in dvc.lock"}) {
+	if len(st) != 2 || st[0].Name != "gen" || !slices.Equal(st[0].Changes, []repo.Change{{Section: repo.NotInLock}}) {
 		t.Fatalf("status before any run: %+v", st)
 	}
 	f.mustRun(t)
@@ -285,13 +260,17 @@ func TestStatusReasons(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"changed deps: modified: data/in.txt", "changed outs: deleted: a.txt"}
-	if len(st) != 1 || !slices.Equal(st[0].Reasons, want) {
+	want := []repo.Change{
+		{Section: repo.ChangedDeps, State: repo.Modified, Path: "data/in.txt"},
+		{Section: repo.ChangedOuts, State: repo.Deleted, Path: "a.txt"},
+	}
+	if len(st) != 1 || !slices.Equal(st[0].Changes, want) {
 		t.Errorf("status of gen: %+v, want %v", st, want)
 	}
 }
 
 func TestDryRunWritesNothing(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	res, err := repro.Run(t.Context(), f.r, repro.Options{Dry: true, Env: append(os.Environ(), "RUNLOG="+f.runlog)})
 	if err != nil {

@@ -55,8 +55,12 @@ const (
 type StageResult struct {
 	Name    string
 	Outcome Outcome
-	Reasons []string
+	// Changes are why the stage ran or would run (see StageStatus).
+	Changes []repo.Change
 }
+
+// Reasons returns the changes one per line (see repo.Change.String).
+func (s StageResult) Reasons() []string { return reasons(s.Changes) }
 
 // Run reproduces the pipeline. It stops at the first failing stage and
 // returns its error; stages before it keep their new dvc.lock records.
@@ -97,12 +101,12 @@ func Run(ctx context.Context, r *repo.Repo, opts Options) ([]StageResult, error)
 		if err != nil {
 			return results, err
 		}
-		res := StageResult{Name: st.Name, Reasons: s.reasons}
+		res := StageResult{Name: st.Name, Changes: s.changes}
 		switch {
 		case st.Frozen:
 			res.Outcome = Frozen
 			r.Logger.Info("stage is frozen, skipping", "stage", st.Name)
-		case len(s.reasons) == 0 && !opts.Force:
+		case len(s.changes) == 0 && !opts.Force:
 			res.Outcome = Skipped
 			r.Logger.Info("stage didn't change, skipping", "stage", st.Name)
 		case opts.Dry:

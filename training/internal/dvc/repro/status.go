@@ -21,18 +21,31 @@ import (
 	"github.com/mlopsgo/mlops/training/internal/dvc/repo"
 )
 
-// StageStatus says whether a stage is up to date and why not.
+// StageStatus says whether a stage (or a .dvc file) is up to date and
+// why not.
 type StageStatus struct {
+	// Name is the stage's name, or the .dvc file's root-relative path.
 	Name string
-	// Reasons are empty for an up-to-date stage, else lines such as
-	// "changed deps: modified: data" or "changed outs: deleted: models".
-	Reasons []string
+	// Changes are empty for an up-to-date stage, else what differs, in
+	// the order dvc status lists it: cmd, deps, params, outs.
+	Changes []repo.Change
 	// Frozen stages are never run.
 	Frozen bool
 }
 
 // Changed reports whether the stage would run.
-func (s StageStatus) Changed() bool { return len(s.Reasons) > 0 }
+func (s StageStatus) Changed() bool { return len(s.Changes) > 0 }
+
+// Reasons returns the changes one per line (see repo.Change.String).
+func (s StageStatus) Reasons() []string { return reasons(s.Changes) }
+
+func reasons(changes []repo.Change) []string {
+	out := make([]string, len(changes))
+	for i, c := range changes {
+		out[i] = c.String()
+	}
+	return out
+}
 
 // state is a stage evaluated against the workspace and dvc.lock.
 type state struct {
@@ -43,7 +56,7 @@ type state struct {
 	current *pipeline.LockStage
 	// missingDeps lists dependencies that do not exist.
 	missingDeps []string
-	reasons     []string
+	changes     []repo.Change
 	// outsOnly says only outputs differ (cmd, deps, params match).
 	outsOnly bool
 }
@@ -103,31 +116,43 @@ func evaluate(ctx context.Context, r *repo.Repo, st *pipeline.Stage, lock *pipel
 
 	switch {
 	case st.AlwaysChanged:
-		s.reasons = append(s.reasons, "always changed")
+		s.changes = append(s.changes, repo.Change{Section: repo.AlwaysChanged})
 	case s.lock == nil:
-		s.reasons = append(s.reasons, "not in dvc.lock")
+		s.changes = append(s.changes, repo.Change{Section: repo.NotInLock})
 	default:
-		s.reasons = append(s.reasons, compareInputs(s)...)
-		inputsChanged := len(s.reasons) > 0
+		s.changes = append(s.changes, compareInputs(s)...)
+		inputsChanged := len(s.changes) > 0
 		outs, err := compareOutputs(ctx, r, s)
 		if err != nil {
 			return nil, err
 		}
-		s.reasons = append(s.reasons, outs...)
+		s.changes = append(s.changes, outs...)
 		s.outsOnly = !inputsChanged && len(outs) > 0
 	}
 	if s.lock == nil || st.AlwaysChanged {
 		for _, d := range s.missingDeps {
-			s.reasons = append(s.reasons, "changed deps: deleted: "+d)
+			s.changes = append(s.changes, depChange(repo.Deleted, d))
 		}
 	}
 	return s, nil
 }
 
-func compareInputs(s *state) []string {
-	var reasons []string
+func depChange(st repo.State, path string) repo.Change {
+	return repo.Change{Section: repo.ChangedDeps, State: st, Path: path}
+}
+
+func outChange(st repo.State, path string) repo.Change {
+	return repo.Change{Section: repo.ChangedOuts, State: st, Path: path}
+}
+
+func paramChange(st repo.State, file, key string) repo.Change {
+	return repo.Change{Section: repo.ChangedParams, State: st, File: file, Path: key}
+}
+
+func compareInputs(s *state) []repo.Change {
+	var reasons []repo.Change
 	if !pyfmt.Equal(s.lock.Cmd, s.current.Cmd) {
-		reasons = append(reasons, "changed cmd")
+		reasons = append(reasons, repo.Change{Section: repo.ChangedCmd})
 	}
 	locked := map[string]pipeline.Entry{}
 	for _, e := range s.lock.Deps {
@@ -137,22 +162,22 @@ func compareInputs(s *state) []string {
 		old, ok := locked[e.Path]
 		switch {
 		case !ok:
-			reasons = append(reasons, "changed deps: new: "+e.Path)
+			reasons = append(reasons, depChange(repo.New, e.Path))
 		case old.Hash != hash.Name || old.MD5 != e.MD5:
-			reasons = append(reasons, "changed deps: modified: "+e.Path)
+			reasons = append(reasons, depChange(repo.Modified, e.Path))
 		}
 		delete(locked, e.Path)
 	}
 	for _, p := range sortedKeys(locked) {
 		if slices.Contains(s.missingDeps, p) {
-			reasons = append(reasons, "changed deps: deleted: "+p)
+			reasons = append(reasons, depChange(repo.Deleted, p))
 		} else {
-			reasons = append(reasons, "changed deps: removed: "+p)
+			reasons = append(reasons, depChange(repo.Removed, p))
 		}
 	}
 	for _, d := range s.missingDeps {
 		if _, ok := locked[d]; !ok && !slices.ContainsFunc(s.lock.Deps, func(e pipeline.Entry) bool { return e.Path == d }) {
-			reasons = append(reasons, "changed deps: deleted: "+d)
+			reasons = append(reasons, depChange(repo.Deleted, d))
 		}
 	}
 	for _, f := range s.current.Params {
@@ -162,28 +187,28 @@ func compareInputs(s *state) []string {
 			old, ok := oldVals.Get(kv.Key)
 			switch {
 			case !ok:
-				reasons = append(reasons, fmt.Sprintf("changed params: %s: new: %s", f.Key, kv.Key))
+				reasons = append(reasons, paramChange(repo.New, f.Key, kv.Key))
 			case !pyfmt.Equal(old, kv.Value):
-				reasons = append(reasons, fmt.Sprintf("changed params: %s: modified: %s", f.Key, kv.Key))
+				reasons = append(reasons, paramChange(repo.Modified, f.Key, kv.Key))
 			}
 		}
 		curVals := f.Value.(pyfmt.Map)
 		for _, kv := range oldVals {
 			if _, ok := curVals.Get(kv.Key); !ok {
-				reasons = append(reasons, fmt.Sprintf("changed params: %s: deleted: %s", f.Key, kv.Key))
+				reasons = append(reasons, paramChange(repo.Deleted, f.Key, kv.Key))
 			}
 		}
 	}
 	for _, f := range s.lock.Params {
 		if _, ok := s.current.Params.Get(f.Key); !ok {
-			reasons = append(reasons, "changed params: removed: "+f.Key)
+			reasons = append(reasons, paramChange(repo.Removed, "", f.Key))
 		}
 	}
 	return reasons
 }
 
-func compareOutputs(ctx context.Context, r *repo.Repo, s *state) ([]string, error) {
-	var reasons []string
+func compareOutputs(ctx context.Context, r *repo.Repo, s *state) ([]repo.Change, error) {
+	var reasons []repo.Change
 	locked := map[string]pipeline.Entry{}
 	for _, e := range s.lock.Outs {
 		locked[e.Path] = e
@@ -192,33 +217,33 @@ func compareOutputs(ctx context.Context, r *repo.Repo, s *state) ([]string, erro
 		old, ok := locked[o.Path]
 		delete(locked, o.Path)
 		if !ok {
-			reasons = append(reasons, "changed outs: new: "+o.Path)
+			reasons = append(reasons, outChange(repo.New, o.Path))
 			continue
 		}
 		if old.Hash != hash.Name {
-			reasons = append(reasons, "changed outs: legacy hash: "+o.Path)
+			reasons = append(reasons, outChange(repo.Legacy, o.Path))
 			continue
 		}
 		info, _, err := hash.Path(ctx, r.Root, rootPath(s.stage, o.Path), r.Ignore)
 		switch {
 		case errors.Is(err, os.ErrNotExist):
-			reasons = append(reasons, "changed outs: deleted: "+o.Path)
+			reasons = append(reasons, outChange(repo.Deleted, o.Path))
 		case err != nil:
 			return nil, err
 		case info.MD5 != old.MD5:
-			reasons = append(reasons, "changed outs: modified: "+o.Path)
+			reasons = append(reasons, outChange(repo.Modified, o.Path))
 		case o.Cache:
 			ok, err := r.Cache.Complete(old.MD5)
 			if err != nil {
 				return nil, err
 			}
 			if !ok {
-				reasons = append(reasons, "changed outs: not in cache: "+o.Path)
+				reasons = append(reasons, outChange(repo.NotInCache, o.Path))
 			}
 		}
 	}
 	for _, p := range sortedKeys(locked) {
-		reasons = append(reasons, "changed outs: removed: "+p)
+		reasons = append(reasons, outChange(repo.Removed, p))
 	}
 	return reasons, nil
 }
@@ -340,6 +365,10 @@ func Status(ctx context.Context, r *repo.Repo, targets []string) ([]StageStatus,
 	if err != nil {
 		return nil, err
 	}
+	return status(ctx, r, proj, lock, targets)
+}
+
+func status(ctx context.Context, r *repo.Repo, proj *pipeline.Project, lock *pipeline.Lock, targets []string) ([]StageStatus, error) {
 	stages, err := order(proj)
 	if err != nil {
 		return nil, err
@@ -358,7 +387,7 @@ func Status(ctx context.Context, r *repo.Repo, targets []string) ([]StageStatus,
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, StageStatus{Name: st.Name, Reasons: s.reasons, Frozen: st.Frozen})
+		out = append(out, StageStatus{Name: st.Name, Changes: s.changes, Frozen: st.Frozen})
 	}
 	return out, nil
 }

@@ -3,18 +3,19 @@ package add
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/mlopsgo/mlops/training/internal/cli/data/workspace"
 	"github.com/mlopsgo/mlops/training/internal/cli/streams"
+	"github.com/mlopsgo/mlops/training/internal/dvc/repo"
 )
 
 // NewCommand returns `mlops data add`.
-func NewCommand(logger *slog.Logger, s streams.Streams) *cobra.Command {
+func NewCommand(logger *slog.Logger, s streams.Streams, env repo.Env) *cobra.Command {
 	return &cobra.Command{
 		Use:   "add PATH...",
 		Short: "Track files or directories: cache them and write PATH.dvc",
@@ -25,13 +26,13 @@ A path git already tracks stays in git too (no .gitignore entry); dvc add would
 refuse it.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return run(cmd.Context(), logger, s, args)
+			return run(cmd.Context(), logger, s, env, args)
 		},
 	}
 }
 
-func run(ctx context.Context, logger *slog.Logger, s streams.Streams, targets []string) error {
-	r, err := workspace.Open(logger, s)
+func run(ctx context.Context, logger *slog.Logger, s streams.Streams, env repo.Env, targets []string) error {
+	r, err := repo.Open(env, logger, s.ErrOut)
 	if err != nil {
 		return err
 	}
@@ -52,7 +53,8 @@ func run(ctx context.Context, logger *slog.Logger, s streams.Streams, targets []
 		}
 	}
 	if len(gitAdd) > 0 {
-		fmt.Fprintf(s.Out, "To track the changes with git, run:\n\n\tgit add %s\n", strings.Join(gitAdd, " "))
+		_, werr := fmt.Fprintf(s.Out, "To track the changes with git, run:\n\n\tgit add %s\n", strings.Join(gitAdd, " "))
+		return errors.Join(err, werr)
 	}
 	return err
 }

@@ -3,13 +3,14 @@ package checkout
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/mlopsgo/mlops/training/internal/cli/data/workspace"
 	"github.com/mlopsgo/mlops/training/internal/cli/streams"
 	"github.com/mlopsgo/mlops/training/internal/dvc/repo"
 )
@@ -19,7 +20,7 @@ type flagpole struct {
 }
 
 // NewCommand returns `mlops data checkout`.
-func NewCommand(logger *slog.Logger, s streams.Streams) *cobra.Command {
+func NewCommand(logger *slog.Logger, s streams.Streams, env repo.Env) *cobra.Command {
 	var flags flagpole
 	cmd := &cobra.Command{
 		Use:   "checkout [TARGET...]",
@@ -30,32 +31,35 @@ verified while it is copied and a directory changes only once all its files are
 ready. A workspace copy that differs from its record is not overwritten without
 --force.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return run(cmd.Context(), logger, s, flags, args)
+			return run(cmd.Context(), logger, s, env, flags, args)
 		},
 	}
 	cmd.Flags().BoolVarP(&flags.force, "force", "f", false, "overwrite modified workspace data")
 	return cmd
 }
 
-func run(ctx context.Context, logger *slog.Logger, s streams.Streams, flags flagpole, targets []string) error {
-	r, err := workspace.Open(logger, s)
+func run(ctx context.Context, logger *slog.Logger, s streams.Streams, env repo.Env, flags flagpole, targets []string) error {
+	r, err := repo.Open(env, logger, s.ErrOut)
 	if err != nil {
 		return err
 	}
 	res, err := r.Checkout(ctx, targets, flags.force)
-	Print(s.Out, res)
-	return err
+	return errors.Join(err, Print(s.Out, res))
 }
 
-// Print lists what a checkout changed, as dvc does ("A  path", "M  path").
-func Print(w io.Writer, res repo.CheckoutResult) {
+// Print lists what a checkout changed, as dvc does ("A  path", "M  path"),
+// and returns the error writing to w.
+func Print(w io.Writer, res repo.CheckoutResult) error {
+	var b strings.Builder
 	for _, p := range res.Added {
-		fmt.Fprintf(w, "A\t%s\n", p)
+		fmt.Fprintf(&b, "A\t%s\n", p)
 	}
 	for _, p := range res.Modified {
-		fmt.Fprintf(w, "M\t%s\n", p)
+		fmt.Fprintf(&b, "M\t%s\n", p)
 	}
 	if len(res.Added)+len(res.Modified) == 0 && len(res.Failed) == 0 {
-		fmt.Fprintln(w, "Everything is up to date.")
+		b.WriteString("Everything is up to date.\n")
 	}
+	_, err := io.WriteString(w, b.String())
+	return err
 }

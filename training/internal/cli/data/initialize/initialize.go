@@ -17,7 +17,7 @@ type flagpole struct {
 }
 
 // NewCommand returns `mlops data init`.
-func NewCommand(logger *slog.Logger, s streams.Streams) *cobra.Command {
+func NewCommand(logger *slog.Logger, s streams.Streams, env repo.Env) *cobra.Command {
 	var flags flagpole
 	cmd := &cobra.Command{
 		Use:   "init",
@@ -26,18 +26,18 @@ func NewCommand(logger *slog.Logger, s streams.Streams) *cobra.Command {
 and .dvcignore at the root of the git work tree, and stages them in git.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return run(cmd.Context(), logger, s, flags)
+			return run(cmd.Context(), logger, s, env, flags)
 		},
 	}
 	cmd.Flags().BoolVarP(&flags.force, "force", "f", false, "initialize again if .dvc/ exists (keeps its config and cache)")
 	return cmd
 }
 
-func run(ctx context.Context, logger *slog.Logger, s streams.Streams, flags flagpole) error {
-	r, err := repo.Init(ctx, ".", flags.force, logger)
+func run(ctx context.Context, logger *slog.Logger, s streams.Streams, env repo.Env, flags flagpole) error {
+	r, err := repo.Init(ctx, env.Dir, flags.force, logger)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(s.Out, "Initialized DVC repository in %s.\n\nYou can now commit the changes to git.\n", r.Root)
-	return nil
+	_, err = fmt.Fprintf(s.Out, "Initialized DVC repository in %s.\n\nYou can now commit the changes to git.\n", r.Root)
+	return err
 }

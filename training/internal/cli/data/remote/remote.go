@@ -9,13 +9,13 @@ import (
 	"github.com/mlopsgo/mlops/training/internal/cli/data/remote/add"
 	"github.com/mlopsgo/mlops/training/internal/cli/data/remote/list"
 	"github.com/mlopsgo/mlops/training/internal/cli/data/remote/modify"
-	"github.com/mlopsgo/mlops/training/internal/cli/data/remote/remove"
-	"github.com/mlopsgo/mlops/training/internal/cli/data/remote/setdefault"
+	"github.com/mlopsgo/mlops/training/internal/cli/data/remote/named"
 	"github.com/mlopsgo/mlops/training/internal/cli/streams"
+	"github.com/mlopsgo/mlops/training/internal/dvc/repo"
 )
 
 // NewCommand returns `mlops data remote`.
-func NewCommand(logger *slog.Logger, s streams.Streams) *cobra.Command {
+func NewCommand(logger *slog.Logger, s streams.Streams, env repo.Env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "remote",
 		Short: "Configure remotes in .dvc/config (local folders and s3://)",
@@ -26,7 +26,7 @@ secret_access_key, session_token; credentials otherwise come from the standard
 AWS environment variables and files. Path-style addressing is used with a custom
 endpointurl; MLOPS_S3_PATH_STYLE=true|false overrides it.`,
 	}
-	cmd.AddCommand(add.NewCommand(logger, s), list.NewCommand(logger, s), modify.NewCommand(logger, s),
-		remove.NewCommand(logger, s), setdefault.NewCommand(logger, s))
+	cmd.AddCommand(add.NewCommand(logger, s, env), list.NewCommand(logger, s, env), modify.NewCommand(logger, s, env),
+		named.NewRemoveCommand(logger, s, env), named.NewDefaultCommand(logger, s, env))
 	return cmd
 }

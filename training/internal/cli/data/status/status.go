@@ -8,17 +8,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
-	"path"
-	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/mlopsgo/mlops/training/internal/cli/data/workspace"
+	"github.com/mlopsgo/mlops/training/internal/cli/data/transfer"
 	"github.com/mlopsgo/mlops/training/internal/cli/streams"
-	"github.com/mlopsgo/mlops/training/internal/dvc/pipeline"
 	"github.com/mlopsgo/mlops/training/internal/dvc/repo"
 	"github.com/mlopsgo/mlops/training/internal/dvc/repro"
 )
@@ -30,7 +25,7 @@ type flagpole struct {
 }
 
 // NewCommand returns `mlops data status`.
-func NewCommand(logger *slog.Logger, s streams.Streams) *cobra.Command {
+func NewCommand(logger *slog.Logger, s streams.Streams, env repo.Env) *cobra.Command {
 	var flags flagpole
 	cmd := &cobra.Command{
 		Use:   "status [TARGET...]",
@@ -40,7 +35,7 @@ and every pipeline stage with dvc.lock, as dvc status does. With --cloud, compar
 the cache with a remote instead: what is not pushed, not fetched, or missing.
 TARGETs are .dvc files, output paths or stage names.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return run(cmd.Context(), logger, s, flags, args)
+			return run(cmd.Context(), logger, s, env, flags, args)
 		},
 	}
 	cmd.Flags().BoolVarP(&flags.cloud, "cloud", "c", false, "compare the cache with a remote")
@@ -49,134 +44,69 @@ TARGETs are .dvc files, output paths or stage names.`,
 	return cmd
 }
 
-// report maps a .dvc file or stage to its lines of changes.
-type report struct {
-	order []string
-	lines map[string][]string
-}
-
-func (r *report) add(name, line string) {
-	if r.lines == nil {
-		r.lines = map[string][]string{}
-	}
-	if _, ok := r.lines[name]; !ok {
-		r.order = append(r.order, name)
-	}
-	r.lines[name] = append(r.lines[name], line)
-}
-
-func run(ctx context.Context, logger *slog.Logger, s streams.Streams, flags flagpole, targets []string) error {
-	r, err := workspace.Open(logger, s)
+func run(ctx context.Context, logger *slog.Logger, s streams.Streams, env repo.Env, flags flagpole, targets []string) error {
+	r, err := repo.Open(env, logger, s.ErrOut)
 	if err != nil {
 		return err
 	}
 	if flags.cloud || flags.remote != "" {
 		return cloud(ctx, r, s.Out, flags, targets)
 	}
-	var rep report
-	outs, err := r.Status(ctx, targets)
+	stages, err := repro.DataStatus(ctx, r, targets)
 	if err != nil {
 		return err
 	}
-	for _, o := range outs {
-		if o.Source == pipeline.LockFileName {
-			continue // reported with its stage below
-		}
-		switch {
-		case o.Workspace != repo.Unchanged:
-			rep.add(o.Source, fmt.Sprintf("changed outs: %s: %s", o.Workspace, o.Path))
-		case o.Cache && !o.Cached:
-			rep.add(o.Source, fmt.Sprintf("changed outs: %s: %s", repo.NotInCache, o.Path))
-		}
-	}
-	stageNames := stageTargets(r, targets)
-	if _, err := os.Stat(r.Abs(pipeline.FileName)); err == nil && (len(targets) == 0 || len(stageNames) > 0) {
-		stages, err := repro.Status(ctx, r, stageNames)
-		if err != nil {
-			return err
-		}
-		for _, st := range stages {
-			for _, reason := range st.Reasons {
-				rep.add(st.Name, reason)
-			}
-		}
-	}
 	if flags.json {
-		out := map[string][]string{}
-		for _, k := range rep.order {
-			out[k] = rep.lines[k]
-		}
-		enc := json.NewEncoder(s.Out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+		return writeJSON(s.Out, stages)
 	}
-	if len(rep.order) == 0 {
-		fmt.Fprintln(s.Out, "Data and pipelines are up to date.")
-		return nil
+	if len(stages) == 0 {
+		_, err := fmt.Fprintln(s.Out, "Data and pipelines are up to date.")
+		return err
 	}
-	write(s.Out, rep)
-	return nil
+	return write(s.Out, stages)
 }
 
-// stageTargets turns the targets into stage names: a target that names a
-// stage, or one of a stage's outputs (as `dvc status models` reports the
-// stage that writes models).
-func stageTargets(r *repo.Repo, targets []string) []string {
-	proj, err := pipeline.Load(r.Abs(pipeline.FileName))
-	if err != nil || len(targets) == 0 {
-		return nil
+// writeJSON prints {"name": ["changed outs: modified: data", ...]}.
+func writeJSON(w io.Writer, stages []repro.StageStatus) error {
+	out := map[string][]string{}
+	for _, st := range stages {
+		out[st.Name] = st.Reasons()
 	}
-	var out []string
-	for _, t := range targets {
-		name := strings.TrimPrefix(t, pipeline.LockFileName+":")
-		if proj.Stage(name) != nil {
-			out = append(out, name)
-			continue
-		}
-		target := path.Clean(filepath.ToSlash(t))
-		for _, st := range proj.Stages {
-			for _, o := range st.Outs {
-				if path.Join(st.Wdir, o.Path) == target && !slices.Contains(out, st.Name) {
-					out = append(out, st.Name)
-				}
-			}
-		}
-	}
-	return out
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
 }
 
-// write prints the report grouped as dvc status does:
+// write prints the changes grouped as dvc status does:
 //
 //	train:
 //		changed deps:
 //			modified:           data
-func write(w io.Writer, rep report) {
-	for _, name := range rep.order {
-		fmt.Fprintf(w, "%s:\n", name)
-		last := ""
-		for _, line := range rep.lines[name] {
-			group, rest, found := strings.Cut(line, ": ")
-			if !found {
-				fmt.Fprintf(w, "\t%s\n", line)
-				last = ""
+//		changed cmd
+func write(w io.Writer, stages []repro.StageStatus) error {
+	var b strings.Builder
+	for _, st := range stages {
+		fmt.Fprintf(&b, "%s:\n", st.Name)
+		var section repo.Section
+		for _, c := range st.Changes {
+			if c.State == "" {
+				fmt.Fprintf(&b, "\t%s\n", c.Section)
+				section = ""
 				continue
 			}
-			if group != last {
-				fmt.Fprintf(w, "\t%s:\n", group)
-				last = group
+			if c.Section != section {
+				fmt.Fprintf(&b, "\t%s:\n", c.Section)
+				section = c.Section
 			}
-			what, path, ok := strings.Cut(rest, ": ")
-			if !ok {
-				fmt.Fprintf(w, "\t\t%s\n", rest)
-				continue
+			what := string(c.State)
+			if c.File != "" {
+				what = c.File + ": " + what
 			}
-			if sub, p, ok := strings.Cut(path, ": "); ok {
-				// params: "<file>: <change>: <key>"
-				what, path = what+": "+sub, p
-			}
-			fmt.Fprintf(w, "\t\t%-20s%s\n", what+":", path)
+			fmt.Fprintf(&b, "\t\t%-20s%s\n", what+":", c.Path)
 		}
 	}
+	_, err := io.WriteString(w, b.String())
+	return err
 }
 
 func cloud(ctx context.Context, r *repo.Repo, w io.Writer, flags flagpole, targets []string) error {
@@ -187,6 +117,7 @@ func cloud(ctx context.Context, r *repo.Repo, w io.Writer, flags flagpole, targe
 		}
 		return fmt.Errorf("cloud status: %w", err)
 	}
+	var b strings.Builder
 	clean := true
 	for _, c := range res {
 		for _, item := range []struct {
@@ -195,12 +126,13 @@ func cloud(ctx context.Context, r *repo.Repo, w io.Writer, flags flagpole, targe
 		}{{c.NotPushed, "new"}, {c.NotFetched, "not in cache"}, {c.Missing, "missing"}} {
 			if item.n > 0 {
 				clean = false
-				fmt.Fprintf(w, "\t%-20s%s (%s)\n", item.word+":", c.Path, workspace.Plural(item.n, "object"))
+				fmt.Fprintf(&b, "\t%-20s%s (%s)\n", item.word+":", c.Path, transfer.Plural(item.n, "object"))
 			}
 		}
 	}
 	if clean {
-		fmt.Fprintf(w, "Cache and remote %s are in sync.\n", url)
+		fmt.Fprintf(&b, "Cache and remote %s are in sync.\n", url)
 	}
-	return nil
+	_, err = io.WriteString(w, b.String())
+	return err
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/mlopsgo/mlops/training/internal/cli/streams"
 	"github.com/mlopsgo/mlops/training/internal/dataset"
+	"github.com/mlopsgo/mlops/training/internal/dvc/repo"
 	"github.com/mlopsgo/mlops/training/internal/params"
 	"github.com/mlopsgo/mlops/training/model/atomicfile"
 )
@@ -27,8 +28,9 @@ type flagpole struct {
 	output string
 }
 
-// NewCommand returns `mlops data validate`.
-func NewCommand(logger *slog.Logger, s streams.Streams) *cobra.Command {
+// NewCommand returns `mlops data validate`; relative paths (the flags' and
+// the data path in the parameters) are relative to env.Dir.
+func NewCommand(logger *slog.Logger, s streams.Streams, env repo.Env) *cobra.Command {
 	var flags flagpole
 	cmd := &cobra.Command{
 		Use:   "validate",
@@ -41,7 +43,7 @@ duplicates, per-class counts, per-feature min/max/mean). The summary is printed
 too. Any problem is an error, so the pipeline stops before training.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return run(cmd.Context(), logger, s, flags)
+			return run(cmd.Context(), logger, s, env.Dir, flags)
 		},
 	}
 	cmd.Flags().StringVar(&flags.params, "params", params.DefaultFile, "parameters file")
@@ -67,12 +69,12 @@ type Feature struct {
 	Mean float64 `json:"mean"`
 }
 
-func run(ctx context.Context, logger *slog.Logger, s streams.Streams, flags flagpole) error {
-	p, err := params.Load(flags.params)
+func run(ctx context.Context, logger *slog.Logger, s streams.Streams, dir string, flags flagpole) error {
+	p, err := params.Load(resolve(dir, flags.params))
 	if err != nil {
 		return err
 	}
-	sum, err := Validate(ctx, p)
+	sum, err := Validate(ctx, dir, p)
 	if err != nil {
 		return err
 	}
@@ -83,10 +85,11 @@ func run(ctx context.Context, logger *slog.Logger, s streams.Streams, flags flag
 		return err
 	}
 	if flags.output != "" {
-		if err := os.MkdirAll(filepath.Dir(flags.output), 0o755); err != nil {
+		output := resolve(dir, flags.output)
+		if err := os.MkdirAll(filepath.Dir(output), 0o755); err != nil {
 			return err
 		}
-		if err := atomicfile.WriteFile(flags.output, buf.Bytes(), 0o644); err != nil {
+		if err := atomicfile.WriteFile(output, buf.Bytes(), 0o644); err != nil {
 			return err
 		}
 		logger.Info("data summary written", "file", flags.output)
@@ -96,9 +99,18 @@ func run(ctx context.Context, logger *slog.Logger, s streams.Streams, flags flag
 	return err
 }
 
-// Validate loads and checks the data set p names.
-func Validate(ctx context.Context, p *params.Params) (*Summary, error) {
-	d, err := dataset.Load(ctx, dataset.Spec{Path: p.Data.Path, Label: p.Data.Label, Features: p.Data.FeatureNames()})
+// resolve returns path, taken relative to dir when it is relative.
+func resolve(dir, path string) string {
+	if filepath.IsAbs(path) {
+		return path
+	}
+	return filepath.Join(dir, path)
+}
+
+// Validate loads and checks the data set p names; a relative data path is
+// relative to dir. The summary keeps the path as p gives it.
+func Validate(ctx context.Context, dir string, p *params.Params) (*Summary, error) {
+	d, err := dataset.Load(ctx, dataset.Spec{Path: resolve(dir, p.Data.Path), Label: p.Data.Label, Features: p.Data.FeatureNames()})
 	if err != nil {
 		return nil, err
 	}

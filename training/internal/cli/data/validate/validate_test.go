@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -16,17 +17,23 @@ func spec(path string) *params.Params {
 }
 
 func TestValidate(t *testing.T) {
+	t.Parallel()
 	tests := map[string]struct {
 		path    string
 		wantErr string
 	}{
-		"valid":        {"testdata/ok.csv", ""},
-		"out of range": {"testdata/out-of-range.csv", `1 value(s) of "a" are outside its declared range [0, 10]`},
-		"missing file": {"testdata/none.csv", "none.csv"},
+		"valid":        {"ok.csv", ""},
+		"out of range": {"out-of-range.csv", `1 value(s) of "a" are outside its declared range [0, 10]`},
+		"missing file": {"none.csv", "none.csv"},
+	}
+	dir, err := filepath.Abs("testdata")
+	if err != nil {
+		t.Fatal(err)
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			sum, err := Validate(t.Context(), spec(tc.path))
+			t.Parallel()
+			sum, err := Validate(t.Context(), dir, spec(tc.path))
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 					t.Fatalf("error = %v, want one containing %q", err, tc.wantErr)

@@ -7,12 +7,13 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/mlopsgo/mlops/training/internal/cli/data/workspace"
 	"github.com/mlopsgo/mlops/training/internal/cli/streams"
+	"github.com/mlopsgo/mlops/training/internal/dvc/repo"
 	"github.com/mlopsgo/mlops/training/internal/dvc/repro"
 )
 
@@ -23,7 +24,7 @@ type flagpole struct {
 }
 
 // NewCommand returns `mlops pipeline run`.
-func NewCommand(logger *slog.Logger, s streams.Streams) *cobra.Command {
+func NewCommand(logger *slog.Logger, s streams.Streams, env repo.Env) *cobra.Command {
 	var flags flagpole
 	cmd := &cobra.Command{
 		Use:     "run [STAGE...]",
@@ -37,7 +38,7 @@ directory of this mlops binary first on PATH. dvc.lock is written after each sta
 as DVC writes it. A failing stage leaves its outputs and dvc.lock record as they
 were, and stops the run.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return run(cmd.Context(), logger, s, flags, args)
+			return run(cmd.Context(), logger, s, env, flags, args)
 		},
 	}
 	cmd.Flags().BoolVarP(&flags.force, "force", "f", false, "run the stages even if nothing changed")
@@ -46,20 +47,20 @@ were, and stops the run.`,
 	return cmd
 }
 
-func run(ctx context.Context, logger *slog.Logger, s streams.Streams, flags flagpole, targets []string) error {
-	r, err := workspace.Open(logger, s)
+func run(ctx context.Context, logger *slog.Logger, s streams.Streams, env repo.Env, flags flagpole, targets []string) error {
+	r, err := repo.Open(env, logger, s.ErrOut)
 	if err != nil {
 		return err
 	}
 	results, err := repro.Run(ctx, r, repro.Options{
 		Targets: targets, Force: flags.force, Dry: flags.dry, NoRunCache: flags.noRunCache,
-		Env: env(), Stdout: s.Out, Stderr: s.ErrOut,
+		Env: stageEnv(env.Vars), Stdout: s.Out, Stderr: s.ErrOut,
 	})
 	changed := 0
 	for _, res := range results {
 		if res.Outcome != repro.Skipped && res.Outcome != repro.Frozen {
 			changed++
-			logger.Info("stage done", "stage", res.Name, "outcome", string(res.Outcome), "reasons", strings.Join(res.Reasons, "; "))
+			logger.Info("stage done", "stage", res.Name, "outcome", string(res.Outcome), "reasons", strings.Join(res.Reasons(), "; "))
 		}
 	}
 	if err != nil {
@@ -71,11 +72,11 @@ func run(ctx context.Context, logger *slog.Logger, s streams.Streams, flags flag
 	return nil
 }
 
-// env is the stage commands' environment: this process's, with the
-// directory of the running mlops first on PATH, so `mlops` in dvc.yaml
-// means this very binary.
-func env() []string {
-	e := os.Environ()
+// stageEnv is the stage commands' environment: vars, with the directory
+// of the running mlops first on PATH, so `mlops` in dvc.yaml means this
+// very binary.
+func stageEnv(vars []string) []string {
+	e := slices.Clone(vars)
 	exe, err := os.Executable()
 	if err != nil {
 		return e

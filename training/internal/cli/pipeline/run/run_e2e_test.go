@@ -14,6 +14,7 @@ import (
 // leave the work tree clean; a second run must do nothing. It runs in
 // `make e2e` (MLOPS_E2E=1) because it trains every model.
 func TestE2EFreshClone(t *testing.T) {
+	t.Parallel()
 	if os.Getenv("MLOPS_E2E") == "" {
 		t.Skip("set MLOPS_E2E=1; see mk/data.mk")
 	}

@@ -5,12 +5,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
+	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/mlopsgo/mlops/training/internal/cli/data/workspace"
 	"github.com/mlopsgo/mlops/training/internal/cli/streams"
+	"github.com/mlopsgo/mlops/training/internal/dvc/repo"
 	"github.com/mlopsgo/mlops/training/internal/dvc/repro"
 )
 
@@ -19,7 +21,7 @@ type flagpole struct {
 }
 
 // NewCommand returns `mlops pipeline status`.
-func NewCommand(logger *slog.Logger, s streams.Streams) *cobra.Command {
+func NewCommand(logger *slog.Logger, s streams.Streams, env repo.Env) *cobra.Command {
 	var flags flagpole
 	cmd := &cobra.Command{
 		Use:   "status [STAGE...]",
@@ -27,15 +29,15 @@ func NewCommand(logger *slog.Logger, s streams.Streams) *cobra.Command {
 		Long: `Compares each stage's cmd, dependencies, params and outputs with dvc.lock and lists
 what changed; a stage downstream of a stale one is judged by what is on disk now.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return run(cmd.Context(), logger, s, flags, args)
+			return run(cmd.Context(), logger, s, env, flags, args)
 		},
 	}
 	cmd.Flags().BoolVar(&flags.json, "json", false, "print JSON: stage -> reasons")
 	return cmd
 }
 
-func run(ctx context.Context, logger *slog.Logger, s streams.Streams, flags flagpole, targets []string) error {
-	r, err := workspace.Open(logger, s)
+func run(ctx context.Context, logger *slog.Logger, s streams.Streams, env repo.Env, flags flagpole, targets []string) error {
+	r, err := repo.Open(env, logger, s.ErrOut)
 	if err != nil {
 		return err
 	}
@@ -46,12 +48,13 @@ func run(ctx context.Context, logger *slog.Logger, s streams.Streams, flags flag
 	if flags.json {
 		out := map[string][]string{}
 		for _, st := range stages {
-			out[st.Name] = append([]string{}, st.Reasons...)
+			out[st.Name] = st.Reasons()
 		}
 		enc := json.NewEncoder(s.Out)
 		enc.SetIndent("", "  ")
 		return enc.Encode(out)
 	}
+	var b strings.Builder
 	stale := 0
 	for _, st := range stages {
 		if !st.Changed() {
@@ -62,13 +65,14 @@ func run(ctx context.Context, logger *slog.Logger, s streams.Streams, flags flag
 		if st.Frozen {
 			frozen = " (frozen)"
 		}
-		fmt.Fprintf(s.Out, "%s:%s\n", st.Name, frozen)
-		for _, r := range st.Reasons {
-			fmt.Fprintf(s.Out, "\t%s\n", r)
+		fmt.Fprintf(&b, "%s:%s\n", st.Name, frozen)
+		for _, c := range st.Changes {
+			fmt.Fprintf(&b, "\t%s\n", c)
 		}
 	}
 	if stale == 0 {
-		fmt.Fprintln(s.Out, "Pipeline is up to date.")
+		b.WriteString("Pipeline is up to date.\n")
 	}
-	return nil
+	_, err = io.WriteString(s.Out, b.String())
+	return err
 }

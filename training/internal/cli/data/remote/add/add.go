@@ -6,8 +6,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/mlopsgo/mlops/training/internal/cli/data/workspace"
 	"github.com/mlopsgo/mlops/training/internal/cli/streams"
+	"github.com/mlopsgo/mlops/training/internal/dvc/repo"
 )
 
 type flagpole struct {
@@ -15,14 +15,14 @@ type flagpole struct {
 }
 
 // NewCommand returns `mlops data remote add`.
-func NewCommand(logger *slog.Logger, s streams.Streams) *cobra.Command {
+func NewCommand(logger *slog.Logger, s streams.Streams, env repo.Env) *cobra.Command {
 	var flags flagpole
 	cmd := &cobra.Command{
 		Use:   "add [-d] NAME URL",
 		Short: "Add a remote (a local path or s3://bucket/prefix)",
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return run(logger, s, flags, args[0], args[1])
+			return run(logger, s, env, flags, args[0], args[1])
 		},
 	}
 	cmd.Flags().BoolVarP(&flags.makeDefault, "default", "d", false, "make it the default remote")
@@ -31,8 +31,8 @@ func NewCommand(logger *slog.Logger, s streams.Streams) *cobra.Command {
 	return cmd
 }
 
-func run(logger *slog.Logger, s streams.Streams, flags flagpole, name, url string) error {
-	r, err := workspace.Open(logger, s)
+func run(logger *slog.Logger, s streams.Streams, env repo.Env, flags flagpole, name, url string) error {
+	r, err := repo.Open(env, logger, s.ErrOut)
 	if err != nil {
 		return err
 	}

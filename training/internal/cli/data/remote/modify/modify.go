@@ -7,8 +7,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/mlopsgo/mlops/training/internal/cli/data/workspace"
 	"github.com/mlopsgo/mlops/training/internal/cli/streams"
+	"github.com/mlopsgo/mlops/training/internal/dvc/repo"
 )
 
 type flagpole struct {
@@ -16,17 +16,22 @@ type flagpole struct {
 }
 
 // NewCommand returns `mlops data remote modify`.
-func NewCommand(logger *slog.Logger, s streams.Streams) *cobra.Command {
+func NewCommand(logger *slog.Logger, s streams.Streams, env repo.Env) *cobra.Command {
 	var flags flagpole
 	cmd := &cobra.Command{
 		Use:   "modify NAME OPTION [VALUE]",
 		Short: "Set or unset a remote option (e.g. endpointurl, region, profile)",
-		Args:  cobra.RangeArgs(2, 3),
-		RunE: func(cmd *cobra.Command, args []string) error {
+		Args: func(cmd *cobra.Command, args []string) error {
+			if err := cobra.RangeArgs(2, 3)(cmd, args); err != nil {
+				return err
+			}
 			if flags.unset != (len(args) == 2) {
 				return fmt.Errorf("give a VALUE, or --unset without one")
 			}
-			r, err := workspace.Open(logger, s)
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			r, err := repo.Open(env, logger, s.ErrOut)
 			if err != nil {
 				return err
 			}

@@ -1,26 +1,26 @@
-// Package pull is the `mlops data pull` command.
-package pull
+package transfer
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 
 	"github.com/spf13/cobra"
 
 	"github.com/mlopsgo/mlops/training/internal/cli/data/checkout"
-	"github.com/mlopsgo/mlops/training/internal/cli/data/workspace"
 	"github.com/mlopsgo/mlops/training/internal/cli/streams"
+	"github.com/mlopsgo/mlops/training/internal/dvc/repo"
 )
 
-type flagpole struct {
-	workspace.TransferFlags
+type pullFlags struct {
+	Flags
 	force bool
 }
 
-// NewCommand returns `mlops data pull`.
-func NewCommand(logger *slog.Logger, s streams.Streams) *cobra.Command {
-	var flags flagpole
+// NewPullCommand returns `mlops data pull`.
+func NewPullCommand(logger *slog.Logger, s streams.Streams, env repo.Env) *cobra.Command {
+	var flags pullFlags
 	cmd := &cobra.Command{
 		Use:   "pull [TARGET...]",
 		Short: "Fetch data from a remote and check it out",
@@ -28,7 +28,7 @@ func NewCommand(logger *slog.Logger, s streams.Streams) *cobra.Command {
 arrived verified. An output with a missing or corrupt object is reported and its
 workspace copy left as it was.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return run(cmd.Context(), logger, s, flags, args)
+			return pull(cmd.Context(), logger, s, env, flags, args)
 		},
 	}
 	flags.Register(cmd.Flags())
@@ -36,20 +36,17 @@ workspace copy left as it was.`,
 	return cmd
 }
 
-func run(ctx context.Context, logger *slog.Logger, s streams.Streams, flags flagpole, targets []string) error {
-	r, err := workspace.Open(logger, s)
-	if err != nil {
-		return err
-	}
-	opts, err := flags.Options(logger, s)
+func pull(ctx context.Context, logger *slog.Logger, s streams.Streams, env repo.Env, flags pullFlags, targets []string) error {
+	r, opts, err := open(logger, s, env, flags.Flags)
 	if err != nil {
 		return err
 	}
 	res, co, err := r.Pull(ctx, flags.Remote, targets, flags.force, opts)
-	logger.Info("pull finished", "downloaded", res.Transferred, "bytes", res.Bytes, "already_cached", res.Skipped, "failed", len(res.Failed))
+	logResult(logger, "pull", res)
 	if res.Transferred > 0 {
-		fmt.Fprintf(s.Out, "%s fetched\n", workspace.Plural(res.Transferred, "file"))
+		if _, werr := fmt.Fprintf(s.Out, "%s fetched\n", Plural(res.Transferred, "file")); werr != nil {
+			return errors.Join(err, werr)
+		}
 	}
-	checkout.Print(s.Out, co)
-	return err
+	return errors.Join(err, checkout.Print(s.Out, co))
 }
