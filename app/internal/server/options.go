@@ -1,8 +1,9 @@
 package server
 
 import (
-	"fmt"
+	"net"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -108,38 +109,79 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
-// validate checks the options once, naming the offending field.
-func (o Options) validate() error {
+// Validate checks the options, fields in declaration order, and returns an
+// *OptionError for the first invalid one, so the same bad input always gives
+// the same error. Zero values are valid: they mean the default. NewServer
+// calls it; a caller that builds Options from flags may call it first to
+// report a usage error.
+func (o Options) Validate() error {
 	if o.ModelDir == "" {
-		return fmt.Errorf("server: Options.ModelDir is required")
+		return &OptionError{Field: "ModelDir", Value: o.ModelDir, Want: "a directory (required)"}
 	}
-	for name, v := range map[string]int{"BodyLimit": o.BodyLimit, "MaxBatch": o.MaxBatch, "DriftWindow": o.DriftWindow, "DriftMinObservations": o.DriftMinObservations} {
-		if v < 0 {
-			return fmt.Errorf("server: Options.%s is %d, want a positive number", name, v)
+	if o.Addr != "" {
+		if _, port, err := net.SplitHostPort(o.Addr); err != nil {
+			return &OptionError{Field: "Addr", Value: o.Addr, Want: "host:port"}
+		} else if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
+			return &OptionError{Field: "Addr", Value: o.Addr, Want: "a port in 0..65535"}
 		}
 	}
-	for name, v := range map[string]time.Duration{"ReadTimeout": o.ReadTimeout, "WriteTimeout": o.WriteTimeout, "IdleTimeout": o.IdleTimeout, "DrainDelay": o.DrainDelay, "ShutdownTimeout": o.ShutdownTimeout} {
-		if v < 0 {
-			return fmt.Errorf("server: Options.%s is %v, want a positive duration", name, v)
+	for _, f := range []struct {
+		name string
+		v    int
+	}{
+		{"BodyLimit", o.BodyLimit},
+		{"MaxBatch", o.MaxBatch},
+	} {
+		if f.v < 0 {
+			return &OptionError{Field: f.name, Value: f.v, Want: wantCount}
+		}
+	}
+	for _, f := range []struct {
+		name string
+		v    time.Duration
+	}{
+		{"ReadTimeout", o.ReadTimeout},
+		{"WriteTimeout", o.WriteTimeout},
+		{"IdleTimeout", o.IdleTimeout},
+		{"DrainDelay", o.DrainDelay},
+		{"ShutdownTimeout", o.ShutdownTimeout},
+	} {
+		if f.v < 0 {
+			return &OptionError{Field: f.name, Value: f.v, Want: wantDuration}
+		}
+	}
+	for _, f := range []struct {
+		name string
+		v    int
+	}{
+		{"DriftWindow", o.DriftWindow},
+		{"DriftMinObservations", o.DriftMinObservations},
+	} {
+		if f.v < 0 {
+			return &OptionError{Field: f.name, Value: f.v, Want: wantCount}
 		}
 	}
 	for _, origin := range o.CORSOrigins {
-		if err := checkOrigin(origin); err != nil {
-			return fmt.Errorf("server: Options.CORSOrigins: %w", err)
+		if !validOrigin(origin) {
+			return &OptionError{Field: "CORSOrigins", Value: origin, Want: "scheme://host[:port] or *"}
 		}
 	}
 	return nil
 }
 
-// checkOrigin accepts "*" or scheme://host[:port] with nothing after.
-func checkOrigin(origin string) error {
+// What Validate accepts for counts and durations. Zero is accepted and means
+// the default, as for every Options field.
+const (
+	wantCount    = "an integer >= 0 (0: the default)"
+	wantDuration = "a duration >= 0 such as 10s (0: the default)"
+)
+
+// validOrigin accepts "*" or scheme://host[:port] with nothing after.
+func validOrigin(origin string) bool {
 	if origin == "*" {
-		return nil
+		return true
 	}
 	u, err := url.Parse(origin)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
-		u.Path != "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil || strings.ContainsAny(origin, " ,") {
-		return fmt.Errorf("origin %q is not of the form scheme://host[:port]", origin)
-	}
-	return nil
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" &&
+		u.Path == "" && u.RawQuery == "" && u.Fragment == "" && u.User == nil && !strings.ContainsAny(origin, " ,")
 }

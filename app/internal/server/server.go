@@ -55,8 +55,8 @@ type Server struct {
 
 // New returns the Fiber app of a new server (see [NewServer]); tests drive it
 // with app.Test.
-func New(d Deps) (*fiber.App, error) {
-	s, err := NewServer(d)
+func New(ctx context.Context, d Deps) (*fiber.App, error) {
+	s, err := NewServer(ctx, d)
 	if err != nil {
 		return nil, err
 	}
@@ -66,10 +66,10 @@ func New(d Deps) (*fiber.App, error) {
 // NewServer validates the options, registers the metrics, builds the routes
 // and loads the model set. A model set that fails to load is logged and
 // counted; the server then answers 503 on /readyz and the prediction
-// endpoints until a reload succeeds.
-func NewServer(d Deps) (*Server, error) {
+// endpoints until a reload succeeds. ctx bounds that first load.
+func NewServer(ctx context.Context, d Deps) (*Server, error) {
 	opts := d.Options.withDefaults()
-	if err := opts.validate(); err != nil {
+	if err := opts.Validate(); err != nil {
 		return nil, err
 	}
 	if d.Registerer == nil || d.Gatherer == nil {
@@ -126,7 +126,7 @@ func NewServer(d Deps) (*Server, error) {
 	}
 	// An empty live set still serves the documentation.
 	s.live.Store(s.newLive(nil))
-	if _, err := s.Reload(context.Background()); err != nil {
+	if _, err := s.Reload(ctx); err != nil {
 		s.log.Error("initial model load failed; serving not ready until a reload succeeds", "err", err, "dir", opts.ModelDir)
 	}
 	return s, nil
