@@ -14,8 +14,13 @@ import (
 	"github.com/mlopsgo/mlops/training/model"
 )
 
-// The original service's endpoints, with its paths, field names and
-// shapes (../shared/notes/original-api.md).
+// The original service's endpoints: the Python (FastAPI) service this app
+// replaces served GET /, /health and /models and POST /predict,
+// /predict/batch and /predict/all-models, and its clients parse exactly its
+// paths, field names and shapes, which these handlers keep: prediction
+// bodies carry species, species_code, model_used, confidence, probabilities
+// by class name and an ISO-8601 timestamp; requests that name no model use
+// random_forest when it is served; errors are FastAPI's {"detail": ...}.
 
 // apiVersion is the version the original's root endpoint reported.
 const apiVersion = "1.0.0"
