@@ -51,6 +51,9 @@ type Server struct {
 	draining atomic.Bool
 	reloadMu sync.Mutex // orders the swap of live after registry reloads
 	stopOnce sync.Once
+
+	lingerOpts lingerOptions
+	lingering  atomic.Pointer[lingerListener] // set by Serve
 }
 
 // New returns the Fiber app of a new server (see [NewServer]); tests drive it
@@ -75,7 +78,7 @@ func NewServer(ctx context.Context, d Deps) (*Server, error) {
 	if d.Registerer == nil || d.Gatherer == nil {
 		return nil, errors.New("server: Deps.Registerer and Deps.Gatherer are required")
 	}
-	s := &Server{opts: opts, log: d.Logger, now: d.Now, gather: d.Gatherer}
+	s := &Server{opts: opts, log: d.Logger, now: d.Now, gather: d.Gatherer, lingerOpts: defaultLinger}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -106,6 +109,7 @@ func NewServer(ctx context.Context, d Deps) (*Server, error) {
 		CaseSensitive:         true,
 		JSONEncoder:           json.Marshal,
 	})
+	s.app.Server().ErrorHandler = lingerOnBodyTooLarge(s.app.Server().ErrorHandler)
 	s.app.Use(s.instrument)
 	if len(opts.CORSOrigins) > 0 {
 		s.app.Use(cors.New(cors.Config{
@@ -160,8 +164,10 @@ func (s *Server) Reload(ctx context.Context) (*registry.Snapshot, error) {
 // turns 503 at once, requests keep being served for DrainDelay, then the
 // listener closes and in-flight requests get up to ShutdownTimeout to finish.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	ll := newLingerListener(ln, s.lingerOpts)
+	s.lingering.Store(ll)
 	errc := make(chan error, 1)
-	go func() { errc <- s.app.Listener(ln) }()
+	go func() { errc <- s.app.Listener(ll) }()
 	s.log.Info("listening", "addr", ln.Addr().String())
 	select {
 	case err := <-errc:
@@ -207,6 +213,9 @@ func (s *Server) Stop(ctx context.Context) error {
 		defer cancel()
 		if e := s.app.ShutdownWithContext(sctx); e != nil {
 			err = fmt.Errorf("shutdown: %w", e)
+		}
+		if ll := s.lingering.Load(); ll != nil {
+			ll.stop()
 		}
 	})
 	return err
