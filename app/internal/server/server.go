@@ -86,6 +86,15 @@ func NewServer(ctx context.Context, d Deps) (*Server, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
+	// Each start-up phase is logged at debug level with how long it took,
+	// so the start-up can be measured from outside (model-api-bench
+	// -startup).
+	began := time.Now()
+	phase := func(name string) {
+		now := time.Now()
+		s.log.Debug("start-up phase", "phase", name, "took", now.Sub(began))
+		began = now
+	}
 	var err error
 	s.models, err = registry.New(registry.Options{Dir: opts.ModelDir, DriftWindow: opts.DriftWindow, Now: s.now})
 	if err != nil {
@@ -97,6 +106,7 @@ func NewServer(ctx context.Context, d Deps) (*Server, error) {
 		newDriftCollector(s.snapshot, opts.DriftMinObservations),
 		&compatCollector{sum: s.summary, prefix: s.dataset, loaded: s.loadedCount, now: s.now},
 	)
+	phase("metrics")
 	s.app = fiber.New(fiber.Config{
 		AppName:               "model-api",
 		ErrorHandler:          s.errorHandler,
@@ -128,11 +138,14 @@ func NewServer(ctx context.Context, d Deps) (*Server, error) {
 			s.app.Add(r.method, r.path, h)
 		}
 	}
+	phase("routes")
 	// An empty live set still serves the documentation.
 	s.live.Store(s.newLive(nil))
+	phase("empty set")
 	if _, err := s.Reload(ctx); err != nil {
 		s.log.Error("initial model load failed; serving not ready until a reload succeeds", "err", err, "dir", opts.ModelDir)
 	}
+	phase("models")
 	return s, nil
 }
 
@@ -145,7 +158,9 @@ func (s *Server) App() *fiber.App { return s.app }
 func (s *Server) Reload(ctx context.Context) (*registry.Snapshot, error) {
 	s.reloadMu.Lock()
 	defer s.reloadMu.Unlock()
+	began := time.Now()
 	snap, err := s.models.Reload(ctx)
+	decoded := time.Now()
 	if err != nil {
 		s.metrics.reloads.WithLabelValues(telemetry.ResultFailure).Inc()
 		s.log.Error("model reload failed; previous models keep serving", "err", err, "dir", s.opts.ModelDir)
@@ -156,7 +171,8 @@ func (s *Server) Reload(ctx context.Context) (*registry.Snapshot, error) {
 	s.metrics.reloads.WithLabelValues(telemetry.ResultSuccess).Inc()
 	s.metrics.lastReload.Set(float64(s.now().UnixNano()) / 1e9)
 	s.updateReady()
-	s.log.Info("models loaded", "models", snap.Names(), "champion", snap.Champion.Name, "default", snap.Default.Name, "dir", s.opts.ModelDir)
+	s.log.Info("models loaded", "models", snap.Names(), "champion", snap.Champion.Name, "default", snap.Default.Name, "dir", s.opts.ModelDir,
+		"decode", decoded.Sub(began), "install", time.Since(decoded))
 	return snap, nil
 }
 
