@@ -115,58 +115,54 @@ func (o Options) withDefaults() Options {
 // calls it; a caller that builds Options from flags may call it first to
 // report a usage error.
 func (o Options) Validate() error {
-	if o.ModelDir == "" {
-		return &OptionError{Field: "ModelDir", Value: o.ModelDir, Want: "a directory (required)"}
-	}
-	if o.Addr != "" {
-		if _, port, err := net.SplitHostPort(o.Addr); err != nil {
-			return &OptionError{Field: "Addr", Value: o.Addr, Want: "host:port"}
-		} else if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
-			return &OptionError{Field: "Addr", Value: o.Addr, Want: "a port in 0..65535"}
-		}
-	}
-	for _, f := range []struct {
-		name string
-		v    int
-	}{
-		{"BodyLimit", o.BodyLimit},
-		{"MaxBatch", o.MaxBatch},
-	} {
-		if f.v < 0 {
-			return &OptionError{Field: f.name, Value: f.v, Want: wantCount}
-		}
-	}
-	for _, f := range []struct {
-		name string
-		v    time.Duration
-	}{
-		{"ReadTimeout", o.ReadTimeout},
-		{"WriteTimeout", o.WriteTimeout},
-		{"IdleTimeout", o.IdleTimeout},
-		{"DrainDelay", o.DrainDelay},
-		{"ShutdownTimeout", o.ShutdownTimeout},
-	} {
-		if f.v < 0 {
-			return &OptionError{Field: f.name, Value: f.v, Want: wantDuration}
-		}
-	}
-	for _, f := range []struct {
-		name string
-		v    int
-	}{
-		{"DriftWindow", o.DriftWindow},
-		{"DriftMinObservations", o.DriftMinObservations},
-	} {
-		if f.v < 0 {
-			return &OptionError{Field: f.name, Value: f.v, Want: wantCount}
-		}
-	}
+	addrWant := addrProblem(o.Addr)
+	badOrigin := ""
 	for _, origin := range o.CORSOrigins {
 		if !validOrigin(origin) {
-			return &OptionError{Field: "CORSOrigins", Value: origin, Want: "scheme://host[:port] or *"}
+			badOrigin = origin
+			break
+		}
+	}
+	for _, c := range []struct {
+		field string
+		bad   bool
+		value any
+		want  string
+	}{
+		{"Addr", addrWant != "", o.Addr, addrWant},
+		{"ModelDir", o.ModelDir == "", o.ModelDir, "a directory (required)"},
+		{"CORSOrigins", badOrigin != "", badOrigin, "scheme://host[:port] or *"},
+		{"BodyLimit", o.BodyLimit < 0, o.BodyLimit, wantCount},
+		{"MaxBatch", o.MaxBatch < 0, o.MaxBatch, wantCount},
+		{"ReadTimeout", o.ReadTimeout < 0, o.ReadTimeout, wantDuration},
+		{"WriteTimeout", o.WriteTimeout < 0, o.WriteTimeout, wantDuration},
+		{"IdleTimeout", o.IdleTimeout < 0, o.IdleTimeout, wantDuration},
+		{"DrainDelay", o.DrainDelay < 0, o.DrainDelay, wantDuration},
+		{"ShutdownTimeout", o.ShutdownTimeout < 0, o.ShutdownTimeout, wantDuration},
+		{"DriftWindow", o.DriftWindow < 0, o.DriftWindow, wantCount},
+		{"DriftMinObservations", o.DriftMinObservations < 0, o.DriftMinObservations, wantCount},
+	} {
+		if c.bad {
+			return &OptionError{Field: c.field, Value: c.value, Want: c.want}
 		}
 	}
 	return nil
+}
+
+// addrProblem returns what a valid Addr looks like when addr is not one,
+// and "" when it is (or is empty: the default).
+func addrProblem(addr string) string {
+	if addr == "" {
+		return ""
+	}
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "host:port"
+	}
+	if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
+		return "a port in 0..65535"
+	}
+	return ""
 }
 
 // What Validate accepts for counts and durations. Zero is accepted and means

@@ -34,7 +34,11 @@ func TestValidate(t *testing.T) {
 		// Every field is wrong: the first in declaration order is reported,
 		// every time.
 		{"first of many", Options{Addr: "x", BodyLimit: -1, MaxBatch: -1, ReadTimeout: -1, IdleTimeout: -1, DriftWindow: -1, CORSOrigins: []string{"x"}},
+			`server: Options.Addr is "x", want host:port`},
+		{"model dir before the rest", Options{BodyLimit: -1, DriftWindow: -1, CORSOrigins: []string{"x"}},
 			`server: Options.ModelDir is "", want a directory (required)`},
+		{"first bad origin", Options{ModelDir: "m", MaxBatch: -1, CORSOrigins: []string{"https://ok.example", "bad", "worse"}},
+			`server: Options.CORSOrigins is "bad", want scheme://host[:port] or *`},
 		{"first of the numbers", Options{ModelDir: "m", DriftMinObservations: -1, DriftWindow: -1, ShutdownTimeout: -1, ReadTimeout: -1, MaxBatch: -1, BodyLimit: -1},
 			"server: Options.BodyLimit is -1, want " + wantCount},
 		{"first of the durations", Options{ModelDir: "m", DriftWindow: -1, ShutdownTimeout: -1, DrainDelay: -1, IdleTimeout: -1, WriteTimeout: -1},
