@@ -164,12 +164,13 @@ func startOnce(ctx context.Context, o StartupOptions, dir, probe string) (map[st
 func phases(lines []logLine, ready time.Duration) map[string]time.Duration {
 	ph := map[string]time.Duration{PhaseTotal: ready}
 	byName := map[string]logLine{}
+	var loaded *logLine
 	for _, l := range lines {
 		switch l.Msg {
 		case "start-up phase":
 			byName[l.Phase] = l
 		case "models loaded":
-			ph[PhaseDecode], ph[PhaseInstall] = l.Decode, l.Install
+			loaded = &l
 		}
 	}
 	first, ok1 := byName["metrics"]
@@ -177,6 +178,9 @@ func phases(lines []logLine, ready time.Duration) map[string]time.Duration {
 	if !ok1 || !ok2 {
 		// An older model-api that does not log its phases: the total only.
 		return ph
+	}
+	if loaded != nil {
+		ph[PhaseDecode], ph[PhaseInstall] = loaded.Decode, loaded.Install
 	}
 	ph[PhaseProcess] = first.at - first.Took
 	ph[PhaseMetrics] = first.Took
@@ -190,14 +194,19 @@ func phases(lines []logLine, ready time.Duration) map[string]time.Duration {
 	return ph
 }
 
+// medians returns the median of each phase over the runs that have it.
 func medians(runs []map[string]time.Duration) map[string]time.Duration {
 	m := map[string]time.Duration{}
 	for _, name := range StartupPhases {
 		var ds []time.Duration
 		for _, r := range runs {
-			ds = append(ds, r[name])
+			if d, ok := r[name]; ok {
+				ds = append(ds, d)
+			}
 		}
-		m[name] = median(ds)
+		if len(ds) > 0 {
+			m[name] = median(ds)
+		}
 	}
 	return m
 }
@@ -207,8 +216,14 @@ func (r *StartupReport) Write(w io.Writer) {
 	fmt.Fprintf(w, "model-api start-up, median of %d alternating runs per column; %s, %d CPUs\n\n", r.Runs, runtime.Version(), runtime.NumCPU())
 	fmt.Fprintln(w, "| phase | empty MODEL_DIR (first 200 on /healthz) | five Iris bundles (first 200 on /readyz) |")
 	fmt.Fprintln(w, "|---|---|---|")
+	cell := func(m map[string]time.Duration, name string) string {
+		if d, ok := m[name]; ok {
+			return ms(d)
+		}
+		return "not logged"
+	}
 	for _, name := range StartupPhases {
-		fmt.Fprintf(w, "| %s | %s | %s |\n", name, ms(r.Empty[name]), ms(r.Bundles[name]))
+		fmt.Fprintf(w, "| %s | %s | %s |\n", name, cell(r.Empty, name), cell(r.Bundles, name))
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Each row is its own median, so the rows need not add up to the total.")

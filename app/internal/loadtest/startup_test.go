@@ -44,6 +44,7 @@ func TestPhases(t *testing.T) {
 		},
 		{
 			name:  "a model-api that logs no phases: the total only",
+			lines: []logLine{{at: 20 * ms, Msg: "models loaded"}},
 			ready: 30 * ms,
 			want:  map[string]time.Duration{PhaseTotal: 30 * ms},
 		},
@@ -65,7 +66,11 @@ func TestPhases(t *testing.T) {
 
 func TestMedians(t *testing.T) {
 	runs := []map[string]time.Duration{{PhaseTotal: 3}, {PhaseTotal: 1}, {PhaseTotal: 2}}
-	if got := medians(runs)[PhaseTotal]; got != 2 {
+	m := medians(runs)
+	if got := m[PhaseTotal]; got != 2 {
 		t.Errorf("median of 3, 1, 2 = %v, want 2", got)
+	}
+	if d, ok := m[PhaseDecode]; ok {
+		t.Errorf("a phase no run has has a median: %v", d)
 	}
 }
