@@ -133,3 +133,39 @@ func TestDocsPage(t *testing.T) {
 		}
 	}
 }
+
+// TestDocsFollowTheModelSet checks that the document and the page, built at
+// their first request, are those of the set serving at that time: before
+// the first load, after it, and after a reload to another set.
+func TestDocsFollowTheModelSet(t *testing.T) {
+	dir := t.TempDir()
+	s, _ := newTestServer(t, testOptions(dir)) // empty directory: no set yet
+	steps := []struct {
+		name  string
+		setup func(t *testing.T)
+		want  string // in the document's description and on the page
+	}{
+		{"before the first load", func(*testing.T) {}, "Models: random_forest;"},
+		{"after a load", func(t *testing.T) {
+			modeltest.WriteSet(t, dir, "logistic_regression", "logistic_regression", "svm")
+			if _, err := s.Reload(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+		}, "Models: logistic_regression, svm;"},
+		{"after a reload", func(t *testing.T) {
+			modeltest.WriteSet(t, dir, "decision_tree", "decision_tree")
+			if _, err := s.Reload(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+		}, "Models: decision_tree;"},
+	}
+	for _, step := range steps {
+		step.setup(t)
+		for _, path := range []string{"/openapi.json", "/docs"} {
+			res := do(t, s.App(), get(path))
+			if res.status != 200 || !strings.Contains(string(res.body), step.want) {
+				t.Errorf("%s: GET %s = %d, want 200 with %q", step.name, path, res.status, step.want)
+			}
+		}
+	}
+}
