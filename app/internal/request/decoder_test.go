@@ -85,18 +85,20 @@ func TestBatchLimit(t *testing.T) {
 }
 
 // TestPredictAllocations keeps the hot path lean: decoding a /predict body
-// allocates only the model name.
+// allocates only the model name. It reuses one decoder rather than the
+// pool: under the race detector sync.Pool drops a random quarter of what is
+// put back, which made the count vary.
 func TestPredictAllocations(t *testing.T) {
 	body := []byte(`{"features":{"a":1,"b":0.5},"model_name":"m"}`)
+	d := Get()
+	defer Put(d)
 	allocs := testing.AllocsPerRun(200, func() {
-		d := Get()
 		if _, err := d.Predict(body); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := d.Rows(testFeatures); err != nil {
 			t.Fatal(err)
 		}
-		Put(d)
 	})
 	if allocs > 1 {
 		t.Errorf("decoding a /predict body allocates %v times, want at most 1", allocs)
