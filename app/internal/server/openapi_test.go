@@ -12,6 +12,7 @@ import (
 
 	"github.com/mlopsgo/mlops/app/internal/apidoc"
 	"github.com/mlopsgo/mlops/app/internal/modeltest"
+	"github.com/mlopsgo/mlops/app/internal/openapi"
 )
 
 var regen = flag.Bool("regen", false, "rewrite the golden files in testdata/")
@@ -26,7 +27,7 @@ func TestRoutesMatchOpenAPI(t *testing.T) {
 		if r.Method == "HEAD" {
 			continue
 		}
-		served = append(served, r.Method+" "+openAPIPath(r.Path))
+		served = append(served, r.Method+" "+openapi.Path(r.Path))
 	}
 	var doc apidoc.Document
 	if err := json.Unmarshal(do(t, s.App(), get("/openapi.json")).body, &doc); err != nil {

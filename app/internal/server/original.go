@@ -8,6 +8,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/mlopsgo/mlops/app/internal/openapi"
 	"github.com/mlopsgo/mlops/app/internal/registry"
 	"github.com/mlopsgo/mlops/app/internal/request"
 	"github.com/mlopsgo/mlops/app/telemetry"
@@ -22,18 +23,6 @@ import (
 // by class name and an ISO-8601 timestamp; requests that name no model use
 // random_forest when it is served; errors are FastAPI's {"detail": ...}.
 
-// apiVersion is the version the original's root endpoint reported.
-const apiVersion = "1.0.0"
-
-// title is the API's title, derived from the data set's name: "iris" gives
-// the original's "IRIS Classification API".
-func title(dataset string) string {
-	if dataset == "" {
-		return "Model Classification API"
-	}
-	return strings.ToUpper(dataset) + " Classification API"
-}
-
 func (s *Server) getRoot(c *fiber.Ctx) error {
 	l := s.live.Load()
 	var names []string
@@ -42,8 +31,8 @@ func (s *Server) getRoot(c *fiber.Ctx) error {
 		names, dataset = l.snap.Names(), l.snap.Dataset
 	}
 	return c.JSON(fiber.Map{
-		"message":          title(dataset),
-		"version":          apiVersion,
+		"message":          openapi.Title(dataset),
+		"version":          openapi.APIVersion,
 		"available_models": nonNil(names),
 		"endpoints": fiber.Map{
 			"predict":            "/predict",

@@ -16,6 +16,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/cors"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/mlopsgo/mlops/app/internal/openapi"
 	"github.com/mlopsgo/mlops/app/internal/registry"
 	"github.com/mlopsgo/mlops/app/telemetry"
 )
@@ -131,7 +132,7 @@ func NewServer(ctx context.Context, d Deps) (*Server, error) {
 		}))
 	}
 	for _, r := range s.routes() {
-		h := labelled(openAPIPath(r.path), r.handler)
+		h := labelled(openapi.Path(r.path), r.handler)
 		if r.method == fiber.MethodGet {
 			s.app.Get(r.path, h) // also answers HEAD
 		} else {
