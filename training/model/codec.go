@@ -77,28 +77,23 @@ func (b *Bundle) Save(path string) error {
 
 // Parse decodes, verifies and compiles a bundle from its bytes.
 func Parse(data []byte) (*Bundle, error) {
-	var probe struct {
-		Format *string `json:"format"`
-	}
-	if err := json.Unmarshal(data, &probe); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrMalformed, describeJSONError(data, err))
-	}
-	switch {
-	case probe.Format == nil:
-		return nil, fmt.Errorf("%w: no \"format\" field", ErrNotBundle)
-	case !strings.HasPrefix(*probe.Format, formatPrefix):
-		return nil, fmt.Errorf("%w: format %q", ErrNotBundle, *probe.Format)
-	case *probe.Format != FormatVersion:
-		return nil, fmt.Errorf("%w: %q (this build reads %q)", ErrFormatVersion, *probe.Format, FormatVersion)
-	}
+	// One strict decode on the happy path. Only when it fails or finds
+	// another format is the format probed on its own, so that a file of
+	// another kind or version is reported as such rather than as malformed.
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	var b Bundle
-	if err := dec.Decode(&b); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrMalformed, describeJSONError(data, err))
+	err := dec.Decode(&b)
+	if err == nil && dec.More() {
+		err = errors.New("trailing data after the bundle")
 	}
-	if dec.More() {
-		return nil, fmt.Errorf("%w: trailing data after the bundle", ErrMalformed)
+	if err != nil || b.Format != FormatVersion {
+		if ferr := checkFormat(data); ferr != nil {
+			return nil, ferr
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrMalformed, describeJSONError(data, err))
+		}
 	}
 	if err := b.validate(); err != nil {
 		return nil, err
@@ -114,6 +109,26 @@ func Parse(data []byte) (*Bundle, error) {
 		return nil, err
 	}
 	return &b, nil
+}
+
+// checkFormat reports a document that is not JSON, not a bundle, or a
+// bundle of another format version.
+func checkFormat(data []byte) error {
+	var probe struct {
+		Format *string `json:"format"`
+	}
+	if err := json.Unmarshal(data, &probe); err != nil {
+		return fmt.Errorf("%w: %w", ErrMalformed, describeJSONError(data, err))
+	}
+	switch {
+	case probe.Format == nil:
+		return fmt.Errorf("%w: no \"format\" field", ErrNotBundle)
+	case !strings.HasPrefix(*probe.Format, formatPrefix):
+		return fmt.Errorf("%w: format %q", ErrNotBundle, *probe.Format)
+	case *probe.Format != FormatVersion:
+		return fmt.Errorf("%w: %q (this build reads %q)", ErrFormatVersion, *probe.Format, FormatVersion)
+	}
+	return nil
 }
 
 // Load reads and parses the bundle at path.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"sync"
 
 	"github.com/mlopsgo/mlops/training/model/atomicfile"
 )
@@ -146,10 +147,19 @@ func LoadDir(dir string) (*Set, error) {
 		return nil, err
 	}
 	set := &Set{Index: idx, Bundles: make(map[string]*Bundle, len(idx.Models))}
+	// Decoding is most of a server's start-up: decode the bundles in
+	// parallel, then check them in index order so errors come in that order.
+	bundles := make([]*Bundle, len(idx.Models))
+	loadErrs := make([]error, len(idx.Models))
+	var wg sync.WaitGroup
+	for i, e := range idx.Models {
+		wg.Go(func() { bundles[i], loadErrs[i] = Load(filepath.Join(dir, e.File)) })
+	}
+	wg.Wait()
 	var errs []error
-	for _, e := range idx.Models {
+	for i, e := range idx.Models {
 		path := filepath.Join(dir, e.File)
-		b, err := Load(path)
+		b, err := bundles[i], loadErrs[i]
 		if err != nil {
 			errs = append(errs, err)
 			continue

@@ -4,6 +4,12 @@
 //
 //	model-api-bench -model-api bin/model-api -model-dir models
 //
+// With -startup it only times start-up instead, phase by phase (median of
+// -startup-runs alternating starts over an empty directory and over
+// -model-dir):
+//
+//	model-api-bench -startup -model-api bin/model-api -model-dir models
+//
 // It makes no assertions: the figures are for the README and for people.
 package main
 
@@ -43,8 +49,19 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.Wrk, "wrk", "wrk", "the wrk binary")
 	fs.DurationVar(&o.Duration, "duration", 5*time.Second, "length of each wrk run")
 	fs.IntVar(&o.Rounds, "rounds", 3, "alternating rounds; figures are medians")
+	startup := fs.Bool("startup", false, "time start-up phase by phase instead of measuring under load")
+	startupRuns := fs.Int("startup-runs", 11, "with -startup, starts per case; figures are medians")
 	if err := fs.Parse(args); err != nil {
 		return 2
+	}
+	if *startup {
+		rep, err := loadtest.MeasureStartup(ctx, loadtest.StartupOptions{ModelAPI: o.ModelAPI, ModelDir: o.ModelDir, Runs: *startupRuns})
+		if err != nil {
+			fmt.Fprintln(stderr, "start-up:", err)
+			return 1
+		}
+		rep.Write(stdout)
+		return 0
 	}
 	self, err := os.Executable()
 	if err != nil {

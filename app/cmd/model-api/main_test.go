@@ -4,11 +4,16 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"flag"
+	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -28,65 +33,202 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-func TestParseConfig(t *testing.T) {
-	d := server.DefaultOptions()
+// flagCases drives the configuration tests: every flag, a good value and
+// what it sets, and bad values with what the error says is accepted.
+var flagCases = []struct {
+	flag string
+	good string
+	get  func(c config) string // the setting good should change
+	want string                // get's result for good
+	bad  []badValue
+}{
+	{"host", "127.0.0.1", func(c config) string { return c.opts.Addr }, "127.0.0.1:8080", nil},
+	{"port", "9000", func(c config) string { return c.opts.Addr }, ":9000", []badValue{
+		{"http", "a port in 0..65535"}, {"70000", "a port in 0..65535"}, {"-1", "a port in 0..65535"},
+	}},
+	{"model-dir", "/m", func(c config) string { return c.opts.ModelDir }, "/m", nil},
+	{"log-level", "debug", func(c config) string { return c.logLevel.String() }, "DEBUG", []badValue{
+		{"loud", "debug, info, warn or error"},
+	}},
+	{"log-format", "text", func(c config) string { return string(c.logFormat) }, "text", []badValue{
+		{"xml", "json or text"},
+	}},
+	{"cors-origins", "https://a.example, https://b.example", func(c config) string { return strings.Join(c.opts.CORSOrigins, "|") }, "https://a.example|https://b.example", []badValue{
+		{"a.example", "scheme://host[:port] or *"},
+	}},
+	{"body-limit", "2048", func(c config) string { return strconv.Itoa(c.opts.BodyLimit) }, "2048", []badValue{
+		{"1MB", wantInt}, {"-1", wantInt},
+	}},
+	{"max-batch", "7", func(c config) string { return strconv.Itoa(c.opts.MaxBatch) }, "7", []badValue{
+		{"many", wantInt}, {"-7", wantInt},
+	}},
+	{"read-timeout", "3s", func(c config) string { return c.opts.ReadTimeout.String() }, "3s", []badValue{
+		{"soon", wantDuration}, {"10", wantDuration}, {"-1s", wantDuration},
+	}},
+	{"write-timeout", "4s", func(c config) string { return c.opts.WriteTimeout.String() }, "4s", []badValue{
+		{"soon", wantDuration}, {"-4s", wantDuration},
+	}},
+	{"idle-timeout", "5s", func(c config) string { return c.opts.IdleTimeout.String() }, "5s", []badValue{
+		{"soon", wantDuration}, {"-5s", wantDuration},
+	}},
+	{"drain-delay", "2s", func(c config) string { return c.opts.DrainDelay.String() }, "2s", []badValue{
+		{"soon", wantDuration}, {"-2s", wantDuration},
+	}},
+	{"shutdown-timeout", "6s", func(c config) string { return c.opts.ShutdownTimeout.String() }, "6s", []badValue{
+		{"soon", wantDuration}, {"-6s", wantDuration},
+	}},
+	{"drift-window", "50", func(c config) string { return strconv.Itoa(c.opts.DriftWindow) }, "50", []badValue{
+		{"1e3", wantInt}, {"-50", wantInt},
+	}},
+}
+
+type badValue struct{ value, want string }
+
+const (
+	wantInt      = "an integer >= 0 (0: the default)"
+	wantDuration = "a duration >= 0 such as 10s (0: the default)"
+)
+
+func parse(t *testing.T, args []string, env map[string]string) (config, error) {
+	t.Helper()
+	return parseConfig(args, func(k string) string { return env[k] }, io.Discard)
+}
+
+func TestParseConfigDefaults(t *testing.T) {
+	c, err := parse(t, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := server.DefaultOptions()
+	want.Version, want.Revision = c.opts.Version, c.opts.Revision
+	if !reflect.DeepEqual(c.opts, want) || c.logLevel != slog.LevelInfo || c.logFormat != "json" {
+		t.Errorf("defaults: got %+v, want %+v, level INFO, format json", c, want)
+	}
+}
+
+func TestParseConfigFlags(t *testing.T) {
+	for _, tt := range flagCases {
+		envName := strings.ToUpper(strings.ReplaceAll(tt.flag, "-", "_"))
+		for _, src := range []struct {
+			name string
+			args []string
+			env  map[string]string
+		}{
+			{"flag", []string{"-" + tt.flag, tt.good}, nil},
+			{"flag=", []string{"-" + tt.flag + "=" + tt.good}, nil},
+			{"env", nil, map[string]string{envName: tt.good}},
+			// A flag on the command line wins over its variable, even a
+			// bad one.
+			{"flag beats env", []string{"-" + tt.flag, tt.good}, map[string]string{envName: "bad:value"}},
+		} {
+			t.Run(tt.flag+"/"+src.name, func(t *testing.T) {
+				c, err := parse(t, src.args, src.env)
+				if err != nil {
+					t.Fatalf("args %q env %v: %v", src.args, src.env, err)
+				}
+				if got := tt.get(c); got != tt.want {
+					t.Errorf("args %q env %v: got %q, want %q", src.args, src.env, got, tt.want)
+				}
+			})
+		}
+		for _, bad := range tt.bad {
+			t.Run(tt.flag+"/bad flag "+bad.value, func(t *testing.T) {
+				_, err := parse(t, []string{"-" + tt.flag + "=" + bad.value}, nil)
+				want := fmt.Sprintf("invalid value %q for flag -%s: want %s", bad.value, tt.flag, bad.want)
+				if err == nil || err.Error() != want {
+					t.Errorf("error %v, want %s", err, want)
+				}
+			})
+			t.Run(tt.flag+"/bad env "+bad.value, func(t *testing.T) {
+				_, err := parse(t, nil, map[string]string{envName: bad.value})
+				want := fmt.Sprintf("invalid value %q for %s (env of -%s): want %s", bad.value, envName, tt.flag, bad.want)
+				if err == nil || err.Error() != want {
+					t.Errorf("error %v, want %s", err, want)
+				}
+			})
+		}
+	}
+}
+
+// TestFlagCasesCoverEveryFlag makes a new flag come with its row above.
+func TestFlagCasesCoverEveryFlag(t *testing.T) {
+	cfg := defaults()
+	fs := newFlags(io.Discard)
+	defineFlags(fs, &cfg)
+	covered := map[string]bool{}
+	for _, tt := range flagCases {
+		covered[tt.flag] = true
+	}
+	fs.fs.VisitAll(func(f *flag.Flag) {
+		if !covered[f.Name] {
+			t.Errorf("flag -%s has no row in flagCases", f.Name)
+		}
+	})
+}
+
+func TestParseConfigErrors(t *testing.T) {
 	tests := []struct {
-		name    string
-		args    []string
-		env     map[string]string
-		check   func(t *testing.T, c config)
-		wantErr string
+		name string
+		args []string
+		env  map[string]string
+		want string
 	}{
-		{name: "defaults", check: func(t *testing.T, c config) {
-			if c.opts.Addr != ":8080" || c.opts.ModelDir != "./models" || c.opts.AdminToken != "" || c.logFormat != "json" || c.opts.MaxBatch != d.MaxBatch {
-				t.Errorf("defaults: %+v", c)
-			}
-		}},
-		{name: "env", env: map[string]string{"PORT": "9000", "MODEL_DIR": "/m", "ADMIN_TOKEN": "t", "CORS_ORIGINS": "https://a.example, https://b.example", "MAX_BATCH": "7", "READ_TIMEOUT": "3s", "LOG_LEVEL": "debug", "HOST": "127.0.0.1"},
-			check: func(t *testing.T, c config) {
-				o := c.opts
-				if o.Addr != "127.0.0.1:9000" || o.ModelDir != "/m" || o.AdminToken != "t" || o.MaxBatch != 7 || o.ReadTimeout != 3*time.Second ||
-					len(o.CORSOrigins) != 2 || o.CORSOrigins[1] != "https://b.example" || c.logLevel.String() != "DEBUG" {
-					t.Errorf("from env: %+v", c)
-				}
-			}},
-		{name: "flags beat env", args: []string{"-port", "9100", "-model-dir", "/flag"}, env: map[string]string{"PORT": "9000", "MODEL_DIR": "/env"},
-			check: func(t *testing.T, c config) {
-				if c.opts.Addr != ":9100" || c.opts.ModelDir != "/flag" {
-					t.Errorf("flags: %+v", c.opts)
-				}
-			}},
-		{name: "bad port", args: []string{"-port", "http"}, wantErr: "-port"},
-		{name: "bad batch", env: map[string]string{"MAX_BATCH": "0"}, wantErr: "-max-batch"},
-		{name: "bad duration", args: []string{"-idle-timeout", "soon"}, wantErr: "-idle-timeout"},
-		{name: "bad level", args: []string{"-log-level", "loud"}, wantErr: "-log-level"},
-		{name: "bad format", args: []string{"-log-format", "xml"}, wantErr: "-log-format"},
-		{name: "stray argument", args: []string{"serve"}, wantErr: "unexpected arguments"},
+		{"empty model dir", []string{"-model-dir="}, nil, `invalid value "" for flag -model-dir: want a directory (required)`},
+		{"unknown flag", []string{"-admin-token", "x"}, nil, "flag provided but not defined: -admin-token"},
+		{"stray argument", []string{"serve"}, nil, `unexpected arguments ["serve"]: model-api takes flags only`},
+		// Several bad values: the first in flag order is reported, every
+		// time, whether they are parse errors or rejected by
+		// server.Options.Validate.
+		{"first bad variable", nil, map[string]string{"DRIFT_WINDOW": "x", "READ_TIMEOUT": "soon", "MAX_BATCH": "x", "LOG_FORMAT": "xml"},
+			`invalid value "xml" for LOG_FORMAT (env of -log-format): want json or text`},
+		{"first invalid variable", nil, map[string]string{"DRIFT_WINDOW": "-1", "SHUTDOWN_TIMEOUT": "-1s", "MAX_BATCH": "-1", "BODY_LIMIT": "-1"},
+			`invalid value "-1" for BODY_LIMIT (env of -body-limit): want ` + wantInt},
+		{"parse errors come first", []string{"-body-limit=-1"}, map[string]string{"DRIFT_WINDOW": "x"},
+			`invalid value "x" for DRIFT_WINDOW (env of -drift-window): want ` + wantInt},
+		{"flag error before env", []string{"-drift-window=x"}, map[string]string{"BODY_LIMIT": "x"},
+			`invalid value "x" for flag -drift-window: want ` + wantInt},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, err := parseConfig(tt.args, func(k string) string { return tt.env[k] }, io.Discard)
-			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("error %v, want one mentioning %q", err, tt.wantErr)
+			for range 10 {
+				_, err := parse(t, tt.args, tt.env)
+				if err == nil || err.Error() != tt.want {
+					t.Fatalf("error %v, want %s", err, tt.want)
 				}
-				return
 			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			tt.check(t, c)
 		})
 	}
 }
 
-func TestInvalidConfigExits2(t *testing.T) {
-	var stderr bytes.Buffer
-	if code := run([]string{"-port", "x"}, func(string) string { return "" }, &stderr); code != 2 {
-		t.Errorf("exit code %d, want 2 (stderr %s)", code, stderr.String())
+func TestAdminTokenFromEnvOnly(t *testing.T) {
+	c, err := parse(t, nil, map[string]string{"ADMIN_TOKEN": "t"})
+	if err != nil || c.opts.AdminToken != "t" {
+		t.Errorf("AdminToken %q, err %v; want t", c.opts.AdminToken, err)
 	}
-	if code := run([]string{"-help"}, func(string) string { return "" }, io.Discard); code != 0 {
-		t.Errorf("-help exit code %d, want 0", code)
+}
+
+func TestRunExitCodes(t *testing.T) {
+	tests := []struct {
+		name       string
+		args       []string
+		code       int
+		wantStderr []string
+	}{
+		{"bad flag", []string{"-port", "x"}, 2, []string{`model-api: invalid value "x" for flag -port: want a port in 0..65535` + "\n"}},
+		{"help", []string{"-help"}, 0, []string{"Usage: model-api", "-max-batch int (env MAX_BATCH)", "(default 1000)", "ADMIN_TOKEN"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stderr bytes.Buffer
+			if code := run(tt.args, func(string) string { return "" }, &stderr); code != tt.code {
+				t.Errorf("exit code %d, want %d (stderr %s)", code, tt.code, stderr.String())
+			}
+			for _, want := range tt.wantStderr {
+				if !strings.Contains(stderr.String(), want) {
+					t.Errorf("stderr %q lacks %q", stderr.String(), want)
+				}
+			}
+		})
 	}
 }
 

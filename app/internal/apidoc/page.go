@@ -8,6 +8,7 @@ import (
 	"html/template"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Page is a rendered documentation page and the Content-Security-Policy
@@ -69,7 +70,7 @@ func NewPage(doc *Document) *Page {
 		v.Schemas = append(v.Schemas, schemaView{Name: name, JSON: pretty(doc.Components.Schemas[name])})
 	}
 	var buf bytes.Buffer
-	if err := pageTemplate.Execute(&buf, v); err != nil {
+	if err := pageTemplate().Execute(&buf, v); err != nil {
 		// The template and its data are ours; a failure is a bug.
 		panic("apidoc: render page: " + err.Error())
 	}
@@ -182,8 +183,12 @@ func inlineMarkdown(s string) template.HTML {
 	return template.HTML(sb.String())
 }
 
-var pageTemplate = template.Must(template.New("page").Funcs(template.FuncMap{
-	"anchor": anchor,
-	"lower":  strings.ToLower,
-	"md":     inlineMarkdown,
-}).Parse(pageHTML))
+// pageTemplate is parsed at the first page, not at package init: model-api
+// starts without it.
+var pageTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("page").Funcs(template.FuncMap{
+		"anchor": anchor,
+		"lower":  strings.ToLower,
+		"md":     inlineMarkdown,
+	}).Parse(pageHTML))
+})

@@ -15,14 +15,17 @@
 // Handlers return errors; errorHandler maps them to statuses and bodies in
 // one place. Bad input is always a 4xx that says what was wrong; only a
 // recovered panic or a failed admin reload answers 500, and 503 means not
-// ready.
+// ready. A body over the limit gets its 413 even from a client that sends the
+// whole body before reading: the connection lingers, reading and discarding
+// the rest, before it closes (linger.go).
 //
 // # Models and reload
 //
 // The registry loads index.json and every bundle, verifying checksums, and
 // swaps the whole set atomically; a failed reload keeps the previous set
 // serving. Each swap also rebuilds what requests read (metric series per
-// model, pre-encoded names, the OpenAPI document and the docs page).
+// model, pre-encoded names); the set's OpenAPI document and docs page are
+// built at their first request, which keeps them out of the start-up.
 //
 // # Metrics
 //

@@ -33,6 +33,24 @@ var (
 	errPanic = errors.New("server: internal error")
 )
 
+// OptionError reports an invalid [Options] field: which one, its value and
+// what is accepted. [Options.Validate] returns it.
+type OptionError struct {
+	// Field is the Options field's name, e.g. "MaxBatch".
+	Field string
+	// Value is the rejected value (for CORSOrigins, the rejected origin).
+	Value any
+	// Want describes the accepted values.
+	Want string
+}
+
+func (e *OptionError) Error() string {
+	if v, ok := e.Value.(string); ok {
+		return fmt.Sprintf("server: Options.%s is %q, want %s", e.Field, v, e.Want)
+	}
+	return fmt.Sprintf("server: Options.%s is %v, want %s", e.Field, e.Value, e.Want)
+}
+
 // versionError names the requested and the served version.
 type versionError struct {
 	model, want, have string

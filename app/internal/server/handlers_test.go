@@ -371,24 +371,6 @@ model_api_panics_total 1
 `, "model_api_panics_total")
 }
 
-func TestInvalidOptions(t *testing.T) {
-	tests := map[string]Options{
-		"no model dir":     {},
-		"negative batch":   {ModelDir: "m", MaxBatch: -1},
-		"negative timeout": {ModelDir: "m", ReadTimeout: -1},
-		"origin with path": {ModelDir: "m", CORSOrigins: []string{"https://example.com/app"}},
-		"origin no scheme": {ModelDir: "m", CORSOrigins: []string{"example.com"}},
-	}
-	for name, opts := range tests {
-		t.Run(name, func(t *testing.T) {
-			reg := newRegistry()
-			if _, err := NewServer(Deps{Options: opts, Registerer: reg, Gatherer: reg}); err == nil {
-				t.Errorf("NewServer(%+v) succeeded, want an error", opts)
-			}
-		})
-	}
-}
-
 func TestCORS(t *testing.T) {
 	opts := testOptions(modeltest.Dir(t))
 	opts.CORSOrigins = []string{"https://app.example"}

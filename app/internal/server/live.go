@@ -2,6 +2,7 @@ package server
 
 import (
 	"encoding/json"
+	"sync"
 	"sync/atomic"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -12,16 +13,25 @@ import (
 )
 
 // live is what requests read: the serving snapshot plus everything derived
-// from it once per load (metric series per model, pre-encoded names, the
-// OpenAPI document and the docs page). It is swapped as a whole.
+// from it once per load (metric series per model, pre-encoded names, and,
+// on first request, the OpenAPI document and the docs page). It is swapped
+// as a whole.
 type live struct {
 	snap     *registry.Snapshot // nil before the first successful load
 	models   []*served          // in index order
 	byName   map[string]*served
 	def      *served // the original endpoints' default
 	champion *served // the newer endpoints' default
-	openapi  []byte
-	docs     *apidoc.Page
+	// docs builds the encoded OpenAPI document and the docs page once, at
+	// the first request for either: most starts and reloads are never
+	// asked for them, and building them is most of the cost of a start.
+	docs func() *liveDocs
+}
+
+// liveDocs is the OpenAPI document of a model set and its docs page.
+type liveDocs struct {
+	openapi []byte
+	page    *apidoc.Page
 }
 
 // served is one model with its metric series and pre-encoded JSON strings.
@@ -51,14 +61,16 @@ func (s *Server) newLive(snap *registry.Snapshot) *live {
 		}
 		l.def, l.champion = l.byName[snap.Default.Name], l.byName[snap.Champion.Name]
 	}
-	doc := s.openAPI(snap)
-	var err error
-	if l.openapi, err = json.MarshalIndent(doc, "", "  "); err != nil {
-		// The document is built from plain data; failing to encode it is
-		// a bug, not a condition to serve around.
-		panic("server: encode OpenAPI document: " + err.Error())
-	}
-	l.docs = apidoc.NewPage(doc)
+	l.docs = sync.OnceValue(func() *liveDocs {
+		doc := s.openAPI(snap)
+		b, err := json.MarshalIndent(doc, "", "  ")
+		if err != nil {
+			// The document is built from plain data; failing to encode
+			// it is a bug, not a condition to serve around.
+			panic("server: encode OpenAPI document: " + err.Error())
+		}
+		return &liveDocs{openapi: b, page: apidoc.NewPage(doc)}
+	})
 	return l
 }
 

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/mlopsgo/mlops/app/internal/openapi"
 	"github.com/mlopsgo/mlops/app/internal/request"
 	"github.com/mlopsgo/mlops/training/model"
 )
@@ -15,7 +16,7 @@ import (
 // version, 413 for a batch over the limit, 503 when not ready.
 
 // inputTensorName is the name model metadata gives the one [N, F] input.
-const inputTensorName = "features"
+const inputTensorName = openapi.InputTensorName
 
 // Tensor metadata, as in $metadata_tensor.
 type tensorMeta struct {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/mlopsgo/mlops/app/internal/apidoc"
 	"github.com/mlopsgo/mlops/app/internal/modeltest"
+	"github.com/mlopsgo/mlops/app/internal/openapi"
 )
 
 var regen = flag.Bool("regen", false, "rewrite the golden files in testdata/")
@@ -26,7 +27,7 @@ func TestRoutesMatchOpenAPI(t *testing.T) {
 		if r.Method == "HEAD" {
 			continue
 		}
-		served = append(served, r.Method+" "+openAPIPath(r.Path))
+		served = append(served, r.Method+" "+openapi.Path(r.Path))
 	}
 	var doc apidoc.Document
 	if err := json.Unmarshal(do(t, s.App(), get("/openapi.json")).body, &doc); err != nil {
@@ -130,6 +131,42 @@ func TestDocsPage(t *testing.T) {
 	for _, banned := range []string{"http://", "https://", "<link rel=\"stylesheet\"", "<script src"} {
 		if strings.Contains(page, banned) {
 			t.Errorf("docs page refers to %q: it must be self-contained", banned)
+		}
+	}
+}
+
+// TestDocsFollowTheModelSet checks that the document and the page, built at
+// their first request, are those of the set serving at that time: before
+// the first load, after it, and after a reload to another set.
+func TestDocsFollowTheModelSet(t *testing.T) {
+	dir := t.TempDir()
+	s, _ := newTestServer(t, testOptions(dir)) // empty directory: no set yet
+	steps := []struct {
+		name  string
+		setup func(t *testing.T)
+		want  string // in the document's description and on the page
+	}{
+		{"before the first load", func(*testing.T) {}, "Models: random_forest;"},
+		{"after a load", func(t *testing.T) {
+			modeltest.WriteSet(t, dir, "logistic_regression", "logistic_regression", "svm")
+			if _, err := s.Reload(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+		}, "Models: logistic_regression, svm;"},
+		{"after a reload", func(t *testing.T) {
+			modeltest.WriteSet(t, dir, "decision_tree", "decision_tree")
+			if _, err := s.Reload(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+		}, "Models: decision_tree;"},
+	}
+	for _, step := range steps {
+		step.setup(t)
+		for _, path := range []string{"/openapi.json", "/docs"} {
+			res := do(t, s.App(), get(path))
+			if res.status != 200 || !strings.Contains(string(res.body), step.want) {
+				t.Errorf("%s: GET %s = %d, want 200 with %q", step.name, path, res.status, step.want)
+			}
 		}
 	}
 }

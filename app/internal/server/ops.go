@@ -54,11 +54,11 @@ func (s *Server) postAdminReload(c *fiber.Ctx) error {
 
 func (s *Server) getOpenAPI(c *fiber.Ctx) error {
 	c.Response().Header.SetContentType(fiber.MIMEApplicationJSONCharsetUTF8)
-	return c.Send(s.live.Load().openapi) // immutable once built
+	return c.Send(s.live.Load().docs().openapi) // immutable once built
 }
 
 func (s *Server) getDocs(c *fiber.Ctx) error {
-	p := s.live.Load().docs
+	p := s.live.Load().docs().page
 	// Everything the page needs is inline; the policy allows exactly that
 	// and calls back to this server, nothing else.
 	c.Set("Content-Security-Policy", p.CSP)

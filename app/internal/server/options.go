@@ -1,8 +1,9 @@
 package server
 
 import (
-	"fmt"
+	"net"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -108,38 +109,75 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
-// validate checks the options once, naming the offending field.
-func (o Options) validate() error {
-	if o.ModelDir == "" {
-		return fmt.Errorf("server: Options.ModelDir is required")
-	}
-	for name, v := range map[string]int{"BodyLimit": o.BodyLimit, "MaxBatch": o.MaxBatch, "DriftWindow": o.DriftWindow, "DriftMinObservations": o.DriftMinObservations} {
-		if v < 0 {
-			return fmt.Errorf("server: Options.%s is %d, want a positive number", name, v)
-		}
-	}
-	for name, v := range map[string]time.Duration{"ReadTimeout": o.ReadTimeout, "WriteTimeout": o.WriteTimeout, "IdleTimeout": o.IdleTimeout, "DrainDelay": o.DrainDelay, "ShutdownTimeout": o.ShutdownTimeout} {
-		if v < 0 {
-			return fmt.Errorf("server: Options.%s is %v, want a positive duration", name, v)
-		}
-	}
+// Validate checks the options, fields in declaration order, and returns an
+// *OptionError for the first invalid one, so the same bad input always gives
+// the same error. Zero values are valid: they mean the default. NewServer
+// calls it; a caller that builds Options from flags may call it first to
+// report a usage error.
+func (o Options) Validate() error {
+	addrWant := addrProblem(o.Addr)
+	badOrigin := ""
 	for _, origin := range o.CORSOrigins {
-		if err := checkOrigin(origin); err != nil {
-			return fmt.Errorf("server: Options.CORSOrigins: %w", err)
+		if !validOrigin(origin) {
+			badOrigin = origin
+			break
+		}
+	}
+	for _, c := range []struct {
+		field string
+		bad   bool
+		value any
+		want  string
+	}{
+		{"Addr", addrWant != "", o.Addr, addrWant},
+		{"ModelDir", o.ModelDir == "", o.ModelDir, "a directory (required)"},
+		{"CORSOrigins", badOrigin != "", badOrigin, "scheme://host[:port] or *"},
+		{"BodyLimit", o.BodyLimit < 0, o.BodyLimit, wantCount},
+		{"MaxBatch", o.MaxBatch < 0, o.MaxBatch, wantCount},
+		{"ReadTimeout", o.ReadTimeout < 0, o.ReadTimeout, wantDuration},
+		{"WriteTimeout", o.WriteTimeout < 0, o.WriteTimeout, wantDuration},
+		{"IdleTimeout", o.IdleTimeout < 0, o.IdleTimeout, wantDuration},
+		{"DrainDelay", o.DrainDelay < 0, o.DrainDelay, wantDuration},
+		{"ShutdownTimeout", o.ShutdownTimeout < 0, o.ShutdownTimeout, wantDuration},
+		{"DriftWindow", o.DriftWindow < 0, o.DriftWindow, wantCount},
+		{"DriftMinObservations", o.DriftMinObservations < 0, o.DriftMinObservations, wantCount},
+	} {
+		if c.bad {
+			return &OptionError{Field: c.field, Value: c.value, Want: c.want}
 		}
 	}
 	return nil
 }
 
-// checkOrigin accepts "*" or scheme://host[:port] with nothing after.
-func checkOrigin(origin string) error {
+// addrProblem returns what a valid Addr looks like when addr is not one,
+// and "" when it is (or is empty: the default).
+func addrProblem(addr string) string {
+	if addr == "" {
+		return ""
+	}
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "host:port"
+	}
+	if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
+		return "a port in 0..65535"
+	}
+	return ""
+}
+
+// What Validate accepts for counts and durations. Zero is accepted and means
+// the default, as for every Options field.
+const (
+	wantCount    = "an integer >= 0 (0: the default)"
+	wantDuration = "a duration >= 0 such as 10s (0: the default)"
+)
+
+// validOrigin accepts "*" or scheme://host[:port] with nothing after.
+func validOrigin(origin string) bool {
 	if origin == "*" {
-		return nil
+		return true
 	}
 	u, err := url.Parse(origin)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
-		u.Path != "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil || strings.ContainsAny(origin, " ,") {
-		return fmt.Errorf("origin %q is not of the form scheme://host[:port]", origin)
-	}
-	return nil
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" &&
+		u.Path == "" && u.RawQuery == "" && u.Fragment == "" && u.User == nil && !strings.ContainsAny(origin, " ,")
 }

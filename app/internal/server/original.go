@@ -8,26 +8,20 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/mlopsgo/mlops/app/internal/openapi"
 	"github.com/mlopsgo/mlops/app/internal/registry"
 	"github.com/mlopsgo/mlops/app/internal/request"
 	"github.com/mlopsgo/mlops/app/telemetry"
 	"github.com/mlopsgo/mlops/training/model"
 )
 
-// The original service's endpoints, with its paths, field names and
-// shapes (../shared/notes/original-api.md).
-
-// apiVersion is the version the original's root endpoint reported.
-const apiVersion = "1.0.0"
-
-// title is the API's title, derived from the data set's name: "iris" gives
-// the original's "IRIS Classification API".
-func title(dataset string) string {
-	if dataset == "" {
-		return "Model Classification API"
-	}
-	return strings.ToUpper(dataset) + " Classification API"
-}
+// The original service's endpoints: the Python (FastAPI) service this app
+// replaces served GET /, /health and /models and POST /predict,
+// /predict/batch and /predict/all-models, and its clients parse exactly its
+// paths, field names and shapes, which these handlers keep: prediction
+// bodies carry species, species_code, model_used, confidence, probabilities
+// by class name and an ISO-8601 timestamp; requests that name no model use
+// random_forest when it is served; errors are FastAPI's {"detail": ...}.
 
 func (s *Server) getRoot(c *fiber.Ctx) error {
 	l := s.live.Load()
@@ -37,8 +31,8 @@ func (s *Server) getRoot(c *fiber.Ctx) error {
 		names, dataset = l.snap.Names(), l.snap.Dataset
 	}
 	return c.JSON(fiber.Map{
-		"message":          title(dataset),
-		"version":          apiVersion,
+		"message":          openapi.Title(dataset),
+		"version":          openapi.APIVersion,
 		"available_models": nonNil(names),
 		"endpoints": fiber.Map{
 			"predict":            "/predict",

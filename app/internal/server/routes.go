@@ -1,11 +1,11 @@
 package server
 
 import (
-	"strings"
-
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/mlopsgo/mlops/app/internal/apidoc"
+	"github.com/mlopsgo/mlops/app/internal/openapi"
+	"github.com/mlopsgo/mlops/app/internal/registry"
 )
 
 // route is one served endpoint and its OpenAPI operation. The routes and the
@@ -15,52 +15,48 @@ type route struct {
 	method  string
 	path    string // Fiber syntax: /v2/models/:name
 	handler fiber.Handler
-	op      func(*docInputs) *apidoc.Operation
+	op      func(*openapi.Inputs) *apidoc.Operation
 }
 
 func (s *Server) routes() []route {
 	return []route{
 		// The original service's API.
-		{fiber.MethodGet, "/", s.getRoot, opRoot},
-		{fiber.MethodGet, "/health", s.getHealth, opHealth},
-		{fiber.MethodGet, "/models", s.getModels, opModels},
-		{fiber.MethodPost, "/predict", s.postPredict, opPredict},
-		{fiber.MethodPost, "/predict/batch", s.postPredictBatch, opPredictBatch},
-		{fiber.MethodPost, "/predict/all-models", s.postPredictAllModels, opPredictAllModels},
-		{fiber.MethodGet, "/metrics", s.metricsHandler(), opMetrics},
-		{fiber.MethodGet, "/metrics/summary", s.getMetricsSummary, opMetricsSummary},
+		{fiber.MethodGet, "/", s.getRoot, openapi.Root},
+		{fiber.MethodGet, "/health", s.getHealth, openapi.Health},
+		{fiber.MethodGet, "/models", s.getModels, openapi.Models},
+		{fiber.MethodPost, "/predict", s.postPredict, openapi.Predict},
+		{fiber.MethodPost, "/predict/batch", s.postPredictBatch, openapi.PredictBatch},
+		{fiber.MethodPost, "/predict/all-models", s.postPredictAllModels, openapi.PredictAllModels},
+		{fiber.MethodGet, "/metrics", s.metricsHandler(), openapi.Metrics},
+		{fiber.MethodGet, "/metrics/summary", s.getMetricsSummary, openapi.MetricsSummary},
 
 		// The Open Inference Protocol v2.
-		{fiber.MethodGet, "/v2", s.getV2Server, opV2Server},
-		{fiber.MethodGet, "/v2/health/live", s.getV2Live, opV2Live},
-		{fiber.MethodGet, "/v2/health/ready", s.getV2Ready, opV2Ready},
-		{fiber.MethodGet, "/v2/models/:name", s.getV2Model, opV2Model(false)},
-		{fiber.MethodGet, "/v2/models/:name/ready", s.getV2ModelReady, opV2ModelReady(false)},
-		{fiber.MethodPost, "/v2/models/:name/infer", s.postV2Infer, opV2Infer(false)},
-		{fiber.MethodGet, "/v2/models/:name/versions/:version", s.getV2Model, opV2Model(true)},
-		{fiber.MethodGet, "/v2/models/:name/versions/:version/ready", s.getV2ModelReady, opV2ModelReady(true)},
-		{fiber.MethodPost, "/v2/models/:name/versions/:version/infer", s.postV2Infer, opV2Infer(true)},
+		{fiber.MethodGet, "/v2", s.getV2Server, openapi.V2Server},
+		{fiber.MethodGet, "/v2/health/live", s.getV2Live, openapi.V2Live},
+		{fiber.MethodGet, "/v2/health/ready", s.getV2Ready, openapi.V2Ready},
+		{fiber.MethodGet, "/v2/models/:name", s.getV2Model, openapi.V2Model(false)},
+		{fiber.MethodGet, "/v2/models/:name/ready", s.getV2ModelReady, openapi.V2ModelReady(false)},
+		{fiber.MethodPost, "/v2/models/:name/infer", s.postV2Infer, openapi.V2Infer(false)},
+		{fiber.MethodGet, "/v2/models/:name/versions/:version", s.getV2Model, openapi.V2Model(true)},
+		{fiber.MethodGet, "/v2/models/:name/versions/:version/ready", s.getV2ModelReady, openapi.V2ModelReady(true)},
+		{fiber.MethodPost, "/v2/models/:name/versions/:version/infer", s.postV2Infer, openapi.V2Infer(true)},
 
 		// Operations.
-		{fiber.MethodGet, "/healthz", s.getHealthz, opHealthz},
-		{fiber.MethodGet, "/readyz", s.getReadyz, opReadyz},
-		{fiber.MethodPost, "/admin/reload", s.postAdminReload, opAdminReload},
-		{fiber.MethodGet, "/openapi.json", s.getOpenAPI, opOpenAPI},
-		{fiber.MethodGet, "/docs", s.getDocs, opDocs},
+		{fiber.MethodGet, "/healthz", s.getHealthz, openapi.Healthz},
+		{fiber.MethodGet, "/readyz", s.getReadyz, openapi.Readyz},
+		{fiber.MethodPost, "/admin/reload", s.postAdminReload, openapi.AdminReload},
+		{fiber.MethodGet, "/openapi.json", s.getOpenAPI, openapi.OpenAPI},
+		{fiber.MethodGet, "/docs", s.getDocs, openapi.Docs},
 	}
 }
 
-// openAPIPath turns a Fiber route path into an OpenAPI path template:
-// "/v2/models/:name" becomes "/v2/models/{name}".
-func openAPIPath(p string) string {
-	if !strings.Contains(p, ":") {
-		return p
+// openAPI builds the OpenAPI document of the route table for the given
+// snapshot (nil before the first load).
+func (s *Server) openAPI(snap *registry.Snapshot) *apidoc.Document {
+	rs := s.routes()
+	doc := make([]openapi.Route, len(rs))
+	for i, r := range rs {
+		doc[i] = openapi.Route{Method: r.method, Path: r.path, Op: r.op}
 	}
-	parts := strings.Split(p, "/")
-	for i, part := range parts {
-		if name, ok := strings.CutPrefix(part, ":"); ok {
-			parts[i] = "{" + name + "}"
-		}
-	}
-	return strings.Join(parts, "/")
+	return openapi.Document(snap, s.opts.MaxBatch, s.opts.BodyLimit, doc)
 }

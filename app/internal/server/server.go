@@ -16,6 +16,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/cors"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/mlopsgo/mlops/app/internal/openapi"
 	"github.com/mlopsgo/mlops/app/internal/registry"
 	"github.com/mlopsgo/mlops/app/telemetry"
 )
@@ -51,12 +52,15 @@ type Server struct {
 	draining atomic.Bool
 	reloadMu sync.Mutex // orders the swap of live after registry reloads
 	stopOnce sync.Once
+
+	lingerOpts lingerOptions
+	lingering  atomic.Pointer[lingerListener] // set by Serve
 }
 
 // New returns the Fiber app of a new server (see [NewServer]); tests drive it
 // with app.Test.
-func New(d Deps) (*fiber.App, error) {
-	s, err := NewServer(d)
+func New(ctx context.Context, d Deps) (*fiber.App, error) {
+	s, err := NewServer(ctx, d)
 	if err != nil {
 		return nil, err
 	}
@@ -66,22 +70,31 @@ func New(d Deps) (*fiber.App, error) {
 // NewServer validates the options, registers the metrics, builds the routes
 // and loads the model set. A model set that fails to load is logged and
 // counted; the server then answers 503 on /readyz and the prediction
-// endpoints until a reload succeeds.
-func NewServer(d Deps) (*Server, error) {
+// endpoints until a reload succeeds. ctx bounds that first load.
+func NewServer(ctx context.Context, d Deps) (*Server, error) {
 	opts := d.Options.withDefaults()
-	if err := opts.validate(); err != nil {
+	if err := opts.Validate(); err != nil {
 		return nil, err
 	}
 	if d.Registerer == nil || d.Gatherer == nil {
 		return nil, errors.New("server: Deps.Registerer and Deps.Gatherer are required")
 	}
-	s := &Server{opts: opts, log: d.Logger, now: d.Now, gather: d.Gatherer}
+	s := &Server{opts: opts, log: d.Logger, now: d.Now, gather: d.Gatherer, lingerOpts: defaultLinger}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
 	s.log = s.log.With("component", "server")
 	if s.now == nil {
 		s.now = time.Now
+	}
+	// Each start-up phase is logged at debug level with how long it took,
+	// so the start-up can be measured from outside (model-api-bench
+	// -startup).
+	began := time.Now()
+	phase := func(name string) {
+		now := time.Now()
+		s.log.Debug("start-up phase", "phase", name, "took", now.Sub(began))
+		began = now
 	}
 	var err error
 	s.models, err = registry.New(registry.Options{Dir: opts.ModelDir, DriftWindow: opts.DriftWindow, Now: s.now})
@@ -94,6 +107,7 @@ func NewServer(d Deps) (*Server, error) {
 		newDriftCollector(s.snapshot, opts.DriftMinObservations),
 		&compatCollector{sum: s.summary, prefix: s.dataset, loaded: s.loadedCount, now: s.now},
 	)
+	phase("metrics")
 	s.app = fiber.New(fiber.Config{
 		AppName:               "model-api",
 		ErrorHandler:          s.errorHandler,
@@ -106,6 +120,7 @@ func NewServer(d Deps) (*Server, error) {
 		CaseSensitive:         true,
 		JSONEncoder:           json.Marshal,
 	})
+	s.app.Server().ErrorHandler = lingerOnBodyTooLarge(s.app.Server().ErrorHandler)
 	s.app.Use(s.instrument)
 	if len(opts.CORSOrigins) > 0 {
 		s.app.Use(cors.New(cors.Config{
@@ -117,18 +132,21 @@ func NewServer(d Deps) (*Server, error) {
 		}))
 	}
 	for _, r := range s.routes() {
-		h := labelled(openAPIPath(r.path), r.handler)
+		h := labelled(openapi.Path(r.path), r.handler)
 		if r.method == fiber.MethodGet {
 			s.app.Get(r.path, h) // also answers HEAD
 		} else {
 			s.app.Add(r.method, r.path, h)
 		}
 	}
+	phase("routes")
 	// An empty live set still serves the documentation.
 	s.live.Store(s.newLive(nil))
-	if _, err := s.Reload(context.Background()); err != nil {
+	phase("empty set")
+	if _, err := s.Reload(ctx); err != nil {
 		s.log.Error("initial model load failed; serving not ready until a reload succeeds", "err", err, "dir", opts.ModelDir)
 	}
+	phase("models")
 	return s, nil
 }
 
@@ -141,7 +159,9 @@ func (s *Server) App() *fiber.App { return s.app }
 func (s *Server) Reload(ctx context.Context) (*registry.Snapshot, error) {
 	s.reloadMu.Lock()
 	defer s.reloadMu.Unlock()
+	began := time.Now()
 	snap, err := s.models.Reload(ctx)
+	decoded := time.Now()
 	if err != nil {
 		s.metrics.reloads.WithLabelValues(telemetry.ResultFailure).Inc()
 		s.log.Error("model reload failed; previous models keep serving", "err", err, "dir", s.opts.ModelDir)
@@ -152,7 +172,8 @@ func (s *Server) Reload(ctx context.Context) (*registry.Snapshot, error) {
 	s.metrics.reloads.WithLabelValues(telemetry.ResultSuccess).Inc()
 	s.metrics.lastReload.Set(float64(s.now().UnixNano()) / 1e9)
 	s.updateReady()
-	s.log.Info("models loaded", "models", snap.Names(), "champion", snap.Champion.Name, "default", snap.Default.Name, "dir", s.opts.ModelDir)
+	s.log.Info("models loaded", "models", snap.Names(), "champion", snap.Champion.Name, "default", snap.Default.Name, "dir", s.opts.ModelDir,
+		"decode", decoded.Sub(began), "install", time.Since(decoded))
 	return snap, nil
 }
 
@@ -160,8 +181,10 @@ func (s *Server) Reload(ctx context.Context) (*registry.Snapshot, error) {
 // turns 503 at once, requests keep being served for DrainDelay, then the
 // listener closes and in-flight requests get up to ShutdownTimeout to finish.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	ll := newLingerListener(ln, s.lingerOpts)
+	s.lingering.Store(ll)
 	errc := make(chan error, 1)
-	go func() { errc <- s.app.Listener(ln) }()
+	go func() { errc <- s.app.Listener(ll) }()
 	s.log.Info("listening", "addr", ln.Addr().String())
 	select {
 	case err := <-errc:
@@ -207,6 +230,9 @@ func (s *Server) Stop(ctx context.Context) error {
 		defer cancel()
 		if e := s.app.ShutdownWithContext(sctx); e != nil {
 			err = fmt.Errorf("shutdown: %w", e)
+		}
+		if ll := s.lingering.Load(); ll != nil {
+			ll.stop()
 		}
 	})
 	return err

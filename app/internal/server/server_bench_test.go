@@ -50,7 +50,7 @@ func BenchmarkHandlers(b *testing.B) {
 func newBenchServer(b *testing.B, dir string) (*Server, error) {
 	b.Helper()
 	reg := newRegistry()
-	s, err := NewServer(Deps{Options: Options{ModelDir: dir}, Registerer: reg, Gatherer: reg})
+	s, err := NewServer(b.Context(), Deps{Options: Options{ModelDir: dir}, Registerer: reg, Gatherer: reg})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -32,7 +32,7 @@ func testOptions(dir string) Options {
 func newTestServer(t *testing.T, opts Options) (*Server, *prometheus.Registry) {
 	t.Helper()
 	reg := prometheus.NewRegistry()
-	s, err := NewServer(Deps{
+	s, err := NewServer(t.Context(), Deps{
 		Options:    opts,
 		Logger:     slog.New(slog.DiscardHandler),
 		Registerer: reg,

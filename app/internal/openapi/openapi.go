@@ -1,4 +1,9 @@
-package server
+// Package openapi builds model-api's OpenAPI document. Paths come from the
+// server's route table; feature and class names, valid ranges and examples
+// come from the serving model set, so the document describes exactly what
+// the server accepts. [apidoc] holds the document's types and renders the
+// docs page.
+package openapi
 
 import (
 	"fmt"
@@ -11,10 +16,6 @@ import (
 	"github.com/mlopsgo/mlops/training/model"
 )
 
-// The OpenAPI document. Paths come from the route table; feature and class
-// names, valid ranges and examples come from the serving model set, so the
-// document describes exactly what this server accepts.
-
 const (
 	tagOriginal   = "original"
 	tagInference  = "inference"
@@ -23,8 +24,9 @@ const (
 	jsonType      = "application/json"
 )
 
-// docInputs is what the operations' descriptions need from the model set.
-type docInputs struct {
+// Inputs is what the operations' descriptions need from the model set and
+// the server's limits.
+type Inputs struct {
 	models       []string
 	defaultModel string
 	champion     string
@@ -36,8 +38,8 @@ type docInputs struct {
 	bodyLimit    int
 }
 
-func (s *Server) docInputs(snap *registry.Snapshot) *docInputs {
-	in := &docInputs{maxBatch: s.opts.MaxBatch, bodyLimit: s.opts.BodyLimit, example: map[string]float64{}}
+func newInputs(snap *registry.Snapshot, maxBatch, bodyLimit int) *Inputs {
+	in := &Inputs{maxBatch: maxBatch, bodyLimit: bodyLimit, example: map[string]float64{}}
 	if snap == nil {
 		// No set loaded yet: describe the shapes generically.
 		in.defaultModel, in.champion = registry.PreferredDefault, registry.PreferredDefault
@@ -54,10 +56,10 @@ func (s *Server) docInputs(snap *registry.Snapshot) *docInputs {
 	return in
 }
 
-// openAPI builds the document for the given snapshot (nil before the first
-// load).
-func (s *Server) openAPI(snap *registry.Snapshot) *apidoc.Document {
-	in := s.docInputs(snap)
+// Document builds the document of routes for the given snapshot (nil before
+// the first load) and the server's limits.
+func Document(snap *registry.Snapshot, maxBatch, bodyLimit int, routes []Route) *apidoc.Document {
+	in := newInputs(snap, maxBatch, bodyLimit)
 	dataset := ""
 	if snap != nil {
 		dataset = snap.Dataset
@@ -65,8 +67,8 @@ func (s *Server) openAPI(snap *registry.Snapshot) *apidoc.Document {
 	doc := &apidoc.Document{
 		OpenAPI: "3.1.0",
 		Info: apidoc.Info{
-			Title:   title(dataset),
-			Version: apiVersion,
+			Title:   Title(dataset),
+			Version: APIVersion,
 			Description: "Serves the classifiers trained by `mlops train`. The original service's endpoints keep its paths and shapes; " +
 				"the Open Inference Protocol v2 endpoints serve KServe, Triton and MLServer clients. Models: " + strings.Join(in.models, ", ") +
 				"; default for the original endpoints: " + in.defaultModel + "; champion (default of /v2): " + in.champion + ".",
@@ -87,24 +89,62 @@ func (s *Server) openAPI(snap *registry.Snapshot) *apidoc.Document {
 			},
 		},
 	}
-	for _, r := range s.routes() {
-		p := openAPIPath(r.path)
+	for _, r := range routes {
+		p := Path(r.Path)
 		item, ok := doc.Paths[p]
 		if !ok {
 			item = &apidoc.PathItem{}
 			doc.Paths[p] = item
 		}
-		op := r.op(in)
-		switch r.method {
+		op := r.Op(in)
+		switch r.Method {
 		case "GET":
 			item.Get = op
 		case "POST":
 			item.Post = op
 		default:
-			panic("server: route method " + r.method + " is not documented")
+			panic("openapi: route method " + r.Method + " is not documented")
 		}
 	}
 	return doc
+}
+
+// Route is one served endpoint and the function describing it.
+type Route struct {
+	Method string // GET or POST
+	Path   string // Fiber syntax: /v2/models/:name
+	Op     func(*Inputs) *apidoc.Operation
+}
+
+// Path turns a Fiber route path into an OpenAPI path template:
+// "/v2/models/:name" becomes "/v2/models/{name}".
+func Path(p string) string {
+	if !strings.Contains(p, ":") {
+		return p
+	}
+	parts := strings.Split(p, "/")
+	for i, part := range parts {
+		if name, ok := strings.CutPrefix(part, ":"); ok {
+			parts[i] = "{" + name + "}"
+		}
+	}
+	return strings.Join(parts, "/")
+}
+
+// InputTensorName is the name the Open Inference Protocol model metadata
+// gives a model's one [N, F] input, as the examples here use it.
+const InputTensorName = "features"
+
+// APIVersion is the version the original service's root endpoint reported.
+const APIVersion = "1.0.0"
+
+// Title is the API's title, derived from the data set's name: "iris" gives
+// the original service's "IRIS Classification API".
+func Title(dataset string) string {
+	if dataset == "" {
+		return "Model Classification API"
+	}
+	return strings.ToUpper(dataset) + " Classification API"
 }
 
 // Schema helpers.
@@ -131,7 +171,7 @@ func mapOf(values *apidoc.Schema, desc string) *apidoc.Schema {
 	return &apidoc.Schema{Type: "object", AdditionalProperties: values, Description: desc}
 }
 
-func schemas(in *docInputs) map[string]*apidoc.Schema {
+func schemas(in *Inputs) map[string]*apidoc.Schema {
 	// Features: one property per feature, with its declared valid range.
 	feats := &apidoc.Schema{Type: "object", Description: "One observation: every feature of the model, by name.", AdditionalProperties: false}
 	if len(in.features) == 0 {
@@ -327,7 +367,7 @@ func ok(desc, schema string) *apidoc.Response {
 }
 
 // Responses shared by the original prediction endpoints.
-func predictErrors(r map[string]*apidoc.Response, in *docInputs) map[string]*apidoc.Response {
+func predictErrors(r map[string]*apidoc.Response, in *Inputs) map[string]*apidoc.Response {
 	r["400"] = resp("Unknown model: `Model 'x' not found. Available models: [...]`.", "ErrorDetail")
 	r["413"] = resp(fmt.Sprintf("Body over %d bytes, or a batch over %d rows.", in.bodyLimit, in.maxBatch), "ErrorDetail")
 	r["415"] = resp("Content-Type is not JSON.", "ErrorDetail")
@@ -336,36 +376,42 @@ func predictErrors(r map[string]*apidoc.Response, in *docInputs) map[string]*api
 	return r
 }
 
-func opRoot(in *docInputs) *apidoc.Operation {
+// Root describes GET /.
+func Root(in *Inputs) *apidoc.Operation {
 	return &apidoc.Operation{OperationID: "root", Summary: "API title, version, models and endpoints", Tags: []string{tagOriginal},
 		Responses: map[string]*apidoc.Response{"200": ok("The API's description.", "Root"), "405": resp("Method not allowed.", "ErrorDetail")}}
 }
 
-func opHealth(in *docInputs) *apidoc.Operation {
+// Health describes GET /health.
+func Health(in *Inputs) *apidoc.Operation {
 	return &apidoc.Operation{OperationID: "health", Summary: "Health, uptime and models loaded (always healthy while the process runs)", Tags: []string{tagOriginal},
 		Responses: map[string]*apidoc.Response{"200": ok("Healthy.", "Health"), "405": resp("Method not allowed.", "ErrorDetail")}}
 }
 
-func opModels(in *docInputs) *apidoc.Operation {
+// Models describes GET /models.
+func Models(in *Inputs) *apidoc.Operation {
 	return &apidoc.Operation{OperationID: "listModels", Summary: "Models, default model, champion and class names", Tags: []string{tagOriginal},
 		Responses: map[string]*apidoc.Response{"200": ok("The loaded models.", "Models"), "405": resp("Method not allowed.", "ErrorDetail"), "503": resp("No model set is loaded.", "ErrorDetail")}}
 }
 
-func opPredict(in *docInputs) *apidoc.Operation {
+// Predict describes POST /predict.
+func Predict(in *Inputs) *apidoc.Operation {
 	return &apidoc.Operation{OperationID: "predict", Summary: "Predict one observation", Tags: []string{tagOriginal},
 		Description: "Uses `model_name`, or " + in.defaultModel + " when it is omitted or null.",
 		RequestBody: &apidoc.RequestBody{Required: true, Content: jsonContent("PredictRequest", map[string]any{"features": in.example, "model_name": in.defaultModel})},
 		Responses:   predictErrors(map[string]*apidoc.Response{"200": ok("The prediction.", "PredictResponse")}, in)}
 }
 
-func opPredictBatch(in *docInputs) *apidoc.Operation {
+// PredictBatch describes POST /predict/batch.
+func PredictBatch(in *Inputs) *apidoc.Operation {
 	return &apidoc.Operation{OperationID: "predictBatch", Summary: "Predict a batch of observations with one model", Tags: []string{tagOriginal},
 		Description: fmt.Sprintf("At most %d rows.", in.maxBatch),
 		RequestBody: &apidoc.RequestBody{Required: true, Content: jsonContent("BatchRequest", map[string]any{"features_list": []any{in.example, in.example}, "model_name": in.defaultModel})},
 		Responses:   predictErrors(map[string]*apidoc.Response{"200": ok("One prediction per row, in order.", "BatchResponse")}, in)}
 }
 
-func opPredictAllModels(in *docInputs) *apidoc.Operation {
+// PredictAllModels describes POST /predict/all-models.
+func PredictAllModels(in *Inputs) *apidoc.Operation {
 	r := predictErrors(map[string]*apidoc.Response{"200": ok("One prediction per model.", "AllModelsResponse")}, in)
 	delete(r, "400") // no model is named
 	return &apidoc.Operation{OperationID: "predictAllModels", Summary: "Predict one observation with every model", Tags: []string{tagOriginal},
@@ -374,7 +420,8 @@ func opPredictAllModels(in *docInputs) *apidoc.Operation {
 		Responses:   r}
 }
 
-func opMetrics(in *docInputs) *apidoc.Operation {
+// Metrics describes GET /metrics.
+func Metrics(in *Inputs) *apidoc.Operation {
 	return &apidoc.Operation{OperationID: "metrics", Summary: "Prometheus metrics", Tags: []string{tagOriginal, tagOperations},
 		Description: "The current metric set (model_api_*), the original service's series (iris_* for Iris), and the Go runtime and process collectors.",
 		Responses: map[string]*apidoc.Response{
@@ -383,12 +430,13 @@ func opMetrics(in *docInputs) *apidoc.Operation {
 		}}
 }
 
-func opMetricsSummary(in *docInputs) *apidoc.Operation {
+// MetricsSummary describes GET /metrics/summary.
+func MetricsSummary(in *Inputs) *apidoc.Operation {
 	return &apidoc.Operation{OperationID: "metricsSummary", Summary: "Prediction counts and timings as JSON", Tags: []string{tagOriginal},
 		Responses: map[string]*apidoc.Response{"200": ok("The summary.", "MetricsSummary"), "405": resp("Method not allowed.", "ErrorDetail")}}
 }
 
-func nameParam(in *docInputs) apidoc.Parameter {
+func nameParam(in *Inputs) apidoc.Parameter {
 	return apidoc.Parameter{Name: "name", In: "path", Required: true, Description: "The model's name: " + strings.Join(in.models, ", ") + ".", Schema: str(""), Example: in.champion}
 }
 
@@ -396,7 +444,7 @@ func versionParam() apidoc.Parameter {
 	return apidoc.Parameter{Name: "version", In: "path", Required: true, Description: "The model's version: its bundle's sha256 (see the model metadata).", Schema: str("")}
 }
 
-func modelParams(in *docInputs, versioned bool) []apidoc.Parameter {
+func modelParams(in *Inputs, versioned bool) []apidoc.Parameter {
 	p := []apidoc.Parameter{nameParam(in)}
 	if versioned {
 		p = append(p, versionParam())
@@ -411,17 +459,20 @@ func versionSuffix(versioned bool) (id, summary string) {
 	return "", ""
 }
 
-func opV2Server(in *docInputs) *apidoc.Operation {
+// V2Server describes GET /v2.
+func V2Server(in *Inputs) *apidoc.Operation {
 	return &apidoc.Operation{OperationID: "v2ServerMetadata", Summary: "Server metadata", Tags: []string{tagInference},
 		Responses: map[string]*apidoc.Response{"200": ok("Name, version, extensions.", "ServerMetadata"), "405": resp("Method not allowed.", "OIPError")}}
 }
 
-func opV2Live(in *docInputs) *apidoc.Operation {
+// V2Live describes GET /v2/health/live.
+func V2Live(in *Inputs) *apidoc.Operation {
 	return &apidoc.Operation{OperationID: "v2ServerLive", Summary: "Server liveness", Tags: []string{tagInference},
 		Responses: map[string]*apidoc.Response{"200": ok("Live.", "ServerLive"), "405": resp("Method not allowed.", "OIPError")}}
 }
 
-func opV2Ready(in *docInputs) *apidoc.Operation {
+// V2Ready describes GET /v2/health/ready.
+func V2Ready(in *Inputs) *apidoc.Operation {
 	return &apidoc.Operation{OperationID: "v2ServerReady", Summary: "Server readiness", Tags: []string{tagInference},
 		Responses: map[string]*apidoc.Response{"200": ok("Ready.", "ServerReady"), "405": resp("Method not allowed.", "OIPError"), "503": resp("Not ready.", "OIPError")}}
 }
@@ -430,9 +481,10 @@ func modelNotFound() *apidoc.Response {
 	return resp("Unknown model or version.", "OIPError")
 }
 
-func opV2Model(versioned bool) func(*docInputs) *apidoc.Operation {
+// V2Model describes GET /v2/models/{name}[/versions/{version}].
+func V2Model(versioned bool) func(*Inputs) *apidoc.Operation {
 	id, sum := versionSuffix(versioned)
-	return func(in *docInputs) *apidoc.Operation {
+	return func(in *Inputs) *apidoc.Operation {
 		return &apidoc.Operation{OperationID: "v2ModelMetadata" + id, Summary: "Model metadata" + sum, Tags: []string{tagInference},
 			Parameters: modelParams(in, versioned),
 			Responses: map[string]*apidoc.Response{
@@ -441,9 +493,10 @@ func opV2Model(versioned bool) func(*docInputs) *apidoc.Operation {
 	}
 }
 
-func opV2ModelReady(versioned bool) func(*docInputs) *apidoc.Operation {
+// V2ModelReady describes GET /v2/models/{name}[/versions/{version}]/ready.
+func V2ModelReady(versioned bool) func(*Inputs) *apidoc.Operation {
 	id, sum := versionSuffix(versioned)
-	return func(in *docInputs) *apidoc.Operation {
+	return func(in *Inputs) *apidoc.Operation {
 		return &apidoc.Operation{OperationID: "v2ModelReady" + id, Summary: "Model readiness" + sum, Tags: []string{tagInference},
 			Parameters: modelParams(in, versioned),
 			Responses: map[string]*apidoc.Response{
@@ -452,11 +505,12 @@ func opV2ModelReady(versioned bool) func(*docInputs) *apidoc.Operation {
 	}
 }
 
-func opV2Infer(versioned bool) func(*docInputs) *apidoc.Operation {
+// V2Infer describes POST /v2/models/{name}[/versions/{version}]/infer.
+func V2Infer(versioned bool) func(*Inputs) *apidoc.Operation {
 	id, sum := versionSuffix(versioned)
-	return func(in *docInputs) *apidoc.Operation {
+	return func(in *Inputs) *apidoc.Operation {
 		shape := []int{1, len(in.exampleRow)}
-		example := map[string]any{"id": "example-1", "inputs": []any{map[string]any{"name": inputTensorName, "shape": shape, "datatype": "FP64", "data": [][]float64{in.exampleRow}}}}
+		example := map[string]any{"id": "example-1", "inputs": []any{map[string]any{"name": InputTensorName, "shape": shape, "datatype": "FP64", "data": [][]float64{in.exampleRow}}}}
 		return &apidoc.Operation{OperationID: "v2ModelInfer" + id, Summary: "Inference" + sum, Tags: []string{tagInference},
 			Description: fmt.Sprintf("FP32 or FP64 input of shape [N, %d] (at most %d rows); outputs label (INT64 [N]) and probabilities (FP64 [N, %d]).", len(in.features), in.maxBatch, len(in.classes)),
 			Parameters:  modelParams(in, versioned),
@@ -472,17 +526,20 @@ func opV2Infer(versioned bool) func(*docInputs) *apidoc.Operation {
 	}
 }
 
-func opHealthz(in *docInputs) *apidoc.Operation {
+// Healthz describes GET /healthz.
+func Healthz(in *Inputs) *apidoc.Operation {
 	return &apidoc.Operation{OperationID: "healthz", Summary: "Liveness probe", Tags: []string{tagOperations},
 		Responses: map[string]*apidoc.Response{"200": ok("The process serves requests.", "Status"), "405": resp("Method not allowed.", "ErrorDetail")}}
 }
 
-func opReadyz(in *docInputs) *apidoc.Operation {
+// Readyz describes GET /readyz.
+func Readyz(in *Inputs) *apidoc.Operation {
 	return &apidoc.Operation{OperationID: "readyz", Summary: "Readiness probe: 200 only when the default model is loaded", Tags: []string{tagOperations},
 		Responses: map[string]*apidoc.Response{"200": ok("Ready.", "Ready"), "405": resp("Method not allowed.", "ErrorDetail"), "503": resp("No model set is loaded, or the server is shutting down.", "ErrorDetail")}}
 }
 
-func opAdminReload(in *docInputs) *apidoc.Operation {
+// AdminReload describes POST /admin/reload.
+func AdminReload(in *Inputs) *apidoc.Operation {
 	return &apidoc.Operation{OperationID: "adminReload", Summary: "Reload the models from the model directory", Tags: []string{tagOperations},
 		Description: "Loads index.json and every bundle again and swaps the new set in atomically. If anything fails to load, the current set keeps serving and the answer is 500 with the cause. Disabled (403) when the server has no ADMIN_TOKEN. SIGHUP does the same.",
 		Security:    []apidoc.SecurityRequirement{{bearerScheme: {}}},
@@ -494,7 +551,8 @@ func opAdminReload(in *docInputs) *apidoc.Operation {
 		}}
 }
 
-func opOpenAPI(in *docInputs) *apidoc.Operation {
+// OpenAPI describes GET /openapi.json.
+func OpenAPI(in *Inputs) *apidoc.Operation {
 	return &apidoc.Operation{OperationID: "openapi", Summary: "This OpenAPI document", Tags: []string{tagOperations},
 		Responses: map[string]*apidoc.Response{
 			"200": {Description: "The document.", Content: map[string]apidoc.MediaType{jsonType: {Schema: &apidoc.Schema{Type: "object"}}}},
@@ -502,7 +560,8 @@ func opOpenAPI(in *docInputs) *apidoc.Operation {
 		}}
 }
 
-func opDocs(in *docInputs) *apidoc.Operation {
+// Docs describes GET /docs.
+func Docs(in *Inputs) *apidoc.Operation {
 	return &apidoc.Operation{OperationID: "docs", Summary: "Browsable documentation with a try-it form (works offline)", Tags: []string{tagOperations},
 		Responses: map[string]*apidoc.Response{
 			"200": {Description: "An HTML page.", Content: map[string]apidoc.MediaType{"text/html": {Schema: str("")}}},
