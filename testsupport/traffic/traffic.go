@@ -34,9 +34,9 @@ type Generator struct {
 
 // Start calls step(ctx, i) for i = 0, 1, ... every o.Every, until o.Max
 // steps, Stop, or the end of the test. step runs on one goroutine, one
-// call at a time; ctx ends when the generator stops, so a request in
-// flight is cut short. The test waits for the generator before its other
-// cleanups.
+// call at a time; ctx ends when the generator stops or the test ends (before
+// any cleanup runs), so a request in flight is cut short, and a cleanup
+// waits for the last step to return.
 func Start(t testing.TB, o Options, step func(ctx context.Context, i int)) *Generator {
 	if o.Every <= 0 {
 		o.Every = DefaultEvery
