@@ -34,6 +34,9 @@ COPY training/go.mod training/go.sum training/
 COPY training/model/go.mod training/model/
 COPY app/go.mod app/go.sum app/
 COPY app/telemetry/go.mod app/telemetry/
+# app's e2e tests import testsupport: go mod download reads its go.mod (and
+# needs no more of it: nothing the image builds imports it).
+COPY testsupport/go.mod testsupport/
 RUN cd training && go mod download && cd ../app && go mod download
 
 COPY training/ training/

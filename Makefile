@@ -6,9 +6,9 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 # Every Go module; each has its own go.mod, tied together by go.work.
-MODULES := training/model app/telemetry training app dashboards gitops infra
+MODULES := training/model app/telemetry testsupport training app dashboards gitops infra
 # Modules whose tests start goroutines that share state run under -race.
-RACE_MODULES := app training/model
+RACE_MODULES := app training/model testsupport
 
 GO ?= go
 BIN := $(CURDIR)/bin

@@ -7,6 +7,7 @@ require (
 	github.com/chromedp/chromedp v0.23.0
 	github.com/gofiber/fiber/v2 v2.52.15
 	github.com/mlopsgo/mlops/app/telemetry v0.0.0
+	github.com/mlopsgo/mlops/testsupport v0.0.0
 	github.com/mlopsgo/mlops/training/model v0.0.0
 	github.com/prometheus/client_golang v1.25.0
 	github.com/valyala/fasthttp v1.51.0
@@ -37,3 +38,5 @@ require (
 replace github.com/mlopsgo/mlops/training/model => ../training/model
 
 replace github.com/mlopsgo/mlops/app/telemetry => ./telemetry
+
+replace github.com/mlopsgo/mlops/testsupport => ../testsupport

@@ -5,6 +5,7 @@ go 1.26.0
 require (
 	github.com/grafana/grafana-foundation-sdk/go v0.0.22
 	github.com/mlopsgo/mlops/app/telemetry v0.0.0
+	github.com/mlopsgo/mlops/testsupport v0.0.0
 	github.com/prometheus/common v0.72.1
 	github.com/prometheus/prometheus v0.315.1
 	go.yaml.in/yaml/v3 v3.0.5
@@ -26,3 +27,5 @@ require (
 )
 
 replace github.com/mlopsgo/mlops/app/telemetry => ../app/telemetry
+
+replace github.com/mlopsgo/mlops/testsupport => ../testsupport

@@ -527,9 +527,6 @@ func TestGolden(t *testing.T) {
 // preStop hook must be a sleep action, not an exec of sleep).
 func TestDockerfileContract(t *testing.T) {
 	b, err := os.ReadFile(filepath.Join(repoRoot, "Dockerfile"))
-	if os.IsNotExist(err) {
-		t.Skip("no Dockerfile yet")
-	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -542,6 +539,9 @@ func TestDockerfileContract(t *testing.T) {
 		if len(f) == 2 && f[0] == "EXPOSE" {
 			expose = f[1]
 		}
+	}
+	if user == "" || expose == "" {
+		t.Fatalf("the Dockerfile has USER %q and EXPOSE %q; want both in its last stage", user, expose)
 	}
 	uid, _, _ := strings.Cut(user, ":")
 	m := renderCase(t, valuesCase{name: "defaults", release: "model-api", namespace: "model-api-test"})

@@ -4,8 +4,11 @@ go 1.26.0
 
 replace github.com/mlopsgo/mlops/app/telemetry => ../app/telemetry
 
+replace github.com/mlopsgo/mlops/testsupport => ../testsupport
+
 require (
 	github.com/mlopsgo/mlops/app/telemetry v0.0.0
+	github.com/mlopsgo/mlops/testsupport v0.0.0
 	github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring v0.95.2
 	github.com/prometheus/common v0.71.0
 	github.com/prometheus/prometheus v0.315.1

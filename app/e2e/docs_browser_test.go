@@ -14,6 +14,9 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"github.com/mlopsgo/mlops/testsupport/modelapi"
+	"github.com/mlopsgo/mlops/testsupport/procrun"
 )
 
 // browserEvents collects what the page did.
@@ -49,9 +52,8 @@ func (b *browserEvents) listen(ev any) {
 // and requested nothing but the server.
 func TestE2EDocsPage(t *testing.T) {
 	requireE2E(t)
-	chromium := env("CHROMIUM", "/usr/bin/chromium")
-	requireFile(t, chromium, "install the Debian package chromium (make e2e-deps)")
-	api := startModelAPI(t)
+	chromium := procrun.Program(t, "CHROMIUM", "install the Debian package chromium (make e2e-deps)")
+	api := modelapi.Start(t, modelapi.Options{})
 
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chromium),
@@ -75,7 +77,7 @@ func TestE2EDocsPage(t *testing.T) {
 
 	form := `form.try[data-path="/predict"]`
 	if err := chromedp.Do(ctx,
-		chromedp.Navigate(api.url+"/docs"),
+		chromedp.Navigate(api.URL()+"/docs"),
 		chromedp.WaitVisible(form+` button`),
 		chromedp.Click(form+` button`),
 		chromedp.WaitVisible(form+` pre.out[data-status]`),
@@ -120,11 +122,11 @@ func TestE2EDocsPage(t *testing.T) {
 	}
 	sawDocs, sawPredict := false, false
 	for _, u := range events.requests {
-		if !strings.HasPrefix(u, api.url+"/") && !strings.HasPrefix(u, "data:") {
+		if !strings.HasPrefix(u, api.URL()+"/") && !strings.HasPrefix(u, "data:") {
 			t.Errorf("the page requested %s, outside the server", u)
 		}
-		sawDocs = sawDocs || u == api.url+"/docs"
-		sawPredict = sawPredict || u == api.url+"/predict"
+		sawDocs = sawDocs || u == api.URL()+"/docs"
+		sawPredict = sawPredict || u == api.URL()+"/predict"
 	}
 	if !sawDocs || !sawPredict {
 		t.Errorf("requests %v: want /docs and the form's /predict", events.requests)

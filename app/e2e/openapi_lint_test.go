@@ -6,19 +6,18 @@ import (
 	"path/filepath"
 	"regexp"
 	"testing"
+
+	"github.com/mlopsgo/mlops/testsupport/modelapi"
+	"github.com/mlopsgo/mlops/testsupport/procrun"
 )
 
 // TestE2EOpenAPILint lints the document a running model-api serves with
 // @redocly/cli's recommended rules; errors and warnings both fail.
 func TestE2EOpenAPILint(t *testing.T) {
 	requireE2E(t)
-	redocly := env("REDOCLY", "")
-	if redocly == "" {
-		t.Fatal("REDOCLY must name the redocly binary (make e2e-app installs @redocly/cli)")
-	}
-	requireFile(t, redocly, "make e2e-app installs @redocly/cli into a cache directory")
-	api := startModelAPI(t)
-	code, doc := get(t, api.url+"/openapi.json")
+	redocly := procrun.Program(t, "REDOCLY", "make e2e-app installs @redocly/cli into bin/")
+	api := modelapi.Start(t, modelapi.Options{})
+	code, doc := api.Get(t.Context(), "/openapi.json")
 	if code != 200 {
 		t.Fatalf("/openapi.json: %d", code)
 	}

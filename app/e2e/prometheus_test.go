@@ -3,15 +3,12 @@ package e2e
 import (
 	"encoding/json"
 	"fmt"
-	"net/url"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/mlopsgo/mlops/app/telemetry"
+	"github.com/mlopsgo/mlops/testsupport/modelapi"
+	"github.com/mlopsgo/mlops/testsupport/promserver"
 )
 
 // TestE2EPrometheus starts a real Prometheus that scrapes a running
@@ -19,15 +16,13 @@ import (
 // and labels through Prometheus's HTTP API.
 func TestE2EPrometheus(t *testing.T) {
 	requireE2E(t)
-	bin := env("PROMETHEUS", "/usr/bin/prometheus")
-	requireFile(t, bin, "install the Debian package prometheus (make e2e-deps)")
-	api := startModelAPI(t)
-	target := strings.TrimPrefix(api.url, "http://")
+	api := modelapi.Start(t, modelapi.Options{})
+	ctx := t.Context()
 
 	// Traffic: enough rows for the drift window's minimum, an invalid
 	// request, an unknown model, and an Open Inference Protocol call.
-	feats := exampleFeatures(t, api.url)
-	_, modelsBody := get(t, api.url+"/models")
+	feats := exampleFeatures(t, api)
+	_, modelsBody := api.Get(ctx, "/models")
 	var models struct {
 		Default  string   `json:"default_model"`
 		Champion string   `json:"champion"`
@@ -37,57 +32,23 @@ func TestE2EPrometheus(t *testing.T) {
 		t.Fatal(err)
 	}
 	for range 40 {
-		if code, body := post(t, api.url+"/predict", `{"features":`+feats+`}`); code != 200 {
+		if code, body := api.Post(ctx, "/predict", `{"features":`+feats+`}`); code != 200 {
 			t.Fatalf("/predict: %d %s", code, body)
 		}
 	}
-	post(t, api.url+"/predict", `{"features":{}}`)
-	post(t, api.url+"/predict", `{"features":`+feats+`,"model_name":"nope"}`)
-	if code, body := post(t, api.url+"/predict/all-models", feats); code != 200 {
+	api.Post(ctx, "/predict", `{"features":{}}`)
+	api.Post(ctx, "/predict", `{"features":`+feats+`,"model_name":"nope"}`)
+	if code, body := api.Post(ctx, "/predict/all-models", feats); code != 200 {
 		t.Fatalf("/predict/all-models: %d %s", code, body)
 	}
-	get(t, api.url+"/v2/models/"+models.Champion+"/ready")
+	api.Get(ctx, "/v2/models/"+models.Champion+"/ready")
 
-	dir := t.TempDir()
-	config := fmt.Sprintf(`global:
-  scrape_interval: 1s
-  evaluation_interval: 1s
-scrape_configs:
-  - job_name: model-api
-    metrics_path: /metrics
-    static_configs:
-      - targets: [%q]
-`, target)
-	if err := os.WriteFile(filepath.Join(dir, "prometheus.yml"), []byte(config), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	promAddr := freePort(t)
-	cmd := exec.Command(bin,
-		"--config.file="+filepath.Join(dir, "prometheus.yml"),
-		"--storage.tsdb.path="+filepath.Join(dir, "data"),
-		"--web.listen-address="+promAddr,
-		"--log.level=warn",
-	)
-	out, err := os.Create(filepath.Join(dir, "prometheus.log"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stdout, cmd.Stderr = out, out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(os.Interrupt)
-		_ = cmd.Wait()
-		if t.Failed() {
-			log, _ := os.ReadFile(filepath.Join(dir, "prometheus.log"))
-			t.Logf("prometheus log:\n%s", log)
-		}
-	})
-	prom := "http://" + promAddr
+	prom := promserver.Start(t, promserver.Options{Config: promserver.Config{
+		Jobs: []promserver.Job{{Name: "model-api", Targets: []promserver.Target{{Addr: api.Addr()}}}},
+	}})
 
-	// Each check is a PromQL query that must return at least one series,
-	// and the labels every returned series must carry.
+	// Each check is a PromQL query that must return at least one series
+	// with a number, and the labels every returned series must carry.
 	checks := []struct {
 		query  string
 		labels map[string]string
@@ -123,69 +84,26 @@ scrape_configs:
 		{`process_resident_memory_bytes`, nil},
 	}
 	deadline := time.Now().Add(60 * time.Second)
-	pending := checks
-	for len(pending) > 0 && time.Now().Before(deadline) {
-		var still []struct {
-			query  string
-			labels map[string]string
+	for _, c := range checks {
+		series, err := prom.WaitForData(ctx, promserver.Query{Expr: c.query}, time.Until(deadline))
+		if err != nil {
+			t.Error(err)
+			continue
 		}
-		for _, c := range pending {
-			series, err := query(prom, c.query)
-			if err != nil || len(series) == 0 {
-				still = append(still, c)
-				continue
-			}
-			for _, s := range series {
-				for l := range c.labels {
-					if s[l] == "" {
-						t.Errorf("%s: series %v lacks label %q", c.query, s, l)
-					}
-				}
-				if s["job"] != "model-api" {
-					t.Errorf("%s: series %v not from the model-api job", c.query, s)
+		for _, s := range series {
+			for l := range c.labels {
+				if s.Metric[l] == "" {
+					t.Errorf("%s: series %v lacks label %q", c.query, s.Metric, l)
 				}
 			}
+			if s.Metric["job"] != "model-api" {
+				t.Errorf("%s: series %v not from the model-api job", c.query, s.Metric)
+			}
 		}
-		pending = still
-		if len(pending) > 0 {
-			time.Sleep(time.Second)
-		}
-	}
-	for _, c := range pending {
-		series, err := query(prom, c.query)
-		t.Errorf("no series for %s (last answer %v, %v)", c.query, series, err)
 	}
 	// The drift gauges cover every feature of the default model.
-	series, _ := query(prom, telemetry.InputDriftScore+`{model="`+models.Default+`"}`)
-	if len(series) < 2 {
-		t.Errorf("drift score for %d features, want one per feature", len(series))
+	series, err := prom.Query(ctx, telemetry.InputDriftScore+`{model="`+models.Default+`"}`)
+	if err != nil || len(series) < 2 {
+		t.Errorf("drift score for %d features (%v), want one per feature", len(series), err)
 	}
-}
-
-// query runs an instant PromQL query and returns each series' labels.
-func query(prom, q string) ([]map[string]string, error) {
-	resp, err := httpGetJSON(prom + "/api/v1/query?query=" + url.QueryEscape(q))
-	if err != nil {
-		return nil, err
-	}
-	var out struct {
-		Status string `json:"status"`
-		Error  string `json:"error"`
-		Data   struct {
-			Result []struct {
-				Metric map[string]string `json:"metric"`
-			} `json:"result"`
-		} `json:"data"`
-	}
-	if err := json.Unmarshal(resp, &out); err != nil {
-		return nil, err
-	}
-	if out.Status != "success" {
-		return nil, fmt.Errorf("query %s: %s", q, out.Error)
-	}
-	var series []map[string]string
-	for _, r := range out.Data.Result {
-		series = append(series, r.Metric)
-	}
-	return series, nil
 }

@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"os"
@@ -15,6 +14,9 @@ import (
 	"github.com/mlopsgo/mlops/app/telemetry"
 	"github.com/mlopsgo/mlops/dashboards"
 	"github.com/mlopsgo/mlops/dashboards/queries"
+	"github.com/mlopsgo/mlops/testsupport/modelapi"
+	"github.com/mlopsgo/mlops/testsupport/procrun"
+	"github.com/mlopsgo/mlops/testsupport/promserver"
 )
 
 // The Kubernetes labels the scrape config gives the two model-api
@@ -41,42 +43,40 @@ const (
 // cluster series are skipped by name: nothing here runs cAdvisor or
 // kube-state-metrics.
 func TestE2EDashboardQueries(t *testing.T) {
-	requireE2E(t)
-	bin, modelsDir, promBin := mustEnv(t, "MODEL_API_BIN"), mustEnv(t, "MODELS_DIR"), mustEnv(t, "PROMETHEUS")
-	requireFile(t, bin, "build it with make bin/model-api")
-	requireFile(t, promBin, "install the Debian package prometheus (make e2e-deps)")
+	procrun.RequireE2E(t, "make e2e-dashboards")
+	modelsDir := procrun.Program(t, "MODELS_DIR", "make e2e-dashboards trains it")
 	boards := readDashboards(t)
 	set := readModels(t, modelsDir)
 
-	var apis []*modelAPI
-	var targets []target
+	// Each target gets the namespace and pod labels that
+	// prometheus-operator's ServiceMonitor would give it in the cluster, so
+	// the dashboards' $namespace and $pod matchers match.
+	var apis []*modelapi.Server
+	job := promserver.Job{Name: "model-api"}
 	for _, pod := range pods {
-		api := startModelAPI(t, bin, modelsDir)
+		api := modelapi.Start(t, modelapi.Options{ModelDir: modelsDir})
 		apis = append(apis, api)
-		targets = append(targets, target{addr: api.addr, namespace: namespace, pod: pod})
+		job.Targets = append(job.Targets, promserver.Target{Addr: api.Addr(), Labels: map[string]string{"namespace": namespace, "pod": pod}})
 	}
 
 	// Fill every model's drift window (default 1000 inputs) on every pod
 	// with drifted rows, in batches of the largest size accepted.
 	const driftWindow = 1000
-	client := &http.Client{Timeout: 30 * time.Second}
 	rng := newRand()
 	for _, api := range apis {
 		for _, m := range set.names {
-			if code := post(client, api.url+"/predict/batch", set.batch(m, driftWindow, rng)); code != http.StatusOK {
-				t.Fatalf("/predict/batch of %d drifted rows for %s: %d", driftWindow, m, code)
+			if code, body := api.Post(t.Context(), "/predict/batch", set.batch(m, driftWindow, rng)); code != http.StatusOK {
+				t.Fatalf("/predict/batch of %d drifted rows for %s: %d %s", driftWindow, m, code, body)
 			}
 		}
 	}
 	// A reload on one pod, so the reload counter moves.
-	if err := apis[0].cmd.Process.Signal(syscall.SIGHUP); err != nil {
+	if err := apis[0].Signal(syscall.SIGHUP); err != nil {
 		t.Fatal(err)
 	}
 
-	prom := startPrometheus(t, promBin, targets)
-	ctx, stop := context.WithCancel(context.Background())
-	traffic := driveTraffic(ctx, apis, set, 40000)
-	t.Cleanup(func() { stop(); traffic.Wait() })
+	prom := promserver.Start(t, promserver.Options{Config: promserver.Config{Jobs: []promserver.Job{job}}})
+	driveTraffic(t, apis, set, 40000)
 
 	vars := map[string]string{
 		dashboards.VarDatasource: "prometheus",
@@ -91,7 +91,7 @@ func TestE2EDashboardQueries(t *testing.T) {
 	}
 
 	// Wait for enough scrapes that every rate window holds samples.
-	waitFor(t, prom, fmt.Sprintf(`count(up{job="model-api"} == 1) == %d`, len(pods)), 30*time.Second)
+	untilData(t, prom, fmt.Sprintf(`count(up{job="model-api"} == 1) == %d`, len(pods)), true, time.Now().Add(30*time.Second))
 	time.Sleep(8 * time.Second)
 
 	deadline := time.Now().Add(90 * time.Second)
@@ -109,7 +109,7 @@ func TestE2EDashboardQueries(t *testing.T) {
 				}
 				res := untilData(t, prom, expr, tg.Instant, deadline)
 				for _, l := range queries.LegendLabels(tg.Legend) {
-					if !slices.ContainsFunc(res, func(s series) bool { return s.Metric[l] != "" }) {
+					if !slices.ContainsFunc(res, func(s promserver.Series) bool { return s.Metric[l] != "" }) {
 						t.Errorf("legend %q shows label %s, which no result series has: %v", tg.Legend, l, res)
 					}
 				}
@@ -180,30 +180,25 @@ func clusterSeries(t *testing.T, expr string) []string {
 	return out
 }
 
-// untilData runs a query until one of its series has a number or the
-// deadline passes, and returns the last result.
-func untilData(t *testing.T, prom, expr string, instant bool, deadline time.Time) []series {
+// untilData runs a query, an instant one or one over the last window as a
+// graph would, until one of its series has a number, and fails the test if
+// none has by the deadline.
+func untilData(t *testing.T, prom *promserver.Server, expr string, instant bool, deadline time.Time) []promserver.Series {
 	t.Helper()
-	for {
-		res, err := promQuery(prom, expr, instant, window, step)
-		if err == nil && slices.ContainsFunc(res, series.finite) {
-			return res
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no data for %s (error %v, result %v)", expr, err, res)
-		}
-		time.Sleep(time.Second)
+	q := promserver.Query{Expr: expr}
+	if !instant {
+		q.Range, q.Step = window, step
 	}
-}
-
-func waitFor(t *testing.T, prom, expr string, timeout time.Duration) {
-	t.Helper()
-	untilData(t, prom, expr, true, time.Now().Add(timeout))
+	res, err := prom.WaitForData(t.Context(), q, time.Until(deadline))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
 }
 
 // checkVariable runs a variable's label_values(selector, label) as Grafana
 // does and checks it lists what the scrape config and the models give.
-func checkVariable(t *testing.T, prom string, v queries.Variable, vars map[string]string, set modelSet) {
+func checkVariable(t *testing.T, prom *promserver.Server, v queries.Variable, vars map[string]string, set modelSet) {
 	t.Helper()
 	want := map[string][]string{
 		dashboards.VarNamespace: {namespace},
@@ -214,7 +209,7 @@ func checkVariable(t *testing.T, prom string, v queries.Variable, vars map[strin
 		t.Fatalf("variable %s: no expected values", v.Name)
 	}
 	sel := queries.Expand(v.Selector, vars)
-	got, err := labelValues(prom, sel, v.Label, window)
+	got, err := prom.LabelValues(t.Context(), v.Label, sel, window)
 	if err != nil {
 		t.Fatalf("label_values(%s, %s): %v", sel, v.Label, err)
 	}

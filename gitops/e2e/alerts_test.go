@@ -2,17 +2,22 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/mlopsgo/mlops/app/telemetry"
 	"github.com/mlopsgo/mlops/gitops/internal/render"
+	"github.com/mlopsgo/mlops/testsupport/modelapi"
+	"github.com/mlopsgo/mlops/testsupport/poll"
+	"github.com/mlopsgo/mlops/testsupport/procrun"
+	"github.com/mlopsgo/mlops/testsupport/promserver"
+	"github.com/mlopsgo/mlops/testsupport/traffic"
 )
 
 // e2eNamespace is the namespace label every scenario's series get, as a
@@ -35,7 +40,7 @@ type scenario struct {
 
 	job  string // the Service's name: the scrape job the rules select
 	rule []byte // the rendered rule file
-	api  *modelAPI
+	api  *modelapi.Server
 }
 
 // TestE2EAlerts renders the chart once per scenario (pending periods cut
@@ -63,7 +68,8 @@ type scenario struct {
 // are covered by promtool's unit tests (TestE2EPromtool).
 func TestE2EAlerts(t *testing.T) {
 	requireE2E(t)
-	models := program(t, "MODELS_DIR", "make e2e-gitops trains them")
+	models := procrun.Program(t, "MODELS_DIR", "make e2e-gitops trains them")
+	ctx := t.Context()
 
 	brokenModels := copyDir(t, models)
 	scenarios := []*scenario{
@@ -80,7 +86,7 @@ func TestE2EAlerts(t *testing.T) {
 	}
 	byRelease := map[string]*scenario{}
 	rules := map[string][]byte{}
-	var scrape strings.Builder
+	var config promserver.Config
 	for _, s := range scenarios {
 		m := renderChart(t, render.Options{
 			Release: s.release, Namespace: e2eNamespace,
@@ -96,24 +102,23 @@ func TestE2EAlerts(t *testing.T) {
 		if s.noTarget {
 			continue
 		}
-		s.api = startModelAPI(t, freePort(t), s.env...)
+		// Up by /healthz: notready's model-api never answers /readyz.
+		s.api = modelapi.Start(t, modelapi.Options{ModelDir: models, Env: s.env, ReadyPath: "/healthz"})
 		// As a ServiceMonitor's target: job is the Service's name, plus
 		// the namespace and pod labels.
-		fmt.Fprintf(&scrape, "  - job_name: %s\n    static_configs:\n      - targets: [%q]\n        labels: {namespace: %s, pod: %s-0}\n",
-			s.job, s.api.addr, e2eNamespace, s.job)
+		config.Jobs = append(config.Jobs, promserver.Job{Name: s.job, Targets: []promserver.Target{
+			{Addr: s.api.Addr(), Labels: map[string]string{"namespace": e2eNamespace, "pod": s.job + "-0"}},
+		}})
 	}
-	var ruleFiles []string
 	for name := range rules {
-		ruleFiles = append(ruleFiles, name)
+		config.RuleFiles = append(config.RuleFiles, name)
 	}
-	sort.Strings(ruleFiles)
-	config := fmt.Sprintf("global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nrule_files: [%s]\nscrape_configs:\n%s",
-		strings.Join(ruleFiles, ", "), scrape.String())
-	prom := startPrometheus(t, config, rules)
+	slices.Sort(config.RuleFiles)
+	prom := promserver.Start(t, promserver.Options{Config: config, Files: rules})
 
-	if !waitFor(30*time.Second, func() bool {
-		up, err := prom.query(fmt.Sprintf(`count(up{namespace=%q} == 1)`, e2eNamespace))
-		return err == nil && len(up) == 1 && up[0].Value[1] == fmt.Sprint(len(scenarios)-1)
+	if !poll.Until(ctx, 30*time.Second, 250*time.Millisecond, func() bool {
+		up, err := prom.Query(ctx, fmt.Sprintf(`count(up{namespace=%q} == 1)`, e2eNamespace))
+		return err == nil && len(up) == 1 && up[0].Values[0] == float64(len(scenarios)-1)
 	}) {
 		t.Fatalf("Prometheus does not scrape all %d model-api targets", len(scenarios)-1)
 	}
@@ -123,17 +128,10 @@ func TestE2EAlerts(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(brokenModels, "index.json"), []byte("{not json"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(t.Context())
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		drive(ctx, t, byRelease, readCSV(t, "../../data/iris.csv"))
-	}()
-	defer func() { cancel(); wg.Wait() }()
+	drive(t, byRelease, readCSV(t, "../../data/iris.csv"))
 
 	// down: stop it now that Prometheus has scraped it.
-	byRelease["down"].api.stop(t)
+	byRelease["down"].api.Stop()
 	// restarts: three new processes, each seen by a scrape.
 	restart(t, prom, byRelease["restarts"], 3)
 
@@ -141,9 +139,9 @@ func TestE2EAlerts(t *testing.T) {
 	// the control must stay silent throughout.
 	type seen struct{ pending, firing time.Duration }
 	got := map[string]*seen{}
-	var last []alert
+	var last []promserver.Alert
 	observe := func() {
-		alerts, err := prom.alerts()
+		alerts, err := prom.Alerts(ctx)
 		if err != nil {
 			return
 		}
@@ -164,7 +162,7 @@ func TestE2EAlerts(t *testing.T) {
 			}
 		}
 	}
-	ok := waitFor(90*time.Second, func() bool {
+	ok := poll.Until(ctx, 90*time.Second, 250*time.Millisecond, func() bool {
 		observe()
 		for _, s := range scenarios {
 			if s.want != "" && (got[s.want+" "+s.job] == nil || got[s.want+" "+s.job].firing == 0) {
@@ -174,7 +172,7 @@ func TestE2EAlerts(t *testing.T) {
 		return true
 	})
 	if ok {
-		waitFor(5*time.Second, func() bool { observe(); return false })
+		poll.Until(ctx, 5*time.Second, 250*time.Millisecond, func() bool { observe(); return false })
 	}
 	for _, s := range scenarios {
 		if s.want == "" {
@@ -206,7 +204,7 @@ func TestE2EAlerts(t *testing.T) {
 		telemetry.InputDriftScore, telemetry.Ready,
 	} {
 		q := fmt.Sprintf(`{__name__=%q,job=%q,namespace=%q}`, name, healthy, e2eNamespace)
-		if r, err := prom.query(q); err != nil || len(r) == 0 {
+		if r, err := prom.Query(ctx, q); err != nil || len(r) == 0 {
 			t.Errorf("no series %s (%v)", q, err)
 		}
 	}
@@ -220,71 +218,90 @@ func TestE2EAlerts(t *testing.T) {
 // alertJob returns the scrape job an alert is about: its job label, or for
 // ModelAPIRestarting (by namespace and pod) the job its pod label names
 // here (<job>-0).
-func alertJob(a alert) string {
+func alertJob(a promserver.Alert) string {
 	if j := a.Labels["job"]; j != "" {
 		return j
 	}
 	return strings.TrimSuffix(a.Labels["pod"], "-0")
 }
 
-// drive sends each scenario's traffic every 200ms until ctx is done, so
+// drive sends each scenario's traffic every 200ms until the test ends, so
 // counters and histograms grow across scrapes (a series first scraped at
 // its final value shows no rate).
-func drive(ctx context.Context, t *testing.T, byRelease map[string]*scenario, iris []map[string]float64) {
-	features := iris
+func drive(t *testing.T, byRelease map[string]*scenario, iris []map[string]float64) {
+	t.Helper()
 	big := make([]map[string]float64, 0, 1000)
 	for len(big) < 1000 {
-		big = append(big, features[len(big)%len(features)])
+		big = append(big, iris[len(big)%len(iris)])
 	}
 	// The largest training values of Iris: inside the valid range, far
 	// from the training distribution.
 	edge := map[string]float64{"sepal_length": 7.9, "sepal_width": 4.4, "petal_length": 6.9, "petal_width": 2.5}
-	send := func(s, path string, body any, headers ...string) {
-		if code := postCtx(ctx, byRelease[s].api.url()+path, body, headers...); code == 0 && ctx.Err() == nil {
-			t.Logf("%s %s: no answer", s, path)
+	var (
+		batch    = jsonBody(t, map[string]any{"features_list": iris})
+		bigBatch = jsonBody(t, map[string]any{"features_list": big})
+		edgeRow  = jsonBody(t, map[string]any{"features": edge})
+	)
+	// 3000 steps (10 minutes) outlast every wait of TestE2EAlerts.
+	traffic.Start(t, traffic.Options{Every: 200 * time.Millisecond, Max: 3000}, func(ctx context.Context, _ int) {
+		send := func(s, path, body string, headers ...string) {
+			if code, _ := byRelease[s].api.Post(ctx, path, body, headers...); code == 0 && ctx.Err() == nil {
+				t.Logf("%s %s: no answer", s, path)
+			}
 		}
+		send("healthy", "/predict/batch", batch)
+		send("errors", "/predict/batch", batch)
+		send("errors", "/admin/reload", "", "Authorization: Bearer e2e-token")
+		send("slow", "/predict/batch", bigBatch)
+		send("drift", "/predict", edgeRow)
+		send("drift", "/predict", edgeRow)
+	})
+}
+
+// jsonBody renders v as a request body.
+func jsonBody(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
 	}
-	tick := time.NewTicker(200 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		send("healthy", "/predict/batch", map[string]any{"features_list": features})
-		send("errors", "/predict/batch", map[string]any{"features_list": features})
-		send("errors", "/admin/reload", nil, "Authorization: Bearer e2e-token")
-		send("slow", "/predict/batch", map[string]any{"features_list": big})
-		send("drift", "/predict", map[string]any{"features": edge})
-		send("drift", "/predict", map[string]any{"features": edge})
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
-	}
+	return string(b)
 }
 
 // restart stops and starts the scenario's model-api n times on the same
 // address, each time waiting until Prometheus has scraped the new
 // process's start time.
-func restart(t *testing.T, prom *prometheus, s *scenario, n int) {
+func restart(t *testing.T, prom *promserver.Server, s *scenario, n int) {
 	t.Helper()
+	ctx := t.Context()
 	q := fmt.Sprintf(`process_start_time_seconds{job=%q}`, s.job)
-	startTime := func() string {
-		r, err := prom.query(q)
+	startTime := func() (float64, bool) {
+		r, err := prom.Query(ctx, q)
 		if err != nil || len(r) != 1 {
-			return ""
+			return 0, false
 		}
-		return fmt.Sprint(r[0].Value[1])
+		return r[0].Values[0], true
 	}
-	prev := ""
-	if !waitFor(20*time.Second, func() bool { prev = startTime(); return prev != "" }) {
+	var prev float64
+	if !poll.Until(ctx, 20*time.Second, 250*time.Millisecond, func() bool {
+		v, ok := startTime()
+		prev = v
+		return ok
+	}) {
 		t.Fatalf("no %s scraped", q)
 	}
 	for i := range n {
-		s.api.stop(t)
-		s.api.start(t)
-		if !waitFor(20*time.Second, func() bool { v := startTime(); return v != "" && v != prev }) {
+		s.api.Restart(t)
+		if !poll.Until(ctx, 20*time.Second, 250*time.Millisecond, func() bool {
+			v, ok := startTime()
+			if ok && v != prev {
+				prev = v // a new process, a new start time
+				return true
+			}
+			return false
+		}) {
 			t.Fatalf("restart %d: Prometheus did not scrape the new process's start time", i+1)
 		}
-		prev = startTime()
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/mlopsgo/mlops/gitops/internal/render"
+	"github.com/mlopsgo/mlops/testsupport/procrun"
 )
 
 // valueFiles lists the environments' value files, relative to this package.
@@ -26,7 +27,7 @@ func valueFiles(t *testing.T) []string {
 // which runs helm template, applies).
 func TestE2EHelm(t *testing.T) {
 	requireE2E(t)
-	helm := program(t, "HELM", "make e2e-gitops installs it (go install helm.sh/helm/v3/cmd/helm)")
+	helm := procrun.Program(t, "HELM", "make e2e-gitops installs it (go install helm.sh/helm/v3/cmd/helm)")
 	t.Log(strings.TrimSpace(run(t, ".", helm, "version", "--short")))
 	kube := strings.TrimPrefix(render.DefaultKubeVersion, "v")
 	for _, f := range valueFiles(t) {

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/mlopsgo/mlops/gitops/internal/render"
+	"github.com/mlopsgo/mlops/testsupport/procrun"
 )
 
 // TestE2EPromtool renders the alert rules as deployed to prod, checks them
@@ -15,7 +16,7 @@ import (
 // fires, or stays silent, as it should.
 func TestE2EPromtool(t *testing.T) {
 	requireE2E(t)
-	promtool := program(t, "PROMTOOL", "install the Debian package prometheus (make e2e-deps)")
+	promtool := procrun.Program(t, "PROMTOOL", "install the Debian package prometheus (make e2e-deps)")
 	m := renderChart(t, render.Options{Release: "model-api", Namespace: "model-api-prod", ValueFiles: []string{filepath.Join(chartDir, "values-prod.yaml")}})
 	rules, err := m.RuleFile()
 	if err != nil {

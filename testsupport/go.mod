@@ -1,0 +1,3 @@
+module github.com/mlopsgo/mlops/testsupport
+
+go 1.26.0
