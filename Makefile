@@ -22,7 +22,12 @@ PYTHON ?= /usr/bin/python3
 # and can fail with "context deadline exceeded" and no crasher on a loaded
 # machine (golang/go#75804, fixed in Go 1.27).
 FUZZTIME ?= 50000x
-GOLANGCI_LINT := GOWORK=off $(GO) run -modfile=$(CURDIR)/tools/go.mod github.com/golangci/golangci-lint/v2/cmd/golangci-lint
+# golangci-lint, pinned in tools/go.mod, built once into bin/. It lints in the
+# workspace, as go test runs, so the two share one build cache: outside it
+# (GOWORK=off) the infra module's dependencies resolve to other versions and
+# the Pulumi SDKs would compile a second time.
+GOLANGCI_LINT_VERSION := $(shell awk '$$1 == "github.com/golangci/golangci-lint/v2" {print $$2}' tools/go.mod)
+GOLANGCI_LINT := $(BIN)/golangci-lint-$(GOLANGCI_LINT_VERSION)/golangci-lint
 
 PARAMS ?= params.yaml
 MODELS_DIR ?= models
@@ -136,22 +141,25 @@ train: $(BIN)/mlops
 # No separate go vet: golangci-lint's govet linter runs go vet's default
 # analyzers (a superset of them), and a second analysis would compute the
 # facts of every dependency again; for infra that is the Pulumi SDKs, which
-# take minutes on 2 cores from a cold cache. go build first fills the build
-# cache that golangci-lint's package loading and make test then reuse, so
-# its timeout (.golangci.yml) covers analysis only, never a cold compile.
-## lint: gofmt, then in every module go build, golangci-lint (one config, go vet's analyzers included) and go mod tidy
+# take minutes on 2 cores from a cold cache. go list -export compiles what
+# golangci-lint loads, into the build cache make test reuses, so the lint
+# timeout (.golangci.yml) covers analysis only, never a cold compile.
+## lint: gofmt, then in every module golangci-lint (one config, go vet's analyzers included) and go mod tidy
 .PHONY: lint
-lint:
+lint: $(GOLANGCI_LINT)
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	@out=$$(git grep -l --untracked 'testing.AllocsPerRun' -- $(RACE_MODULES) | grep '\.go$$' | grep -v '_alloc_test.go$$' || true); \
 		if [ -n "$$out" ]; then echo "allocation tests of -race modules belong in *_alloc_test.go files built with !race:"; echo "$$out"; exit 1; fi
 	@for m in $(MODULES); do \
-		echo "==> build, golangci-lint, tidy ($$m)"; \
-		(cd $$m && $(GO) build ./... && $(GOLANGCI_LINT) run --config $(CURDIR)/.golangci.yml ./... \
+		echo "==> compile, golangci-lint, tidy ($$m)"; \
+		(cd $$m && $(GO) list -export -deps -test ./... >/dev/null && $(GOLANGCI_LINT) run --config $(CURDIR)/.golangci.yml ./... \
 			&& GOWORK=off $(GO) mod tidy -diff) || exit 1; \
 	done
-	@echo "==> golangci-lint, tidy (tools)"; cd tools && $(GOLANGCI_LINT) run --config $(CURDIR)/.golangci.yml ./flakecheck/... \
+	@echo "==> golangci-lint, tidy (tools)"; cd tools && GOWORK=off $(GOLANGCI_LINT) run --config $(CURDIR)/.golangci.yml ./flakecheck/... \
 		&& GOWORK=off $(GO) mod tidy -diff
+
+$(GOLANGCI_LINT):
+	cd tools && GOWORK=off $(GO) build -o $@ github.com/golangci/golangci-lint/v2/cmd/golangci-lint
 
 ## bench: every benchmark (the bench-* targets below), figures for the README
 .PHONY: bench
