@@ -2,6 +2,7 @@ package model
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"testing"
 )
@@ -47,6 +48,21 @@ func FuzzParse(f *testing.F) {
 		out2, _ := again.Marshal()
 		if !bytes.Equal(out, out2) {
 			t.Fatal("accepted bundle does not round-trip")
+		}
+	})
+}
+
+// FuzzCompactJSON checks compactJSON against json.Compact on valid JSON.
+func FuzzCompactJSON(f *testing.F) {
+	f.Add([]byte(" {\n  \"a\": [1, 2.5, \"x \\\" y\"],\n  \"b\": null\n}\n"))
+	f.Add([]byte(`"\\"`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var want bytes.Buffer
+		if json.Compact(&want, data) != nil {
+			return
+		}
+		if got := compactJSON(nil, data); !bytes.Equal(got, want.Bytes()) {
+			t.Fatalf("compactJSON(%q) = %q, want %q", data, got, want.Bytes())
 		}
 	})
 }

@@ -2,8 +2,6 @@ package model
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -34,19 +32,6 @@ func (b *Bundle) Seal() error {
 	}
 	b.SHA256 = sum
 	return b.compile()
-}
-
-// checksum returns the hex sha256 of the canonical content.
-func (b *Bundle) checksum() (string, error) {
-	c := *b
-	c.SHA256 = ""
-	c.pred = nil
-	data, err := json.Marshal(&c)
-	if err != nil {
-		return "", fmt.Errorf("%w: encode %q: %w", ErrInvalid, b.Name, err)
-	}
-	sum := sha256.Sum256(data)
-	return hex.EncodeToString(sum[:]), nil
 }
 
 // Marshal returns the bundle as indented JSON with a trailing newline: the
@@ -98,12 +83,8 @@ func Parse(data []byte) (*Bundle, error) {
 	if err := b.validate(); err != nil {
 		return nil, err
 	}
-	sum, err := b.checksum()
-	if err != nil {
+	if err := b.verify(data); err != nil {
 		return nil, err
-	}
-	if sum != b.SHA256 {
-		return nil, fmt.Errorf("%w: recorded %q, content hashes to %q", ErrChecksum, b.SHA256, sum)
 	}
 	if err := b.compile(); err != nil {
 		return nil, err
