@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
+	"reflect"
 	"testing"
 )
 
@@ -63,6 +64,37 @@ func FuzzCompactJSON(f *testing.F) {
 		}
 		if got := compactJSON(nil, data); !bytes.Equal(got, want.Bytes()) {
 			t.Fatalf("compactJSON(%q) = %q, want %q", data, got, want.Bytes())
+		}
+	})
+}
+
+// FuzzDecodeFast checks that whatever the hand decoder takes, encoding/json
+// takes too and decodes to the same value.
+func FuzzDecodeFast(f *testing.F) {
+	for _, p := range []Params{forestParams(), boostedParams()} {
+		b := sampleBundle("seed_model", p)
+		if err := b.Seal(); err != nil {
+			f.Fatal(err)
+		}
+		data, err := b.Marshal()
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+		f.Add(data[:len(data)/2])
+	}
+	f.Add([]byte(`{"format": "mlops.model/v1", "model": {"forest": {"trees": [{"value": [null, [1e-3]]}]}}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		got, ok := decodeFast(data)
+		if !ok {
+			return
+		}
+		want, err := decodeStrict(data)
+		if err != nil {
+			t.Fatalf("decodeFast took what encoding/json rejects: %v", err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("decodeFast gave\n%+v\nencoding/json\n%+v", got, want)
 		}
 	})
 }

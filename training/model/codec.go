@@ -62,23 +62,9 @@ func (b *Bundle) Save(path string) error {
 
 // Parse decodes, verifies and compiles a bundle from its bytes.
 func Parse(data []byte) (*Bundle, error) {
-	// One strict decode on the happy path. Only when it fails or finds
-	// another format is the format probed on its own, so that a file of
-	// another kind or version is reported as such rather than as malformed.
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	var b Bundle
-	err := dec.Decode(&b)
-	if err == nil && dec.More() {
-		err = errors.New("trailing data after the bundle")
-	}
-	if err != nil || b.Format != FormatVersion {
-		if ferr := checkFormat(data); ferr != nil {
-			return nil, ferr
-		}
-		if err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrMalformed, describeJSONError(data, err))
-		}
+	b, err := decode(data)
+	if err != nil {
+		return nil, err
 	}
 	if err := b.validate(); err != nil {
 		return nil, err
