@@ -117,10 +117,18 @@ func readLimited(path string, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
+	// Size the buffer from the file's size when it is known, as
+	// os.ReadFile does: growing it from nothing allocates and copies about
+	// twice the file.
+	var size int64
+	if fi, err := f.Stat(); err == nil {
+		size = min(fi.Size(), limit)
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, size+bytes.MinRead))
+	if _, err := buf.ReadFrom(io.LimitReader(f, limit+1)); err != nil {
 		return nil, err
 	}
+	data := buf.Bytes()
 	if int64(len(data)) > limit {
 		return nil, fmt.Errorf("file is larger than %d bytes", limit)
 	}
