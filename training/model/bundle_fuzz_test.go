@@ -62,8 +62,18 @@ func FuzzCompactJSON(f *testing.F) {
 		if json.Compact(&want, data) != nil {
 			return
 		}
-		if got := compactJSON(nil, data); !bytes.Equal(got, want.Bytes()) {
+		if got := compactJSON(nil, data, nil); !bytes.Equal(got, want.Bytes()) {
 			t.Fatalf("compactJSON(%q) = %q, want %q", data, got, want.Bytes())
+		}
+		// In pieces, through a small buffer that keeps its last 3 bytes.
+		var pieces []byte
+		rest := compactJSON(make([]byte, 0, 8), data, func(dst []byte) []byte {
+			n := max(len(dst)-3, 0)
+			pieces = append(pieces, dst[:n]...)
+			return append(dst[:0], dst[n:]...)
+		})
+		if got := append(pieces, rest...); !bytes.Equal(got, want.Bytes()) {
+			t.Fatalf("compactJSON(%q) in pieces = %q, want %q", data, got, want.Bytes())
 		}
 	})
 }

@@ -68,24 +68,37 @@ func (b *Bundle) rawChecksumMatches(data []byte) bool {
 			return false
 		}
 	}
-	canon := compactJSON(make([]byte, 0, len(data)), data)
 	// The canonical content ends with the "sha256" field; anything else (an
-	// escaped or misplaced value) is left to the slow path.
+	// escaped or misplaced value) is left to the slow path. It is hashed as
+	// it is compacted, through a small buffer rather than a copy of the
+	// file: at start-up, fresh memory costs more than the hashing.
 	recorded := `"sha256":"` + b.SHA256 + `"}`
+	h := sha256.New()
+	canon := compactJSON(make([]byte, 0, max(min(len(data), 16<<10), 256)), data, func(buf []byte) []byte {
+		n := len(buf) - len(recorded)
+		if n <= 0 {
+			return buf
+		}
+		h.Write(buf[:n])
+		return append(buf[:0], buf[n:]...)
+	})
 	if !bytes.HasSuffix(canon, []byte(recorded)) {
 		return false
 	}
-	canon = append(canon[:len(canon)-len(recorded)], sha256Tail...)
-	sum := sha256.Sum256(canon)
+	h.Write(canon[:len(canon)-len(recorded)])
+	h.Write([]byte(sha256Tail))
 	var hexSum [2 * sha256.Size]byte
-	hex.Encode(hexSum[:], sum[:])
+	hex.Encode(hexSum[:], h.Sum(nil))
 	return string(hexSum[:]) == b.SHA256
 }
 
 // compactJSON appends data without the whitespace between its tokens to dst
 // and returns the extended slice. For valid JSON the result equals
-// json.Compact's; for anything else it is unspecified.
-func compactJSON(dst, data []byte) []byte {
+// json.Compact's; for anything else it is unspecified. When spill is not
+// nil, compactJSON passes dst to it whenever dst is at least half full and
+// carries on appending to the slice spill returns: spill consumes a prefix
+// of dst and returns the rest.
+func compactJSON(dst, data []byte, spill func(dst []byte) []byte) []byte {
 	// Copy whole runs of tokens and skip whole runs of whitespace: indented
 	// JSON is short runs of each, and a copy per byte costs three times as
 	// much.
@@ -94,6 +107,9 @@ func compactJSON(dst, data []byte) []byte {
 		switch c := data[i]; {
 		case isSpace(c):
 			dst = append(dst, data[start:i]...)
+			if spill != nil && len(dst) >= cap(dst)/2 {
+				dst = spill(dst)
+			}
 			for i+1 < len(data) && isSpace(data[i+1]) {
 				i++
 			}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"math/rand/v2"
 	"strings"
 	"testing"
 )
@@ -38,6 +39,11 @@ func TestVerify(t *testing.T) {
 	}
 	shaFirst := []byte(`{"sha256": "` + sha.SHA256 + `", ` + strings.TrimPrefix(strings.Replace(compact.String(), `,"sha256":"`+sha.SHA256+`"`, "", 1), "{"))
 
+	// Large enough to be hashed in several pieces.
+	forest, err := sealed(t, "random_forest", randomForest(rand.New(rand.NewPCG(1, 3)), 20, 2, 3)).Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name string
 		data []byte
@@ -45,6 +51,10 @@ func TestVerify(t *testing.T) {
 		want error // nil: Parse accepts it
 	}{
 		{"as written", good, true, nil},
+		{"forest as written", forest, true, nil},
+		{"forest, edited", bytes.Replace(forest, []byte(`"samples": [
+            117,`), []byte(`"samples": [
+            116,`), 1), false, ErrChecksum},
 		{"compact", compact.Bytes(), true, nil},
 		{"other whitespace, same key order", append([]byte("\r\n "), tabs.Bytes()...), true, nil},
 		// The rest differ from the canonical content in more than
@@ -119,7 +129,7 @@ func TestCompactJSON(t *testing.T) {
 				t.Fatalf("fixture %q: %v", in, err)
 			}
 		}
-		if got := compactJSON(nil, []byte(in)); !bytes.Equal(got, want.Bytes()) {
+		if got := compactJSON(nil, []byte(in), nil); !bytes.Equal(got, want.Bytes()) {
 			t.Errorf("compactJSON(%q) = %q, want %q", in, got, want.Bytes())
 		}
 	}

@@ -288,10 +288,20 @@ func (r *fastReader) int(lo, hi int64) (int64, bool) {
 	return v, err == nil && lo <= v && v <= hi
 }
 
-func (r *fastReader) float64s(dst *[]float64) bool {
-	s := []float64{}
+// numbers parses an array of numbers with parse into *dst. It sizes the
+// slice first: the arrays are long, and growing one allocates and copies
+// about twice its size.
+func numbers[T int | int32 | float32 | float64](r *fastReader, dst *[]T, parse func() (T, bool)) bool {
+	r.space()
+	n := 0
+	if end := bytes.IndexByte(r.data[r.i:], ']'); end > 0 {
+		// Up to the first ']', a count of the commas, which numbers do not
+		// contain; wrong only when the array is, and then only a hint.
+		n = 1 + bytes.Count(r.data[r.i:r.i+end], []byte{','})
+	}
+	s := make([]T, 0, n)
 	ok := r.array(func() bool {
-		v, ok := r.float(64)
+		v, ok := parse()
 		s = append(s, v)
 		return ok
 	})
@@ -299,37 +309,29 @@ func (r *fastReader) float64s(dst *[]float64) bool {
 	return ok
 }
 
+func (r *fastReader) float64s(dst *[]float64) bool {
+	return numbers(r, dst, func() (float64, bool) { return r.float(64) })
+}
+
 func (r *fastReader) float32s(dst *[]float32) bool {
-	s := []float32{}
-	ok := r.array(func() bool {
+	return numbers(r, dst, func() (float32, bool) {
 		v, ok := r.float(32)
-		s = append(s, float32(v))
-		return ok
+		return float32(v), ok
 	})
-	*dst = s
-	return ok
 }
 
 func (r *fastReader) ints(dst *[]int) bool {
-	s := []int{}
-	ok := r.array(func() bool {
+	return numbers(r, dst, func() (int, bool) {
 		v, ok := r.int(math.MinInt, math.MaxInt)
-		s = append(s, int(v))
-		return ok
+		return int(v), ok
 	})
-	*dst = s
-	return ok
 }
 
 func (r *fastReader) int32s(dst *[]int32) bool {
-	s := []int32{}
-	ok := r.array(func() bool {
+	return numbers(r, dst, func() (int32, bool) {
 		v, ok := r.int(math.MinInt32, math.MaxInt32)
-		s = append(s, int32(v))
-		return ok
+		return int32(v), ok
 	})
-	*dst = s
-	return ok
 }
 
 // fields parses an object whose keys are among those of set, each at most
@@ -380,7 +382,9 @@ func (r *fastReader) tree(t *Tree) bool {
 		"right":     func() bool { return r.ints(&t.Right) },
 		"samples":   func() bool { return r.ints(&t.Samples) },
 		"value": func() bool {
-			t.Value = [][]float64{}
+			// One row per node; the node count is known when "feature"
+			// came first, as it does in files Marshal writes.
+			t.Value = make([][]float64, 0, len(t.Feature))
 			return r.array(func() bool {
 				var row []float64
 				r.space()
