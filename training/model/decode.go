@@ -334,89 +334,124 @@ func (r *fastReader) int32s(dst *[]int32) bool {
 	})
 }
 
-// fields parses an object whose keys are among those of set, each at most
-// once, calling set's function for the key to parse its value.
-func (r *fastReader) fields(set map[string]func() bool) bool {
-	seen := make(map[string]bool, len(set))
+// fields parses an object whose keys are among keys, each at most once,
+// calling parse with the key to parse its value.
+func (r *fastReader) fields(keys []string, parse func(key string) bool) bool {
+	var seen uint64 // bit i: keys[i] was seen
 	return r.object(func(key []byte) bool {
-		parse, ok := set[string(key)]
-		if !ok || seen[string(key)] {
-			return false
+		for i, k := range keys {
+			if string(key) == k {
+				if seen&(1<<i) != 0 {
+					return false
+				}
+				seen |= 1 << i
+				return parse(k)
+			}
 		}
-		seen[string(key)] = true
-		return parse()
+		return false
 	})
 }
+
+var paramsKeys = []string{"forest", "boosted"}
 
 // params parses a "model" object holding only "forest" or only "boosted".
 func (r *fastReader) params(p *Params) bool {
-	return r.fields(map[string]func() bool{
-		"forest": func() bool {
+	return r.fields(paramsKeys, func(key string) bool {
+		if p.Forest != nil || p.Boosted != nil {
+			return false
+		}
+		if key == "forest" {
 			p.Forest = &Forest{}
-			return p.Boosted == nil && r.forest(p.Forest)
-		},
-		"boosted": func() bool {
-			p.Boosted = &Boosted{}
-			return p.Forest == nil && r.boosted(p.Boosted)
-		},
+			return r.forest(p.Forest)
+		}
+		p.Boosted = &Boosted{}
+		return r.boosted(p.Boosted)
 	})
 }
+
+var forestKeys = []string{"trees"}
 
 func (r *fastReader) forest(f *Forest) bool {
-	return r.fields(map[string]func() bool{
-		"trees": func() bool {
-			f.Trees = []Tree{}
-			return r.array(func() bool {
-				f.Trees = append(f.Trees, Tree{})
-				return r.tree(&f.Trees[len(f.Trees)-1])
-			})
-		},
+	return r.fields(forestKeys, func(string) bool {
+		f.Trees = []Tree{}
+		return r.array(func() bool {
+			f.Trees = append(f.Trees, Tree{})
+			return r.tree(&f.Trees[len(f.Trees)-1])
+		})
 	})
 }
+
+var treeKeys = []string{"feature", "threshold", "left", "right", "value", "samples"}
 
 func (r *fastReader) tree(t *Tree) bool {
-	return r.fields(map[string]func() bool{
-		"feature":   func() bool { return r.ints(&t.Feature) },
-		"threshold": func() bool { return r.float64s(&t.Threshold) },
-		"left":      func() bool { return r.ints(&t.Left) },
-		"right":     func() bool { return r.ints(&t.Right) },
-		"samples":   func() bool { return r.ints(&t.Samples) },
-		"value": func() bool {
-			// One row per node; the node count is known when "feature"
-			// came first, as it does in files Marshal writes.
-			t.Value = make([][]float64, 0, len(t.Feature))
-			return r.array(func() bool {
-				var row []float64
-				r.space()
-				// An internal node's value is null.
-				if bytes.HasPrefix(r.data[r.i:], []byte("null")) {
-					r.i += len("null")
-				} else if !r.float64s(&row) {
-					return false
-				}
-				t.Value = append(t.Value, row)
-				return true
-			})
-		},
+	return r.fields(treeKeys, func(key string) bool {
+		switch key {
+		case "feature":
+			return r.ints(&t.Feature)
+		case "threshold":
+			return r.float64s(&t.Threshold)
+		case "left":
+			return r.ints(&t.Left)
+		case "right":
+			return r.ints(&t.Right)
+		case "value":
+			return r.values(&t.Value, len(t.Feature))
+		case "samples":
+			return r.ints(&t.Samples)
+		}
+		return false
 	})
 }
 
+// values parses a tree's Value: one row per node, null for an internal
+// node. nodes is a hint of their number.
+func (r *fastReader) values(dst *[][]float64, nodes int) bool {
+	s := make([][]float64, 0, nodes)
+	ok := r.array(func() bool {
+		var row []float64
+		r.space()
+		if bytes.HasPrefix(r.data[r.i:], []byte("null")) {
+			r.i += len("null")
+		} else if !r.float64s(&row) {
+			return false
+		}
+		s = append(s, row)
+		return true
+	})
+	*dst = s
+	return ok
+}
+
+var boostedKeys = []string{"base_score", "tree_class", "tree_start", "feature", "threshold", "left", "right", "value", "gain", "cover", "weight"}
+
 func (r *fastReader) boosted(b *Boosted) bool {
-	return r.fields(map[string]func() bool{
-		"base_score": func() bool {
+	return r.fields(boostedKeys, func(key string) bool {
+		switch key {
+		case "base_score":
 			v, ok := r.float(64)
 			b.BaseScore = v
 			return ok
-		},
-		"tree_class": func() bool { return r.ints(&b.TreeClass) },
-		"tree_start": func() bool { return r.ints(&b.TreeStart) },
-		"feature":    func() bool { return r.int32s(&b.Feature) },
-		"threshold":  func() bool { return r.float32s(&b.Threshold) },
-		"left":       func() bool { return r.int32s(&b.Left) },
-		"right":      func() bool { return r.int32s(&b.Right) },
-		"value":      func() bool { return r.float32s(&b.Value) },
-		"gain":       func() bool { return r.float32s(&b.Gain) },
-		"cover":      func() bool { return r.float32s(&b.Cover) },
-		"weight":     func() bool { return r.float32s(&b.Weight) },
+		case "tree_class":
+			return r.ints(&b.TreeClass)
+		case "tree_start":
+			return r.ints(&b.TreeStart)
+		case "feature":
+			return r.int32s(&b.Feature)
+		case "threshold":
+			return r.float32s(&b.Threshold)
+		case "left":
+			return r.int32s(&b.Left)
+		case "right":
+			return r.int32s(&b.Right)
+		case "value":
+			return r.float32s(&b.Value)
+		case "gain":
+			return r.float32s(&b.Gain)
+		case "cover":
+			return r.float32s(&b.Cover)
+		case "weight":
+			return r.float32s(&b.Weight)
+		}
+		return false
 	})
 }
