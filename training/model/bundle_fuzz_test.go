@@ -12,14 +12,7 @@ import (
 // accepts predicts valid probabilities and round-trips to the same bytes.
 func FuzzParse(f *testing.F) {
 	for _, p := range []Params{linearParams(), standardizedParams(), treeParams()} {
-		b := sampleBundle("seed_model", p)
-		if err := b.Seal(); err != nil {
-			f.Fatal(err)
-		}
-		data, err := b.Marshal()
-		if err != nil {
-			f.Fatal(err)
-		}
+		data := sealedFile(f, "seed_model", p)
 		f.Add(data)
 		f.Add(data[:len(data)/3])
 	}
@@ -82,14 +75,7 @@ func FuzzCompactJSON(f *testing.F) {
 // takes too and decodes to the same value.
 func FuzzDecodeFast(f *testing.F) {
 	for _, p := range []Params{forestParams(), boostedParams()} {
-		b := sampleBundle("seed_model", p)
-		if err := b.Seal(); err != nil {
-			f.Fatal(err)
-		}
-		data, err := b.Marshal()
-		if err != nil {
-			f.Fatal(err)
-		}
+		data := sealedFile(f, "seed_model", p)
 		f.Add(data)
 		f.Add(data[:len(data)/2])
 	}

@@ -13,17 +13,8 @@ import (
 // own bytes without whitespace (fast), and re-encoding the decoded bundle
 // (slow), which decides whenever the fast hash does not match.
 func TestVerify(t *testing.T) {
-	good, err := sealed(t, "decision_tree", treeParams()).Marshal()
-	if err != nil {
-		t.Fatal(err)
-	}
-	replace := func(old, new string) []byte {
-		t.Helper()
-		if !bytes.Contains(good, []byte(old)) {
-			t.Fatalf("fixture lacks %q", old)
-		}
-		return bytes.Replace(good, []byte(old), []byte(new), 1)
-	}
+	good := sealedFile(t, "decision_tree", treeParams())
+	replace := func(old, new string) []byte { return replaceOnce(t, good, old, new) }
 	var compact, tabs bytes.Buffer
 	if err := json.Compact(&compact, good); err != nil {
 		t.Fatal(err)
@@ -40,10 +31,7 @@ func TestVerify(t *testing.T) {
 	shaFirst := []byte(`{"sha256": "` + sha.SHA256 + `", ` + strings.TrimPrefix(strings.Replace(compact.String(), `,"sha256":"`+sha.SHA256+`"`, "", 1), "{"))
 
 	// Large enough to be hashed in several pieces.
-	forest, err := sealed(t, "random_forest", randomForest(rand.New(rand.NewPCG(1, 3)), 20, 2, 3)).Marshal()
-	if err != nil {
-		t.Fatal(err)
-	}
+	forest := sealedFile(t, "random_forest", randomForest(rand.New(rand.NewPCG(1, 3)), 20, 2, 3))
 	tests := []struct {
 		name string
 		data []byte
@@ -52,9 +40,9 @@ func TestVerify(t *testing.T) {
 	}{
 		{"as written", good, true, nil},
 		{"forest as written", forest, true, nil},
-		{"forest, edited", bytes.Replace(forest, []byte(`"samples": [
-            117,`), []byte(`"samples": [
-            116,`), 1), false, ErrChecksum},
+		{"forest, edited", replaceOnce(t, forest, `"samples": [
+            117,`, `"samples": [
+            116,`), false, ErrChecksum},
 		{"compact", compact.Bytes(), true, nil},
 		{"other whitespace, same key order", append([]byte("\r\n "), tabs.Bytes()...), true, nil},
 		// The rest differ from the canonical content in more than

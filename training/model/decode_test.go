@@ -11,23 +11,9 @@ import (
 // TestDecodeFast checks which documents the hand decoder takes and that what
 // it takes decodes to encoding/json's value; the rest go to encoding/json.
 func TestDecodeFast(t *testing.T) {
-	marshal := func(name string, p Params) []byte {
-		t.Helper()
-		data, err := sealed(t, name, p).Marshal()
-		if err != nil {
-			t.Fatal(err)
-		}
-		return data
-	}
-	forest := marshal("random_forest", forestParams())
-	boosted := marshal("xgboost", boostedParams())
-	replace := func(data []byte, old, new string) []byte {
-		t.Helper()
-		if !bytes.Contains(data, []byte(old)) {
-			t.Fatalf("fixture lacks %q", old)
-		}
-		return bytes.Replace(data, []byte(old), []byte(new), 1)
-	}
+	forest := sealedFile(t, "random_forest", forestParams())
+	boosted := sealedFile(t, "xgboost", boostedParams())
+	replace := func(data []byte, old, new string) []byte { return replaceOnce(t, data, old, new) }
 	var compact bytes.Buffer
 	if err := json.Compact(&compact, forest); err != nil {
 		t.Fatal(err)
@@ -43,8 +29,8 @@ func TestDecodeFast(t *testing.T) {
 		{"forest, compact", compact.Bytes(), true, nil},
 		{"internal node value null", replace(forest, `"value": [
             [],`, `"value": [null,`), true, ErrChecksum},
-		{"decision tree", marshal("decision_tree", treeParams()), false, nil},
-		{"linear", marshal("logistic_regression", linearParams()), false, nil},
+		{"decision tree", sealedFile(t, "decision_tree", treeParams()), false, nil},
+		{"linear", sealedFile(t, "logistic_regression", linearParams()), false, nil},
 		{"key in another case", replace(forest, `"trees"`, `"Trees"`), false, nil},
 		{"model key in another case", replace(forest, `"model"`, `"Model"`), false, nil},
 		{"repeated model", replace(forest, `"model": {`, `"model": {}, "model": {`), false, nil},
