@@ -64,6 +64,30 @@ func sealed(t *testing.T, name string, p Params) *Bundle {
 	return b
 }
 
+// sealedFile seals a sample bundle with p and returns the bytes Save writes.
+func sealedFile(tb testing.TB, name string, p Params) []byte {
+	tb.Helper()
+	b := sampleBundle(name, p)
+	if err := b.Seal(); err != nil {
+		tb.Fatalf("seal %s: %v", name, err)
+	}
+	data, err := b.Marshal()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return data
+}
+
+// replaceOnce returns a copy of data with the first old replaced by new. It
+// fails the test if data does not contain old.
+func replaceOnce(tb testing.TB, data []byte, old, new string) []byte {
+	tb.Helper()
+	if !bytes.Contains(data, []byte(old)) {
+		tb.Fatalf("fixture lacks %q", old)
+	}
+	return bytes.Replace(data, []byte(old), []byte(new), 1)
+}
+
 func TestRoundTrip(t *testing.T) {
 	cases := map[string]Params{
 		"logistic_regression": linearParams(),
@@ -169,17 +193,8 @@ func TestPredictConcurrent(t *testing.T) {
 }
 
 func TestParseRejects(t *testing.T) {
-	good, err := sealed(t, "decision_tree", treeParams()).Marshal()
-	if err != nil {
-		t.Fatal(err)
-	}
-	replace := func(old, new string) []byte {
-		t.Helper()
-		if !bytes.Contains(good, []byte(old)) {
-			t.Fatalf("fixture lacks %q", old)
-		}
-		return bytes.Replace(good, []byte(old), []byte(new), 1)
-	}
+	good := sealedFile(t, "decision_tree", treeParams())
+	replace := func(old, new string) []byte { return replaceOnce(t, good, old, new) }
 	tests := []struct {
 		name    string
 		data    []byte

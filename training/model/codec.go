@@ -2,8 +2,6 @@ package model
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -36,19 +34,6 @@ func (b *Bundle) Seal() error {
 	return b.compile()
 }
 
-// checksum returns the hex sha256 of the canonical content.
-func (b *Bundle) checksum() (string, error) {
-	c := *b
-	c.SHA256 = ""
-	c.pred = nil
-	data, err := json.Marshal(&c)
-	if err != nil {
-		return "", fmt.Errorf("%w: encode %q: %w", ErrInvalid, b.Name, err)
-	}
-	sum := sha256.Sum256(data)
-	return hex.EncodeToString(sum[:]), nil
-}
-
 // Marshal returns the bundle as indented JSON with a trailing newline: the
 // bytes written to disk. The bundle must be sealed.
 func (b *Bundle) Marshal() ([]byte, error) {
@@ -77,33 +62,15 @@ func (b *Bundle) Save(path string) error {
 
 // Parse decodes, verifies and compiles a bundle from its bytes.
 func Parse(data []byte) (*Bundle, error) {
-	// One strict decode on the happy path. Only when it fails or finds
-	// another format is the format probed on its own, so that a file of
-	// another kind or version is reported as such rather than as malformed.
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	var b Bundle
-	err := dec.Decode(&b)
-	if err == nil && dec.More() {
-		err = errors.New("trailing data after the bundle")
-	}
-	if err != nil || b.Format != FormatVersion {
-		if ferr := checkFormat(data); ferr != nil {
-			return nil, ferr
-		}
-		if err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrMalformed, describeJSONError(data, err))
-		}
+	b, err := decode(data)
+	if err != nil {
+		return nil, err
 	}
 	if err := b.validate(); err != nil {
 		return nil, err
 	}
-	sum, err := b.checksum()
-	if err != nil {
+	if err := b.verify(data); err != nil {
 		return nil, err
-	}
-	if sum != b.SHA256 {
-		return nil, fmt.Errorf("%w: recorded %q, content hashes to %q", ErrChecksum, b.SHA256, sum)
 	}
 	if err := b.compile(); err != nil {
 		return nil, err
@@ -150,10 +117,18 @@ func readLimited(path string, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
+	// Size the buffer from the file's size when it is known, as
+	// os.ReadFile does: growing it from nothing allocates and copies about
+	// twice the file.
+	var size int64
+	if fi, err := f.Stat(); err == nil {
+		size = min(fi.Size(), limit)
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, size+bytes.MinRead))
+	if _, err := buf.ReadFrom(io.LimitReader(f, limit+1)); err != nil {
 		return nil, err
 	}
+	data := buf.Bytes()
 	if int64(len(data)) > limit {
 		return nil, fmt.Errorf("file is larger than %d bytes", limit)
 	}

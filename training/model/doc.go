@@ -22,6 +22,13 @@
 // then build the predictor, so a corrupt, truncated or foreign file fails
 // with an error that says which, never with a panic at prediction time.
 //
+// Loading is cheap where the bytes are: the trees of a random forest or of
+// boosted trees are decoded by hand, and the checksum is computed over the
+// file's own bytes without their whitespace. Either shortcut applies only
+// when it gives what encoding/json and re-encoding give; anything else (a
+// reformatted, edited or damaged file) takes the encoding/json path, so the
+// same files are accepted and rejected with the same errors.
+//
 // # Index
 //
 // models/index.json ([Index]) lists the bundles to serve and names the
