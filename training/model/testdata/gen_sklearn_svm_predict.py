@@ -20,17 +20,16 @@ scikit-learn flips its sign), "proba" is predict_proba and "predict" the
 class libsvm's vote picks.
 """
 
-import json
 import os
 import sys
 
 import numpy as np
-import sklearn
 from sklearn.svm import SVC
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "testdata", "python"))
 import iris  # noqa: E402  (the shared Iris loader, found through the line above)
+import refjson  # noqa: E402
 
 EXTRA = [[0.0, 0.0, 0.0, 0.0], [10.0, 10.0, 10.0, 10.0], [5.0, 3.0, 2.5, 0.8], [6.5, 2.8, 4.9, 1.6]]
 
@@ -70,15 +69,10 @@ def main():
     out = {
         "command": "/usr/bin/python3 gen_sklearn_svm_predict.py",
         "estimator": "SVC(kernel, C, gamma, probability=True, random_state=0, decision_function_shape='ovo')",
-        "sklearn_version": sklearn.__version__,
-        "numpy_version": np.__version__,
-        "python_version": sys.version.split()[0],
+        **refjson.versions(),
         "cases": cases,
     }
-    out_dir = sys.argv[1] if len(sys.argv) > 1 else HERE
-    with open(os.path.join(out_dir, "sklearn_svm_predict.json"), "w") as f:
-        json.dump(out, f)
-        f.write("\n")
+    refjson.write(out, "sklearn_svm_predict.json", HERE)
 
 
 if __name__ == "__main__":

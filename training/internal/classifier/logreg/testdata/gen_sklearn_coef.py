@@ -29,12 +29,10 @@ objective, sum_i -log softmax(W x_i + b)_{y_i} + |W|^2 / (2C), at the fitted
 parameters.
 """
 
-import json
 import os
 import sys
 
 import numpy as np
-import sklearn
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -42,6 +40,7 @@ from sklearn.preprocessing import StandardScaler
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "..", "..", "testdata", "python"))
 import iris  # noqa: E402  (the shared Iris loader, found through the line above)
+import refjson  # noqa: E402
 
 LBFGS_TOL = 1e-10
 REFERENCE_TOL = 1e-8
@@ -102,18 +101,13 @@ def main():
         "command": "/usr/bin/python3 gen_sklearn_coef.py",
         "estimator": 'LogisticRegression(C=C, multi_class="multinomial", solver=solver, tol=tol, max_iter=%d), '
         "preceded by StandardScaler() when standardize is true" % MAX_ITER,
-        "sklearn_version": sklearn.__version__,
-        "numpy_version": np.__version__,
-        "python_version": sys.version.split()[0],
+        **refjson.versions(),
         "rows": int(X.shape[0]),
         "features": iris.FEATURES,
         "classes": classes,
         "cases": cases,
     }
-    out_dir = sys.argv[1] if len(sys.argv) > 1 else HERE
-    with open(os.path.join(out_dir, "sklearn_coef.json"), "w") as f:
-        json.dump(out, f, indent=2)
-        f.write("\n")
+    refjson.write(out, "sklearn_coef.json", HERE, indent=2)
 
 
 if __name__ == "__main__":

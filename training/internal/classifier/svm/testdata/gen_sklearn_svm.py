@@ -23,17 +23,15 @@ scaling depends on libsvm's random shuffle, which the Go side cannot
 reproduce, so the tests compare it loosely.
 """
 
-import json
 import os
 import sys
 
-import numpy as np
-import sklearn
 from sklearn.svm import SVC
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "..", "..", "testdata", "python"))
 import iris  # noqa: E402  (the shared Iris loader, found through the line above)
+import refjson  # noqa: E402
 
 
 
@@ -82,16 +80,11 @@ def main():
     out = {
         "command": "/usr/bin/python3 gen_sklearn_svm.py",
         "estimator": "SVC(kernel, C, gamma, tol, decision_function_shape='ovo').fit(X[rows][:, columns], y[rows])",
-        "sklearn_version": sklearn.__version__,
-        "numpy_version": np.__version__,
-        "python_version": sys.version.split()[0],
+        **refjson.versions(),
         "features": iris.FEATURES,
         "cases": cases,
     }
-    out_dir = sys.argv[1] if len(sys.argv) > 1 else HERE
-    with open(os.path.join(out_dir, "sklearn_svm.json"), "w") as f:
-        json.dump(out, f)
-        f.write("\n")
+    refjson.write(out, "sklearn_svm.json", HERE)
 
 
 if __name__ == "__main__":

@@ -28,17 +28,16 @@ midpoint of two float32 values, which differs from the float64 midpoint in
 about the 8th significant digit.
 """
 
-import json
 import os
 import sys
 
 import numpy as np
-import sklearn
 from sklearn.tree import DecisionTreeClassifier
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "..", "..", "testdata", "python"))
 import iris  # noqa: E402  (the shared Iris loader, found through the line above)
+import refjson  # noqa: E402
 
 RANDOM_STATES = range(30)
 
@@ -117,18 +116,13 @@ def main():
         "command": "/usr/bin/python3 gen_sklearn_tree.py",
         "estimator": "DecisionTreeClassifier(criterion, max_depth, min_samples_split, min_samples_leaf, "
         "min_impurity_decrease, random_state=0..29).fit(X[:, columns], y, sample_weight=weights)",
-        "sklearn_version": sklearn.__version__,
-        "numpy_version": np.__version__,
-        "python_version": sys.version.split()[0],
+        **refjson.versions(),
         "features": iris.FEATURES,
         "small_x": SMALL_X,
         "small_y": SMALL_Y,
         "cases": cases,
     }
-    out_dir = sys.argv[1] if len(sys.argv) > 1 else HERE
-    with open(os.path.join(out_dir, "sklearn_tree.json"), "w") as f:
-        json.dump(out, f, indent=1)
-        f.write("\n")
+    refjson.write(out, "sklearn_tree.json", HERE, indent=1)
 
 
 if __name__ == "__main__":
