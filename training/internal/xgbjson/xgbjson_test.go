@@ -77,7 +77,8 @@ func TestMarshalGolden(t *testing.T) {
 }
 
 // TestMarshalStructure checks the fields XGBoost 1.7's loader requires
-// (../shared/notes/serving-research.md §6) on the decoded document.
+// (from XGBoost v1.7.6 doc/model.schema and src/tree/tree_model.cc,
+// LoadModel) on the decoded document.
 func TestMarshalStructure(t *testing.T) {
 	data, err := Marshal(sampleBundle(t, boosted()))
 	if err != nil {
