@@ -314,8 +314,8 @@ func getBody(t *testing.T, url string) (int, string) {
 }
 
 // TestProcessSignals runs the real program: SIGHUP reloads a changed model
-// directory, SIGTERM during a burst of requests lets every one finish and
-// exits 0.
+// directory, SIGTERM during a burst of requests keeps answering them during
+// the drain delay, and the process exits 0.
 func TestProcessSignals(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts model-api as a process")
