@@ -93,8 +93,9 @@ func forEachRender(t *testing.T, f func(t *testing.T, c valuesCase, m *render.Ma
 
 // appSource is what the chart must agree with in model-api's source. The
 // app's packages are internal to its module, so the tests read the source
-// itself: the environment variables main reads (and their defaults) and the
-// paths of the route table.
+// itself: the environment variables model-api reads (one per flag defined in
+// app/cmd/model-api/config.go, plus those read without a flag) with their
+// literal defaults, and the paths of the route table.
 type appSource struct {
 	// env maps each environment variable model-api reads to its default
 	// ("" when it has none or the default is not a literal).
@@ -107,29 +108,69 @@ func readAppSource(t *testing.T) appSource {
 	t.Helper()
 	src := appSource{env: map[string]string{}}
 	fset := token.NewFileSet()
-	main, err := parser.ParseFile(fset, filepath.Join(repoRoot, "app/cmd/model-api/main.go"), nil, 0)
+	config, err := parser.ParseFile(fset, filepath.Join(repoRoot, "app/cmd/model-api/config.go"), nil, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// env("PORT", "8080") reads a variable with a default; getenv("ADMIN_TOKEN") one without.
-	ast.Inspect(main, func(n ast.Node) bool {
+	// defaults() returns config{..., port: 8080, ...}: literal defaults by
+	// field name.
+	literalDefaults := map[string]string{}
+	// fs.int(&o.MaxBatch, "max-batch", ...) defines the flag max-batch
+	// bound to the field MaxBatch; its variable is MAX_BATCH.
+	flagFields := map[string]string{}
+	ast.Inspect(config, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncDecl:
+			if n.Name.Name != "defaults" {
+				return true
+			}
+			ast.Inspect(n, func(m ast.Node) bool {
+				if kv, ok := m.(*ast.KeyValueExpr); ok {
+					if key, ok := kv.Key.(*ast.Ident); ok {
+						if lit, ok := kv.Value.(*ast.BasicLit); ok {
+							literalDefaults[key.Name] = strings.Trim(lit.Value, `"`)
+						}
+					}
+				}
+				return true
+			})
+			return false
+		case *ast.CallExpr:
+			sel, ok := n.Fun.(*ast.SelectorExpr)
+			if !ok || len(n.Args) < 2 {
+				return true
+			}
+			if x, ok := sel.X.(*ast.Ident); !ok || x.Name != "fs" {
+				return true
+			}
+			addr, ok := n.Args[0].(*ast.UnaryExpr)
+			if !ok || addr.Op != token.AND {
+				return true
+			}
+			field, ok := addr.X.(*ast.SelectorExpr)
+			if !ok {
+				return true
+			}
+			if name, ok := stringLit(n.Args[1]); ok {
+				flagFields[name] = field.Sel.Name
+			}
+		}
+		return true
+	})
+	for name, field := range flagFields {
+		src.env[strings.ToUpper(strings.ReplaceAll(name, "-", "_"))] = literalDefaults[field]
+	}
+	// Variables read without a flag: getenv("ADMIN_TOKEN").
+	ast.Inspect(config, func(n ast.Node) bool {
 		call, ok := n.(*ast.CallExpr)
-		if !ok {
+		if !ok || len(call.Args) != 1 {
 			return true
 		}
-		fn, ok := call.Fun.(*ast.Ident)
-		if !ok || (fn.Name != "env" && fn.Name != "getenv") || len(call.Args) == 0 {
-			return true
+		if fn, ok := call.Fun.(*ast.Ident); ok && fn.Name == "getenv" {
+			if name, ok := stringLit(call.Args[0]); ok {
+				src.env[name] = ""
+			}
 		}
-		name, ok := stringLit(call.Args[0])
-		if !ok {
-			return true
-		}
-		def := ""
-		if len(call.Args) > 1 {
-			def, _ = stringLit(call.Args[1])
-		}
-		src.env[name] = def
 		return true
 	})
 	routes, err := parser.ParseFile(fset, filepath.Join(repoRoot, "app/internal/server/routes.go"), nil, 0)
