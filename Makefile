@@ -26,7 +26,7 @@ FUZZTIME ?= 50000x
 # workspace, as go test runs, so the two share one build cache: outside it
 # (GOWORK=off) the infra module's dependencies resolve to other versions and
 # the Pulumi SDKs would compile a second time.
-GOLANGCI_LINT_VERSION := $(shell awk '$$1 == "github.com/golangci/golangci-lint/v2" {print $$2}' tools/go.mod)
+GOLANGCI_LINT_VERSION := $(shell awk '{for (i = 1; i < NF; i++) if ($$i == "github.com/golangci/golangci-lint/v2") print $$(i + 1)}' tools/go.mod)
 GOLANGCI_LINT := $(BIN)/golangci-lint-$(GOLANGCI_LINT_VERSION)/golangci-lint
 
 PARAMS ?= params.yaml
