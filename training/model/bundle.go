@@ -2,7 +2,6 @@ package model
 
 import (
 	"fmt"
-	"regexp"
 )
 
 // FormatVersion is the value of the "format" field of bundles this package
@@ -123,11 +122,25 @@ func (s shaped) PredictInto(dst, x []float64) {
 }
 
 // namePattern restricts model names to what is safe as a file stem, a URL
-// path segment and a Prometheus label value.
-var namePattern = regexp.MustCompile(`^[a-z][a-z0-9_]{0,62}$`)
+// path segment and a Prometheus label value. ValidName checks it by hand:
+// compiling the regular expression at package init cost every model-api
+// start about a millisecond.
+const namePattern = `^[a-z][a-z0-9_]{0,62}$`
 
-// ValidName reports whether name can be used as a model name.
-func ValidName(name string) bool { return namePattern.MatchString(name) }
+// ValidName reports whether name can be used as a model name: it matches
+// namePattern.
+func ValidName(name string) bool {
+	if len(name) == 0 || len(name) > 63 || name[0] < 'a' || name[0] > 'z' {
+		return false
+	}
+	for i := 1; i < len(name); i++ {
+		c := name[i]
+		if (c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '_' {
+			return false
+		}
+	}
+	return true
+}
 
 // NumFeatures returns the number of input features.
 func (b *Bundle) NumFeatures() int { return len(b.Features) }
