@@ -21,7 +21,6 @@ import (
 	"syscall"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/mlopsgo/mlops/app/internal/server"
 )
@@ -42,13 +41,16 @@ func run(args []string, getenv func(string) string, stderr io.Writer) int {
 	}
 	logger := newLogger(stderr, cfg.logFormat, cfg.logLevel)
 
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	// client_golang's default registry already holds the Go and process
+	// collectors, built at its package init; a registry of our own would
+	// build both again on every start. Tests inject their own registry
+	// through server.Deps instead.
+	reg := prometheus.DefaultRegisterer
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 
-	srv, err := server.NewServer(ctx, server.Deps{Options: cfg.opts, Logger: logger, Registerer: reg, Gatherer: reg})
+	srv, err := server.NewServer(ctx, server.Deps{Options: cfg.opts, Logger: logger, Registerer: reg, Gatherer: prometheus.DefaultGatherer})
 	if err != nil {
 		logger.Error("start failed", "err", err)
 		return 1

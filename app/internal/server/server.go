@@ -101,6 +101,11 @@ func NewServer(ctx context.Context, d Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The first load is most of a start with models: it runs while the
+	// metrics, the app and the routes are built, and is installed once
+	// they are. Nothing serves before NewServer returns.
+	first := make(chan loadResult, 1)
+	go func() { first <- s.load(ctx) }()
 	s.summary = newSummary(s.now())
 	s.metrics = newMetrics(d.Registerer, opts)
 	d.Registerer.MustRegister(
@@ -143,7 +148,7 @@ func NewServer(ctx context.Context, d Deps) (*Server, error) {
 	// An empty live set still serves the documentation.
 	s.live.Store(s.newLive(nil))
 	phase("empty set")
-	if _, err := s.Reload(ctx); err != nil {
+	if _, err := s.install(<-first); err != nil {
 		s.log.Error("initial model load failed; serving not ready until a reload succeeds", "err", err, "dir", opts.ModelDir)
 	}
 	phase("models")
@@ -159,12 +164,31 @@ func (s *Server) App() *fiber.App { return s.app }
 func (s *Server) Reload(ctx context.Context) (*registry.Snapshot, error) {
 	s.reloadMu.Lock()
 	defer s.reloadMu.Unlock()
+	return s.install(s.load(ctx))
+}
+
+// loadResult is a load of the model directory, timed.
+type loadResult struct {
+	snap           *registry.Snapshot
+	err            error
+	began, decoded time.Time
+}
+
+// load reads, decodes and checks the model directory without serving it.
+func (s *Server) load(ctx context.Context) loadResult {
 	began := time.Now()
 	snap, err := s.models.Reload(ctx)
-	decoded := time.Now()
+	return loadResult{snap: snap, err: err, began: began, decoded: time.Now()}
+}
+
+// install serves a successful load and counts and logs either outcome.
+// The caller holds reloadMu, or is NewServer, before anything serves.
+func (s *Server) install(r loadResult) (*registry.Snapshot, error) {
+	installing := time.Now()
+	snap, err := r.snap, r.err
 	if err != nil {
 		s.metrics.reloads.WithLabelValues(telemetry.ResultFailure).Inc()
-		s.log.Error("model reload failed; previous models keep serving", "err", err, "dir", s.opts.ModelDir)
+		s.log.Error("model reload failed; previous models keep serving", "err", err, "dir", s.opts.ModelDir, "decode", r.decoded.Sub(r.began))
 		return nil, fmt.Errorf("%w: %w", ErrReloadFailed, err)
 	}
 	s.live.Store(s.newLive(snap))
@@ -173,7 +197,7 @@ func (s *Server) Reload(ctx context.Context) (*registry.Snapshot, error) {
 	s.metrics.lastReload.Set(float64(s.now().UnixNano()) / 1e9)
 	s.updateReady()
 	s.log.Info("models loaded", "models", snap.Names(), "champion", snap.Champion.Name, "default", snap.Default.Name, "dir", s.opts.ModelDir,
-		"decode", decoded.Sub(began), "install", time.Since(decoded))
+		"decode", r.decoded.Sub(r.began), "install", time.Since(installing))
 	return snap, nil
 }
 

@@ -50,3 +50,31 @@ func TestStartupPhasesLogged(t *testing.T) {
 		}
 	}
 }
+
+// TestStartupFailedLoadTimed checks that a first load that fails (an empty
+// models directory) still logs how long it took, which model-api-bench
+// -startup reports for the empty-directory start.
+func TestStartupFailedLoadTimed(t *testing.T) {
+	var buf bytes.Buffer
+	reg := newRegistry()
+	if _, err := NewServer(t.Context(), Deps{
+		Options:    Options{ModelDir: t.TempDir()},
+		Logger:     slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Registerer: reg, Gatherer: reg,
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(buf.String()), "\n") {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(line), &m); err != nil {
+			t.Fatalf("log line %q: %v", line, err)
+		}
+		if m["msg"] == "model reload failed; previous models keep serving" {
+			if _, ok := m["decode"].(float64); !ok {
+				t.Errorf("failed load line lacks its decode time: %s", line)
+			}
+			return
+		}
+	}
+	t.Errorf("no failed-load line in %s", buf.String())
+}
