@@ -100,11 +100,12 @@ func checkFormat(data []byte) error {
 
 // Load reads and parses the bundle at path.
 func Load(path string) (*Bundle, error) {
-	data, err := readLimited(path, MaxBundleSize)
-	if err != nil {
-		return nil, fmt.Errorf("load bundle %s: %w", path, err)
-	}
-	b, err := Parse(data)
+	var b *Bundle
+	err := withFileBytes(path, MaxBundleSize, func(data []byte) error {
+		var err error
+		b, err = Parse(data)
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("load bundle %s: %w", path, err)
 	}
@@ -117,6 +118,11 @@ func readLimited(path string, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
+	return readAll(f, limit)
+}
+
+// readAll reads f to its end, failing if it holds more than limit bytes.
+func readAll(f *os.File, limit int64) ([]byte, error) {
 	// Size the buffer from the file's size when it is known, as
 	// os.ReadFile does: growing it from nothing allocates and copies about
 	// twice the file.
