@@ -73,20 +73,7 @@ func Default() Params {
 // Parse decodes params.yaml content strictly and validates it. name is used
 // in messages.
 func Parse(name string, data []byte) (*Params, error) {
-	// A lenient pre-pass finds which model sections exist, so the strict pass
-	// decodes each into its defaults and absent keys keep them.
-	var sections struct {
-		Models map[string]any `yaml:"models"`
-	}
-	if err := yaml.Unmarshal(data, &sections); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	present := make(map[string]bool, len(sections.Models))
-	for k := range sections.Models {
-		present[k] = true
-	}
 	p := Default()
-	p.Models.present(present)
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&p); err != nil {
@@ -95,8 +82,6 @@ func Parse(name string, data []byte) (*Params, error) {
 		}
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	// "svm:" with no value decodes to nil; it means defaults.
-	p.Models.defaultEmptySections()
 	if err := p.Validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}

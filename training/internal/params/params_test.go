@@ -7,117 +7,146 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/mlopsgo/mlops/training/internal/algorithm"
+	"github.com/mlopsgo/mlops/training/internal/classifier/boost"
+	"github.com/mlopsgo/mlops/training/internal/classifier/forest"
+	"github.com/mlopsgo/mlops/training/internal/classifier/logreg"
+	"github.com/mlopsgo/mlops/training/internal/classifier/svm"
+	"github.com/mlopsgo/mlops/training/internal/classifier/tree"
 )
 
+// spec returns the configured model name of p, failing the test if absent.
+func spec(t *testing.T, p *Params, name string) algorithm.Spec {
+	t.Helper()
+	s, ok := p.Models.Spec(name)
+	if !ok {
+		t.Fatalf("models.%s not configured", name)
+	}
+	return s
+}
+
 func TestLoadValid(t *testing.T) {
+	linearSVM := svm.DefaultConfig()
+	linearSVM.Kernel = svm.Linear
 	tests := []struct {
 		file  string
 		check func(t *testing.T, p *Params)
 	}{
 		{"../../../params.yaml", func(t *testing.T, p *Params) {
 			// The repository's own params must keep the libraries' defaults.
-			if *p.Models.LogisticRegression != DefaultLogisticRegression() {
-				t.Errorf("logistic_regression %+v, want scikit-learn defaults %+v", *p.Models.LogisticRegression, DefaultLogisticRegression())
-			}
-			d := *p.Models.DecisionTree
-			if d.MaxDepth != nil || d.Criterion != "gini" || d.MinSamplesSplit != 2 || d.MinSamplesLeaf != 1 {
-				t.Errorf("decision_tree %+v, want scikit-learn defaults", d)
-			}
-			if !reflect.DeepEqual(*p.Models.RandomForest, DefaultRandomForest()) {
-				t.Errorf("random_forest %+v, want scikit-learn defaults %+v", *p.Models.RandomForest, DefaultRandomForest())
-			}
-			if *p.Models.SVM != DefaultSVM() {
-				t.Errorf("svm %+v, want scikit-learn's SVC defaults with the linear kernel %+v", *p.Models.SVM, DefaultSVM())
-			}
-			if *p.Models.XGBoost != DefaultXGBoost() {
-				t.Errorf("xgboost %+v, want XGBoost 1.7's defaults %+v", *p.Models.XGBoost, DefaultXGBoost())
+			for name, want := range map[string]any{
+				algorithm.LogisticRegression: logreg.DefaultConfig(),
+				algorithm.DecisionTree:       tree.DefaultConfig(),
+				algorithm.RandomForest:       forest.DefaultConfig(),
+				algorithm.SVM:                linearSVM, // the original's kernel
+				algorithm.XGBoost:            boost.DefaultConfig(),
+			} {
+				if got := spec(t, p, name).Config; !reflect.DeepEqual(got, want) {
+					t.Errorf("%s %+v, want the library's defaults %+v", name, got, want)
+				}
 			}
 			if p.CV != (CV{Folds: 10, Repeats: 5}) || p.Data.Name != "iris" || len(p.Data.Features) != 4 {
 				t.Errorf("cv %+v, data %+v", p.CV, p.Data)
 			}
 		}},
 		{"testdata/valid-minimal.yaml", func(t *testing.T, p *Params) {
-			if *p.Models.LogisticRegression != DefaultLogisticRegression() || p.Models.DecisionTree != nil {
-				t.Errorf("models %+v, want only logistic_regression with defaults", p.Models)
+			if got := spec(t, p, algorithm.LogisticRegression).Config; got != logreg.DefaultConfig() {
+				t.Errorf("logistic_regression %+v, want the defaults", got)
+			}
+			if got := p.Models.Enabled(); strings.Join(got, ",") != "logistic_regression" {
+				t.Errorf("Enabled() = %v", got)
 			}
 			if p.Seed != 42 || p.Split.TestSize != 0.2 || p.CV.Folds != 10 || p.CV.Repeats != 5 {
 				t.Errorf("defaults not applied: %+v", p)
 			}
 		}},
 		{"testdata/valid-null-section.yaml", func(t *testing.T, p *Params) {
-			want := DefaultLogisticRegression()
+			want := logreg.DefaultConfig()
 			want.C = 0.5
-			if *p.Models.LogisticRegression != want {
-				t.Errorf("logistic_regression %+v, want %+v", *p.Models.LogisticRegression, want)
+			if got := spec(t, p, algorithm.LogisticRegression).Config; got != want {
+				t.Errorf("logistic_regression %+v, want %+v", got, want)
 			}
-			if p.Models.DecisionTree == nil || p.Models.DecisionTree.Criterion != "gini" {
-				t.Errorf("an empty decision_tree section should mean defaults, got %+v", p.Models.DecisionTree)
+			if got := spec(t, p, algorithm.DecisionTree).Config; !reflect.DeepEqual(got, tree.DefaultConfig()) {
+				t.Errorf("an empty decision_tree section should mean defaults, got %+v", got)
 			}
 			if got := p.Models.Enabled(); strings.Join(got, ",") != "logistic_regression,decision_tree" {
 				t.Errorf("Enabled() = %v", got)
 			}
 		}},
 		{"testdata/valid-forest-svm.yaml", func(t *testing.T, p *Params) {
-			want := DefaultRandomForest()
-			want.NEstimators, want.MaxDepth, want.MaxFeatures = 10, new(4), &MaxFeatures{Count: 2}
-			if !reflect.DeepEqual(*p.Models.RandomForest, want) {
-				t.Errorf("random_forest %+v, want %+v", *p.Models.RandomForest, want)
+			want := forest.DefaultConfig()
+			want.NEstimators, want.MaxDepth, want.MaxFeatures = 10, 4, forest.MaxFeatures{Count: 2}
+			rf := spec(t, p, algorithm.RandomForest)
+			if !reflect.DeepEqual(rf.Config, want) {
+				t.Errorf("random_forest %+v, want %+v", rf.Config, want)
 			}
-			s := DefaultSVM()
-			s.Kernel, s.C, s.Gamma = "rbf", 3, "0.25"
-			if *p.Models.SVM != s {
-				t.Errorf("svm %+v, want %+v", *p.Models.SVM, s)
+			s := svm.DefaultConfig()
+			s.Kernel, s.C, s.Gamma, s.GammaRule = svm.RBF, 3, 0.25, ""
+			sv := spec(t, p, algorithm.SVM)
+			if !reflect.DeepEqual(sv.Config, s) {
+				t.Errorf("svm %+v, want %+v", sv.Config, s)
 			}
-			if g, rule := p.Models.SVM.GammaValue(); g != 0.25 || rule != "" {
-				t.Errorf("GammaValue() = %v, %q; want 0.25, no rule", g, rule)
-			}
-			h := p.Models.RandomForest.Hyperparameters()
-			if h["max_features"] != 2 || h["max_depth"] != 4 || p.Models.SVM.Hyperparameters()["gamma"] != 0.25 {
-				t.Errorf("hyper-parameters %v and %v", h, p.Models.SVM.Hyperparameters())
+			if h := rf.Hyperparameters; h["max_features"] != 2 || h["max_depth"] != 4 || sv.Hyperparameters["gamma"] != 0.25 {
+				t.Errorf("hyper-parameters %v and %v", h, sv.Hyperparameters)
 			}
 			if got := p.Models.Enabled(); strings.Join(got, ",") != "random_forest,svm" {
 				t.Errorf("Enabled() = %v", got)
 			}
 		}},
 		{"testdata/valid-forest-fraction-svm-null.yaml", func(t *testing.T, p *Params) {
-			if f := p.Models.RandomForest.MaxFeatures; f == nil || *f != (MaxFeatures{Fraction: 0.5}) {
+			rf := spec(t, p, algorithm.RandomForest)
+			if f := rf.Config.(forest.Config).MaxFeatures; f != (forest.MaxFeatures{Fraction: 0.5}) {
 				t.Errorf("max_features %+v, want the fraction 0.5", f)
 			}
-			if p.Models.SVM == nil || *p.Models.SVM != DefaultSVM() {
-				t.Errorf("an empty svm section should mean defaults, got %+v", p.Models.SVM)
+			if got := spec(t, p, algorithm.SVM).Config; !reflect.DeepEqual(got, linearSVM) {
+				t.Errorf("an empty svm section should mean defaults, got %+v", got)
 			}
-			if got := p.Models.RandomForest.Hyperparameters()["max_features"]; got != 0.5 {
+			if got := rf.Hyperparameters["max_features"]; got != 0.5 {
 				t.Errorf("max_features hyper-parameter %v, want 0.5", got)
 			}
 		}},
 		{"testdata/valid-forest-all-features.yaml", func(t *testing.T, p *Params) {
-			r := p.Models.RandomForest
-			if r.MaxFeatures != nil || r.Bootstrap {
-				t.Errorf("random_forest %+v, want max_features null (all) and no bootstrap", r)
+			rf := spec(t, p, algorithm.RandomForest)
+			if c := rf.Config.(forest.Config); c.MaxFeatures != (forest.MaxFeatures{}) || c.Bootstrap {
+				t.Errorf("random_forest %+v, want max_features null (all) and no bootstrap", c)
 			}
-			if h := r.Hyperparameters(); h["max_features"] != nil {
-				t.Errorf("max_features hyper-parameter %v, want nil", h["max_features"])
+			if h := rf.Hyperparameters; h["max_features"] != nil || h["max_depth"] != nil {
+				t.Errorf("max_features and max_depth hyper-parameters %v and %v, want nil", h["max_features"], h["max_depth"])
 			}
-			if g, rule := p.Models.SVM.GammaValue(); g != 0 || rule != "auto" {
-				t.Errorf("GammaValue() = %v, %q; want the rule auto", g, rule)
+			if c := spec(t, p, algorithm.SVM).Config.(svm.Config); c.Gamma != 0 || c.GammaRule != svm.GammaAuto {
+				t.Errorf("gamma %v, rule %q; want the rule auto", c.Gamma, c.GammaRule)
 			}
 		}},
 		{"testdata/valid-xgboost.yaml", func(t *testing.T, p *Params) {
-			want := DefaultXGBoost()
+			want := boost.DefaultConfig()
 			want.LearningRate, want.MaxDepth, want.Subsample = 0.1, 3, 0.8
-			if *p.Models.XGBoost != want {
-				t.Errorf("xgboost %+v, want %+v", *p.Models.XGBoost, want)
+			x := spec(t, p, algorithm.XGBoost)
+			if !reflect.DeepEqual(x.Config, want) {
+				t.Errorf("xgboost %+v, want %+v", x.Config, want)
 			}
-			if h := p.Models.XGBoost.Hyperparameters(); h["learning_rate"] != 0.1 || h["max_depth"] != 3 || h["n_estimators"] != 100 {
+			if h := x.Hyperparameters; h["learning_rate"] != 0.1 || h["max_depth"] != 3 || h["n_estimators"] != 100 {
 				t.Errorf("hyper-parameters %v", h)
 			}
 		}},
 		{"testdata/valid-xgboost-empty.yaml", func(t *testing.T, p *Params) {
-			if p.Models.XGBoost == nil || *p.Models.XGBoost != DefaultXGBoost() {
-				t.Errorf("an empty xgboost section should mean defaults, got %+v", p.Models.XGBoost)
+			if got := spec(t, p, algorithm.XGBoost).Config; !reflect.DeepEqual(got, boost.DefaultConfig()) {
+				t.Errorf("an empty xgboost section should mean defaults, got %+v", got)
 			}
 			if got := p.Models.Enabled(); strings.Join(got, ",") != "xgboost" {
 				t.Errorf("Enabled() = %v", got)
+			}
+		}},
+		{"testdata/valid-timeout.yaml", func(t *testing.T, p *Params) {
+			if got := spec(t, p, algorithm.SVM).Timeout; got != 90*time.Second {
+				t.Errorf("svm timeout %v, want 90s", got)
+			}
+			if got := spec(t, p, algorithm.LogisticRegression).Timeout; got != 0 {
+				t.Errorf("logistic_regression timeout %v, want none", got)
+			}
+			if _, ok := spec(t, p, algorithm.SVM).Hyperparameters["timeout"]; ok {
+				t.Error("timeout is recorded as a hyper-parameter: it does not change the model")
 			}
 		}},
 	}
@@ -134,11 +163,11 @@ func TestLoadValid(t *testing.T) {
 
 func TestLoadInvalid(t *testing.T) {
 	tests := map[string]string{
-		"invalid-unknown-hyperparameter.yaml": "field c not found",
-		"invalid-unknown-model.yaml":          "field random_forrest not found",
+		"invalid-unknown-hyperparameter.yaml": "models.logistic_regression.c (line 10) is not a parameter of logistic_regression; its parameters are C, fit_intercept, max_iter, standardize, tol, and timeout",
+		"invalid-unknown-model.yaml":          "models.random_forrest (line 9) is not a model; known models: logistic_regression, decision_tree, random_forest, svm, xgboost",
 		"invalid-unknown-top-level.yaml":      "field typo not found",
 		"invalid-c-zero.yaml":                 "models.logistic_regression.C is 0",
-		"invalid-max-depth.yaml":              "models.decision_tree.max_depth is 0",
+		"invalid-max-depth.yaml":              "models.decision_tree.max_depth is 0; it must be at least 1, or null for unlimited",
 		"invalid-criterion.yaml":              `models.decision_tree.criterion is "mse"`,
 		"invalid-test-size.yaml":              "split.test_size is 1.5",
 		"invalid-folds.yaml":                  "cv.folds is 1",
@@ -153,14 +182,16 @@ func TestLoadInvalid(t *testing.T) {
 		"invalid-forest-fraction.yaml":        "models.random_forest.max_features is 1.5",
 		"invalid-forest-n-estimators.yaml":    "models.random_forest.n_estimators is 0",
 		"invalid-svm-kernel.yaml":             `models.svm.kernel is "poly"`,
-		"invalid-svm-gamma.yaml":              `models.svm.gamma is "-1"`,
+		"invalid-svm-gamma.yaml":              "models.svm.gamma is -1; it must be scale, auto or a positive number",
 		"invalid-svm-max-iter.yaml":           "models.svm.max_iter is 0",
-		"invalid-svm-unknown-key.yaml":        "field probability not found",
+		"invalid-svm-unknown-key.yaml":        "models.svm.probability (line 10) is not a parameter of svm",
 		"invalid-xgboost-learning-rate.yaml":  "models.xgboost.learning_rate is 1.5; it must be in (0, 1]",
 		"invalid-xgboost-max-depth.yaml":      "models.xgboost.max_depth is 0",
 		"invalid-xgboost-subsample.yaml":      "models.xgboost.subsample is 0",
 		"invalid-xgboost-reg-lambda.yaml":     "models.xgboost.reg_lambda is -1",
-		"invalid-xgboost-unknown-key.yaml":    "field eta not found",
+		"invalid-timeout.yaml":                `models.svm.timeout is "soon" (line 10); it must be a duration such as 90s or 10m`,
+		"invalid-models-list.yaml":            "models at line 9 must map model names to their settings",
+		"invalid-xgboost-unknown-key.yaml":    "models.xgboost.eta (line 10) is not a parameter of xgboost",
 	}
 	entries, err := os.ReadDir("testdata")
 	if err != nil {

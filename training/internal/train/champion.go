@@ -1,12 +1,15 @@
 package train
 
+import algo "github.com/mlopsgo/mlops/training/internal/algorithm"
+
 // tieTolerance treats CV means this close as equal: they are averages of
 // the same folds' accuracies, so a real difference is at least one row in
 // one fold, far above floating-point noise.
 const tieTolerance = 1e-9
 
 // pickChampion returns the model with the best mean CV accuracy; ties go to
-// the simpler model (see simplicity), then to the earlier name.
+// the simpler model (the algorithm registry's rank), then to the earlier
+// name.
 func pickChampion(models []ModelResult) string {
 	best := -1
 	for i, m := range models {
@@ -29,10 +32,10 @@ func pickChampion(models []ModelResult) string {
 }
 
 func simpler(a, b string) bool {
-	ra, okA := simplicity[a]
-	rb, okB := simplicity[b]
-	if okA && okB && ra != rb {
-		return ra < rb
+	ra, okA := algo.Lookup(a)
+	rb, okB := algo.Lookup(b)
+	if okA && okB && ra.Rank != rb.Rank {
+		return ra.Rank < rb.Rank
 	}
 	return a < b
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	algo "github.com/mlopsgo/mlops/training/internal/algorithm"
 	"github.com/mlopsgo/mlops/training/internal/classifier/svm"
 	"github.com/mlopsgo/mlops/training/internal/dataset"
 	"github.com/mlopsgo/mlops/training/internal/params"
@@ -40,11 +41,11 @@ func TestE2ESVMAgreement(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := p.Models.SVM
-	if h == nil {
-		d := params.DefaultSVM()
-		h = &d
+	spec, ok := p.Models.Spec(algo.SVM)
+	if !ok {
+		t.Fatal("params.yaml has no models.svm section")
 	}
+	h := spec.Config.(svm.Config)
 	dir := t.TempDir()
 	if out, err := exec.CommandContext(t.Context(), python, "testdata/export_datasets.py", dir).CombinedOutput(); err != nil {
 		t.Fatalf("export_datasets.py: %v\n%s", err, out)
@@ -67,7 +68,7 @@ func TestE2ESVMAgreement(t *testing.T) {
 		}
 		cfg := svm.DefaultConfig()
 		cfg.Kernel, cfg.C, cfg.Tol, cfg.Shrinking = svm.Linear, h.C, h.Tol, h.Shrinking
-		cfg.MaxIter = max(h.MaxIter, 0)
+		cfg.MaxIter = h.MaxIter
 		cfg.Src = rand.NewPCG(p.Seed, 0)
 		tr, err := svm.New(cfg)
 		if err != nil {
@@ -130,7 +131,7 @@ type svmReference struct {
 
 // runSVMReference sends the rows, the split and the hyper-parameters to
 // svm_agreement.py and returns scikit-learn's predictions on the test rows.
-func runSVMReference(t *testing.T, python string, d *dataset.Dataset, trainIdx, testIdx []int, h *params.SVM, seed uint64) svmReference {
+func runSVMReference(t *testing.T, python string, d *dataset.Dataset, trainIdx, testIdx []int, h svm.Config, seed uint64) svmReference {
 	t.Helper()
 	var ref svmReference
 	runScript(t, python, "testdata/svm_agreement.py", map[string]any{

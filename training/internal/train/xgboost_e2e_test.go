@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	algo "github.com/mlopsgo/mlops/training/internal/algorithm"
 	"github.com/mlopsgo/mlops/training/internal/dataset"
 	"github.com/mlopsgo/mlops/training/internal/params"
 	"github.com/mlopsgo/mlops/training/internal/xgbjson"
@@ -41,10 +42,7 @@ func TestE2EXGBoost(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.Models.XGBoost == nil {
-		t.Fatal("params.yaml has no models.xgboost section")
-	}
-	algs, err := algorithms(p, []string{params.XGBoostName})
+	algs, err := algorithms(p, []string{algo.XGBoost})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,7 +139,7 @@ func runXGBoostCheck(t *testing.T, python string, d *dataset.Dataset, p *params.
 	var res xgboostCheck
 	runScript(t, python, "testdata/xgboost_check.py", map[string]any{
 		"X": d.X, "y": d.Y, "seed": p.Seed, "features": d.Features, "model": modelPath,
-		"hyperparameters": p.Models.XGBoost.Hyperparameters(),
+		"hyperparameters": xgboostSpec(t, p).Hyperparameters,
 	}, &res)
 	return res
 }
@@ -166,4 +164,14 @@ func compareProbabilities(t *testing.T, what string, ours, theirs [][]float64) (
 		}
 	}
 	return maxDiff, sameClass
+}
+
+// xgboostSpec returns the configured xgboost model of p.
+func xgboostSpec(t *testing.T, p *params.Params) algo.Spec {
+	t.Helper()
+	s, ok := p.Models.Spec(algo.XGBoost)
+	if !ok {
+		t.Fatal("params.yaml has no models.xgboost section")
+	}
+	return s
 }

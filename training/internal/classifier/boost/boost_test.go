@@ -255,17 +255,17 @@ func TestConfigValidation(t *testing.T) {
 		mutate func(c *Config)
 		field  string
 	}{
-		{"no rounds", func(c *Config) { c.NEstimators = 0 }, "NEstimators"},
-		{"learning rate zero", func(c *Config) { c.LearningRate = 0 }, "LearningRate"},
-		{"learning rate above one", func(c *Config) { c.LearningRate = 1.5 }, "LearningRate"},
-		{"depth zero", func(c *Config) { c.MaxDepth = 0 }, "MaxDepth"},
-		{"negative child weight", func(c *Config) { c.MinChildWeight = -1 }, "MinChildWeight"},
-		{"NaN gamma", func(c *Config) { c.Gamma = math.NaN() }, "Gamma"},
-		{"infinite lambda", func(c *Config) { c.Lambda = math.Inf(1) }, "Lambda"},
-		{"negative alpha", func(c *Config) { c.Alpha = -0.1 }, "Alpha"},
-		{"subsample zero", func(c *Config) { c.Subsample = 0 }, "Subsample"},
-		{"colsample above one", func(c *Config) { c.ColsampleByTree = 1.1 }, "ColsampleByTree"},
-		{"base score NaN", func(c *Config) { c.BaseScore = math.NaN() }, "BaseScore"},
+		{"no rounds", func(c *Config) { c.NEstimators = 0 }, "n_estimators"},
+		{"learning rate zero", func(c *Config) { c.LearningRate = 0 }, "learning_rate"},
+		{"learning rate above one", func(c *Config) { c.LearningRate = 1.5 }, "learning_rate"},
+		{"depth zero", func(c *Config) { c.MaxDepth = 0 }, "max_depth"},
+		{"negative child weight", func(c *Config) { c.MinChildWeight = -1 }, "min_child_weight"},
+		{"NaN gamma", func(c *Config) { c.Gamma = math.NaN() }, "gamma"},
+		{"infinite lambda", func(c *Config) { c.Lambda = math.Inf(1) }, "reg_lambda"},
+		{"negative alpha", func(c *Config) { c.Alpha = -0.1 }, "reg_alpha"},
+		{"subsample zero", func(c *Config) { c.Subsample = 0 }, "subsample"},
+		{"colsample above one", func(c *Config) { c.ColsampleByTree = 1.1 }, "colsample_bytree"},
+		{"base score NaN", func(c *Config) { c.BaseScore = math.NaN() }, "base_score"},
 		{"sampling without source", func(c *Config) { c.Subsample = 0.5 }, "Src"},
 	}
 	for _, tt := range tests {
@@ -273,8 +273,8 @@ func TestConfigValidation(t *testing.T) {
 			cfg := DefaultConfig()
 			tt.mutate(&cfg)
 			_, err := New(cfg)
-			if !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), "Config."+tt.field) {
-				t.Errorf("New error %v, want ErrConfig naming Config.%s", err, tt.field)
+			if !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), "invalid config: "+tt.field+" ") {
+				t.Errorf("New error %v, want ErrConfig naming %s", err, tt.field)
 			}
 		})
 	}

@@ -264,8 +264,8 @@ func TestMaxFeatures(t *testing.T) {
 	iris := classifiertest.Iris(t)
 	cfg := seeded(1)
 	cfg.MaxFeatures = MaxFeatures{Count: 5}
-	if _, err := mustNew(t, cfg).Fit(t.Context(), iris.X, iris.Y, len(iris.Classes)); !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), "MaxFeatures") {
-		t.Errorf("Fit with MaxFeatures.Count 5 on 4 features: error %v, want ErrConfig naming MaxFeatures", err)
+	if _, err := mustNew(t, cfg).Fit(t.Context(), iris.X, iris.Y, len(iris.Classes)); !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), "max_features is 5") {
+		t.Errorf("Fit with MaxFeatures.Count 5 on 4 features: error %v, want ErrConfig naming max_features", err)
 	}
 }
 
@@ -274,17 +274,17 @@ func TestNewRejects(t *testing.T) {
 		edit func(*Config)
 		want string
 	}{
-		"no trees":           {func(c *Config) { c.NEstimators = 0 }, "Config.NEstimators"},
-		"criterion":          {func(c *Config) { c.Criterion = "mse" }, "Config.Criterion"},
-		"negative depth":     {func(c *Config) { c.MaxDepth = -1 }, "Config.MaxDepth"},
-		"min_samples_split":  {func(c *Config) { c.MinSamplesSplit = 1 }, "Config.MinSamplesSplit"},
-		"min_samples_leaf":   {func(c *Config) { c.MinSamplesLeaf = 0 }, "Config.MinSamplesLeaf"},
-		"rule":               {func(c *Config) { c.MaxFeatures.Rule = "auto" }, "Config.MaxFeatures.Rule"},
-		"negative count":     {func(c *Config) { c.MaxFeatures = MaxFeatures{Count: -2} }, "Config.MaxFeatures.Count"},
-		"fraction above one": {func(c *Config) { c.MaxFeatures = MaxFeatures{Fraction: 1.5} }, "Config.MaxFeatures.Fraction"},
+		"no trees":           {func(c *Config) { c.NEstimators = 0 }, "invalid config: n_estimators "},
+		"criterion":          {func(c *Config) { c.Criterion = "mse" }, "invalid config: criterion "},
+		"negative depth":     {func(c *Config) { c.MaxDepth = -1 }, "invalid config: max_depth "},
+		"min_samples_split":  {func(c *Config) { c.MinSamplesSplit = 1 }, "invalid config: min_samples_split "},
+		"min_samples_leaf":   {func(c *Config) { c.MinSamplesLeaf = 0 }, "invalid config: min_samples_leaf "},
+		"rule":               {func(c *Config) { c.MaxFeatures.Rule = "auto" }, "invalid config: max_features "},
+		"negative count":     {func(c *Config) { c.MaxFeatures = MaxFeatures{Count: -2} }, "invalid config: max_features "},
+		"fraction above one": {func(c *Config) { c.MaxFeatures = MaxFeatures{Fraction: 1.5} }, "invalid config: max_features "},
 		"two settings":       {func(c *Config) { c.MaxFeatures = MaxFeatures{Rule: Sqrt, Count: 2} }, "more than one"},
-		"decrease":           {func(c *Config) { c.MinImpurityDecrease = math.NaN() }, "Config.MinImpurityDecrease"},
-		"workers":            {func(c *Config) { c.Workers = -1 }, "Config.Workers"},
+		"decrease":           {func(c *Config) { c.MinImpurityDecrease = math.NaN() }, "invalid config: min_impurity_decrease "},
+		"workers":            {func(c *Config) { c.Workers = -1 }, "invalid config: Workers "},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {

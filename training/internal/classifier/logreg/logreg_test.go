@@ -291,14 +291,14 @@ func TestNew(t *testing.T) {
 		field string // empty: valid
 	}{
 		"default":        {cfg: func(*Config) {}},
-		"zero C":         {cfg: func(c *Config) { c.C = 0 }, field: "Config.C"},
-		"negative C":     {cfg: func(c *Config) { c.C = -1 }, field: "Config.C"},
-		"NaN C":          {cfg: func(c *Config) { c.C = math.NaN() }, field: "Config.C"},
-		"infinite C":     {cfg: func(c *Config) { c.C = math.Inf(1) }, field: "Config.C"},
-		"zero MaxIter":   {cfg: func(c *Config) { c.MaxIter = 0 }, field: "Config.MaxIter"},
-		"zero Tol":       {cfg: func(c *Config) { c.Tol = 0 }, field: "Config.Tol"},
-		"NaN Tol":        {cfg: func(c *Config) { c.Tol = math.NaN() }, field: "Config.Tol"},
-		"zero value":     {cfg: func(c *Config) { *c = Config{} }, field: "Config.C"},
+		"zero C":         {cfg: func(c *Config) { c.C = 0 }, field: "invalid config: C "},
+		"negative C":     {cfg: func(c *Config) { c.C = -1 }, field: "invalid config: C "},
+		"NaN C":          {cfg: func(c *Config) { c.C = math.NaN() }, field: "invalid config: C "},
+		"infinite C":     {cfg: func(c *Config) { c.C = math.Inf(1) }, field: "invalid config: C "},
+		"zero MaxIter":   {cfg: func(c *Config) { c.MaxIter = 0 }, field: "invalid config: max_iter "},
+		"zero Tol":       {cfg: func(c *Config) { c.Tol = 0 }, field: "invalid config: tol "},
+		"NaN Tol":        {cfg: func(c *Config) { c.Tol = math.NaN() }, field: "invalid config: tol "},
+		"zero value":     {cfg: func(c *Config) { *c = Config{} }, field: "invalid config: C "},
 		"no intercept":   {cfg: func(c *Config) { c.FitIntercept = false }},
 		"tiny tolerance": {cfg: func(c *Config) { c.Tol = 1e-300 }},
 	}

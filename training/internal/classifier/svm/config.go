@@ -1,10 +1,13 @@
 package svm
 
 import (
-	"fmt"
 	"math"
 	"math/rand/v2"
+	"strconv"
 
+	"go.yaml.in/yaml/v3"
+
+	"github.com/mlopsgo/mlops/training/internal/classifier"
 	"github.com/mlopsgo/mlops/training/model"
 )
 
@@ -30,73 +33,103 @@ const (
 // asks for them, so small problems use only what they need.
 const DefaultCacheSize = 200 << 20
 
-// Config holds the hyper-parameters of a fit. Start from DefaultConfig: the
-// zero value is not valid.
+// Config holds the hyper-parameters of a fit, each under its params.yaml
+// key. Start from DefaultConfig: the zero value is not valid. Adding a
+// parameter means a tagged field, its default, its check and its
+// Hyperparameters entry, all in this file.
 type Config struct {
 	// Kernel is Linear or RBF. Default: RBF (scikit-learn's default;
 	// params.yaml chooses Linear, as the original project did).
-	Kernel string
+	Kernel string `yaml:"kernel"`
 	// C is the penalty of the soft margin; it must be positive. Default: 1.
-	C float64
+	C float64 `yaml:"C"`
 	// Gamma is the RBF kernel's γ when positive; 0 means "derive it with
 	// GammaRule". It must be finite and non-negative. The linear kernel
-	// ignores it. Default: 0.
-	Gamma float64
+	// ignores it. params.yaml's gamma sets this or GammaRule: a number, or
+	// scale or auto. Default: 0.
+	Gamma float64 `yaml:"-"`
 	// GammaRule derives γ when Gamma is 0: GammaScale or GammaAuto.
 	// Default: GammaScale.
-	GammaRule string
+	GammaRule string `yaml:"-"`
 	// Tol stops the solver once the maximal violating pair violates the
 	// optimality conditions by less than Tol, libsvm's eps. It must be
 	// positive. Default: 1e-3.
-	Tol float64
+	Tol float64 `yaml:"tol"`
 	// Shrinking enables libsvm's shrinking heuristic, which sets aside
 	// variables that are likely to stay at a bound. Default: true.
-	Shrinking bool
-	// MaxIter bounds the iterations of each binary problem; 0 means no
-	// bound, scikit-learn's -1. Reaching it is not an error: the fit reports
-	// Converged false. Default: 0.
-	MaxIter int
+	Shrinking bool `yaml:"shrinking"`
+	// MaxIter bounds the iterations of each binary problem; -1 means no
+	// bound, as scikit-learn's. Reaching it is not an error: the fit reports
+	// Converged false. Default: -1.
+	MaxIter int `yaml:"max_iter"`
 	// CacheSize bounds the kernel cache of one binary problem, in bytes;
 	// at least two columns are always kept. 0 means DefaultCacheSize.
 	// Default: 0.
-	CacheSize int
+	CacheSize int `yaml:"-"`
 	// Src shuffles the rows of libsvm's internal 5-fold cross-validation
 	// that fits the Platt scaling of each pair. A fit consumes values from
 	// it, so two fits reproduce each other only from identically seeded
 	// sources. nil means a fixed source (rand.NewPCG(0, 0)) for every fit,
 	// which keeps fits deterministic and the Trainer safe for concurrent
 	// use. Default: nil.
-	Src rand.Source
+	Src rand.Source `yaml:"-"`
 }
 
 // DefaultConfig returns scikit-learn 1.2's SVC defaults: RBF kernel, C 1,
 // gamma "scale", tol 1e-3, shrinking, no iteration bound.
 func DefaultConfig() Config {
-	return Config{Kernel: RBF, C: 1, GammaRule: GammaScale, Tol: 1e-3, Shrinking: true}
+	return Config{Kernel: RBF, C: 1, GammaRule: GammaScale, Tol: 1e-3, Shrinking: true, MaxIter: -1}
+}
+
+// UnmarshalYAML decodes a params.yaml section over c, so absent keys keep
+// c's values; gamma is a number or a rule.
+func (c *Config) UnmarshalYAML(n *yaml.Node) error {
+	type plain Config // without this method, so Decode does not recurse
+	if err := n.Decode((*plain)(c)); err != nil {
+		return err
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if k, v := n.Content[i], n.Content[i+1]; k.Value == "gamma" {
+			if v.Kind != yaml.ScalarNode || v.ShortTag() == "!!null" {
+				return classifier.Invalid(ErrConfig, "gamma", "at line %d must be scale, auto or a positive number", v.Line)
+			}
+			c.Gamma, c.GammaRule = 0, v.Value
+			if f, err := strconv.ParseFloat(v.Value, 64); err == nil {
+				c.Gamma, c.GammaRule = f, ""
+			}
+		}
+	}
+	return nil
+}
+
+// Hyperparameters returns the settings under their params.yaml keys, as
+// bundles and runs record them.
+func (c Config) Hyperparameters() map[string]any {
+	var gamma any = c.GammaRule
+	if c.Gamma != 0 || c.GammaRule == "" {
+		gamma = c.Gamma
+	}
+	return map[string]any{"kernel": c.Kernel, "C": c.C, "gamma": gamma, "tol": c.Tol, "shrinking": c.Shrinking, "max_iter": c.MaxIter}
 }
 
 // validate checks every field, naming the first bad one.
 func (c Config) validate() error {
-	if c.Kernel != Linear && c.Kernel != RBF {
-		return fmt.Errorf("%w: Config.Kernel is %q, want %q or %q", ErrConfig, c.Kernel, Linear, RBF)
-	}
-	if !(c.C > 0) || math.IsInf(c.C, 1) {
-		return fmt.Errorf("%w: Config.C is %v, want a finite value > 0", ErrConfig, c.C)
-	}
-	if !(c.Gamma >= 0) || math.IsInf(c.Gamma, 1) {
-		return fmt.Errorf("%w: Config.Gamma is %v, want a finite value >= 0 (0 to use GammaRule)", ErrConfig, c.Gamma)
-	}
-	if c.Gamma == 0 && c.GammaRule != GammaScale && c.GammaRule != GammaAuto {
-		return fmt.Errorf("%w: Config.GammaRule is %q, want %q or %q when Config.Gamma is 0", ErrConfig, c.GammaRule, GammaScale, GammaAuto)
-	}
-	if !(c.Tol > 0) || math.IsInf(c.Tol, 1) {
-		return fmt.Errorf("%w: Config.Tol is %v, want a finite value > 0", ErrConfig, c.Tol)
-	}
-	if c.MaxIter < 0 {
-		return fmt.Errorf("%w: Config.MaxIter is %d, want >= 0 (0 for no bound)", ErrConfig, c.MaxIter)
-	}
-	if c.CacheSize < 0 {
-		return fmt.Errorf("%w: Config.CacheSize is %d, want >= 0 (0 for the default)", ErrConfig, c.CacheSize)
+	switch {
+	case c.Kernel != Linear && c.Kernel != RBF:
+		return classifier.Invalid(ErrConfig, "kernel", "is %q; it must be %s or %s", c.Kernel, Linear, RBF)
+	case !(c.C > 0) || math.IsInf(c.C, 1):
+		return classifier.Invalid(ErrConfig, "C", "is %v; it must be a finite number > 0", c.C)
+	case !(c.Gamma >= 0) || math.IsInf(c.Gamma, 1), c.Gamma == 0 && c.GammaRule != GammaScale && c.GammaRule != GammaAuto:
+		if c.Gamma == 0 {
+			return classifier.Invalid(ErrConfig, "gamma", "is %q; it must be %s, %s or a positive number", c.GammaRule, GammaScale, GammaAuto)
+		}
+		return classifier.Invalid(ErrConfig, "gamma", "is %v; it must be %s, %s or a positive number", c.Gamma, GammaScale, GammaAuto)
+	case !(c.Tol > 0) || math.IsInf(c.Tol, 1):
+		return classifier.Invalid(ErrConfig, "tol", "is %v; it must be a finite number > 0", c.Tol)
+	case c.MaxIter < 1 && c.MaxIter != -1:
+		return classifier.Invalid(ErrConfig, "max_iter", "is %d; it must be -1 (no bound) or at least 1", c.MaxIter)
+	case c.CacheSize < 0:
+		return classifier.Invalid(ErrConfig, "CacheSize", "is %d; it must be at least 0 (0 for the default)", c.CacheSize)
 	}
 	return nil
 }

@@ -282,14 +282,14 @@ func TestNewRejects(t *testing.T) {
 		edit func(*Config)
 		want string
 	}{
-		"kernel":     {func(c *Config) { c.Kernel = "poly" }, "Config.Kernel"},
-		"C zero":     {func(c *Config) { c.C = 0 }, "Config.C"},
-		"C infinite": {func(c *Config) { c.C = math.Inf(1) }, "Config.C"},
-		"gamma":      {func(c *Config) { c.Gamma = -1 }, "Config.Gamma"},
-		"gamma rule": {func(c *Config) { c.GammaRule = "wide" }, "Config.GammaRule"},
-		"tol":        {func(c *Config) { c.Tol = 0 }, "Config.Tol"},
-		"max iter":   {func(c *Config) { c.MaxIter = -1 }, "Config.MaxIter"},
-		"cache":      {func(c *Config) { c.CacheSize = -5 }, "Config.CacheSize"},
+		"kernel":     {func(c *Config) { c.Kernel = "poly" }, "invalid config: kernel "},
+		"C zero":     {func(c *Config) { c.C = 0 }, "invalid config: C "},
+		"C infinite": {func(c *Config) { c.C = math.Inf(1) }, "invalid config: C "},
+		"gamma":      {func(c *Config) { c.Gamma = -1 }, "invalid config: gamma "},
+		"gamma rule": {func(c *Config) { c.GammaRule = "wide" }, "invalid config: gamma "},
+		"tol":        {func(c *Config) { c.Tol = 0 }, "invalid config: tol "},
+		"max iter":   {func(c *Config) { c.MaxIter = 0 }, "invalid config: max_iter "},
+		"cache":      {func(c *Config) { c.CacheSize = -5 }, "invalid config: CacheSize "},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {

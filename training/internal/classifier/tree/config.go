@@ -1,9 +1,12 @@
 package tree
 
 import (
-	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/mlopsgo/mlops/training/internal/classifier"
 )
 
 // Split criteria accepted in Config.Criterion.
@@ -16,39 +19,44 @@ const (
 	LogLoss = "log_loss"
 )
 
-// Config holds the hyper-parameters of a tree. Start from DefaultConfig: in
-// the zero value Criterion, MinSamplesSplit and MinSamplesLeaf are invalid.
+// Config holds the hyper-parameters of a tree, each under its params.yaml
+// key. Start from DefaultConfig: in the zero value Criterion,
+// MinSamplesSplit and MinSamplesLeaf are invalid. Adding a parameter means a
+// tagged field, its default, its check and its Hyperparameters entry, all in
+// this file.
 type Config struct {
 	// Criterion measures node impurity: Gini, Entropy or LogLoss.
 	// Default: Gini.
-	Criterion string
+	Criterion string `yaml:"criterion"`
 	// MaxDepth limits the depth of the tree (the root has depth 0); 0 means
-	// unlimited, scikit-learn's None. Default: 0.
-	MaxDepth int
+	// unlimited, scikit-learn's None, written null in params.yaml.
+	// Default: 0.
+	MaxDepth int `yaml:"max_depth"`
 	// MinSamplesSplit is the smallest number of rows a node needs to be
 	// split. It must be at least 2. Default: 2.
-	MinSamplesSplit int
+	MinSamplesSplit int `yaml:"min_samples_split"`
 	// MinSamplesLeaf is the smallest number of rows each child of a split
 	// must keep. It must be at least 1. Default: 1.
-	MinSamplesLeaf int
+	MinSamplesLeaf int `yaml:"min_samples_leaf"`
 	// MaxFeatures is the number of features tried at each node, drawn
 	// without replacement in the order Src gives (the first ones in natural
 	// order when Src is nil). As in scikit-learn, features that are constant
 	// at the node count, but the search goes on past MaxFeatures until one
 	// non-constant feature has been tried. 0 means all features. It must not
-	// exceed the number of features (checked by Fit). Default: 0.
-	MaxFeatures int
+	// exceed the number of features (checked by Fit). Not in params.yaml:
+	// the forest sets it. Default: 0.
+	MaxFeatures int `yaml:"-"`
 	// MinImpurityDecrease is the smallest weighted impurity decrease,
 	// scikit-learn's N_t/N · (impurity − N_tR/N_t · right − N_tL/N_t · left),
 	// for which a node is split. It must be finite and non-negative.
 	// Default: 0.
-	MinImpurityDecrease float64
+	MinImpurityDecrease float64 `yaml:"min_impurity_decrease"`
 	// Src permutes the features at every node, which decides between equally
 	// good splits, and draws the MaxFeatures candidates. nil means natural
 	// order, which is deterministic. A fit consumes values from Src, so two
 	// fits reproduce each other only from identically seeded sources.
 	// Default: nil.
-	Src rand.Source
+	Src rand.Source `yaml:"-"`
 }
 
 // DefaultConfig returns scikit-learn's defaults: Gini, unlimited depth, at
@@ -58,27 +66,61 @@ func DefaultConfig() Config {
 	return Config{Criterion: Gini, MinSamplesSplit: 2, MinSamplesLeaf: 1}
 }
 
+// UnmarshalYAML decodes a params.yaml section over c, so absent keys keep
+// c's values.
+func (c *Config) UnmarshalYAML(n *yaml.Node) error {
+	type plain Config // without this method, so Decode does not recurse
+	if err := n.Decode((*plain)(c)); err != nil {
+		return err
+	}
+	return CheckDepthKey(n, ErrConfig)
+}
+
+// CheckDepthKey rejects max_depth: 0 in a params.yaml section: Config takes
+// 0 as unlimited, but scikit-learn rejects 0 and writes unlimited as None,
+// so params.yaml writes it null, and a 0 there is more likely a mistake.
+func CheckDepthKey(section *yaml.Node, errConfig error) error {
+	for i := 0; i+1 < len(section.Content); i += 2 {
+		if k, v := section.Content[i], section.Content[i+1]; k.Value == "max_depth" && v.ShortTag() == "!!int" && v.Value == "0" {
+			return classifier.Invalid(errConfig, "max_depth", "is 0; it must be at least 1, or null for unlimited")
+		}
+	}
+	return nil
+}
+
+// Hyperparameters returns the settings under their params.yaml keys, as
+// bundles and runs record them: an unlimited depth is null.
+func (c Config) Hyperparameters() map[string]any {
+	return map[string]any{"criterion": c.Criterion, "max_depth": Depth(c.MaxDepth), "min_samples_split": c.MinSamplesSplit,
+		"min_samples_leaf": c.MinSamplesLeaf, "min_impurity_decrease": c.MinImpurityDecrease}
+}
+
+// Depth is a depth limit as scikit-learn records it: nil when unlimited (0).
+func Depth(d int) any {
+	if d == 0 {
+		return nil
+	}
+	return d
+}
+
 // validate checks every field, naming the first bad one.
 func (c Config) validate() error {
 	switch c.Criterion {
 	case Gini, Entropy, LogLoss:
 	default:
-		return fmt.Errorf("%w: Config.Criterion is %q, want %q, %q or %q", ErrConfig, c.Criterion, Gini, Entropy, LogLoss)
+		return classifier.Invalid(ErrConfig, "criterion", "is %q; it must be %s, %s or %s", c.Criterion, Gini, Entropy, LogLoss)
 	}
-	if c.MaxDepth < 0 {
-		return fmt.Errorf("%w: Config.MaxDepth is %d, want >= 0 (0 for unlimited)", ErrConfig, c.MaxDepth)
-	}
-	if c.MinSamplesSplit < 2 {
-		return fmt.Errorf("%w: Config.MinSamplesSplit is %d, want >= 2", ErrConfig, c.MinSamplesSplit)
-	}
-	if c.MinSamplesLeaf < 1 {
-		return fmt.Errorf("%w: Config.MinSamplesLeaf is %d, want >= 1", ErrConfig, c.MinSamplesLeaf)
-	}
-	if c.MaxFeatures < 0 {
-		return fmt.Errorf("%w: Config.MaxFeatures is %d, want >= 0 (0 for all)", ErrConfig, c.MaxFeatures)
-	}
-	if !(c.MinImpurityDecrease >= 0) || math.IsInf(c.MinImpurityDecrease, 1) {
-		return fmt.Errorf("%w: Config.MinImpurityDecrease is %v, want a finite value >= 0", ErrConfig, c.MinImpurityDecrease)
+	switch {
+	case c.MaxDepth < 0:
+		return classifier.Invalid(ErrConfig, "max_depth", "is %d; it must be at least 1, or null (0) for unlimited", c.MaxDepth)
+	case c.MinSamplesSplit < 2:
+		return classifier.Invalid(ErrConfig, "min_samples_split", "is %d; it must be at least 2", c.MinSamplesSplit)
+	case c.MinSamplesLeaf < 1:
+		return classifier.Invalid(ErrConfig, "min_samples_leaf", "is %d; it must be at least 1", c.MinSamplesLeaf)
+	case c.MaxFeatures < 0:
+		return classifier.Invalid(ErrConfig, "MaxFeatures", "is %d; it must be at least 0 (0 for all)", c.MaxFeatures)
+	case !(c.MinImpurityDecrease >= 0) || math.IsInf(c.MinImpurityDecrease, 1):
+		return classifier.Invalid(ErrConfig, "min_impurity_decrease", "is %v; it must be a finite number >= 0", c.MinImpurityDecrease)
 	}
 	return nil
 }
