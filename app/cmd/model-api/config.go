@@ -17,12 +17,15 @@ import (
 
 // config is everything main reads from flags and the environment.
 type config struct {
-	opts      server.Options
-	host      string
-	port      int
-	cors      string
-	logLevel  slog.Level
-	logFormat logFormat
+	opts server.Options
+	host string
+	port int
+	// metricsPort, when not 0, moves /metrics and /admin/* to their own
+	// listener (server.Options.MetricsAddr).
+	metricsPort int
+	cors        string
+	logLevel    slog.Level
+	logFormat   logFormat
 }
 
 // defineFlags defines every flag on fs, bound to cfg, whose fields hold the
@@ -32,6 +35,7 @@ func defineFlags(fs *flags, cfg *config) {
 	o := &cfg.opts
 	fs.string(&cfg.host, "host", "", "address to listen on; empty means all interfaces")
 	fs.port(&cfg.port, "port", "Addr", "port to listen on; 0 picks a free one")
+	fs.port(&cfg.metricsPort, "metrics-port", "MetricsAddr", "port that alone serves /metrics and /admin/*; 0 keeps them on -port")
 	fs.string(&o.ModelDir, "model-dir", "ModelDir", "directory holding index.json and the bundles")
 	fs.text(&cfg.logLevel, "log-level", "level", "debug, info, warn or error", "debug logs every request")
 	fs.text(&cfg.logFormat, "log-format", "format", "json or text", "log line format")
@@ -63,6 +67,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 		return config{}, err
 	}
 	cfg.opts.Addr = net.JoinHostPort(cfg.host, strconv.Itoa(cfg.port))
+	if cfg.metricsPort != 0 {
+		cfg.opts.MetricsAddr = net.JoinHostPort(cfg.host, strconv.Itoa(cfg.metricsPort))
+	}
 	cfg.opts.AdminToken = getenv("ADMIN_TOKEN")
 	cfg.opts.Version, cfg.opts.Revision = version.Version, version.Revision
 	for _, origin := range strings.Split(cfg.cors, ",") {

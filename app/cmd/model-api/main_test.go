@@ -47,6 +47,9 @@ var flagCases = []struct {
 	{"port", "9000", func(c config) string { return c.opts.Addr }, ":9000", []badValue{
 		{"http", "a port in 0..65535"}, {"70000", "a port in 0..65535"}, {"-1", "a port in 0..65535"},
 	}},
+	{"metrics-port", "9091", func(c config) string { return c.opts.MetricsAddr }, ":9091", []badValue{
+		{"prom", "a port in 0..65535"}, {"70000", "a port in 0..65535"}, {"8080", "a port other than Addr's"},
+	}},
 	{"model-dir", "/m", func(c config) string { return c.opts.ModelDir }, "/m", nil},
 	{"log-level", "debug", func(c config) string { return c.logLevel.String() }, "DEBUG", []badValue{
 		{"loud", "debug, info, warn or error"},

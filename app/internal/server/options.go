@@ -13,6 +13,11 @@ import (
 type Options struct {
 	// Addr is the TCP address to listen on. Optional. Default: ":8080".
 	Addr string
+	// MetricsAddr, when set, is a second TCP address that alone serves
+	// /metrics and /admin/*, so a load balancer can publish Addr without
+	// them and a network policy can admit only Prometheus to this one.
+	// Optional. Default: "" (both stay on Addr, as the original had them).
+	MetricsAddr string
 	// ModelDir is the directory holding index.json and the bundles.
 	// Required.
 	ModelDir string
@@ -116,6 +121,10 @@ func (o Options) withDefaults() Options {
 // report a usage error.
 func (o Options) Validate() error {
 	addrWant := addrProblem(o.Addr)
+	metricsWant := addrProblem(o.MetricsAddr)
+	if metricsWant == "" && o.MetricsAddr != "" && samePort(o.Addr, o.MetricsAddr) {
+		metricsWant = "a port other than Addr's"
+	}
 	badOrigin := ""
 	for _, origin := range o.CORSOrigins {
 		if !validOrigin(origin) {
@@ -130,6 +139,7 @@ func (o Options) Validate() error {
 		want  string
 	}{
 		{"Addr", addrWant != "", o.Addr, addrWant},
+		{"MetricsAddr", metricsWant != "", o.MetricsAddr, metricsWant},
 		{"ModelDir", o.ModelDir == "", o.ModelDir, "a directory (required)"},
 		{"CORSOrigins", badOrigin != "", badOrigin, "scheme://host[:port] or *"},
 		{"BodyLimit", o.BodyLimit < 0, o.BodyLimit, wantCount},
@@ -163,6 +173,17 @@ func addrProblem(addr string) string {
 		return "a port in 0..65535"
 	}
 	return ""
+}
+
+// samePort reports whether two addresses name the same non-zero port (0
+// picks a free one, so two zeros differ).
+func samePort(a, b string) bool {
+	if a == "" {
+		a = DefaultOptions().Addr
+	}
+	_, pa, errA := net.SplitHostPort(a)
+	_, pb, errB := net.SplitHostPort(b)
+	return errA == nil && errB == nil && pa == pb && pa != "0"
 }
 
 // What Validate accepts for counts and durations. Zero is accepted and means

@@ -1,6 +1,8 @@
 package server
 
 import (
+	"strings"
+
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/mlopsgo/mlops/app/internal/apidoc"
@@ -50,13 +52,21 @@ func (s *Server) routes() []route {
 	}
 }
 
+// operatorOnly reports whether path moves to the metrics listener when
+// Options.MetricsAddr is set: what only Prometheus and operators call.
+func operatorOnly(path string) bool {
+	return path == "/metrics" || strings.HasPrefix(path, "/admin/")
+}
+
 // openAPI builds the OpenAPI document of the route table for the given
-// snapshot (nil before the first load).
+// snapshot (nil before the first load): the routes of the main listener.
 func (s *Server) openAPI(snap *registry.Snapshot) *apidoc.Document {
-	rs := s.routes()
-	doc := make([]openapi.Route, len(rs))
-	for i, r := range rs {
-		doc[i] = openapi.Route{Method: r.method, Path: r.path, Op: r.op}
+	var doc []openapi.Route
+	for _, r := range s.routes() {
+		if s.opsApp != nil && operatorOnly(r.path) {
+			continue
+		}
+		doc = append(doc, openapi.Route{Method: r.method, Path: r.path, Op: r.op})
 	}
 	return openapi.Document(snap, s.opts.MaxBatch, s.opts.BodyLimit, doc)
 }

@@ -43,6 +43,7 @@ type Server struct {
 	log     *slog.Logger
 	now     func() time.Time
 	app     *fiber.App
+	opsApp  *fiber.App // /metrics and /admin/* when Options.MetricsAddr is set; else nil
 	models  *registry.Registry
 	metrics *metrics
 	summary *summary
@@ -136,12 +137,29 @@ func NewServer(ctx context.Context, d Deps) (*Server, error) {
 			AllowCredentials: false, // never, whatever the origins (the original allowed "*" with credentials)
 		}))
 	}
+	if opts.MetricsAddr != "" {
+		s.opsApp = fiber.New(fiber.Config{
+			AppName:               "model-api metrics",
+			ErrorHandler:          s.errorHandler,
+			ReadTimeout:           opts.ReadTimeout,
+			WriteTimeout:          opts.WriteTimeout,
+			IdleTimeout:           opts.IdleTimeout,
+			DisableStartupMessage: true,
+			CaseSensitive:         true,
+			JSONEncoder:           json.Marshal,
+		})
+		s.opsApp.Use(s.instrument)
+	}
 	for _, r := range s.routes() {
+		app := s.app
+		if s.opsApp != nil && operatorOnly(r.path) {
+			app = s.opsApp
+		}
 		h := labelled(openapi.Path(r.path), r.handler)
 		if r.method == fiber.MethodGet {
-			s.app.Get(r.path, h) // also answers HEAD
+			app.Get(r.path, h) // also answers HEAD
 		} else {
-			s.app.Add(r.method, r.path, h)
+			app.Add(r.method, r.path, h)
 		}
 	}
 	phase("routes")
@@ -204,15 +222,39 @@ func (s *Server) install(r loadResult) (*registry.Snapshot, error) {
 // Serve serves on ln until ctx is done, then drains and shuts down: /readyz
 // turns 503 at once, requests keep being served for DrainDelay, then the
 // listener closes and in-flight requests get up to ShutdownTimeout to finish.
+// With Options.MetricsAddr set, use ServeWithMetrics.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	return s.ServeWithMetrics(ctx, ln, nil)
+}
+
+// ServeWithMetrics is Serve with the second listener Options.MetricsAddr
+// asks for: metrics serves /metrics and /admin/*, and must be nil exactly
+// when MetricsAddr is empty.
+func (s *Server) ServeWithMetrics(ctx context.Context, ln, metrics net.Listener) error {
+	if (metrics != nil) != (s.opsApp != nil) {
+		return fmt.Errorf("serve: a metrics listener is needed exactly when Options.MetricsAddr is set (it is %q)", s.opts.MetricsAddr)
+	}
 	ll := newLingerListener(ln, s.lingerOpts)
 	s.lingering.Store(ll)
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	go func() { errc <- s.app.Listener(ll) }()
-	s.log.Info("listening", "addr", ln.Addr().String())
+	listeners := 1
+	if metrics != nil {
+		listeners++
+		go func() { errc <- s.opsApp.Listener(metrics) }()
+		s.log.Info("listening", "addr", ln.Addr().String(), "metrics_addr", metrics.Addr().String())
+	} else {
+		s.log.Info("listening", "addr", ln.Addr().String())
+	}
 	select {
 	case err := <-errc:
-		return fmt.Errorf("serve: %w", err)
+		listeners--
+		_ = s.Stop(context.WithoutCancel(ctx)) // the other listener too
+		errs := []error{err}
+		for ; listeners > 0; listeners-- {
+			errs = append(errs, <-errc)
+		}
+		return fmt.Errorf("serve: %w", errors.Join(errs...))
 	case <-ctx.Done():
 	}
 	s.log.Info("stopping", "drain_delay", s.opts.DrainDelay.String())
@@ -221,20 +263,34 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	if err := s.Stop(stopCtx); err != nil {
 		return err
 	}
-	if err := <-errc; err != nil {
+	var errs []error
+	for ; listeners > 0; listeners-- {
+		if err := <-errc; err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
 	s.log.Info("stopped")
 	return nil
 }
 
-// Run listens on Options.Addr and serves until ctx is done (see Serve).
+// Run listens on Options.Addr (and Options.MetricsAddr when set) and serves
+// until ctx is done (see Serve).
 func (s *Server) Run(ctx context.Context) error {
 	ln, err := net.Listen("tcp", s.opts.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", s.opts.Addr, err)
 	}
-	return s.Serve(ctx, ln)
+	var metrics net.Listener
+	if s.opts.MetricsAddr != "" {
+		if metrics, err = net.Listen("tcp", s.opts.MetricsAddr); err != nil {
+			ln.Close()
+			return fmt.Errorf("listen on %s for metrics: %w", s.opts.MetricsAddr, err)
+		}
+	}
+	return s.ServeWithMetrics(ctx, ln, metrics)
 }
 
 // Stop drains (see Serve) and shuts the server down, waiting for in-flight
@@ -254,6 +310,11 @@ func (s *Server) Stop(ctx context.Context) error {
 		defer cancel()
 		if e := s.app.ShutdownWithContext(sctx); e != nil {
 			err = fmt.Errorf("shutdown: %w", e)
+		}
+		if s.opsApp != nil {
+			if e := s.opsApp.ShutdownWithContext(sctx); e != nil && err == nil {
+				err = fmt.Errorf("shutdown metrics listener: %w", e)
+			}
 		}
 		if ll := s.lingering.Load(); ll != nil {
 			ll.stop()
