@@ -99,12 +99,24 @@ func TestProbesAndPorts(t *testing.T) {
 	}
 	forEachRender(t, func(t *testing.T, vc valuesCase, m *render.Manifest) {
 		c := container(t, m.Deployment)
-		if len(c.Ports) != 1 || c.Ports[0].Name != "http" {
-			t.Fatalf("container ports %+v: want one port named http", c.Ports)
+		if len(c.Ports) == 0 || c.Ports[0].Name != "http" {
+			t.Fatalf("container ports %+v: want the first named http", c.Ports)
 		}
 		port := c.Ports[0].ContainerPort
 		if env, _ := envValue(c, "PORT"); env != strconv.Itoa(int(port)) {
 			t.Errorf("PORT=%q, want the container port %d", env, port)
+		}
+		// A second port, named metrics, exactly when METRICS_PORT moves
+		// /metrics and /admin/* there.
+		metricsEnv, split := envValue(c, "METRICS_PORT")
+		switch {
+		case split && (len(c.Ports) != 2 || c.Ports[1].Name != "metrics" || strconv.Itoa(int(c.Ports[1].ContainerPort)) != metricsEnv):
+			t.Errorf("METRICS_PORT=%q, container ports %+v: want a second port named metrics on it", metricsEnv, c.Ports)
+		case !split && len(c.Ports) != 1:
+			t.Errorf("container ports %+v without METRICS_PORT: want only http", c.Ports)
+		}
+		if split != (vc.name != "single-port") {
+			t.Errorf("%s: METRICS_PORT set %t; every case but single-port moves /metrics to its own port", vc.name, split)
 		}
 		// The chart's default follows the app's default.
 		if vc.name != "everything" && int(port) != defaultPort {
@@ -308,13 +320,16 @@ func TestServiceAndServiceMonitorAgree(t *testing.T) {
 	forEachRender(t, func(t *testing.T, vc valuesCase, m *render.Manifest) {
 		c := container(t, m.Deployment)
 		svc := m.Service
-		if len(svc.Spec.Ports) != 1 || svc.Spec.Ports[0].Name != "http" {
-			t.Fatalf("Service ports %+v: want one port named http", svc.Spec.Ports)
+		if len(svc.Spec.Ports) != len(c.Ports) {
+			t.Fatalf("Service ports %+v: want one per container port %+v", svc.Spec.Ports, c.Ports)
 		}
-		sp := svc.Spec.Ports[0]
-		if containerPort(t, c, sp.TargetPort) != c.Ports[0].ContainerPort {
-			t.Errorf("Service targetPort %s is not the container port %d", sp.TargetPort.String(), c.Ports[0].ContainerPort)
+		for i, sp := range svc.Spec.Ports {
+			if sp.Name != c.Ports[i].Name || containerPort(t, c, sp.TargetPort) != c.Ports[i].ContainerPort {
+				t.Errorf("Service port %s targets %s, want the container port %s (%d)", sp.Name, sp.TargetPort.String(), c.Ports[i].Name, c.Ports[i].ContainerPort)
+			}
 		}
+		// Prometheus scrapes the metrics port when there is one.
+		sp := svc.Spec.Ports[len(svc.Spec.Ports)-1]
 		sm := m.ServiceMonitor
 		if sm == nil {
 			if vc.name != "minimal" {
@@ -355,7 +370,8 @@ func TestNetworkPolicyAdmitsTheServicePort(t *testing.T) {
 			return
 		}
 		c := container(t, m.Deployment)
-		target := containerPort(t, c, m.Service.Spec.Ports[0].TargetPort)
+		api := containerPort(t, c, m.Service.Spec.Ports[0].TargetPort)
+		metrics := containerPort(t, c, m.Service.Spec.Ports[len(m.Service.Spec.Ports)-1].TargetPort)
 		if !slices.Equal(np.Spec.PolicyTypes, []networkingv1.PolicyType{networkingv1.PolicyTypeIngress}) {
 			t.Errorf("policyTypes %v: want [Ingress]", np.Spec.PolicyTypes)
 		}
@@ -367,15 +383,22 @@ func TestNetworkPolicyAdmitsTheServicePort(t *testing.T) {
 			if len(rule.Ports) == 0 {
 				t.Errorf("ingress rule %d admits every port", i)
 			}
-			for _, p := range rule.Ports {
-				if p.Port == nil || containerPort(t, c, *p.Port) != target {
-					t.Errorf("ingress rule %d admits port %v, want only the Service's target port %d", i, p.Port, target)
-				}
-			}
+			fromPrometheus := false
 			for _, peer := range rule.From {
 				if peer.NamespaceSelector != nil && peer.NamespaceSelector.MatchLabels["kubernetes.io/metadata.name"] == "monitoring" &&
 					peer.PodSelector != nil && peer.PodSelector.MatchLabels["app.kubernetes.io/name"] == "prometheus" {
-					prometheus = true
+					prometheus, fromPrometheus = true, true
+				}
+			}
+			// Prometheus reaches the metrics port only; everyone else the
+			// API port only (they are one port in single-port).
+			want := api
+			if fromPrometheus {
+				want = metrics
+			}
+			for _, p := range rule.Ports {
+				if p.Port == nil || containerPort(t, c, *p.Port) != want {
+					t.Errorf("ingress rule %d admits port %v, want only %d", i, p.Port, want)
 				}
 			}
 		}
@@ -471,6 +494,7 @@ func TestRejectedValues(t *testing.T) {
 		"invalid-severity.yaml":                   "severity",
 		"invalid-autoscaling-range.yaml":          "maxReplicas must be at least",
 		"invalid-for.yaml":                        "for",
+		"invalid-metrics-port.yaml":               "app.metricsPort must differ from app.port",
 	}
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {

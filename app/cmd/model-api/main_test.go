@@ -435,6 +435,14 @@ func TestProcessWithoutModels(t *testing.T) {
 	if code, _ := getBody(t, c.url+"/readyz"); code != 503 {
 		t.Fatalf("/readyz without models: %d, want 503", code)
 	}
+	// The alert rules (gitops) read process_start_time_seconds, and the
+	// dashboards the Go runtime's series: the binary's registry has them.
+	_, metrics := getBody(t, c.url+"/metrics")
+	for _, name := range []string{"process_start_time_seconds", "go_goroutines", "model_api_build_info"} {
+		if !strings.Contains(metrics, "\n"+name) {
+			t.Errorf("/metrics lacks %s", name)
+		}
+	}
 	modeltest.WriteSet(t, filepath.Clean(dir), "random_forest", "random_forest")
 	if err := c.cmd.Process.Signal(syscall.SIGHUP); err != nil {
 		t.Fatal(err)
