@@ -6,10 +6,14 @@ package train
 const tieTolerance = 1e-9
 
 // pickChampion returns the model with the best mean CV accuracy; ties go to
-// the simpler model (see simplicity), then to the earlier name.
+// the simpler model (see simplicity), then to the earlier name. Failed
+// models are never chosen; with none trained it returns "".
 func pickChampion(models []ModelResult) string {
 	best := -1
 	for i, m := range models {
+		if m.Failed() {
+			continue
+		}
 		if best < 0 {
 			best = i
 			continue

@@ -3,6 +3,7 @@ package train
 import (
 	"fmt"
 	"math/rand/v2"
+	"time"
 
 	"github.com/mlopsgo/mlops/training/internal/classifier"
 	"github.com/mlopsgo/mlops/training/internal/classifier/boost"
@@ -21,6 +22,7 @@ type algorithm struct {
 	// newTrainer returns a trainer whose randomness comes from stream, so
 	// every fit (each fold, the final fit) has its own reproducible source.
 	newTrainer func(seed, stream uint64) (classifier.Trainer, error)
+	timeout    time.Duration // bounds CV + final fit; 0: none (see trainModel)
 }
 
 // simplicity orders models for breaking champion ties: the simpler wins.
