@@ -109,6 +109,16 @@ func TestModelFailureIsolation(t *testing.T) {
 			},
 			wantStatus: StatusTimedOut, wantReason: "logistic_regression: timed out after 1ns",
 		},
+		// The real solver checks its context: with the deadline already
+		// past when the model starts, its first fit stops at once.
+		"timeout of the real solver": {
+			change: func(a *algorithm) {
+				if a.name == "logistic_regression" {
+					a.timeout = 1
+				}
+			},
+			wantStatus: StatusTimedOut, wantReason: "logistic_regression: timed out after 1ns",
+		},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
