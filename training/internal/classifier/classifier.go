@@ -32,6 +32,13 @@ type Fitted struct {
 	// one value per entry of History, from a Trainer given such rows (see
 	// Evaluator); else nil.
 	ValidationHistory []float64
+	// Warnings are messages, one per problem, about a fit that ended
+	// without error but not cleanly (as scikit-learn's ConvergenceWarning:
+	// an iteration limit reached, a line search that could not improve).
+	// The parameters are still usable; callers log and record them. Each
+	// message starts with the package name, as errors do. Nil when there
+	// is nothing to report.
+	Warnings []string
 }
 
 // Evaluator is a Trainer that can also report, after each iteration, the

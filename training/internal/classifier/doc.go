@@ -14,6 +14,15 @@
 // bundle carries, so the result of training can be compiled with
 // [model.Params.Compile] and evaluated before it becomes a bundle.
 //
+// # Warnings
+//
+// A fit that ends without error but not cleanly (a solver that stopped
+// before its convergence test passed) returns its parameters with messages
+// in [Fitted.Warnings], as scikit-learn raises a ConvergenceWarning instead
+// of an exception. Training logs them with the model and fold and records
+// them beside the model; only data the algorithm cannot fit at all, or a
+// non-finite result, is an error.
+//
 // # Cancellation
 //
 // Fit checks its context between iterations (L-BFGS iterations, tree nodes)

@@ -16,7 +16,7 @@ type Comparison struct {
 }
 
 // Row is one metric of one model. Old or New is nil where that side has no
-// such model.
+// such model, or the model failed there (it has no metrics).
 type Row struct {
 	Model  string   `json:"model"`
 	Metric string   `json:"metric"`
@@ -63,13 +63,13 @@ func Diff(oldName string, old *File, newName string, cur *File) Comparison {
 		for _, mt := range diffedMetrics {
 			row := Row{Model: name, Metric: mt.name, HigherIsBetter: mt.higher}
 			if old != nil {
-				if m, ok := old.Models[name]; ok {
+				if m, ok := old.Models[name]; ok && !m.Failed() {
 					v := mt.get(m)
 					row.Old = &v
 				}
 			}
 			if cur != nil {
-				if m, ok := cur.Models[name]; ok {
+				if m, ok := cur.Models[name]; ok && !m.Failed() {
 					v := mt.get(m)
 					row.New = &v
 				}

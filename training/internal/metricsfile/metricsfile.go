@@ -20,9 +20,27 @@ type File struct {
 
 // Model holds one model's metrics.
 type Model struct {
-	Test Test `json:"test"`
-	CV   CV   `json:"cv"`
+	// Status is "trained", "failed" or "timed_out" (train.Status); empty in
+	// files written before models could fail, which means trained. A model
+	// that failed has zero metrics and the reason in Error.
+	Status string `json:"status,omitempty"`
+	// Error says why a failed or timed-out model has no metrics.
+	Error string `json:"error,omitempty"`
+	// Warnings are the fits' warnings (a solver that did not converge).
+	Warnings []string `json:"warnings,omitempty"`
+	Test     Test     `json:"test"`
+	CV       CV       `json:"cv"`
 }
+
+// Status values of Model other than trained.
+const (
+	StatusFailed   = "failed"
+	StatusTimedOut = "timed_out"
+)
+
+// Failed reports whether the model failed or timed out and so has no
+// metrics.
+func (m Model) Failed() bool { return m.Status == StatusFailed || m.Status == StatusTimedOut }
 
 // Test holds hold-out metrics.
 type Test struct {

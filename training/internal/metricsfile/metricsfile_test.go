@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -27,12 +28,33 @@ func sample() *File {
 	}
 }
 
+// withFailures is sample with a warning on one model and two failed models.
+func withFailures() *File {
+	f := sample()
+	m := f.Models["decision_tree"]
+	m.Warnings = []string{"tree: something to say"}
+	f.Models["decision_tree"] = m
+	f.Models["svm"] = Model{Status: StatusFailed, Error: "fit svm: svm: solver failed"}
+	f.Models["xgboost"] = Model{Status: StatusTimedOut, Error: "xgboost: timed out after 1m0s: context deadline exceeded"}
+	return f
+}
+
 func TestWriteTableGolden(t *testing.T) {
+	tests := map[string]*File{
+		"table_golden.txt":          sample(),
+		"table_failures_golden.txt": withFailures(),
+	}
+	for name, f := range tests {
+		t.Run(name, func(t *testing.T) { checkTableGolden(t, f, filepath.Join("testdata", name)) })
+	}
+}
+
+func checkTableGolden(t *testing.T, f *File, golden string) {
+	t.Helper()
 	var buf bytes.Buffer
-	if err := WriteTable(&buf, sample()); err != nil {
+	if err := WriteTable(&buf, f); err != nil {
 		t.Fatal(err)
 	}
-	golden := filepath.Join("testdata", "table_golden.txt")
 	if *regen {
 		if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
 			t.Fatal(err)
@@ -49,14 +71,14 @@ func TestWriteTableGolden(t *testing.T) {
 
 func TestWriteLoadRoundTrip(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "metrics.json")
-	if err := Write(path, sample()); err != nil {
+	if err := Write(path, withFailures()); err != nil {
 		t.Fatal(err)
 	}
 	f, err := Load(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.Models["decision_tree"] != sample().Models["decision_tree"] || f.Champion != "logistic_regression" {
+	if !reflect.DeepEqual(f, withFailures()) {
 		t.Fatalf("round trip changed the content: %+v", f)
 	}
 }
@@ -70,6 +92,25 @@ func TestParseRejects(t *testing.T) {
 	for in, want := range tests {
 		if _, err := Parse("m.json", []byte(in)); err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "m.json") {
 			t.Errorf("Parse(%s) error %v, want one naming m.json and containing %q", in, err, want)
+		}
+	}
+}
+
+// TestDiffSkipsFailedModels checks that a model that failed on one side has
+// no value there, rather than zeros that would read as a collapse.
+func TestDiffSkipsFailedModels(t *testing.T) {
+	old, cur := sample(), withFailures()
+	cur.Models["logistic_regression"] = Model{Status: StatusFailed, Error: "broken"}
+	for _, r := range Diff("old", old, "new", cur).Rows {
+		switch r.Model {
+		case "logistic_regression":
+			if r.Old == nil || r.New != nil {
+				t.Errorf("%s %s: old %v new %v, want an old value and no new one", r.Model, r.Metric, r.Old, r.New)
+			}
+		case "svm", "xgboost":
+			if r.Old != nil || r.New != nil {
+				t.Errorf("%s %s: old %v new %v, want neither", r.Model, r.Metric, r.Old, r.New)
+			}
 		}
 	}
 }

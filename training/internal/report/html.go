@@ -24,6 +24,17 @@ var page = template.Must(template.New("report").Funcs(template.FuncMap{
 		return r.Champion == name
 	},
 	"champion": func(r *tracking.Run) *tracking.Model { return r.Model(r.Champion) },
+	// hasNotes says whether the models table needs its notes column: some
+	// model failed or has warnings.
+	"hasNotes": func(r *tracking.Run) bool {
+		for i := range r.Models {
+			if m := &r.Models[i]; m.Failed() || len(m.Warnings) > 0 {
+				return true
+			}
+		}
+		return false
+	},
+	"status": func(s tracking.ModelStatus) string { return strings.ReplaceAll(string(s), "_", " ") },
 }).Parse(pageTemplate))
 
 // WriteHTML writes rep as one self-contained HTML page.

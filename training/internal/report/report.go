@@ -125,7 +125,9 @@ func Build(opts Options) (*Report, error) {
 			}
 		}
 	}
-	run := opts.Run
+	// Failed models have no metrics to chart: the models table shows them
+	// with their reason.
+	run := trainedOnly(opts.Run)
 	if len(run.Models) > 0 {
 		svg, err := MetricComparison(run)
 		if err := add(&rep.ModelCharts, "metric-comparison", "Model comparison",
@@ -154,7 +156,11 @@ func Build(opts Options) (*Report, error) {
 			}
 		}
 	}
-	svg, err := RunsOverTime(opts.History)
+	history := make([]*tracking.Run, len(opts.History))
+	for i, r := range opts.History {
+		history[i] = trainedOnly(r)
+	}
+	svg, err := RunsOverTime(history)
 	if err := add(&rep.RunCharts, "runs-over-time", "Run over run",
 		"Each model's mean CV accuracy (± std) in every finished run, oldest first.", true, svg, err); err != nil {
 		return nil, err
@@ -169,4 +175,21 @@ func Render(w io.Writer, opts Options) error {
 		return err
 	}
 	return WriteHTML(w, rep)
+}
+
+// trainedOnly returns r, or when some of its models failed, a shallow copy
+// of r without them.
+func trainedOnly(r *tracking.Run) *tracking.Run {
+	var kept []tracking.Model
+	for _, m := range r.Models {
+		if !m.Failed() {
+			kept = append(kept, m)
+		}
+	}
+	if len(kept) == len(r.Models) {
+		return r
+	}
+	c := *r
+	c.Models = kept
+	return &c
 }

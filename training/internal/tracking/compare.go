@@ -24,8 +24,8 @@ type RunInfo struct {
 }
 
 // MetricRow is one metric of one model across the runs. Values[i] is nil
-// where run i has no such model; Best lists the indexes of the best
-// values.
+// where run i has no such model or the model failed there; Best lists the
+// indexes of the best values.
 type MetricRow struct {
 	Model  string     `json:"model"`
 	Metric string     `json:"metric"`
@@ -74,7 +74,7 @@ func Compare(runs []*Run) Comparison {
 		for _, mt := range comparedMetrics {
 			row := MetricRow{Model: name, Metric: mt.name, Values: make([]*float64, len(runs)), Best: []int{}}
 			for i, r := range runs {
-				if m := r.Model(name); m != nil {
+				if m := r.Model(name); m != nil && !m.Failed() {
 					v := mt.get(m)
 					row.Values[i] = &v
 				}

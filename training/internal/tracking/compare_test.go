@@ -32,3 +32,18 @@ func TestCompareMarksBest(t *testing.T) {
 		t.Errorf("differing params %v, want max_depth and C", keys)
 	}
 }
+
+// A model that failed in a run has no values there, so its zero metrics
+// are neither shown nor beaten.
+func TestCompareSkipsFailedModels(t *testing.T) {
+	runs := trackingtest.Runs()
+	runs[1].Models[0] = tracking.Model{Name: runs[1].Models[0].Name, Status: tracking.ModelFailed, Error: "broken"}
+	for _, row := range tracking.Compare(runs[:2]).Metrics {
+		if row.Model != runs[1].Models[0].Name {
+			continue
+		}
+		if row.Values[0] == nil || row.Values[1] != nil || len(row.Best) != 0 {
+			t.Errorf("%s %s: values %v best %v, want the first run's value only and no best", row.Model, row.Metric, row.Values, row.Best)
+		}
+	}
+}

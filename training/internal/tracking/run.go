@@ -91,7 +91,15 @@ type CVSpec struct {
 
 // Model is one model's outcome in a run.
 type Model struct {
-	Name            string         `json:"name"`
+	Name string `json:"name"`
+	// Status is "trained", "failed" or "timed_out"; empty in records
+	// written before models could fail, which means trained. A failed
+	// model has no metrics, history or artifact.
+	Status ModelStatus `json:"status,omitempty"`
+	// Error says why a failed or timed-out model failed.
+	Error string `json:"error,omitempty"`
+	// Warnings are the fits' warnings (a solver that did not converge).
+	Warnings        []string       `json:"warnings,omitempty"`
 	Algorithm       string         `json:"algorithm,omitempty"`
 	Hyperparameters map[string]any `json:"hyperparameters,omitempty"`
 	// Test holds the hold-out metrics.
@@ -165,6 +173,19 @@ type SyncState struct {
 	// LastError is the last failure, kept until a sync succeeds.
 	LastError string `json:"last_error,omitempty"`
 }
+
+// ModelStatus is a model's outcome in a run.
+type ModelStatus string
+
+// The statuses of a model; see Model.Status.
+const (
+	ModelTrained  ModelStatus = "trained"
+	ModelFailed   ModelStatus = "failed"
+	ModelTimedOut ModelStatus = "timed_out"
+)
+
+// Failed reports whether the model failed or timed out.
+func (m *Model) Failed() bool { return m.Status == ModelFailed || m.Status == ModelTimedOut }
 
 // Model returns the model with that name, or nil.
 func (r *Run) Model(name string) *Model {

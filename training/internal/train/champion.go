@@ -9,10 +9,13 @@ const tieTolerance = 1e-9
 
 // pickChampion returns the model with the best mean CV accuracy; ties go to
 // the simpler model (the algorithm registry's rank), then to the earlier
-// name.
+// name. Failed models are never chosen; with none trained it returns "".
 func pickChampion(models []ModelResult) string {
 	best := -1
 	for i, m := range models {
+		if m.Failed() {
+			continue
+		}
 		if best < 0 {
 			best = i
 			continue

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
+	"sync/atomic"
 
 	"github.com/mlopsgo/mlops/training/internal/dataset"
 	"github.com/mlopsgo/mlops/training/internal/metrics"
@@ -12,79 +13,79 @@ import (
 	"github.com/mlopsgo/mlops/training/model"
 )
 
-// task is one fit: a model on one fold.
-type task struct {
-	alg  int
-	fold int
+// foldResult is one cross-validation fit's outcome.
+type foldResult struct {
+	accuracy float64
+	warnings []string
 }
 
-// crossValidate fits every algorithm on every fold in parallel and returns
-// the accuracy per algorithm per fold. Each fold's trainer gets the random
-// stream fold+1 (stream 0 is the final fit), so results do not depend on
-// scheduling.
-func crossValidate(ctx context.Context, d *dataset.Dataset, algs []algorithm, folds []dataset.Fold, seed uint64, workers int, bar *progress.Bar) ([][]float64, error) {
-	acc := make([][]float64, len(algs))
-	for i := range acc {
-		acc[i] = make([]float64, len(folds))
-	}
-	tasks := make(chan task)
+// crossValidate fits one algorithm on every fold in parallel and returns
+// each fold's accuracy and warnings, in fold order. Each fold's trainer gets
+// the random stream fold+1 (stream 0 is the final fit), so results do not
+// depend on scheduling. The first failing fold cancels the others and its
+// error is returned. Every fold counts once on bar, run or not, so the bar
+// ends full whatever fails.
+func crossValidate(ctx context.Context, d *dataset.Dataset, alg algorithm, folds []dataset.Fold, seed uint64, workers int, bar *progress.Bar) ([]foldResult, error) {
+	out := make([]foldResult, len(folds))
+	tasks := make(chan int)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var (
 		wg       sync.WaitGroup
 		errOnce  sync.Once
 		firstErr error
+		counted  atomic.Int64
 	)
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	for range workers {
+	for range min(workers, len(folds)) {
 		wg.Go(func() {
-			for t := range tasks {
-				a, err := fitFold(ctx, d, algs[t.alg], folds[t.fold], seed, uint64(t.fold)+1)
+			for f := range tasks {
+				r, err := fitFold(ctx, d, alg, folds[f], seed, uint64(f)+1)
 				if err != nil {
 					errOnce.Do(func() { firstErr = err; cancel() })
 					continue
 				}
-				acc[t.alg][t.fold] = a
+				out[f] = r
+				counted.Add(1)
 				bar.Add(1)
 			}
 		})
 	}
 feed:
-	for a := range algs {
-		for f := range folds {
-			select {
-			case tasks <- task{alg: a, fold: f}:
-			case <-ctx.Done():
-				break feed
-			}
+	for f := range folds {
+		select {
+		case tasks <- f:
+		case <-ctx.Done():
+			break feed
 		}
 	}
 	close(tasks)
 	wg.Wait()
+	bar.Add(len(folds) - int(counted.Load()))
 	if firstErr != nil {
 		return nil, firstErr
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("cross-validate %s: %w", alg.name, err)
 	}
-	return acc, nil
+	return out, nil
 }
 
-func fitFold(ctx context.Context, d *dataset.Dataset, alg algorithm, fold dataset.Fold, seed, stream uint64) (float64, error) {
+func fitFold(ctx context.Context, d *dataset.Dataset, alg algorithm, fold dataset.Fold, seed, stream uint64) (foldResult, error) {
 	tr, err := alg.newTrainer(seed, stream)
 	if err != nil {
-		return 0, err
+		return foldResult{}, err
 	}
 	X, y := d.Subset(fold.Train)
-	fitted, err := tr.Fit(ctx, X, y, len(d.Classes))
+	fitted, err := safeFit(ctx, tr, X, y, len(d.Classes))
 	if err != nil {
-		return 0, fmt.Errorf("cross-validate %s (repeat %d, fold %d): %w", alg.name, fold.Repeat, fold.Fold, err)
+		return foldResult{}, fmt.Errorf("cross-validate %s (repeat %d, fold %d): %w", alg.name, fold.Repeat, fold.Fold, err)
 	}
 	pred, err := fitted.Params.Compile(len(d.Features), len(d.Classes))
 	if err != nil {
-		return 0, fmt.Errorf("cross-validate %s (repeat %d, fold %d): %w", alg.name, fold.Repeat, fold.Fold, err)
+		return foldResult{}, fmt.Errorf("cross-validate %s (repeat %d, fold %d): %w", alg.name, fold.Repeat, fold.Fold, err)
 	}
 	Xt, yt := d.Subset(fold.Test)
 	predicted := make([]int, len(yt))
@@ -93,5 +94,5 @@ func fitFold(ctx context.Context, d *dataset.Dataset, alg algorithm, fold datase
 		pred.PredictInto(p, x)
 		predicted[i] = model.ArgMax(p)
 	}
-	return metrics.Accuracy(yt, predicted), nil
+	return foldResult{accuracy: metrics.Accuracy(yt, predicted), warnings: fitted.Warnings}, nil
 }

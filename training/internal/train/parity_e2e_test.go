@@ -80,9 +80,15 @@ func TestE2EParity(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ours, err := crossValidate(t.Context(), d, algs, folds, p.Seed, 0, progress.New(io.Discard, "", 0))
-		if err != nil {
-			t.Fatalf("%s: %v", c.name, err)
+		ours := make([][]float64, len(algs))
+		for i, alg := range algs {
+			res, err := crossValidate(t.Context(), d, alg, folds, p.Seed, 0, progress.New(io.Discard, "", 0))
+			if err != nil {
+				t.Fatalf("%s: %v", c.name, err)
+			}
+			for _, r := range res {
+				ours[i] = append(ours[i], r.accuracy)
+			}
 		}
 		theirs := runReference(t, python, d, folds, algs, p.Seed)
 		versions = theirs.Versions

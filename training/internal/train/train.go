@@ -2,11 +2,14 @@ package train
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/mlopsgo/mlops/training/internal/classifier"
@@ -62,9 +65,14 @@ type DatasetInfo struct {
 	Features   []string
 }
 
-// ModelResult is one model's outcome.
+// ModelResult is one model's outcome. A failed or timed-out model has only
+// Name, Status, Err, Duration and the Warnings raised before it failed.
 type ModelResult struct {
-	Name   string
+	Name string
+	// Status says whether the model was trained, failed or timed out.
+	Status Status
+	// Err is why the model failed or timed out; nil when trained.
+	Err    error
 	Test   metrics.Report
 	CV     metrics.Summary
 	Bundle *model.Bundle
@@ -74,12 +82,19 @@ type ModelResult struct {
 	// iteration, for algorithms that report one (classifier.Evaluator);
 	// the same slice as Fit.ValidationHistory.
 	ValidationHistory []float64
+	// Warnings are the fits' warnings (classifier.Fitted.Warnings): the
+	// final fit's as they are, then one line summing up the
+	// cross-validation folds' (each fold's is logged).
+	Warnings []string
 	// Duration covers cross-validation and the final fit.
 	Duration time.Duration
 }
 
 // Run trains the configured models and writes their bundles, the index and
-// metrics.json.
+// metrics.json. A model that fails or times out is reported in the Result
+// (Status, Err) and the others are still trained and written; when every
+// model fails, Run writes nothing and returns the Result with an error
+// wrapping ErrAllFailed.
 func Run(ctx context.Context, logger *slog.Logger, opts Options) (*Result, error) {
 	if opts.ParamsPath == "" {
 		opts.ParamsPath = params.DefaultFile
@@ -89,7 +104,7 @@ func Run(ctx context.Context, logger *slog.Logger, opts Options) (*Result, error
 	}
 	res, err := Fit(ctx, logger, opts)
 	if err != nil {
-		return nil, err
+		return res, err
 	}
 	if err := Write(res, opts.ModelsDir, opts.MetricsPath, opts.PlotsPath); err != nil {
 		return nil, err
@@ -98,7 +113,8 @@ func Run(ctx context.Context, logger *slog.Logger, opts Options) (*Result, error
 	return res, nil
 }
 
-// Fit does everything Run does except writing files.
+// Fit does everything Run does except writing files. Its only errors with a
+// non-nil Result wrap ErrAllFailed.
 func Fit(ctx context.Context, logger *slog.Logger, opts Options) (*Result, error) {
 	p, err := params.Load(opts.ParamsPath)
 	if err != nil {
@@ -112,6 +128,11 @@ func Fit(ctx context.Context, logger *slog.Logger, opts Options) (*Result, error
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", opts.ParamsPath, err)
 	}
+	return fitAlgorithms(ctx, logger, opts, p, algs)
+}
+
+// fitAlgorithms is Fit once the models are built from params.
+func fitAlgorithms(ctx context.Context, logger *slog.Logger, opts Options, p *params.Params, algs []algorithm) (*Result, error) {
 	d, err := dataset.Load(ctx, dataset.Spec{Path: p.Data.Path, Label: p.Data.Label, Features: p.Data.FeatureNames()})
 	if err != nil {
 		return nil, err
@@ -141,55 +162,58 @@ func Fit(ctx context.Context, logger *slog.Logger, opts Options) (*Result, error
 	start := time.Now()
 	var bar *progress.Bar
 	if opts.Progress != nil {
-		bar = progress.New(opts.Progress, "cross-validating", len(algs)*len(folds))
+		bar = progress.New(opts.Progress, "training", len(algs)*len(folds))
 	} else {
 		bar = progress.New(io.Discard, "", 0)
 	}
-	acc, err := crossValidate(ctx, d, algs, folds, p.Seed, opts.Workers, bar)
-	bar.Done()
-	if err != nil {
-		return nil, err
+	j := &job{
+		params: p, data: d, trainIdx: trainIdx, testIdx: testIdx, folds: folds,
+		stats: trainingStats(d, trainIdx), workers: opts.Workers, bar: bar,
 	}
-	cvDuration := time.Since(start)
-	logger.Info("cross-validation finished", "fits", len(algs)*len(folds), "duration", cvDuration.Round(time.Millisecond))
-
-	stats := trainingStats(d, trainIdx)
-	for i, alg := range algs {
-		t0 := time.Now()
-		mr, err := fitFinal(ctx, p, d, alg, trainIdx, testIdx, stats)
+	// Models run one after the other, each with its folds in parallel, so
+	// that each has its own deadline and a failure stays its own.
+	for _, alg := range algs {
+		mr, err := trainModel(ctx, logger, j, alg)
 		if err != nil {
+			bar.Done()
 			return nil, err
 		}
-		mr.CV = metrics.Summarize(acc[i])
-		mr.Bundle.Metrics["cv_accuracy_mean"] = mr.CV.Mean
-		mr.Bundle.Metrics["cv_accuracy_std"] = mr.CV.Std
-		if err := mr.Bundle.Seal(); err != nil {
-			return nil, fmt.Errorf("bundle %s: %w", alg.name, err)
-		}
-		// Each model's share of the parallel cross-validation is not
-		// separable, so the duration reported is the final fit's plus an
-		// equal share of the CV time.
-		mr.Duration = time.Since(t0) + cvDuration/time.Duration(len(algs))
-		res.Models = append(res.Models, *mr)
+		res.Models = append(res.Models, mr)
 	}
+	bar.Done()
+	logger.Info("cross-validation and fits finished", "fits", len(algs)*(len(folds)+1), "duration", time.Since(start).Round(time.Millisecond))
 	res.Champion = pickChampion(res.Models)
 	res.Metrics = metricsFile(res, p)
+	if failures := res.Failures(); len(failures) == len(res.Models) {
+		return res, fmt.Errorf("%w: %d of %d, the first: %w", ErrAllFailed, len(failures), len(res.Models), failures[0].Err)
+	}
 	return res, nil
 }
 
-// Write saves the bundles, then the index, then metrics.json and the CV
-// plot, each atomically. The index goes before the metrics so a reader never
-// sees an index that names bundles not yet written.
+// Write saves the bundles of the trained models, then the index, then
+// metrics.json and the CV plot, each atomically. The index goes before the
+// metrics so a reader never sees an index that names bundles not yet
+// written. A failed model's bundle from an earlier run is removed, so the
+// directory holds only this run's models.
 func Write(res *Result, modelsDir, metricsPath, plotsPath string) error {
 	if err := os.MkdirAll(modelsDir, 0o755); err != nil {
 		return fmt.Errorf("create models directory: %w", err)
 	}
-	bundles := make([]*model.Bundle, len(res.Models))
-	for i, m := range res.Models {
-		if err := m.Bundle.Save(filepath.Join(modelsDir, m.Name+".json")); err != nil {
+	var bundles []*model.Bundle
+	var trained []ModelResult
+	for _, m := range res.Models {
+		path := filepath.Join(modelsDir, m.Name+".json")
+		if m.Failed() {
+			if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return fmt.Errorf("remove the stale bundle of failed model %s: %w", m.Name, err)
+			}
+			continue
+		}
+		if err := m.Bundle.Save(path); err != nil {
 			return err
 		}
-		bundles[i] = m.Bundle
+		bundles = append(bundles, m.Bundle)
+		trained = append(trained, m)
 	}
 	idx, err := model.NewIndex(res.Champion, bundles)
 	if err != nil {
@@ -204,14 +228,15 @@ func Write(res *Result, modelsDir, metricsPath, plotsPath string) error {
 		}
 	}
 	if plotsPath != "" {
-		if err := writeCVPlot(plotsPath, res.Models); err != nil {
+		if err := writeCVPlot(plotsPath, trained); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func fitFinal(ctx context.Context, p *params.Params, d *dataset.Dataset, alg algorithm, trainIdx, testIdx []int, stats []model.Stats) (*ModelResult, error) {
+func fitFinal(ctx context.Context, j *job, alg algorithm) (*ModelResult, error) {
+	p, d, trainIdx, testIdx, stats := j.params, j.data, j.trainIdx, j.testIdx, j.stats
 	tr, err := alg.newTrainer(p.Seed, 0)
 	if err != nil {
 		return nil, err
@@ -223,7 +248,7 @@ func fitFinal(ctx context.Context, p *params.Params, d *dataset.Dataset, alg alg
 	if ev, ok := tr.(classifier.Evaluator); ok {
 		tr = ev.WithValidation(Xt, yt)
 	}
-	fitted, err := tr.Fit(ctx, X, y, len(d.Classes))
+	fitted, err := safeFit(ctx, tr, X, y, len(d.Classes))
 	if err != nil {
 		return nil, fmt.Errorf("fit %s: %w", alg.name, err)
 	}
@@ -281,7 +306,12 @@ func trainingStats(d *dataset.Dataset, trainIdx []int) []model.Stats {
 func metricsFile(res *Result, p *params.Params) *metricsfile.File {
 	f := &metricsfile.File{Champion: res.Champion, Models: make(map[string]metricsfile.Model, len(res.Models))}
 	for _, m := range res.Models {
+		if m.Failed() {
+			f.Models[m.Name] = metricsfile.Model{Status: string(m.Status), Error: firstLine(m.Err), Warnings: m.Warnings}
+			continue
+		}
 		f.Models[m.Name] = metricsfile.Model{
+			Status: string(m.Status), Warnings: m.Warnings,
 			Test: metricsfile.Test{
 				Accuracy: m.Test.Accuracy, PrecisionWeighted: m.Test.PrecisionWeighted, RecallWeighted: m.Test.RecallWeighted,
 				F1Weighted: m.Test.F1Weighted, F1Macro: m.Test.F1Macro, LogLoss: m.Test.LogLoss,
@@ -290,4 +320,14 @@ func metricsFile(res *Result, p *params.Params) *metricsfile.File {
 		}
 	}
 	return f
+}
+
+// firstLine is err's message up to its first newline: the reason a failed
+// model shows in tables and metrics.json.
+func firstLine(err error) string {
+	if err == nil {
+		return ""
+	}
+	msg, _, _ := strings.Cut(err.Error(), "\n")
+	return msg
 }

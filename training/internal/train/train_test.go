@@ -205,7 +205,12 @@ func snapshot(t *testing.T, dir string) string {
 
 func TestPickChampion(t *testing.T) {
 	m := func(name string, mean float64) ModelResult {
-		return ModelResult{Name: name, CV: metrics.Summary{Mean: mean}}
+		return ModelResult{Name: name, Status: StatusTrained, CV: metrics.Summary{Mean: mean}}
+	}
+	failed := func(name string, mean float64, s Status) ModelResult {
+		r := m(name, mean)
+		r.Status = s
+		return r
 	}
 	tests := []struct {
 		name   string
@@ -218,6 +223,9 @@ func TestPickChampion(t *testing.T) {
 		{"real difference beats simplicity", []ModelResult{m("logistic_regression", 0.95), m("decision_tree", 0.9534)}, "decision_tree"},
 		{"single", []ModelResult{m("decision_tree", 0.5)}, "decision_tree"},
 		{"none", nil, ""},
+		{"failed model is skipped", []ModelResult{failed("xgboost", 0.99, StatusFailed), m("decision_tree", 0.5)}, "decision_tree"},
+		{"timed-out model is skipped", []ModelResult{m("decision_tree", 0.5), failed("xgboost", 0.99, StatusTimedOut)}, "decision_tree"},
+		{"all failed", []ModelResult{failed("xgboost", 0.99, StatusFailed), failed("svm", 0.9, StatusTimedOut)}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

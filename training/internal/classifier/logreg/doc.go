@@ -20,8 +20,11 @@
 // [Config.Tol] in absolute value (SciPy's pgtol test). When the line search
 // can no longer change the parameters in floating point, the fit counts as
 // converged if the gradient is within rounding of zero; see [Trainer.Fit].
-// Reaching [Config.MaxIter] is not an error: the best parameters are returned
-// with Converged false, where scikit-learn would warn.
+// Otherwise a line search that cannot improve, like reaching
+// [Config.MaxIter], is not an error: the best parameters found are returned
+// with Converged false and a message in Fitted.Warnings, where scikit-learn
+// would raise a ConvergenceWarning. Only a non-finite objective or gradient
+// is an error ([ErrSolver]).
 //
 // The fit is deterministic: the same data and configuration give bitwise
 // identical parameters.

@@ -42,12 +42,18 @@ func (t *Trainer) Config() Config { return t.cfg }
 // iteration (the starting point is not included) and Iterations counts them.
 // Converged is true when the gradient test of [Config.Tol] passed, or when
 // the line search stalled in floating point with the gradient within
-// rounding of zero; it is false when MaxIter iterations ran first, which is
-// not an error.
+// rounding of zero. Otherwise the fit still returns the best parameters it
+// found, with Converged false and one message in Warnings, as scikit-learn
+// warns "lbfgs failed to converge": when MaxIter iterations ran first, or
+// when the line search could not decrease the objective any further
+// (scikit-learn's ABNORMAL_TERMINATION_IN_LNSRCH; on large data sets this
+// happens with the gradient just above Tol, where a step's decrease is
+// comparable to the rounding of the objective).
 //
 // Fit returns an error wrapping a classifier input error for invalid data,
 // the context's error when ctx is done (checked before every evaluation of the
-// objective), or ErrSolver when L-BFGS fails away from the optimum.
+// objective), or ErrSolver when the objective or its gradient is not finite
+// (features so large that the logits overflow).
 func (t *Trainer) Fit(ctx context.Context, X [][]float64, y []int, classes int) (*classifier.Fitted, error) {
 	if err := classifier.CheckInput(X, y, classes); err != nil {
 		return nil, fmt.Errorf("logreg: fit: %w", err)
@@ -84,7 +90,7 @@ func (t *Trainer) Fit(ctx context.Context, X [][]float64, y []int, classes int) 
 			return nil, fmt.Errorf("logreg: fit: %w", ctxErr)
 		}
 	}
-	converged, err := outcome(res, err, mon)
+	converged, warning, err := outcome(res, err, mon, obj.nonFinite)
 	if err != nil {
 		return nil, fmt.Errorf("logreg: fit %d rows, %d features, %d classes: %w", len(X), len(X[0]), classes, err)
 	}
@@ -95,36 +101,60 @@ func (t *Trainer) Fit(ctx context.Context, X [][]float64, y []int, classes int) 
 		History:    mon.history,
 		Iterations: len(mon.history),
 		Converged:  converged,
+		Warnings:   warnings(warning),
 	}, nil
 }
 
-// outcome decides from the result of Minimize whether the fit converged, and
-// turns real failures into errors wrapping ErrSolver.
-func outcome(res *optimize.Result, err error, mon *monitor) (bool, error) {
+// outcome decides from the result of Minimize whether the fit converged,
+// whether it ended with a warning, and whether it failed. As scikit-learn,
+// which warns "lbfgs failed to converge" and keeps the parameters, an
+// iteration limit or a line search that cannot improve the objective is a
+// warning: res then holds the best point found (the last accepted iterate,
+// L-BFGS only accepts decreases). Only a non-finite objective or gradient,
+// at the result or at any point the solver tried (nonFinite), is an error
+// wrapping ErrSolver, since the parameters could then be meaningless.
+func outcome(res *optimize.Result, err error, mon *monitor, nonFinite bool) (converged bool, warning string, _ error) {
 	if res == nil {
-		return false, fmt.Errorf("%w: %w", ErrSolver, err)
+		return false, "", fmt.Errorf("%w: %w", ErrSolver, err)
 	}
+	gmax := floats.Norm(res.Gradient, math.Inf(1))
+	if math.IsNaN(res.F) || math.IsInf(res.F, 0) || math.IsNaN(gmax) || math.IsInf(gmax, 0) {
+		return false, "", fmt.Errorf("%w: objective %v, largest gradient component %v: not finite (features too large? try standardize)", ErrSolver, res.F, gmax)
+	}
+	iters := len(mon.history)
 	if err == nil {
 		switch res.Status {
 		case optimize.GradientThreshold:
-			return true, nil
+			return true, "", nil
 		case optimize.IterationLimit:
-			return false, nil
+			return false, fmt.Sprintf("logreg: L-BFGS failed to converge: reached max_iter %d with the largest gradient component at %.2g, above tol %g; increase max_iter or standardize the features",
+				mon.maxIter, gmax, mon.tol), nil
 		}
-		return false, fmt.Errorf("%w: L-BFGS stopped with status %v", ErrSolver, res.Status)
+		return false, "", fmt.Errorf("%w: L-BFGS stopped with status %v", ErrSolver, res.Status)
 	}
 	if !stall(err) {
-		return false, fmt.Errorf("%w: %w", ErrSolver, err)
+		return false, "", fmt.Errorf("%w: %w", ErrSolver, err)
 	}
 	// Near the optimum the change in the objective along the search direction
 	// falls below the rounding of its value, and the line search stops
 	// without moving: that is convergence as far as float64 allows, provided
-	// the gradient is small. res holds the last accepted iterate.
-	gmax := floats.Norm(res.Gradient, math.Inf(1))
+	// the gradient is small.
 	if gmax <= mon.tol || gmax <= stallTol*math.Max(1, math.Abs(res.F)) {
-		return true, nil
+		return true, "", nil
 	}
-	return false, fmt.Errorf("%w: %w with the largest gradient component at %g", ErrSolver, err, gmax)
+	if nonFinite {
+		return false, "", fmt.Errorf("%w: %w after the objective or its gradient was not finite at a trial point (features too large? try standardize)", ErrSolver, err)
+	}
+	return false, fmt.Sprintf("logreg: L-BFGS failed to converge after %d iterations: the line search could not decrease the objective (%v) with the largest gradient component at %.2g, above tol %g; the best parameters found are used",
+		iters, err, gmax, mon.tol), nil
+}
+
+// warnings returns w as the fit's warnings, or nil when it is empty.
+func warnings(w string) []string {
+	if w == "" {
+		return nil
+	}
+	return []string{w}
 }
 
 // stallTol bounds, relative to the objective's magnitude, the largest

@@ -186,7 +186,7 @@ func TestFit(t *testing.T) {
 		wantConverged bool
 		wantIter      int // 0: any
 	}{
-		"iteration limit is not an error": {cfg: func(c *Config) { c.MaxIter = 3 }, wantIter: 3},
+		"iteration limit is a warning": {cfg: func(c *Config) { c.MaxIter = 3 }, wantIter: 3},
 		"default converges when standardized": {
 			cfg:           func(c *Config) { c.Standardize = true },
 			wantConverged: true,
@@ -203,6 +203,10 @@ func TestFit(t *testing.T) {
 			}
 			if fit.Converged != tc.wantConverged {
 				t.Errorf("Converged: got %t, want %t", fit.Converged, tc.wantConverged)
+			}
+			// A fit that did not converge says so in exactly one warning.
+			if wantWarnings := map[bool]int{true: 0, false: 1}[tc.wantConverged]; len(fit.Warnings) != wantWarnings {
+				t.Errorf("Warnings: got %q, want %d", fit.Warnings, wantWarnings)
 			}
 			if tc.wantIter != 0 && fit.Iterations != tc.wantIter {
 				t.Errorf("Iterations: got %d, want %d", fit.Iterations, tc.wantIter)
@@ -255,31 +259,44 @@ func TestFitTwoClasses(t *testing.T) {
 	}
 }
 
-// TestFitHugeFeatures checks that features too large for the raw objective
-// (every step of L-BFGS changes the logits by ~1e100) end in ErrSolver, not in
-// NaN parameters, and that standardizing fixes them.
+// TestFitHugeFeatures checks features too large for the raw objective. At
+// 1e100 the first L-BFGS step already separates the rows with logits of
+// ~1e100, after which no step decreases the objective in floating point:
+// the fit ends with finite parameters and a warning, as scikit-learn's
+// ABNORMAL_TERMINATION_IN_LNSRCH would. At 1e308 the gradient overflows:
+// ErrSolver, never NaN parameters. Standardizing fixes both.
 func TestFitHugeFeatures(t *testing.T) {
-	X := [][]float64{{1e100}, {-1e100}, {5e99}, {-3e99}}
-	y := []int{0, 1, 0, 1}
 	tests := map[string]struct {
-		standardize bool
-		want        error
+		X             [][]float64
+		standardize   bool
+		wantErr       error
+		wantConverged bool
 	}{
-		"raw":          {want: ErrSolver},
-		"standardized": {standardize: true},
+		"raw 1e100":          {X: [][]float64{{1e100}, {-1e100}, {5e99}, {-3e99}}},
+		"standardized 1e100": {X: [][]float64{{1e100}, {-1e100}, {5e99}, {-3e99}}, standardize: true, wantConverged: true},
+		"raw 1e308":          {X: [][]float64{{1e308, 1e308}, {-1e308, -1e308}, {1e308, 1e308}, {-1e308, -1e308}}, wantErr: ErrSolver},
+		"standardized 1e308": {
+			X: [][]float64{{1e308, 1e308}, {-1e308, -1e308}, {1e308, 1e308}, {-1e308, -1e308}}, standardize: true, wantConverged: true,
+		},
 	}
+	y := []int{0, 1, 0, 1}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			cfg := DefaultConfig()
 			cfg.Standardize = tc.standardize
-			fit, err := mustNew(t, cfg).Fit(t.Context(), X, y, 2)
-			if !errors.Is(err, tc.want) {
-				t.Fatalf("Fit: got error %v, want %v", err, tc.want)
+			fit, err := mustNew(t, cfg).Fit(t.Context(), tc.X, y, 2)
+			if !errors.Is(err, tc.wantErr) || (err != nil) != (tc.wantErr != nil) {
+				t.Fatalf("Fit: got error %v, want %v", err, tc.wantErr)
 			}
-			if err == nil {
-				if _, err := fit.Params.Compile(1, 2); err != nil {
-					t.Errorf("Compile: %v", err)
-				}
+			if err != nil {
+				return
+			}
+			if fit.Converged != tc.wantConverged || (len(fit.Warnings) == 0) != tc.wantConverged {
+				t.Errorf("got Converged %t with warnings %q, want Converged %t and a warning exactly when not converged",
+					fit.Converged, fit.Warnings, tc.wantConverged)
+			}
+			if _, err := fit.Params.Compile(len(tc.X[0]), 2); err != nil {
+				t.Errorf("Compile: %v", err)
 			}
 		})
 	}

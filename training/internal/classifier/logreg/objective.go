@@ -3,6 +3,8 @@ package logreg
 import (
 	"math"
 	"slices"
+
+	"gonum.org/v1/gonum/floats"
 )
 
 // objective is scikit-learn's scaled objective, the one L-BFGS minimizes:
@@ -30,6 +32,11 @@ type objective struct {
 	at     []float64 // the point value and grad were computed at
 	value  float64
 	grad   []float64
+
+	// nonFinite records that the value or the gradient was NaN or infinite
+	// at some point evaluated, so a solver that stops after such a point is
+	// reported as failed, not as merely unconverged.
+	nonFinite bool
 }
 
 func newObjective(X [][]float64, y []int, classes int, c float64, intercept bool) *objective {
@@ -123,9 +130,16 @@ func (o *objective) evaluate(w []float64) {
 		gcoef[j] += o.invC * v
 	}
 	o.value = f + 0.5*o.invC*sq
+	if !finite(o.value) || !finite(floats.Sum(o.grad)) {
+		// A sum is NaN or infinite when any term is (or overflows, which
+		// is as bad), so one check covers the whole gradient.
+		o.nonFinite = true
+	}
 	copy(o.at, w)
 	o.cached = true
 }
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
 func dot(a, b []float64) float64 {
 	var s float64

@@ -18,6 +18,15 @@ func standardization(X [][]float64) (mean, scale []float64) {
 			constant = constant && row[j] == X[0][j]
 		}
 		m := sum / n
+		if math.IsInf(m, 0) {
+			// The sum overflowed (values near the float64 limit): average
+			// the values divided by n instead, which cannot, at the cost of
+			// a rounding that differs from the usual one.
+			m = 0
+			for _, row := range X {
+				m += row[j] / n
+			}
+		}
 		mean[j] = m
 		if constant {
 			// Rounding in the mean would otherwise leave a tiny positive
@@ -31,6 +40,11 @@ func standardization(X [][]float64) (mean, scale []float64) {
 			ss += dv * dv
 		}
 		scale[j] = math.Sqrt(ss / n)
+		if math.IsInf(scale[j], 0) || math.IsNaN(scale[j]) {
+			// A deviation or its square overflowed: scale the deviations
+			// by the largest one first.
+			scale[j] = scaledStd(X, j, m)
+		}
 	}
 	return mean, scale
 }
@@ -49,4 +63,20 @@ func standardize(X [][]float64, mean, scale []float64) [][]float64 {
 		out[i] = r
 	}
 	return out
+}
+
+// scaledStd returns the population standard deviation of column j around
+// mean m, computed on deviations divided by the largest one so that neither
+// a deviation nor its square overflows (as for values near ±1.8e308).
+func scaledStd(X [][]float64, j int, m float64) float64 {
+	var big float64
+	for _, row := range X {
+		big = max(big, math.Abs(row[j]/2-m/2))
+	}
+	var ss float64
+	for _, row := range X {
+		dv := (row[j]/2 - m/2) / big
+		ss += dv * dv
+	}
+	return 2 * big * math.Sqrt(ss/float64(len(X)))
 }

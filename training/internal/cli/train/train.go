@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -25,6 +26,7 @@ type flagpole struct {
 	workers   int
 	runsDir   string
 	tracker   string
+	strict    bool
 }
 
 // NewCommand returns `mlops train`.
@@ -37,7 +39,12 @@ func NewCommand(logger *slog.Logger, s streams.Streams) *cobra.Command {
 (repeated stratified k-fold), fits each on the training split, evaluates it on the
 hold-out split, and writes <models-dir>/<name>.json, <models-dir>/index.json (with
 the champion: best mean CV accuracy, ties to the simpler model) and metrics.json.
-The comparison table goes to stdout, progress and logs to stderr.`,
+The comparison table goes to stdout, progress and logs to stderr.
+
+A model that fails or times out is marked so, with the reason, in the table,
+metrics.json and the run record; the other models are still trained and
+written and the champion is chosen among them. The exit status is 0 unless
+every model failed, or --strict is given and any model failed.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return run(cmd, logger, s, flags)
@@ -51,6 +58,7 @@ The comparison table goes to stdout, progress and logs to stderr.`,
 	cmd.Flags().IntVar(&flags.workers, "workers", 0, "parallel fits (0: one per CPU)")
 	runsflag.AddDir(cmd.Flags(), &flags.runsDir)
 	runsflag.AddTracker(cmd.Flags(), &flags.tracker, "also export the run to this tracker")
+	cmd.Flags().BoolVar(&flags.strict, "strict", false, "exit 1 when any model fails or times out (default: only when every model does)")
 	return cmd
 }
 
@@ -72,19 +80,55 @@ func run(cmd *cobra.Command, logger *slog.Logger, s streams.Streams, flags flagp
 		})
 	})
 	if err != nil {
+		if res != nil && res.Metrics != nil {
+			// Every model failed: the table says why, model by model.
+			if terr := metricsfile.WriteTable(s.Out, res.Metrics); terr != nil {
+				logger.Warn("could not print the table", "err", terr)
+			}
+		}
 		return err
 	}
 	for _, m := range res.Models {
+		if m.Failed() {
+			continue // logged by train when it failed
+		}
 		attrs := []any{"model", m.Name, "cv_accuracy", fmt.Sprintf("%.4f", m.CV.Mean), "test_accuracy", fmt.Sprintf("%.4f", m.Test.Accuracy),
 			"duration", m.Duration.Round(time.Millisecond), "sha256", m.Bundle.SHA256[:12]}
 		if m.Fit.Iterations > 0 {
 			attrs = append(attrs, "iterations", m.Fit.Iterations, "converged", m.Fit.Converged)
+		}
+		if len(m.Warnings) > 0 {
+			attrs = append(attrs, "warnings", len(m.Warnings))
 		}
 		logger.Info("model trained", attrs...)
 	}
 	if err := metricsfile.WriteTable(s.Out, res.Metrics); err != nil {
 		return err
 	}
+	if err := failures(res, flags.strict); err != nil {
+		return err
+	}
+	if n := len(res.Failures()); n > 0 {
+		logger.Warn("some models failed; the others were written (--strict makes this exit 1)", "failed", n, "models", len(res.Models))
+	}
 	logger.Info("done", "duration", time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// failures returns the error that makes the exit status 1 when models
+// failed and strict is set, naming each; otherwise nil (a run where every
+// model failed is already an error from train).
+func failures(res *train.Result, strict bool) error {
+	failed := res.Failures()
+	if len(failed) == 0 {
+		return nil
+	}
+	reasons := make([]string, len(failed))
+	for i, m := range failed {
+		reasons[i] = fmt.Sprintf("%s %s", m.Name, strings.ReplaceAll(string(m.Status), "_", " "))
+	}
+	if strict {
+		return fmt.Errorf("%d of %d models failed (--strict): %s", len(failed), len(res.Models), strings.Join(reasons, ", "))
+	}
 	return nil
 }

@@ -111,12 +111,16 @@ func record(ctx context.Context, logger *slog.Logger, store *tracking.Store, opt
 	}()
 	res, err = fn(ctx)
 	if err != nil {
+		if res != nil {
+			// Every model failed: record each one's reason.
+			Fill(run, res, opts.ModelsDir)
+		}
 		if ferr := store.Fail(run, err); ferr != nil {
 			logger.Warn("could not record the failed run", "run", run.ID, "err", ferr)
 		} else {
 			logger.Info("run failed", "run", run.ID)
 		}
-		return nil, run, err
+		return res, run, err
 	}
 	Fill(run, res, opts.ModelsDir)
 	if ferr := store.Finish(run); ferr != nil {
@@ -128,7 +132,8 @@ func record(ctx context.Context, logger *slog.Logger, store *tracking.Store, opt
 }
 
 // Fill copies a training result into run: the effective parameters, the
-// data, and each model's metrics, history and bundle.
+// data, and each model's status, warnings, metrics, history and bundle (a
+// failed model's reason instead of the last three).
 func Fill(run *tracking.Run, res *train.Result, modelsDir string) {
 	if p := effectiveParams(res.Params); p != nil {
 		run.Params = p
@@ -147,7 +152,7 @@ func Fill(run *tracking.Run, res *train.Result, modelsDir string) {
 	for _, m := range res.Models {
 		t := m.Test
 		tm := tracking.Model{
-			Name: m.Name,
+			Name: m.Name, Status: tracking.ModelStatus(m.Status), Warnings: m.Warnings,
 			Test: tracking.Test{
 				Accuracy: t.Accuracy, PrecisionWeighted: t.PrecisionWeighted, RecallWeighted: t.RecallWeighted,
 				F1Weighted: t.F1Weighted, PrecisionMacro: t.PrecisionMacro, RecallMacro: t.RecallMacro,
@@ -156,6 +161,9 @@ func Fill(run *tracking.Run, res *train.Result, modelsDir string) {
 			},
 			CV:              tracking.CV{Metric: "accuracy", Mean: m.CV.Mean, Std: m.CV.Std, Values: m.CV.Values},
 			DurationSeconds: m.Duration.Seconds(),
+		}
+		if m.Err != nil {
+			tm.Error = m.Err.Error()
 		}
 		if m.Fit != nil {
 			tm.History, tm.Iterations, tm.Converged = m.Fit.History, m.Fit.Iterations, m.Fit.Converged

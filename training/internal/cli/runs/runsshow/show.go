@@ -117,6 +117,10 @@ func render(w *bytes.Buffer, r *tracking.Run) error {
 			if name == r.Champion {
 				name += " *"
 			}
+			if m.Failed() {
+				fmt.Fprintf(tw, "%s\t-\t-\t-\t-\t-\t-\t-\t%s\n", name, strings.ReplaceAll(string(m.Status), "_", " "))
+				continue
+			}
 			iters := "-"
 			if m.Iterations > 0 {
 				iters = fmt.Sprint(m.Iterations)
@@ -135,6 +139,7 @@ func render(w *bytes.Buffer, r *tracking.Run) error {
 			return err
 		}
 		fmt.Fprintln(w, "\n* champion (best mean CV accuracy)")
+		writeNotes(w, r.Models)
 	}
 	if params := tracking.FlattenParams(r.Params); len(params) > 0 {
 		fmt.Fprintln(w, "\nparameters:")
@@ -162,4 +167,26 @@ func render(w *bytes.Buffer, r *tracking.Run) error {
 		}
 	}
 	return nil
+}
+
+// writeNotes lists, model by model, why a model failed and what its fits
+// warned about; nothing when there is neither.
+func writeNotes(w io.Writer, models []tracking.Model) {
+	header := false
+	for _, m := range models {
+		var lines []string
+		if m.Failed() {
+			lines = append(lines, strings.ReplaceAll(string(m.Status), "_", " ")+": "+m.Error)
+		}
+		for _, warning := range m.Warnings {
+			lines = append(lines, "warning: "+warning)
+		}
+		for _, l := range lines {
+			if !header {
+				fmt.Fprintln(w, "\nfailures and warnings:")
+				header = true
+			}
+			fmt.Fprintf(w, "  %s: %s\n", m.Name, l)
+		}
+	}
 }

@@ -13,10 +13,15 @@ import (
 func TestWrite(t *testing.T) {
 	runs := trackingtest.Runs()
 	runs[1].Sync = map[string]*tracking.SyncState{"mlflow": {URL: "http://127.0.0.1:5000", RemoteID: "0a1b2c", Complete: false, LastError: "mlflow: POST runs/log-batch: HTTP 503"}}
-	for i, name := range []string{"finished", "synced", "failed"} {
+	// A run where one model warned and one timed out.
+	models := trackingtest.Runs()[0]
+	models.Models[0].Warnings = []string{"logreg: L-BFGS failed to converge after 57 iterations"}
+	models.Models = append(models.Models, tracking.Model{Name: "xgboost", Status: tracking.ModelTimedOut, Error: "xgboost: timed out after 1m0s"})
+	cases := map[string]*tracking.Run{"finished": runs[0], "synced": runs[1], "failed": runs[2], "model_failures": models}
+	for name, run := range cases {
 		t.Run(name, func(t *testing.T) {
 			var buf bytes.Buffer
-			if err := runsshow.Write(&buf, runs[i]); err != nil {
+			if err := runsshow.Write(&buf, run); err != nil {
 				t.Fatal(err)
 			}
 			trackingtest.Golden(t, "show_"+name+"_golden.txt", buf.Bytes())
