@@ -161,6 +161,8 @@ func TestLoadInvalid(t *testing.T) {
 		"invalid-xgboost-subsample.yaml":      "models.xgboost.subsample is 0",
 		"invalid-xgboost-reg-lambda.yaml":     "models.xgboost.reg_lambda is -1",
 		"invalid-xgboost-unknown-key.yaml":    "field eta not found",
+		"invalid-missing-impute.yaml":         "data.missing is impute, which is not yet supported",
+		"invalid-missing-typo.yaml":           `data.missing is "typo"; it must be error`,
 	}
 	entries, err := os.ReadDir("testdata")
 	if err != nil {
