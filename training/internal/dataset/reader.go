@@ -139,7 +139,7 @@ func ParseValue(s string) (float64, error) { return parseValue(s) }
 func parseValue(s string) (float64, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return 0, newDetail(ErrNotNumber, "empty value is not a number")
+		return 0, newDetail(ErrBlank, "empty value is not a number")
 	}
 	v, err := strconv.ParseFloat(s, 64)
 	if err != nil {

@@ -183,3 +183,28 @@ func blobs(n int) string {
 	}
 	return b.String()
 }
+
+// TestTrainReportsBlankCells checks data.missing: error end to end: cells
+// blanked after init make training fail naming each column and its count.
+// The data lives outside the directory, so params.yaml names it by its
+// absolute path and training runs from anywhere.
+func TestTrainReportsBlankCells(t *testing.T) {
+	t.Parallel()
+	dir, dataDir := t.TempDir(), t.TempDir()
+	data := filepath.Join(dataDir, "x.csv")
+	clean := "a,b,c,y\n1,5,2,p\n2,6,3,q\n3,7,4,p\n4,8,5,q\n5,9,6,p\n6,1,7,q\n7,2,8,p\n8,3,9,q\n"
+	dvctest.Write(t, dataDir, "x.csv", clean)
+	if code, _, stderr := run(t, dir, "init", data); code != 0 {
+		t.Fatalf("init: exit %d: %s", code, stderr)
+	}
+	if got := dvctest.Read(t, dir, "params.yaml"); !strings.Contains(got, "path: "+filepath.ToSlash(data)) {
+		t.Fatalf("params.yaml does not name the data by its absolute path %s:\n%s", data, got)
+	}
+	dvctest.Write(t, dataDir, "x.csv", strings.NewReplacer("2,6,3", "2,,3", "4,8,5", "4,, ", "7,2,8", ",2,8").Replace(clean))
+	code, _, stderr := run(t, dir, "train", "--params", filepath.Join(dir, "params.yaml"), "--runs-dir", "off",
+		"--models-dir", filepath.Join(dir, "models"), "--metrics", "")
+	want := `blank cells in 3 columns: "a" 1 blank cell (first on line 8), "b" 2 blank cells (first on line 3), "c" 1 blank cell (first on line 5)`
+	if code != 1 || !strings.Contains(stderr, want) || !strings.Contains(stderr, "data.missing: error") {
+		t.Fatalf("train: exit %d, stderr:\n%s\nwant 1 and %q", code, stderr, want)
+	}
+}
