@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -25,9 +26,19 @@ import (
 // PipelineFile is the pipeline file written when absent.
 const PipelineFile = "dvc.yaml"
 
-// ErrExists is wrapped when a file init would replace exists and Force is
-// not set.
-var ErrExists = errors.New("scaffold: file exists")
+// ExistsError is returned when a file Run would replace exists and Force
+// is not set; errors.Is(err, fs.ErrExist) holds for it.
+type ExistsError struct {
+	// Name is the file, as the user knows it (relative to Dir).
+	Name string
+}
+
+func (e *ExistsError) Error() string {
+	return "scaffold: " + e.Name + " exists; mlops init does not replace it without --force"
+}
+
+// Is makes errors.Is(err, fs.ErrExist) true.
+func (e *ExistsError) Is(target error) bool { return target == fs.ErrExist }
 
 // Options say what to set up.
 type Options struct {
@@ -190,7 +201,7 @@ func refuseExisting(path, name string, force bool) error {
 		return nil
 	}
 	if _, err := os.Lstat(path); err == nil {
-		return fmt.Errorf("%w: %s exists; mlops init does not replace it without --force", ErrExists, name)
+		return &ExistsError{Name: name}
 	}
 	return nil
 }

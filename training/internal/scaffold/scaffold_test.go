@@ -2,6 +2,7 @@ package scaffold
 
 import (
 	"errors"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -121,9 +122,9 @@ func TestRunWritesNothingOnFailure(t *testing.T) {
 		want    string
 	}{
 		{name: "params.yaml exists", files: map[string]string{"params.yaml": "mine\n"}, opts: Options{Data: "data/x.csv"},
-			wantErr: ErrExists, want: "params.yaml exists; mlops init does not replace it without --force"},
+			wantErr: fs.ErrExist, want: "params.yaml exists; mlops init does not replace it without --force"},
 		{name: "data.dvc exists", files: map[string]string{"data.dvc": "mine\n"}, repo: true, opts: Options{Data: "data/x.csv"},
-			wantErr: ErrExists, want: "data.dvc exists"},
+			wantErr: fs.ErrExist, want: "data.dvc exists"},
 		{name: "data problem", opts: Options{Data: "data/x.csv", Drop: []string{"a", "b"}},
 			wantErr: generate.ErrNotReady, want: "no feature column is left"},
 		{name: "missing file", opts: Options{Data: "data/none.csv"}, wantErr: os.ErrNotExist, want: "open data"},

@@ -40,7 +40,9 @@ func DeclaredRange(lo, hi float64) Range {
 	// Rounding never narrows, but keep the observed values inside whatever
 	// the float arithmetic did.
 	r.Min, r.Max = min(r.Min, lo), max(r.Max, hi)
-	if math.IsInf(r.Min, 0) || math.IsInf(r.Max, 0) {
+	if !finite(r.Min) || !finite(r.Max) {
+		// Values near the ends of float64 (overflow) or a subnormal span
+		// (10^-325 is not a float64): the observed values are the range.
 		return Range{Min: lo, Max: hi}
 	}
 	return r
@@ -59,3 +61,5 @@ func roundOut(v, span float64, round func(float64) float64) float64 {
 	p := math.Pow10(exp)
 	return round(v/p) * p
 }
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }

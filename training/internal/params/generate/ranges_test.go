@@ -15,6 +15,8 @@ func TestDeclaredRange(t *testing.T) {
 		{"negative column widens below zero", -5, 5, Range{Min: -6, Max: 6}, "10% of 10"},
 		{"large integers", 1200, 98000, Range{Min: 0, Max: 108000, Clamped: true}, "step 10000"},
 		{"small spans", 0.0012, 0.0034, Range{Min: 0.0009, Max: 0.0037}, "span 0.0022: step 1e-4"},
+		{"subnormal span", 0, 5e-324, Range{Min: 0, Max: 5e-324}, "no power of ten to round to"},
+		{"near the largest float64", -1.7e308, 1.7e308, Range{Min: -1.7e308, Max: 1.7e308}, "the span overflows"},
 		{"offset far from zero", 1e6, 1e6 + 1, Range{Min: 999999.9, Max: 1000001.1}, "step 0.1"},
 	}
 	for _, tt := range tests {
