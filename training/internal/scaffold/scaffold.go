@@ -15,11 +15,11 @@ import (
 	"strings"
 
 	"github.com/mlopsgo/mlops/training/internal/dataset"
-	"github.com/mlopsgo/mlops/training/internal/dataset/profile"
 	"github.com/mlopsgo/mlops/training/internal/dvc/dvcfile"
 	"github.com/mlopsgo/mlops/training/internal/dvc/repo"
 	"github.com/mlopsgo/mlops/training/internal/params"
-	"github.com/mlopsgo/mlops/training/internal/params/generate"
+	"github.com/mlopsgo/mlops/training/internal/scaffold/generate"
+	"github.com/mlopsgo/mlops/training/internal/scaffold/profile"
 	"github.com/mlopsgo/mlops/training/model/atomicfile"
 )
 

@@ -15,7 +15,7 @@ import (
 	"github.com/mlopsgo/mlops/training/internal/dvc/pipeline"
 	"github.com/mlopsgo/mlops/training/internal/dvc/repo"
 	"github.com/mlopsgo/mlops/training/internal/params"
-	"github.com/mlopsgo/mlops/training/internal/params/generate"
+	"github.com/mlopsgo/mlops/training/internal/scaffold/generate"
 )
 
 const small = "a,b,y\n1,5,p\n2,6,q\n3,7,p\n4,8,q\n5,9,p\n6,1,q\n7,2,p\n8,3,q\n"

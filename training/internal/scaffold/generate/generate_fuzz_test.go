@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mlopsgo/mlops/training/internal/dataset/profile"
+	"github.com/mlopsgo/mlops/training/internal/scaffold/profile"
 )
 
 // FuzzGenerate checks that whatever file is profiled, Generate either

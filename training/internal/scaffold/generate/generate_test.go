@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mlopsgo/mlops/training/internal/dataset/profile"
 	"github.com/mlopsgo/mlops/training/internal/params"
+	"github.com/mlopsgo/mlops/training/internal/scaffold/profile"
 )
 
 func profileOf(t *testing.T, csv, label string) *profile.Profile {
@@ -171,12 +171,15 @@ func TestGenerateSizing(t *testing.T) {
 		folds, repeats    int
 		leaf              int
 		standardize, tier string
+		comment           string // a line params.yaml must hold
 	}{
 		{rows: 150, smallest: 50, folds: 10, repeats: 5, leaf: 1, standardize: "false", tier: "small"},
-		{rows: 40, smallest: 4, folds: 4, repeats: 5, leaf: 1, standardize: "false", tier: "small"},
+		{rows: 40, smallest: 4, folds: 4, repeats: 5, leaf: 1, standardize: "false", tier: "small",
+			comment: `# fewer than 10 folds because the smallest class, "p", has 4 rows.`},
 		{rows: 5_000, smallest: 2_000, folds: 10, repeats: 5, leaf: 8, standardize: "false", tier: "small"},
 		{rows: 50_000, smallest: 20_000, folds: 5, repeats: 2, leaf: 80, standardize: "false", tier: "medium"},
-		{rows: 100_000, smallest: 40_000, folds: 3, repeats: 1, leaf: 160, standardize: "true", tier: "large"},
+		{rows: 100_000, smallest: 40_000, folds: 3, repeats: 1, leaf: 160, standardize: "true", tier: "large",
+			comment: "= ceil(80000 / 500) = 160 keeps\n# at most 500 leaves a tree."},
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprint(tt.rows), func(t *testing.T) {
@@ -193,6 +196,9 @@ func TestGenerateSizing(t *testing.T) {
 			want := fmt.Sprintf("%d x %d leaf %d/%d standardize %s tier %s", tt.folds, tt.repeats, tt.leaf, tt.leaf, tt.standardize, tt.tier)
 			if got != want {
 				t.Errorf("%s, want %s", got, want)
+			}
+			if !strings.Contains(string(res.YAML), tt.comment) {
+				t.Errorf("params.yaml lacks %q:\n%s", tt.comment, res.YAML)
 			}
 			// The leaf bound holds: fitted rows / min_samples_leaf <= budget.
 			fit := tt.rows - (tt.rows+4)/5

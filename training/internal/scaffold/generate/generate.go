@@ -7,8 +7,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/mlopsgo/mlops/training/internal/dataset/profile"
 	"github.com/mlopsgo/mlops/training/internal/params"
+	"github.com/mlopsgo/mlops/training/internal/scaffold/profile"
 )
 
 // TestSize is the hold-out fraction written to split.test_size.

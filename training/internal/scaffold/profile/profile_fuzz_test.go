@@ -11,7 +11,7 @@ import (
 // up: every cell of every row is counted once as blank, a number or not a
 // number, and the classes count the label's non-blank cells.
 func FuzzRead(f *testing.F) {
-	files, err := filepath.Glob("../testdata/*.csv")
+	files, err := filepath.Glob("../../dataset/testdata/*.csv")
 	if err != nil {
 		f.Fatal(err)
 	}
