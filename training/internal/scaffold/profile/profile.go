@@ -93,7 +93,7 @@ func Read(ctx context.Context, name string, r io.Reader, label string) (*Profile
 		}
 		h = strings.TrimSpace(h)
 		if h == "" {
-			return nil, fmt.Errorf("profile: %s: column %d has no name in the header line; give it one", name, i+1)
+			return nil, fmt.Errorf("profile: %s: column %d has no name in the header line; give it one (a row index written by pandas' to_csv? write the file with index=False)", name, i+1)
 		}
 		if j, dup := seen[h]; dup {
 			return nil, fmt.Errorf("profile: %s: columns %d and %d are both named %q in the header line; rename one", name, j+1, i+1, h)
