@@ -62,7 +62,8 @@ type Result struct {
 	Params *generate.Result
 	// Rows, Duplicates are as training will count them.
 	Rows, Duplicates int
-	// Written lists the files written, relative to Dir.
+	// Written lists the files written, relative to Dir: params.yaml,
+	// dvc.yaml, and the .dvc file and .gitignore the data was tracked with.
 	Written []string
 	// PipelineKept is set when dvc.yaml existed and was left alone.
 	PipelineKept bool
@@ -139,6 +140,13 @@ func Run(ctx context.Context, logger *slog.Logger, opts Options) (*Result, error
 			return nil, fmt.Errorf("track %s: %w", target, err)
 		}
 		res.Tracked = &added[0]
+		// The repository reports root-relative paths; Written is relative
+		// to Dir, so a command run in a subdirectory can git add them.
+		for _, f := range []string{added[0].DvcFile, added[0].GitIgnore} {
+			if f != "" {
+				res.Written = append(res.Written, relativeTo(opts.Dir, r.Abs(f)))
+			}
+		}
 	}
 	return res, nil
 }

@@ -44,12 +44,17 @@ func TestRun(t *testing.T) {
 			dir := newRepo(t)
 			dvctest.Write(t, dir, "data/x.csv", small)
 			return dir
-		}, opts: Options{Data: "data/x.csv"}, written: []string{"params.yaml", "dvc.yaml"}, dvcFile: "data.dvc", dep: "data"},
+		}, opts: Options{Data: "data/x.csv"}, written: []string{"params.yaml", "dvc.yaml", "data.dvc", ".gitignore"}, dvcFile: "data.dvc", dep: "data"},
+		{name: "DVC repository, data beside params.yaml in a subdirectory", setup: func(t *testing.T) string {
+			dir := newRepo(t)
+			dvctest.Write(t, dir, "project/x.csv", small)
+			return filepath.Join(dir, "project")
+		}, opts: Options{Data: "x.csv"}, written: []string{"params.yaml", "dvc.yaml", "x.csv.dvc", ".gitignore"}, dvcFile: "x.csv.dvc", dep: "x.csv"},
 		{name: "DVC repository, data at the root", setup: func(t *testing.T) string {
 			dir := newRepo(t)
 			dvctest.Write(t, dir, "x.csv", small)
 			return dir
-		}, opts: Options{Data: "x.csv"}, written: []string{"params.yaml", "dvc.yaml"}, dvcFile: "x.csv.dvc", dep: "x.csv"},
+		}, opts: Options{Data: "x.csv"}, written: []string{"params.yaml", "dvc.yaml", "x.csv.dvc", ".gitignore"}, dvcFile: "x.csv.dvc", dep: "x.csv"},
 		{name: "existing dvc.yaml is kept", setup: func(t *testing.T) string {
 			dir := t.TempDir()
 			dvctest.Write(t, dir, "x.csv", small)
@@ -62,7 +67,7 @@ func TestRun(t *testing.T) {
 			dvctest.Write(t, dir, "params.yaml", "old\n")
 			dvctest.Write(t, dir, "data.dvc", "outs:\n- md5: 0123456789abcdef0123456789abcdef.dir\n  path: data\n")
 			return dir
-		}, opts: Options{Data: "data/x.csv", Force: true}, written: []string{"params.yaml", "dvc.yaml"}, dvcFile: "data.dvc", dep: "data"},
+		}, opts: Options{Data: "data/x.csv", Force: true}, written: []string{"params.yaml", "dvc.yaml", "data.dvc", ".gitignore"}, dvcFile: "data.dvc", dep: "data"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -91,7 +96,7 @@ func TestRun(t *testing.T) {
 				if err != nil {
 					t.Fatalf("%s: %v", tt.dvcFile, err)
 				}
-				if res.Tracked == nil || res.Tracked.DvcFile != tt.dvcFile || len(f.Outs) != 1 || f.Outs[0].MD5 != res.Tracked.Info.MD5 {
+				if res.Tracked == nil || len(f.Outs) != 1 || f.Outs[0].MD5 != res.Tracked.Info.MD5 {
 					t.Errorf("tracked %+v, %s holds %+v", res.Tracked, tt.dvcFile, f.Outs)
 				}
 			}

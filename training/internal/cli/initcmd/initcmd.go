@@ -77,7 +77,6 @@ func report(w io.Writer, res *scaffold.Result) error {
 	}
 	fmt.Fprintf(&b, ", label %q with %d classes, %d features; %s data: cross-validation %d folds x %d repeats.\n",
 		p.Data.Label, len(res.Params.Classes), len(p.Data.Features), res.Params.Tier, p.CV.Folds, p.CV.Repeats)
-	gitAdd := append([]string(nil), res.Written...)
 	if res.PipelineKept {
 		b.WriteString("Kept the existing dvc.yaml.\n")
 	} else {
@@ -85,12 +84,8 @@ func report(w io.Writer, res *scaffold.Result) error {
 	}
 	if t := res.Tracked; t != nil {
 		fmt.Fprintf(&b, "Tracked %s in %s.\n", t.Path, t.DvcFile)
-		gitAdd = append(gitAdd, t.DvcFile)
-		if t.GitIgnore != "" {
-			gitAdd = append(gitAdd, t.GitIgnore)
-		}
 	}
-	fmt.Fprintf(&b, "\nNext, train (and version the files with git add %s):\n\n\tmlops train\n", strings.Join(gitAdd, " "))
+	fmt.Fprintf(&b, "\nNext, train (and version the files with git add %s):\n\n\tmlops train\n", strings.Join(res.Written, " "))
 	_, err := io.WriteString(w, b.String())
 	return err
 }
