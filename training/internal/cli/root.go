@@ -16,6 +16,7 @@ import (
 
 	"github.com/mlopsgo/mlops/training/internal/cli/data"
 	"github.com/mlopsgo/mlops/training/internal/cli/export"
+	"github.com/mlopsgo/mlops/training/internal/cli/initcmd"
 	"github.com/mlopsgo/mlops/training/internal/cli/inspect"
 	"github.com/mlopsgo/mlops/training/internal/cli/metricsshow"
 	"github.com/mlopsgo/mlops/training/internal/cli/pipeline"
@@ -122,6 +123,7 @@ func NewRootCommand(logger *slog.Logger, level *slog.LevelVar, s Streams, env re
 	root.AddCommand(train.NewCommand(logger, s), predict.NewCommand(logger, s), modelCmd, metricsCmd)
 	root.AddCommand(runs.NewCommand(logger, s), report.NewCommand(logger, s))
 	root.AddCommand(data.NewCommand(logger, s, env), pipeline.NewCommand(logger, s, env))
+	root.AddCommand(initcmd.NewCommand(logger, s, env))
 	// Added now rather than at Execute, so its usage errors are marked too.
 	root.InitDefaultCompletionCmd()
 	markUsageErrors(root)

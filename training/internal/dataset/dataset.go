@@ -96,7 +96,8 @@ func Load(ctx context.Context, spec Spec) (*Dataset, error) {
 //
 // Problems with the data are reported as an *Error naming the file and,
 // where it applies, the line and column, wrapping ErrEmpty (no header, or
-// no data rows), ErrMissingColumn, ErrDuplicateColumn, ErrNotNumber,
+// no data rows), ErrMissingColumn, ErrDuplicateColumn, ErrBlank (once the
+// whole file is read, with the count per column), ErrNotNumber,
 // ErrNotFinite, ErrEmptyLabel, ErrTooFewClasses or csv.ErrFieldCount. An
 // invalid spec yields an error wrapping ErrInvalidSpec.
 func Parse(name string, r io.Reader, spec Spec) (*Dataset, error) {
@@ -125,10 +126,19 @@ func Parse(name string, r io.Reader, spec Spec) (*Dataset, error) {
 		duplicates int
 	)
 	x := make([]float64, len(spec.Features))
+	blanks := newBlankCount(len(spec.Features))
 	for {
 		record, _, err := rd.Next(x)
 		if errors.Is(err, io.EOF) {
 			break
+		}
+		if errors.Is(err, ErrBlank) {
+			// Count every blank cell before failing, so one run names each
+			// column to fix; a non-number in the row still fails at once.
+			if err := blanks.add(rd, record); err != nil {
+				return nil, err
+			}
+			continue
 		}
 		if err != nil {
 			return nil, err
@@ -160,6 +170,9 @@ func Parse(name string, r io.Reader, spec Spec) (*Dataset, error) {
 	// input whatever the reader buffered.
 	if _, err := io.Copy(io.Discard, tee); err != nil {
 		return nil, &Error{File: name, Err: fmt.Errorf("read: %w", err)}
+	}
+	if err := blanks.err(name, spec.Features); err != nil {
+		return nil, err
 	}
 	if len(X) == 0 {
 		return nil, &Error{File: name, Err: newDetail(ErrEmpty, "no data rows after the header")}

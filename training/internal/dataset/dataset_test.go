@@ -98,8 +98,17 @@ func TestLoadInvalid(t *testing.T) {
 			msg: `"abc" is not a number`,
 		},
 		"empty value": {
-			file: "testdata/empty-value.csv", wantErr: ErrNotNumber, line: 3, column: "sepal_length",
-			msg: "empty value is not a number",
+			file: "testdata/empty-value.csv", wantErr: ErrBlank, line: 3, column: "sepal_length",
+			msg: "1 blank cell in this column, the first on this line (empty value is not a number); with data.missing: error",
+		},
+		"blank cells counted per column": {
+			file: "testdata/blank-cells.csv", wantErr: ErrBlank,
+			msg: `blank cells in 2 columns: "sepal_length" 2 blank cells (first on line 3), "sepal_width" 2 blank cells (first on line 2); ` +
+				"with data.missing: error (the default), fill them or leave those columns out of data.features",
+		},
+		"text after a blank in the row": {
+			file: "testdata/blank-then-text.csv", wantErr: ErrNotNumber, line: 3, column: "sepal_width",
+			msg: `"abc" is not a number`,
 		},
 		"NaN after a blank line": {
 			file: "testdata/nan.csv", wantErr: ErrNotFinite, line: 4, column: "sepal_width",

@@ -25,6 +25,11 @@ var (
 	// ErrNotNumber is returned for a feature value that is empty or does
 	// not parse as a number.
 	ErrNotNumber = errors.New("dataset: not a number")
+	// ErrBlank is returned for feature cells that are empty or only white
+	// space, with their count per column (params.yaml's data.missing:
+	// error). It wraps ErrNotNumber, which blank cells were reported as
+	// before they were counted.
+	ErrBlank = fmt.Errorf("dataset: blank value: %w", ErrNotNumber)
 	// ErrNotFinite is returned for a feature value that parses as NaN or
 	// ±Inf, or that overflows float64.
 	ErrNotFinite = errors.New("dataset: not a finite number")

@@ -128,12 +128,18 @@ func readError(name string, record []string, want int, err error) (int, error) {
 	return pe.StartLine, &Error{File: name, Line: pe.Line, Err: pe.Err}
 }
 
+// ParseValue parses one feature value as training reads it: a finite
+// number, surrounding white space ignored. Other readers of the same files
+// (mlops init's column profile) use it so they accept exactly what
+// training accepts. The error wraps ErrNotNumber or ErrNotFinite.
+func ParseValue(s string) (float64, error) { return parseValue(s) }
+
 // parseValue parses one feature value, which must be a finite number.
 // Surrounding white space is ignored.
 func parseValue(s string) (float64, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return 0, newDetail(ErrNotNumber, "empty value is not a number")
+		return 0, newDetail(ErrBlank, "empty value is not a number")
 	}
 	v, err := strconv.ParseFloat(s, 64)
 	if err != nil {

@@ -37,7 +37,17 @@ type Data struct {
 	Label string `yaml:"label"`
 	// Features lists the feature columns in model input order. Required.
 	Features []Feature `yaml:"features"`
+	// Missing says what training does with blank feature cells: "error"
+	// stops it, naming each column with blanks and their count. "impute"
+	// is reserved and not yet supported. Optional. Default: "error".
+	Missing string `yaml:"missing,omitempty"`
 }
+
+// Values of Data.Missing.
+const (
+	MissingError  = "error"
+	MissingImpute = "impute"
+)
 
 // Feature is one feature column with its declared valid range; serving
 // rejects values outside it.
@@ -123,6 +133,13 @@ func (p *Params) Validate() error {
 		if !finite(f.Min, f.Max) || f.Min >= f.Max {
 			return invalid(key, fmt.Sprintf("valid range [min %v, max %v] of %q must be finite with min < max", f.Min, f.Max, f.Name))
 		}
+	}
+	switch d.Missing {
+	case "", MissingError:
+	case MissingImpute:
+		return invalid("data.missing", "is impute, which is not yet supported; use error (the default) and fill or drop the blank cells")
+	default:
+		return invalid("data.missing", fmt.Sprintf("is %q; it must be error (impute is not yet supported)", d.Missing))
 	}
 	if !(p.Split.TestSize > 0 && p.Split.TestSize < 1) {
 		return invalid("split.test_size", fmt.Sprintf("is %v; it must be a fraction in (0, 1), e.g. 0.2", p.Split.TestSize))

@@ -192,6 +192,8 @@ func TestLoadInvalid(t *testing.T) {
 		"invalid-timeout.yaml":                `models.svm.timeout is "soon" (line 10); it must be a duration such as 90s or 10m`,
 		"invalid-models-list.yaml":            "models at line 9 must map model names to their settings",
 		"invalid-xgboost-unknown-key.yaml":    "models.xgboost.eta (line 10) is not a parameter of xgboost",
+		"invalid-missing-impute.yaml":         "data.missing is impute, which is not yet supported",
+		"invalid-missing-typo.yaml":           `data.missing is "typo"; it must be error`,
 	}
 	entries, err := os.ReadDir("testdata")
 	if err != nil {

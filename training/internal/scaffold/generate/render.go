@@ -1,0 +1,188 @@
+package generate
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+type renderInput struct {
+	name, path, label string
+	classes           []string
+	features          []column
+	rows, fitRows     int
+	smallest          string
+	smallestRows      int
+	size              sizing
+}
+
+// render writes params.yaml with comments that explain every generated
+// value. The models section lists every key with the values the
+// repository's params.yaml has (the libraries' defaults) except where the
+// size of the data calls for others.
+func render(in renderInput) []byte {
+	var b bytes.Buffer
+	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	w(`# Parameters of the training pipeline for %s, written by mlops init
+# (read by mlops train and tracked by dvc.yaml). Unknown keys are errors.
+# Hyper-parameter defaults equal scikit-learn 1.2's and XGBoost 1.7's.
+
+data:
+  name: %s
+  path: %s
+`, commentSafe(in.path), scalar(in.name), scalar(in.path))
+	w("  # %d classes, read as text: %s.\n", len(in.classes), classList(in.classes, 20))
+	w("  label: %s\n", scalar(in.label))
+	w(`  # Blank feature cells stop training with the column and count (error);
+  # impute is not yet supported.
+  missing: error
+  # Model input order, with the valid range serving enforces: the observed
+  # range widened by %v%% of it on each side, not below 0 for a column with
+  # no negative value, rounded outwards. Serving rejects values outside it.
+  features:
+`, Margin*100)
+	for _, f := range in.features {
+		note := fmt.Sprintf("observed %s to %s", num(f.Min), num(f.Max))
+		if f.r.Clamped {
+			note += "; not below 0: no negative value seen"
+		}
+		w("    - {name: %s, min: %s, max: %s}  # %s\n", scalar(f.Name), num(f.r.Min), num(f.r.Max), note)
+	}
+	w(`
+split:
+  test_size: %v
+
+`, TestSize)
+	s := in.size
+	w("# %d rows: %s data (%s), so %d-fold cross-validation repeated %d times",
+		in.rows, s.tier, tierRule(s.tier), s.folds, s.repeats)
+	if s.folds < s.tierFolds {
+		w(";\n# fewer than %d folds because the smallest class, %s, has %d rows", s.tierFolds, commentSafe(strconv.Quote(in.smallest)), in.smallestRows)
+	}
+	w(`.
+cv:
+  folds: %d
+  repeats: %d
+
+seed: 42
+
+`, s.folds, s.repeats)
+
+	leaves := min(LeafBudget, in.fitRows/s.minSamplesLeaf)
+	perTree := treeBytes(leaves, len(in.classes))
+	w(`# Trees: min_samples_leaf = ceil(rows fitted / %d) = ceil(%d / %d) = %d keeps
+# at most %d leaves a tree. In the bundle a tree of L leaves takes about
+# (2L-1) x 100 bytes plus L x 35 bytes per class: here up to %s a tree,
+# %s for the forest's 100 trees.
+`, LeafBudget, in.fitRows, LeafBudget, s.minSamplesLeaf, leaves, size(perTree), size(100*perTree))
+	w("models:\n")
+	if s.standardize {
+		w("  # Large data: standardized inputs let L-BFGS converge within max_iter.\n")
+	}
+	w(`  logistic_regression:
+    C: 1.0
+    max_iter: 100
+    tol: 0.0001
+    fit_intercept: true
+    standardize: %t
+  decision_tree:
+    criterion: gini
+    max_depth: null
+    min_samples_split: 2
+    min_samples_leaf: %d
+    min_impurity_decrease: 0.0
+  random_forest:
+    n_estimators: 100
+    criterion: gini
+    max_depth: null
+    min_samples_split: 2
+    min_samples_leaf: %d
+    # sqrt, log2, an integer count, a float fraction in (0, 1], or null (all).
+    max_features: sqrt
+    bootstrap: true
+    min_impurity_decrease: 0.0
+  # SVC with libsvm's Platt probabilities, linear kernel as the original
+  # project chose.
+`, s.standardize, s.minSamplesLeaf, s.minSamplesLeaf)
+	if s.tier == "large" {
+		w("  # Large data: SMO's time grows about with the square of the rows; remove\n  # this section if training takes too long.\n")
+	}
+	w(`  svm:
+    kernel: linear
+    C: 1.0
+    # Used by the rbf kernel: scale, auto or a positive number.
+    gamma: scale
+    tol: 0.001
+    shrinking: true
+    max_iter: -1
+  # Gradient-boosted trees: XGBoost 1.7's exact method, multi:softprob.
+  # max_depth 6 bounds every tree at 64 leaves.
+  xgboost:
+    n_estimators: 100
+    learning_rate: 0.3
+    max_depth: 6
+    min_child_weight: 1.0
+    gamma: 0.0
+    reg_lambda: 1.0
+    reg_alpha: 0.0
+    subsample: 1.0
+    colsample_bytree: 1.0
+    base_score: 0.5
+`)
+	return b.Bytes()
+}
+
+func tierRule(tier string) string {
+	switch tier {
+	case "large":
+		return fmt.Sprintf("%d rows or more", LargeRows)
+	case "medium":
+		return fmt.Sprintf("%d to %d rows", MediumRows, LargeRows-1)
+	}
+	return fmt.Sprintf("fewer than %d rows", MediumRows)
+}
+
+// scalar renders s as a YAML scalar, quoted when plain style would read
+// as something else (true, null, 1.5, a leading "-").
+func scalar(s string) string {
+	out, err := yaml.Marshal(s)
+	if err != nil {
+		return strconv.Quote(s)
+	}
+	return strings.TrimSuffix(string(out), "\n")
+}
+
+// num renders a float the way a person writes it, and as YAML reads it
+// back exactly.
+func num(v float64) string {
+	if a := math.Abs(v); a == 0 || a >= 1e-4 && a < 1e15 {
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	}
+	return strconv.FormatFloat(v, 'e', -1, 64)
+}
+
+// commentSafe keeps s on one comment line.
+func commentSafe(s string) string {
+	return strings.NewReplacer("\n", `\n`, "\r", `\r`).Replace(s)
+}
+
+// classList quotes up to n class names for a comment.
+func classList(classes []string, n int) string {
+	q := make([]string, len(classes))
+	for i, c := range classes {
+		q[i] = strconv.Quote(c)
+	}
+	return commentSafe(clip(q, n))
+}
+
+// size renders a byte count in KB or MB.
+func size(n int) string {
+	if n >= 1<<20 {
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	}
+	return fmt.Sprintf("%d KB", (n+1023)/1024)
+}
