@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/mlopsgo/mlops/training/internal/algorithm"
 )
 
 type renderInput struct {
@@ -21,9 +23,10 @@ type renderInput struct {
 }
 
 // render writes params.yaml with comments that explain every generated
-// value. The models section lists every key with the values the
-// repository's params.yaml has (the libraries' defaults) except where the
-// size of the data calls for others.
+// value. The models section lists every registered algorithm with every
+// key its package records, at the package's defaults (the repository's
+// params.yaml has the same) except where the size of the data calls for
+// others.
 func render(in renderInput) []byte {
 	var b bytes.Buffer
 	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
@@ -80,59 +83,13 @@ seed: 42
 # %s for the forest's 100 trees.
 `, LeafBudget, in.fitRows, LeafBudget, s.minSamplesLeaf, leaves, size(perTree), size(100*perTree))
 	w("models:\n")
-	if s.standardize {
-		w("  # Large data: standardized inputs let L-BFGS converge within max_iter.\n")
+	for _, name := range algorithm.Names() {
+		for _, line := range modelComments(name, s) {
+			w("  # %s\n", line)
+		}
+		w("  %s:\n", name)
+		b.Write(modelSection(name, s))
 	}
-	w(`  logistic_regression:
-    C: 1.0
-    max_iter: 100
-    tol: 0.0001
-    fit_intercept: true
-    standardize: %t
-  decision_tree:
-    criterion: gini
-    max_depth: null
-    min_samples_split: 2
-    min_samples_leaf: %d
-    min_impurity_decrease: 0.0
-  random_forest:
-    n_estimators: 100
-    criterion: gini
-    max_depth: null
-    min_samples_split: 2
-    min_samples_leaf: %d
-    # sqrt, log2, an integer count, a float fraction in (0, 1], or null (all).
-    max_features: sqrt
-    bootstrap: true
-    min_impurity_decrease: 0.0
-  # SVC with libsvm's Platt probabilities, linear kernel as the original
-  # project chose.
-`, s.standardize, s.minSamplesLeaf, s.minSamplesLeaf)
-	if s.tier == "large" {
-		w("  # Large data: SMO's time grows about with the square of the rows; remove\n  # this section if training takes too long.\n")
-	}
-	w(`  svm:
-    kernel: linear
-    C: 1.0
-    # Used by the rbf kernel: scale, auto or a positive number.
-    gamma: scale
-    tol: 0.001
-    shrinking: true
-    max_iter: -1
-  # Gradient-boosted trees: XGBoost 1.7's exact method, multi:softprob.
-  # max_depth 6 bounds every tree at 64 leaves.
-  xgboost:
-    n_estimators: 100
-    learning_rate: 0.3
-    max_depth: 6
-    min_child_weight: 1.0
-    gamma: 0.0
-    reg_lambda: 1.0
-    reg_alpha: 0.0
-    subsample: 1.0
-    colsample_bytree: 1.0
-    base_score: 0.5
-`)
 	return b.Bytes()
 }
 
@@ -185,4 +142,70 @@ func size(n int) string {
 		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
 	}
 	return fmt.Sprintf("%d KB", (n+1023)/1024)
+}
+
+// modelOverrides returns the settings of model name that differ from its
+// defaults for data of this size.
+func modelOverrides(name string, s sizing) map[string]any {
+	switch name {
+	case algorithm.LogisticRegression:
+		return map[string]any{"standardize": s.standardize}
+	case algorithm.DecisionTree, algorithm.RandomForest:
+		return map[string]any{"min_samples_leaf": s.minSamplesLeaf}
+	}
+	return nil
+}
+
+// modelComments returns the comment lines above model name's section.
+func modelComments(name string, s sizing) []string {
+	switch name {
+	case algorithm.LogisticRegression:
+		if s.standardize {
+			return []string{"Large data: standardized inputs let L-BFGS converge within max_iter."}
+		}
+	case algorithm.RandomForest:
+		return []string{"max_features: sqrt, log2, an integer count, a float fraction in (0, 1], or null (all)."}
+	case algorithm.SVM:
+		c := []string{"SVC with libsvm's Platt probabilities, linear kernel as the original", "project chose; gamma (scale, auto or a number) is used by the rbf kernel."}
+		if s.tier == "large" {
+			c = append(c, "Large data: SMO's time grows about with the square of the rows; remove", "this section if training takes too long.")
+		}
+		return c
+	case algorithm.XGBoost:
+		return []string{"Gradient-boosted trees: XGBoost 1.7's exact method, multi:softprob.", "max_depth 6 bounds every tree at 64 leaves."}
+	}
+	return nil
+}
+
+// modelSection renders model name's settings, indented under its key: the
+// registry configures the overrides over the defaults, so every key the
+// algorithm records is written, and a new parameter appears here with no
+// change to this file.
+func modelSection(name string, s sizing) []byte {
+	a, ok := algorithm.Lookup(name)
+	if !ok {
+		panic("generate: unregistered model " + name)
+	}
+	var section *yaml.Node
+	if o := modelOverrides(name, s); o != nil {
+		var n yaml.Node
+		if err := n.Encode(o); err != nil {
+			panic(fmt.Sprintf("generate: encode %s overrides: %v", name, err))
+		}
+		section = &n
+	}
+	spec, err := a.Configure(section)
+	if err != nil {
+		// The overrides are this package's own values: a failure is a bug.
+		panic(fmt.Sprintf("generate: configure %s: %v", name, err))
+	}
+	out, err := yaml.Marshal(spec.Hyperparameters)
+	if err != nil {
+		panic(fmt.Sprintf("generate: encode %s: %v", name, err))
+	}
+	var b bytes.Buffer
+	for line := range strings.Lines(string(out)) {
+		b.WriteString("    " + line)
+	}
+	return b.Bytes()
 }
