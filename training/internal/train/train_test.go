@@ -235,3 +235,24 @@ func TestPickChampion(t *testing.T) {
 		})
 	}
 }
+
+// TestTimeoutFromParams sets timeout: in params.yaml: the model that cannot
+// finish in it is marked timed out, the other is trained and is champion.
+func TestTimeoutFromParams(t *testing.T) {
+	res, err := Fit(t.Context(), discard(), Options{
+		ParamsPath: writeParams(t, "  logistic_regression: {timeout: 1ns}\n  decision_tree: {timeout: 10m}\n"),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	status := map[string]Status{}
+	for _, m := range res.Models {
+		status[m.Name] = m.Status
+	}
+	if status["logistic_regression"] != StatusTimedOut || status["decision_tree"] != StatusTrained {
+		t.Errorf("statuses %v, want logistic_regression timed out and decision_tree trained", status)
+	}
+	if res.Champion != "decision_tree" {
+		t.Errorf("champion %q, want decision_tree", res.Champion)
+	}
+}
