@@ -15,12 +15,8 @@ package remote
 
 import (
 	"context"
-	"errors"
 	"io"
 )
-
-// ErrNotFound is returned by Get for a key the remote does not hold.
-var ErrNotFound = errors.New("remote: object not found")
 
 // Remote is one storage backend. Keys are slash-separated paths below the
 // remote's root (cache.Key). Implementations are safe for concurrent use.

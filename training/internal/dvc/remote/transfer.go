@@ -61,6 +61,18 @@ func (r *Result) Err() error {
 	return fmt.Errorf("%d object(s) failed: %w", len(r.Failed), errors.Join(r.Failed...))
 }
 
+// errSkippedManifest is why a directory's manifest was not uploaded.
+var errSkippedManifest = errors.New("skipped: some of its files failed")
+
+func objectError(op string, r Remote, oid string, err error) *ObjectError {
+	// The URL is in the ObjectError; a not-found error repeating it
+	// would say it twice.
+	if errors.Is(err, ErrNotFound) {
+		err = ErrNotFound
+	}
+	return &ObjectError{Op: op, Oid: oid, URL: URL(r, cache.Key(oid)), Err: err}
+}
+
 type tally struct {
 	mu  sync.Mutex
 	res Result
@@ -112,7 +124,7 @@ func Push(ctx context.Context, c *cache.Cache, r Remote, oids []string, opts Opt
 			return err
 		})
 		if err != nil {
-			t.fail(fmt.Errorf("check %s: %w", URL(r, cache.Key(oid)), err))
+			t.fail(objectError("check", r, oid, err))
 			return
 		}
 		mu.Lock()
@@ -143,7 +155,7 @@ func Push(ctx context.Context, c *cache.Cache, r Remote, oids []string, opts Opt
 		if err != nil {
 			failed.Store(oid, true)
 			opts.Logger.Warn("upload failed", "object", URL(r, cache.Key(oid)), "err", err)
-			t.fail(fmt.Errorf("upload %s: %w", oid, err))
+			t.fail(objectError("upload", r, oid, err))
 			return
 		}
 		t.mu.Lock()
@@ -161,7 +173,7 @@ func Push(ctx context.Context, c *cache.Cache, r Remote, oids []string, opts Opt
 	for _, d := range sendDirs {
 		tree, err := c.ReadTree(d)
 		if err != nil {
-			t.fail(fmt.Errorf("upload %s: %w", d, err))
+			t.fail(objectError("upload", r, d, err))
 			continue
 		}
 		complete := true
@@ -173,7 +185,7 @@ func Push(ctx context.Context, c *cache.Cache, r Remote, oids []string, opts Opt
 		if complete {
 			okDirs = append(okDirs, d)
 		} else {
-			t.fail(fmt.Errorf("upload %s: skipped, some of its files failed", d))
+			t.fail(objectError("upload", r, d, errSkippedManifest))
 		}
 	}
 	parallel(ctx, opts.Jobs, okDirs, upload)
@@ -245,7 +257,7 @@ func Fetch(ctx context.Context, c *cache.Cache, r Remote, oids []string, opts Op
 		n, err := getObject(ctx, c, r, oid, opts.Retry)
 		if err != nil {
 			opts.Logger.Warn("download failed", "object", URL(r, cache.Key(oid)), "err", err)
-			t.fail(fmt.Errorf("download %s: %w", URL(r, cache.Key(oid)), err))
+			t.fail(objectError("download", r, oid, err))
 			return false
 		}
 		t.mu.Lock()
@@ -273,7 +285,7 @@ func Fetch(ctx context.Context, c *cache.Cache, r Remote, oids []string, opts Op
 	for _, o := range oids {
 		objs, full, err := c.Objects(o)
 		if err != nil {
-			t.fail(fmt.Errorf("read manifest %s: %w", o, err))
+			t.fail(objectError("read manifest", r, o, err))
 			continue
 		}
 		if !full {

@@ -36,6 +36,9 @@ type OutputStatus struct {
 	Current hash.Info
 	// Cached says every object the recorded hash needs is in the cache.
 	Cached bool
+
+	// tree lists the workspace directory's files when it is one.
+	tree hash.Tree
 }
 
 // Changed reports whether the output needs attention.
@@ -69,7 +72,7 @@ func (r *Repo) outputStatus(ctx context.Context, o Output) (OutputStatus, error)
 		s.Workspace = Legacy
 		return s, nil
 	}
-	cur, _, err := hash.Path(ctx, r.Root, o.Path, r.Ignore)
+	cur, tree, err := hash.Path(ctx, r.Root, o.Path, r.Ignore)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
 		s.Workspace = Deleted
@@ -81,6 +84,7 @@ func (r *Repo) outputStatus(ctx context.Context, o Output) (OutputStatus, error)
 	default:
 		s.Workspace = Modified
 		s.Current = cur
+		s.tree = tree
 	}
 	if o.Cache && o.Info.MD5 != "" {
 		if s.Cached, err = r.Cache.Complete(o.Info.MD5); err != nil {
