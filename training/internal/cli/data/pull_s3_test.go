@@ -1,29 +1,55 @@
 package data_test
 
 import (
+	"bytes"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
 
 	"github.com/mlopsgo/mlops/training/internal/dvc/dvctest"
+	"github.com/mlopsgo/mlops/training/internal/dvc/remote/s3"
 )
 
 // s3Server starts gofakes3, an in-memory S3, on 127.0.0.1 with an empty
 // bucket named "bucket", and returns its endpoint URL.
 func s3Server(t *testing.T) string {
 	t.Helper()
+	url, _ := s3ServerCounting(t)
+	return url
+}
+
+// uploadCounter counts the multipart uploads a server completed.
+type uploadCounter struct {
+	next      http.Handler
+	completed atomic.Int64
+}
+
+func (c *uploadCounter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodPost && r.URL.Query().Has("uploadId") {
+		c.completed.Add(1)
+	}
+	c.next.ServeHTTP(w, r)
+}
+
+// s3ServerCounting is s3Server that also counts completed multipart
+// uploads.
+func s3ServerCounting(t *testing.T) (string, *uploadCounter) {
+	t.Helper()
 	mem := s3mem.New()
 	if err := mem.CreateBucket("bucket"); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(gofakes3.New(mem).Server())
+	c := &uploadCounter{next: gofakes3.New(mem).Server()}
+	srv := httptest.NewServer(c)
 	t.Cleanup(srv.Close)
-	return srv.URL
+	return srv.URL, c
 }
 
 // s3Credentials writes the remote's credentials into .dvc/config.local,
@@ -201,6 +227,36 @@ func TestPullOutputMissingOnRemote(t *testing.T) {
 			t.Errorf("pull reports the data output that arrived:\n%s", errOut)
 		}
 		checkFiles(t, dir, map[string]string{"data/a.csv": "a", "data/sub/c.csv": "c", "model.bin": ""})
+	}
+}
+
+// A file just above the S3 part size is pushed as a multipart upload and
+// pulled back byte for byte into a fresh clone.
+func TestPushPullMultipartS3(t *testing.T) {
+	t.Parallel()
+	endpoint, uploads := s3ServerCounting(t)
+	dir := newRepo(t)
+	big := bytes.Repeat([]byte("0123456789abcdef"), s3.DefaultPartSize/16)
+	big = append(big, '!')
+	write(t, dir, "data/big.bin", string(big))
+	mlops(t, dir, "data", "add", "data")
+	mlops(t, dir, "data", "remote", "add", "-d", "s3r", "s3://bucket/dvc")
+	mlops(t, dir, "data", "remote", "modify", "s3r", "endpointurl", endpoint)
+	s3Credentials(t, dir)
+	if out, _ := mlops(t, dir, "data", "push"); out != "2 files pushed\n" {
+		t.Errorf("push: %q", out)
+	}
+	if n := uploads.completed.Load(); n != 1 {
+		t.Errorf("%d multipart uploads completed, want 1 (for the %d-byte file)", n, len(big))
+	}
+	dvctest.Git(t, dir, "add", "-A")
+	dvctest.Git(t, dir, "commit", "-q", "-m", "data")
+	cl := clone(t, dir)
+	if out, _ := mlops(t, cl, "data", "pull"); out != "2 files fetched\nA\tdata\n" {
+		t.Errorf("pull: %q", out)
+	}
+	if got := read(t, cl, "data/big.bin"); got != string(big) {
+		t.Errorf("pulled data/big.bin: %d bytes, want the %d pushed", len(got), len(big))
 	}
 }
 
