@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"runtime"
+	"strings"
 	"sync"
 
 	"github.com/mlopsgo/mlops/training/internal/dvc/cache"
@@ -53,13 +54,39 @@ type Result struct {
 	Failed []error
 }
 
-// Err joins the failures, or is nil.
+// maxErrors bounds the failures Result.Err spells out: with wrong
+// credentials every object fails the same way, and a thousand identical
+// lines hide the point.
+const maxErrors = 5
+
+// Err joins the failures (the first maxErrors of them, then a count), or
+// is nil. errors.As and errors.Is see every failure.
 func (r *Result) Err() error {
 	if len(r.Failed) == 0 {
 		return nil
 	}
-	return fmt.Errorf("%d object(s) failed: %w", len(r.Failed), errors.Join(r.Failed...))
+	return &failedError{failed: r.Failed}
 }
+
+// failedError is Result.Err's error.
+type failedError struct{ failed []error }
+
+func (e *failedError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d object(s) failed: ", len(e.failed))
+	for i, err := range e.failed[:min(len(e.failed), maxErrors)] {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		b.WriteString(err.Error())
+	}
+	if n := len(e.failed) - maxErrors; n > 0 {
+		fmt.Fprintf(&b, "\nand %d more", n)
+	}
+	return b.String()
+}
+
+func (e *failedError) Unwrap() []error { return e.failed }
 
 // errSkippedManifest is why a directory's manifest was not uploaded.
 var errSkippedManifest = errors.New("skipped: some of its files failed")

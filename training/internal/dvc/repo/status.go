@@ -3,6 +3,7 @@ package repo
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 
 	"github.com/mlopsgo/mlops/training/internal/dvc/hash"
@@ -111,7 +112,11 @@ func (r *Repo) CloudStatus(ctx context.Context, remoteName string, targets []str
 	if err != nil {
 		return nil, "", err
 	}
-	rem, err := r.Remote(ctx, remoteName)
+	name, err := r.RemoteName(remoteName)
+	if err != nil {
+		return nil, "", err
+	}
+	rem, err := r.Remote(ctx, name)
 	if err != nil {
 		return nil, "", err
 	}
@@ -138,7 +143,7 @@ func (r *Repo) CloudStatus(ctx context.Context, remoteName string, targets []str
 			local := r.Cache.Has(obj)
 			onRemote, err := rem.Exists(ctx, keyOf(obj))
 			if err != nil {
-				return nil, "", err
+				return nil, "", fmt.Errorf("remote %q (%s): %w", name, rem, err)
 			}
 			switch {
 			case local && !onRemote:
