@@ -2,11 +2,14 @@ package repo_test
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
+	"github.com/mlopsgo/mlops/training/internal/dvc/remote"
 	"github.com/mlopsgo/mlops/training/internal/dvc/repo"
 )
 
@@ -207,5 +210,52 @@ func remove(t *testing.T, dir, rel string) {
 	t.Helper()
 	if err := os.RemoveAll(filepath.Join(dir, filepath.FromSlash(rel))); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// The messages name what a user must look at, and stay readable when
+// there are many.
+func TestErrorMessages(t *testing.T) {
+	t.Parallel()
+	many := make([]string, 12)
+	for i := range many {
+		many[i] = fmt.Sprintf("data/%02d.csv", i)
+	}
+	objErr := func(i int) error {
+		return &remote.ObjectError{Op: "download", Oid: fmt.Sprint(i), URL: fmt.Sprintf("s3://b/dvc/%d", i), Err: remote.ErrNotFound}
+	}
+	tests := []struct {
+		name string
+		err  error
+		want string
+	}{
+		{
+			"unsaved", &repo.UnsavedError{Output: "data", Paths: []string{"data/a.csv"}},
+			"repo: data not checked out: it would overwrite or remove files that are not in the cache: data/a.csv " +
+				"(keep them with `mlops data add`, or use --force to discard them)",
+		},
+		{
+			"many unsaved", &repo.UnsavedError{Output: "data", Paths: many},
+			"repo: data not checked out: it would overwrite or remove files that are not in the cache: " +
+				strings.Join(many[:10], ", ") + " and 2 more (keep them with `mlops data add`, or use --force to discard them)",
+		},
+		{
+			"not fetched", &repo.NotFetchedError{Output: "models", Remote: "s3r", Objects: []error{objErr(1)}},
+			`repo: models not checked out: 1 of its objects could not be fetched from remote "s3r": download s3://b/dvc/1: remote: object not found`,
+		},
+		{
+			"many not fetched", &repo.NotFetchedError{Output: "models", Remote: "s3r", Objects: []error{objErr(1), objErr(2), objErr(3), objErr(4), objErr(5)}},
+			`repo: models not checked out: 5 of its objects could not be fetched from remote "s3r": download s3://b/dvc/1: remote: object not found; ` +
+				`download s3://b/dvc/2: remote: object not found; download s3://b/dvc/3: remote: object not found; and 2 more`,
+		},
+		{
+			"not fetched, no failure known", &repo.NotFetchedError{Output: "models", Remote: "s3r"},
+			`repo: models not checked out: its objects are not all in the cache after fetching from remote "s3r"`,
+		},
+	}
+	for _, tt := range tests {
+		if got := tt.err.Error(); got != tt.want {
+			t.Errorf("%s:\n got %q\nwant %q", tt.name, got, tt.want)
+		}
 	}
 }
