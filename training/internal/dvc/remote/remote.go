@@ -7,7 +7,8 @@
 // failed operations with exponential backoff, and verify every object
 // against its md5: a corrupt object in a remote is reported with its URL
 // and never enters the cache. Writes are atomic on every backend (a
-// temporary file renamed into place locally, a single PutObject on S3),
+// temporary file renamed into place locally; on S3 a PutObject, or above
+// the part size a multipart upload, which S3 applies only on completion),
 // and a directory's manifest is uploaded only after all of its files, so
 // an interrupted push leaves no partial object and a second push resumes
 // where the first stopped.
