@@ -24,10 +24,6 @@ func (c *CheckoutResult) Err() error {
 	return errors.Join(c.Failed...)
 }
 
-// ErrModified is wrapped by the failure of an output that differs from its
-// record while force is off.
-var ErrModified = errors.New("repo: workspace differs from the recorded version")
-
 // Checkout restores the selected cached outputs from the cache, with
 // DVC 3's rules (dvc/repo/checkout.py): missing files and directories are
 // restored without asking, and so is a workspace file whose content is in
