@@ -7,7 +7,8 @@
 // failed operations with exponential backoff, and verify every object
 // against its md5: a corrupt object in a remote is reported with its URL
 // and never enters the cache. Writes are atomic on every backend (a
-// temporary file renamed into place locally, a single PutObject on S3),
+// temporary file renamed into place locally; on S3 a PutObject, or above
+// the part size a multipart upload, which S3 applies only on completion),
 // and a directory's manifest is uploaded only after all of its files, so
 // an interrupted push leaves no partial object and a second push resumes
 // where the first stopped.
@@ -15,12 +16,8 @@ package remote
 
 import (
 	"context"
-	"errors"
 	"io"
 )
-
-// ErrNotFound is returned by Get for a key the remote does not hold.
-var ErrNotFound = errors.New("remote: object not found")
 
 // Remote is one storage backend. Keys are slash-separated paths below the
 // remote's root (cache.Key). Implementations are safe for concurrent use.

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"runtime"
+	"strings"
 	"sync"
 
 	"github.com/mlopsgo/mlops/training/internal/dvc/cache"
@@ -53,12 +54,50 @@ type Result struct {
 	Failed []error
 }
 
-// Err joins the failures, or is nil.
+// maxErrors bounds the failures Result.Err spells out: with wrong
+// credentials every object fails the same way, and a thousand identical
+// lines hide the point.
+const maxErrors = 5
+
+// Err joins the failures (the first maxErrors of them, then a count), or
+// is nil. errors.As and errors.Is see every failure.
 func (r *Result) Err() error {
 	if len(r.Failed) == 0 {
 		return nil
 	}
-	return fmt.Errorf("%d object(s) failed: %w", len(r.Failed), errors.Join(r.Failed...))
+	return &failedError{failed: r.Failed}
+}
+
+// failedError is Result.Err's error.
+type failedError struct{ failed []error }
+
+func (e *failedError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d object(s) failed: ", len(e.failed))
+	for i, err := range e.failed[:min(len(e.failed), maxErrors)] {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		b.WriteString(err.Error())
+	}
+	if n := len(e.failed) - maxErrors; n > 0 {
+		fmt.Fprintf(&b, "\nand %d more", n)
+	}
+	return b.String()
+}
+
+func (e *failedError) Unwrap() []error { return e.failed }
+
+// errSkippedManifest is why a directory's manifest was not uploaded.
+var errSkippedManifest = errors.New("skipped: some of its files failed")
+
+func objectError(op string, r Remote, oid string, err error) *ObjectError {
+	// The URL is in the ObjectError; a not-found error repeating it
+	// would say it twice.
+	if errors.Is(err, ErrNotFound) {
+		err = ErrNotFound
+	}
+	return &ObjectError{Op: op, Oid: oid, URL: URL(r, cache.Key(oid)), Err: err}
 }
 
 type tally struct {
@@ -112,7 +151,7 @@ func Push(ctx context.Context, c *cache.Cache, r Remote, oids []string, opts Opt
 			return err
 		})
 		if err != nil {
-			t.fail(fmt.Errorf("check %s: %w", URL(r, cache.Key(oid)), err))
+			t.fail(objectError("check", r, oid, err))
 			return
 		}
 		mu.Lock()
@@ -143,7 +182,7 @@ func Push(ctx context.Context, c *cache.Cache, r Remote, oids []string, opts Opt
 		if err != nil {
 			failed.Store(oid, true)
 			opts.Logger.Warn("upload failed", "object", URL(r, cache.Key(oid)), "err", err)
-			t.fail(fmt.Errorf("upload %s: %w", oid, err))
+			t.fail(objectError("upload", r, oid, err))
 			return
 		}
 		t.mu.Lock()
@@ -161,7 +200,7 @@ func Push(ctx context.Context, c *cache.Cache, r Remote, oids []string, opts Opt
 	for _, d := range sendDirs {
 		tree, err := c.ReadTree(d)
 		if err != nil {
-			t.fail(fmt.Errorf("upload %s: %w", d, err))
+			t.fail(objectError("upload", r, d, err))
 			continue
 		}
 		complete := true
@@ -173,7 +212,7 @@ func Push(ctx context.Context, c *cache.Cache, r Remote, oids []string, opts Opt
 		if complete {
 			okDirs = append(okDirs, d)
 		} else {
-			t.fail(fmt.Errorf("upload %s: skipped, some of its files failed", d))
+			t.fail(objectError("upload", r, d, errSkippedManifest))
 		}
 	}
 	parallel(ctx, opts.Jobs, okDirs, upload)
@@ -245,7 +284,7 @@ func Fetch(ctx context.Context, c *cache.Cache, r Remote, oids []string, opts Op
 		n, err := getObject(ctx, c, r, oid, opts.Retry)
 		if err != nil {
 			opts.Logger.Warn("download failed", "object", URL(r, cache.Key(oid)), "err", err)
-			t.fail(fmt.Errorf("download %s: %w", URL(r, cache.Key(oid)), err))
+			t.fail(objectError("download", r, oid, err))
 			return false
 		}
 		t.mu.Lock()
@@ -273,7 +312,7 @@ func Fetch(ctx context.Context, c *cache.Cache, r Remote, oids []string, opts Op
 	for _, o := range oids {
 		objs, full, err := c.Objects(o)
 		if err != nil {
-			t.fail(fmt.Errorf("read manifest %s: %w", o, err))
+			t.fail(objectError("read manifest", r, o, err))
 			continue
 		}
 		if !full {

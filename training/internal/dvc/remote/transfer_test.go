@@ -303,3 +303,23 @@ func TestCorruptCacheObjectIsNotPushed(t *testing.T) {
 		t.Error("a corrupt cache object was pushed")
 	}
 }
+
+// A transfer where many objects fail says how many and spells out only
+// the first few; errors.As still reaches every one.
+func TestResultErrBounded(t *testing.T) {
+	var res remote.Result
+	for i := range 8 {
+		res.Failed = append(res.Failed, &remote.ObjectError{Op: "check", Oid: strings.Repeat("a", 31) + string(rune('0'+i)), URL: "s3://b/k" + string(rune('0'+i)), Err: errors.New("denied")})
+	}
+	msg := res.Err().Error()
+	if !strings.HasPrefix(msg, "8 object(s) failed: check s3://b/k0: denied\n") || !strings.HasSuffix(msg, "check s3://b/k4: denied\nand 3 more") {
+		t.Errorf("error message:\n%s", msg)
+	}
+	var oe *remote.ObjectError
+	if !errors.As(res.Err(), &oe) || oe.URL != "s3://b/k0" {
+		t.Errorf("errors.As(ObjectError) = %v", oe)
+	}
+	if (&remote.Result{}).Err() != nil {
+		t.Error("a transfer with no failure has an error")
+	}
+}

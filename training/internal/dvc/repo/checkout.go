@@ -24,16 +24,16 @@ func (c *CheckoutResult) Err() error {
 	return errors.Join(c.Failed...)
 }
 
-// ErrModified is wrapped by the failure of an output that differs from its
-// record while force is off.
-var ErrModified = errors.New("repo: workspace differs from the recorded version")
-
-// Checkout restores the selected cached outputs from the cache. An output
-// whose workspace copy differs from its record is left alone unless force
-// is set. Every object is verified while it is copied, and a directory is
-// changed only after all its objects were copied and verified; a corrupt
-// object is removed from the cache (so the next pull fetches it again) and
-// reported with its path.
+// Checkout restores the selected cached outputs from the cache, with
+// DVC 3's rules (dvc/repo/checkout.py): missing files and directories are
+// restored without asking, and so is a workspace file whose content is in
+// the cache (an older version), since overwriting it loses nothing. Only
+// an output whose checkout would overwrite or remove files the cache does
+// not hold fails, with an *UnsavedError naming them, unless force is set.
+// Every object is verified while it is copied, and a directory is changed
+// only after all its objects were copied and verified; a corrupt object is
+// removed from the cache (so the next pull fetches it again) and reported
+// with its path. One output's failure does not stop the others.
 func (r *Repo) Checkout(ctx context.Context, targets []string, force bool) (CheckoutResult, error) {
 	outs, err := r.Outputs()
 	if err != nil {
@@ -67,8 +67,10 @@ func (r *Repo) checkoutOutputs(ctx context.Context, outs []Output, force bool) (
 			continue
 		case Modified:
 			if !force {
-				res.Failed = append(res.Failed, fmt.Errorf("%w: %s (use --force to overwrite it)", ErrModified, o.Path))
-				continue
+				if err := r.checkUnsaved(s); err != nil {
+					res.Failed = append(res.Failed, err)
+					continue
+				}
 			}
 		}
 		if err := r.restore(ctx, o); err != nil {

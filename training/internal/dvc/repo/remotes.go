@@ -190,17 +190,34 @@ func (r *Repo) storeURL(raw, configDir string) (string, error) {
 	return filepath.ToSlash(rel), nil
 }
 
+// remoteName returns name, or the default remote's name for "".
+func remoteName(cfg *config.Config, name string) (string, error) {
+	if name == "" {
+		name, _ = cfg.Get("core", "remote")
+		if name == "" {
+			return "", ErrNoRemote
+		}
+	}
+	return name, nil
+}
+
+// RemoteName returns name, or the default remote's name for "".
+func (r *Repo) RemoteName(name string) (string, error) {
+	cfg, err := r.Config()
+	if err != nil {
+		return "", err
+	}
+	return remoteName(cfg, name)
+}
+
 // Remote opens the named remote, or the default one for "".
 func (r *Repo) Remote(ctx context.Context, name string) (remote.Remote, error) {
 	cfg, err := r.Config()
 	if err != nil {
 		return nil, err
 	}
-	if name == "" {
-		name, _ = cfg.Get("core", "remote")
-		if name == "" {
-			return nil, ErrNoRemote
-		}
+	if name, err = remoteName(cfg, name); err != nil {
+		return nil, err
 	}
 	sec := cfg.Section(remoteSection(name))
 	if sec == nil {

@@ -122,8 +122,8 @@ func TestAddStatusCheckout(t *testing.T) {
 
 	t.Run("checkout restores deleted data but not modified data without force", func(t *testing.T) {
 		res, err := r.Checkout(t.Context(), nil, false)
-		if !errors.Is(err, repo.ErrModified) {
-			t.Fatalf("checkout error = %v, want ErrModified", err)
+		if !errors.Is(err, repo.ErrUnsaved) {
+			t.Fatalf("checkout error = %v, want ErrUnsaved", err)
 		}
 		if !slices.Equal(res.Added, []string{"model.bin"}) {
 			t.Errorf("added = %v", res.Added)

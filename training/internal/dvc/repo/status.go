@@ -3,6 +3,7 @@ package repo
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 
 	"github.com/mlopsgo/mlops/training/internal/dvc/hash"
@@ -36,6 +37,9 @@ type OutputStatus struct {
 	Current hash.Info
 	// Cached says every object the recorded hash needs is in the cache.
 	Cached bool
+
+	// tree lists the workspace directory's files when it is one.
+	tree hash.Tree
 }
 
 // Changed reports whether the output needs attention.
@@ -69,7 +73,7 @@ func (r *Repo) outputStatus(ctx context.Context, o Output) (OutputStatus, error)
 		s.Workspace = Legacy
 		return s, nil
 	}
-	cur, _, err := hash.Path(ctx, r.Root, o.Path, r.Ignore)
+	cur, tree, err := hash.Path(ctx, r.Root, o.Path, r.Ignore)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
 		s.Workspace = Deleted
@@ -81,6 +85,7 @@ func (r *Repo) outputStatus(ctx context.Context, o Output) (OutputStatus, error)
 	default:
 		s.Workspace = Modified
 		s.Current = cur
+		s.tree = tree
 	}
 	if o.Cache && o.Info.MD5 != "" {
 		if s.Cached, err = r.Cache.Complete(o.Info.MD5); err != nil {
@@ -107,7 +112,11 @@ func (r *Repo) CloudStatus(ctx context.Context, remoteName string, targets []str
 	if err != nil {
 		return nil, "", err
 	}
-	rem, err := r.Remote(ctx, remoteName)
+	name, err := r.RemoteName(remoteName)
+	if err != nil {
+		return nil, "", err
+	}
+	rem, err := r.Remote(ctx, name)
 	if err != nil {
 		return nil, "", err
 	}
@@ -134,7 +143,7 @@ func (r *Repo) CloudStatus(ctx context.Context, remoteName string, targets []str
 			local := r.Cache.Has(obj)
 			onRemote, err := rem.Exists(ctx, keyOf(obj))
 			if err != nil {
-				return nil, "", err
+				return nil, "", fmt.Errorf("remote %q (%s): %w", name, rem, err)
 			}
 			switch {
 			case local && !onRemote:

@@ -2,6 +2,8 @@ package repo
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"slices"
 
 	"github.com/mlopsgo/mlops/training/internal/dvc/remote"
@@ -29,20 +31,28 @@ func (r *Repo) transferOutputs(targets []string) ([]Output, error) {
 	return sel, nil
 }
 
-// byRemote groups outputs by the remote they go to ("" is the default or
-// the one the caller named).
-func byRemote(outs []Output, named string) map[string][]string {
+// byRemote groups outputs' oids by the name of the remote they go to:
+// named when given, else each output's own remote or the default one.
+func (r *Repo) byRemote(outs []Output, named string) (map[string][]string, error) {
 	groups := map[string][]string{}
 	for _, o := range outs {
-		name := named
-		if name == "" {
-			name = o.Remote
+		name, err := r.outputRemote(o, named)
+		if err != nil {
+			return nil, err
 		}
 		if !slices.Contains(groups[name], o.Info.MD5) {
 			groups[name] = append(groups[name], o.Info.MD5)
 		}
 	}
-	return groups
+	return groups, nil
+}
+
+// outputRemote names the remote o is transferred with.
+func (r *Repo) outputRemote(o Output, named string) (string, error) {
+	if named == "" {
+		named = o.Remote
+	}
+	return r.RemoteName(named)
 }
 
 // Push uploads the selected outputs' objects the remote lacks. Outputs
@@ -53,8 +63,12 @@ func (r *Repo) Push(ctx context.Context, remoteName string, targets []string, op
 	if err != nil {
 		return remote.Result{}, err
 	}
+	groups, err := r.byRemote(outs, remoteName)
+	if err != nil {
+		return remote.Result{}, err
+	}
 	var total remote.Result
-	for name, oids := range byRemote(outs, remoteName) {
+	for name, oids := range groups {
 		rem, err := r.Remote(ctx, name)
 		if err != nil {
 			return total, err
@@ -74,23 +88,33 @@ func (r *Repo) Push(ctx context.Context, remoteName string, targets []string, op
 		res, err := remote.Push(ctx, r.Cache, rem, ready, opts)
 		total = add(total, res)
 		if err != nil {
-			return total, err
+			return total, fmt.Errorf("push to remote %q (%s): %w", name, rem, err)
 		}
 	}
 	return total, nil
 }
 
 // Fetch downloads the selected outputs' objects the cache lacks. It
-// returns the oids now complete in the cache.
+// returns the oids now complete in the cache. Objects that failed are in
+// the result's Failed list (as *remote.ObjectError) and make the error
+// non-nil.
 func (r *Repo) Fetch(ctx context.Context, remoteName string, targets []string, opts remote.Options) (remote.Result, map[string]bool, error) {
 	outs, err := r.transferOutputs(targets)
 	if err != nil {
 		return remote.Result{}, nil, err
 	}
+	return r.fetch(ctx, outs, remoteName, opts)
+}
+
+func (r *Repo) fetch(ctx context.Context, outs []Output, remoteName string, opts remote.Options) (remote.Result, map[string]bool, error) {
+	groups, err := r.byRemote(outs, remoteName)
+	if err != nil {
+		return remote.Result{}, nil, err
+	}
 	var total remote.Result
 	complete := map[string]bool{}
-	var firstErr error
-	for name, oids := range byRemote(outs, remoteName) {
+	var errs []error
+	for name, oids := range groups {
 		rem, err := r.Remote(ctx, name)
 		if err != nil {
 			return total, complete, err
@@ -100,35 +124,11 @@ func (r *Repo) Fetch(ctx context.Context, remoteName string, targets []string, o
 		for k := range done {
 			complete[k] = true
 		}
-		if err != nil && firstErr == nil {
-			firstErr = err
+		if err != nil {
+			errs = append(errs, fmt.Errorf("fetch from remote %q (%s): %w", name, rem, err))
 		}
 	}
-	return total, complete, firstErr
-}
-
-// Pull fetches, then checks out every selected output whose objects all
-// arrived; outputs with a failed object are not touched.
-func (r *Repo) Pull(ctx context.Context, remoteName string, targets []string, force bool, opts remote.Options) (remote.Result, CheckoutResult, error) {
-	res, complete, fetchErr := r.Fetch(ctx, remoteName, targets, opts)
-	if ctx.Err() != nil {
-		return res, CheckoutResult{}, ctx.Err()
-	}
-	outs, err := r.transferOutputs(targets)
-	if err != nil {
-		return res, CheckoutResult{}, err
-	}
-	var ready []Output
-	for _, o := range outs {
-		if complete[o.Info.MD5] {
-			ready = append(ready, o)
-		}
-	}
-	co, err := r.checkoutOutputs(ctx, ready, force)
-	if fetchErr != nil {
-		return res, co, fetchErr
-	}
-	return res, co, err
+	return total, complete, errors.Join(errs...)
 }
 
 func add(a, b remote.Result) remote.Result {

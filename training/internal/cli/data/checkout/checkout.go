@@ -26,15 +26,17 @@ func NewCommand(logger *slog.Logger, s streams.Streams, env repo.Env) *cobra.Com
 		Use:   "checkout [TARGET...]",
 		Short: "Restore tracked data from the cache",
 		Long: `Makes every tracked output (or the TARGETs: .dvc files, output paths, stage names)
-match its .dvc file or dvc.lock record, copying from the cache. Each object is
+match its .dvc file or dvc.lock record, copying from the cache, as dvc checkout
+does: missing files and directories are restored, and files whose current content
+is in the cache (an older version) are replaced, without asking. Each object is
 verified while it is copied and a directory changes only once all its files are
-ready. A workspace copy that differs from its record is not overwritten without
---force.`,
+ready. An output whose checkout would overwrite or remove files that are not in
+the cache is left as it is and reported with those files; --force discards them.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return run(cmd.Context(), logger, s, env, flags, args)
 		},
 	}
-	cmd.Flags().BoolVarP(&flags.force, "force", "f", false, "overwrite modified workspace data")
+	cmd.Flags().BoolVarP(&flags.force, "force", "f", false, "overwrite or remove workspace files that are not in the cache")
 	return cmd
 }
 

@@ -24,15 +24,16 @@ func NewPullCommand(logger *slog.Logger, s streams.Streams, env repo.Env) *cobra
 	cmd := &cobra.Command{
 		Use:   "pull [TARGET...]",
 		Short: "Fetch data from a remote and check it out",
-		Long: `Fetches (see mlops data fetch), then checks out every output whose objects all
-arrived verified. An output with a missing or corrupt object is reported and its
-workspace copy left as it was.`,
+		Long: `Fetches (see mlops data fetch), then checks out (see mlops data checkout) every
+output whose objects all arrived verified, whatever happened to the others. An
+output with a missing or corrupt object is reported with the objects' URLs, its
+workspace copy is left as it was, and the command exits 1.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return pull(cmd.Context(), logger, s, env, flags, args)
 		},
 	}
 	flags.Register(cmd.Flags())
-	cmd.Flags().BoolVarP(&flags.force, "force", "f", false, "overwrite modified workspace data")
+	cmd.Flags().BoolVarP(&flags.force, "force", "f", false, "overwrite or remove workspace files that are not in the cache")
 	return cmd
 }
 

@@ -2,8 +2,9 @@
 // through aws-sdk-go-v2. Credentials, region and endpoint come from the
 // standard AWS sources (environment, shared config and credentials files,
 // profiles, SSO, instance roles) unless the remote's DVC options set them.
-// Each call is one HTTP request: retries are the caller's (remote.Retry),
-// not the SDK's.
+// Each call is one HTTP request, except the upload of an object above the
+// part size, which is a multipart upload: retries are the caller's
+// (remote.Retry), not the SDK's.
 package s3
 
 import (
@@ -52,14 +53,26 @@ type Options struct {
 	PathStyle *bool
 	// HTTPClient replaces the SDK's HTTP client. Optional.
 	HTTPClient *http.Client
+	// PartSize is the largest object sent in one PutObject request; a
+	// larger one is sent as a multipart upload in parts of this size (more
+	// when it would take over 10,000 parts, S3's limit). S3 requires 5 MiB
+	// or more for every part but the last; smaller values are for tests
+	// against servers that accept them. Optional. Default: DefaultPartSize.
+	PartSize int64
 }
+
+// DefaultPartSize is the default Options.PartSize: 5 MiB, S3's minimum
+// part size and the default of the SDK's upload manager
+// (feature/s3/manager DefaultUploadPartSize).
+const DefaultPartSize = 5 << 20
 
 // Remote stores objects in one bucket below a prefix.
 type Remote struct {
-	client *s3.Client
-	bucket string
-	prefix string
-	url    string
+	client   *s3.Client
+	bucket   string
+	prefix   string
+	url      string
+	partSize int64
 }
 
 var _ remote.Remote = (*Remote)(nil)
@@ -81,6 +94,12 @@ func New(ctx context.Context, opts Options) (*Remote, error) {
 	bucket, prefix, err := ParseURL(opts.URL)
 	if err != nil {
 		return nil, err
+	}
+	if opts.PartSize < 0 {
+		return nil, fmt.Errorf("s3: Options.PartSize is %d; it must be 0 (the default, %d) or more", opts.PartSize, DefaultPartSize)
+	}
+	if opts.PartSize == 0 {
+		opts.PartSize = DefaultPartSize
 	}
 	var load []func(*awsconfig.LoadOptions) error
 	if opts.Region != "" {
@@ -133,7 +152,7 @@ func New(ctx context.Context, opts Options) (*Remote, error) {
 		o.Retryer = aws.NopRetryer{}
 		o.RetryMaxAttempts = 0
 	})
-	return &Remote{client: client, bucket: bucket, prefix: prefix, url: "s3://" + bucket + "/" + prefix}, nil
+	return &Remote{client: client, bucket: bucket, prefix: prefix, url: "s3://" + bucket + "/" + prefix, partSize: opts.PartSize}, nil
 }
 
 // String returns the remote's URL.
@@ -168,8 +187,13 @@ func (r *Remote) Exists(ctx context.Context, key string) (bool, error) {
 	return false, err
 }
 
-// Put uploads body in one PutObject request, which S3 applies atomically.
+// Put uploads body in one PutObject request or, above the part size, as a
+// multipart upload; S3 applies either atomically, so the key never holds
+// part of the object.
 func (r *Remote) Put(ctx context.Context, key string, body io.ReadSeeker, size int64) error {
+	if size > r.partSize {
+		return r.putMultipart(ctx, key, body, size)
+	}
 	_, err := r.client.PutObject(ctx, &s3.PutObjectInput{
 		Bucket: &r.bucket, Key: aws.String(r.key(key)), Body: body, ContentLength: aws.Int64(size),
 	})

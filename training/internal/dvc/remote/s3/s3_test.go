@@ -90,6 +90,10 @@ func TestRequestsPerObjectEqualAttempts(t *testing.T) {
 		{"default attempts", map[string]int{"GET": 500}, true, "GET", 0, retry.DefaultAttempts},
 		{"one attempt", map[string]int{"GET": 500}, true, "GET", 1, 1},
 		{"missing object is not retried", map[string]int{"GET": 404}, true, "GET", 3, 1},
+		{"forbidden check is not retried", map[string]int{"HEAD": 403}, false, "HEAD", 3, 1},
+		{"forbidden download is not retried", map[string]int{"GET": 403}, true, "GET", 3, 1},
+		{"unauthorized upload is not retried", map[string]int{"HEAD": 404, "PUT": 401}, false, "PUT", 3, 1},
+		{"bad request is retried", map[string]int{"GET": 400}, true, "GET", 3, 3},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
