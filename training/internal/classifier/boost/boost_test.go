@@ -267,6 +267,11 @@ func TestConfigValidation(t *testing.T) {
 		{"colsample above one", func(c *Config) { c.ColsampleByTree = 1.1 }, "ColsampleByTree"},
 		{"base score NaN", func(c *Config) { c.BaseScore = math.NaN() }, "BaseScore"},
 		{"sampling without source", func(c *Config) { c.Subsample = 0.5 }, "Src"},
+		{"unknown tree method", func(c *Config) { c.TreeMethod = "approx" }, "TreeMethod"},
+		{"one bin", func(c *Config) { c.MaxBin = 1 }, "MaxBin"},
+		{"too many bins", func(c *Config) { c.MaxBin = 1 << 16 }, "MaxBin"},
+		{"negative workers", func(c *Config) { c.Workers = -1 }, "Workers"},
+		{"missing values with exact", func(c *Config) { c.TreeMethod, c.AllowMissing = TreeExact, true }, "AllowMissing"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -51,12 +51,57 @@ type Config struct {
 	// consumes values from Src, so two fits reproduce each other only from
 	// identically seeded sources. Default: nil.
 	Src rand.Source
+	// TreeMethod picks how trees are grown: TreeExact (XGBoost's exact
+	// greedy method), TreeHist (XGBoost's histogram method: feature values
+	// binned once per fit, splits only between bins) or TreeAuto, which picks
+	// exact below AutoHistRows training rows and hist at or above. Optional.
+	// Default: TreeAuto ("" means TreeAuto).
+	TreeMethod string
+	// MaxBin is the most bins a feature is cut into by the hist method
+	// (XGBoost's max_bin). It must be at least 2; unused by the exact
+	// method. Optional. Default: 256 (0 means 256).
+	MaxBin int
+	// Workers is the number of goroutines the hist method builds histograms
+	// and evaluates splits with; the fitted model does not depend on it.
+	// It must not be negative. Optional. Default: GOMAXPROCS (0).
+	Workers int
+	// AllowMissing lets X hold NaN, a missing value: the hist method learns
+	// for every split which side missing values go to (the one that
+	// reduces the loss more, as XGBoost does) and stores it in the model.
+	// Without it, and always with the exact method, NaN in X is an error,
+	// as for every other classifier. Optional. Default: false.
+	AllowMissing bool
 	// Validation is an optional held-out set on which the loss is evaluated
 	// after every round, reported in Fitted.ValidationHistory (see
 	// [Trainer.Fit] and [Trainer.WithValidation]). It takes no part in the
 	// fit. Default: nil.
 	Validation *Validation
 }
+
+// The tree methods of Config.TreeMethod.
+const (
+	TreeAuto  = "auto"
+	TreeExact = "exact"
+	TreeHist  = "hist"
+)
+
+// AutoHistRows is the number of training rows from which TreeAuto grows
+// trees with the hist method rather than the exact one. It is not XGBoost's
+// rule (which picks approx/hist from the data's size in memory): it is
+// where hist became clearly faster here while both methods' accuracies
+// still agreed, measured on 3-class, 20-feature make_classification data
+// with XGBoost's defaults (see BenchmarkTreeMethod): at 2,000 rows exact
+// and hist took about the same time, at 5,000 hist was about 2x faster.
+// Below it the exact method also keeps the fitted trees identical to
+// XGBoost's exact ones (Iris, the default data set, stays exact).
+const AutoHistRows = 5000
+
+// defaultMaxBin is XGBoost's default max_bin.
+const defaultMaxBin = 256
+
+// maxMaxBin bounds MaxBin so bin indices fit in uint16 with one index to
+// spare for missing values.
+const maxMaxBin = 1<<16 - 1
 
 // Validation is a labelled data set to evaluate during a fit, in the
 // orientation of the training data: one row per observation, labels in
@@ -79,7 +124,29 @@ func DefaultConfig() Config {
 		Subsample:       1,
 		ColsampleByTree: 1,
 		BaseScore:       0.5,
+		TreeMethod:      TreeAuto,
+		MaxBin:          defaultMaxBin,
 	}
+}
+
+// treeMethod resolves TreeAuto for a fit on rows training rows; with
+// AllowMissing, auto is hist, the method that handles missing values.
+func (c Config) treeMethod(rows int) string {
+	switch {
+	case c.TreeMethod == TreeExact || c.TreeMethod == TreeHist:
+		return c.TreeMethod
+	case c.AllowMissing || rows >= AutoHistRows:
+		return TreeHist
+	}
+	return TreeExact
+}
+
+// maxBin returns MaxBin, 0 resolved to the default.
+func (c Config) maxBin() int {
+	if c.MaxBin == 0 {
+		return defaultMaxBin
+	}
+	return c.MaxBin
 }
 
 // validate checks every field, naming the first bad one.
@@ -105,6 +172,14 @@ func (c Config) validate() error {
 		return fmt.Errorf("%w: Config.ColsampleByTree is %v, want a value in (0, 1]", ErrConfig, c.ColsampleByTree)
 	case math.IsNaN(c.BaseScore) || math.Abs(c.BaseScore) > math.MaxFloat32:
 		return fmt.Errorf("%w: Config.BaseScore is %v, want a finite float32 value", ErrConfig, c.BaseScore)
+	case c.TreeMethod != "" && c.TreeMethod != TreeAuto && c.TreeMethod != TreeExact && c.TreeMethod != TreeHist:
+		return fmt.Errorf("%w: Config.TreeMethod is %q, want %q, %q or %q", ErrConfig, c.TreeMethod, TreeAuto, TreeExact, TreeHist)
+	case c.MaxBin != 0 && (c.MaxBin < 2 || c.MaxBin > maxMaxBin):
+		return fmt.Errorf("%w: Config.MaxBin is %d, want a value in [2, %d] (0 for the default %d)", ErrConfig, c.MaxBin, maxMaxBin, defaultMaxBin)
+	case c.Workers < 0:
+		return fmt.Errorf("%w: Config.Workers is %d, want >= 0 (0 for GOMAXPROCS)", ErrConfig, c.Workers)
+	case c.AllowMissing && c.TreeMethod == TreeExact:
+		return fmt.Errorf("%w: Config.AllowMissing needs TreeMethod %q or %q: the exact method does not learn where missing values go", ErrConfig, TreeHist, TreeAuto)
 	case c.Src == nil && (c.Subsample < 1 || c.ColsampleByTree < 1):
 		return fmt.Errorf("%w: Config.Src is nil, but Subsample %v or ColsampleByTree %v below 1 needs a random source",
 			ErrConfig, c.Subsample, c.ColsampleByTree)
