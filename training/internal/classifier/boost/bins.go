@@ -9,7 +9,8 @@ import (
 )
 
 // binIndex is the storage type of bin indices: uint8 when every feature's
-// bins and its missing-value index fit in 256 values, else uint16.
+// bins, and its missing-value index if it has missing values, fit in 256
+// values, else uint16.
 type binIndex interface{ ~uint8 | ~uint16 }
 
 // cuts holds every feature's bin boundaries, as XGBoost's HistogramCuts:

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"runtime"
 
 	"github.com/mlopsgo/mlops/training/internal/classifier"
 	"github.com/mlopsgo/mlops/training/model"
@@ -106,11 +105,7 @@ func (t *Trainer) newTreeBuilder(data *matrix) treeBuilder {
 	}
 	p := newTrainParam(t.cfg)
 	if t.cfg.treeMethod(data.rows) == TreeHist {
-		workers := t.cfg.Workers
-		if workers == 0 {
-			workers = runtime.GOMAXPROCS(0)
-		}
-		return newHistBuilder(p, data, t.cfg.maxBin(), workers, rng)
+		return newHistBuilder(p, data, t.cfg.maxBin(), t.cfg.workers(), rng)
 	}
 	return newGrower(p, data, sortColumns(data), rng)
 }
@@ -131,6 +126,8 @@ func (t *Trainer) boost(ctx context.Context, b treeBuilder, data *matrix, y []in
 	grad := make([]float32, n*classes)
 	hess := make([]float32, n*classes)
 	exps := make([]float32, classes)
+	rowLoss := make([]float64, n)
+	workers := t.cfg.workers()
 	var valMargin []float32
 	res := &classifier.Fitted{History: make([]float64, 0, rounds), Iterations: rounds, Converged: true}
 	if val != nil {
@@ -148,7 +145,7 @@ func (t *Trainer) boost(ctx context.Context, b treeBuilder, data *matrix, y []in
 		}
 		// One set of gradients per round, from the margins before it, as
 		// XGBoost computes them; then one tree per class.
-		loss := softmaxGradients(margin, y, classes, grad, hess, exps)
+		loss := softmaxGradients(margin, y, classes, grad, hess, rowLoss, workers)
 		if round > 0 {
 			res.History = append(res.History, loss)
 		}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 )
 
 // Config holds the hyper-parameters of a fit, named after XGBoost's. Start
@@ -61,8 +62,9 @@ type Config struct {
 	// (XGBoost's max_bin). It must be at least 2; unused by the exact
 	// method. Optional. Default: 256 (0 means 256).
 	MaxBin int
-	// Workers is the number of goroutines the hist method builds histograms
-	// and evaluates splits with; the fitted model does not depend on it.
+	// Workers is the number of goroutines that compute gradients and, with
+	// the hist method, build histograms and evaluate splits; the fitted
+	// model does not depend on it.
 	// It must not be negative. Optional. Default: GOMAXPROCS (0).
 	Workers int
 	// AllowMissing lets X hold NaN, a missing value: the hist method learns
@@ -139,6 +141,14 @@ func (c Config) treeMethod(rows int) string {
 		return TreeHist
 	}
 	return TreeExact
+}
+
+// workers returns Workers, 0 resolved to GOMAXPROCS.
+func (c Config) workers() int {
+	if c.Workers == 0 {
+		return runtime.GOMAXPROCS(0)
+	}
+	return c.Workers
 }
 
 // maxBin returns MaxBin, 0 resolved to the default.

@@ -70,7 +70,8 @@ type histBuilder[B binIndex] struct {
 	rng     *rand.Rand // nil unless rows or features are sampled
 	offset  []int      // feature f's histogram is hist[offset[f]:offset[f+1]], its last bin missing values
 
-	rows, tmp   []int32 // the rows of each node, contiguous; tmp is partition scratch
+	rows, tmp   []int32    // the rows of each node, contiguous; tmp is partition scratch
+	gh          []gradPair // gradients of the rows in rows, where gathered
 	nodes       []histNode
 	expand      []int32 // the nodes of the level being split
 	next        []int32
@@ -96,7 +97,11 @@ func newHistBuilder(p trainParam, data *matrix, maxBin, workers int, rng *rand.R
 		}
 	}
 	for f := range data.features {
-		states = max(states, c.bins(f)+1) // one more index for missing values
+		n := c.bins(f)
+		if missing[f] {
+			n++ // one more index for missing values
+		}
+		states = max(states, n)
 	}
 	if states <= 1<<8 {
 		return newHistBuilderOf(p, data, binMatrix[uint8](data, c, workers), missing, workers, rng)
@@ -109,6 +114,7 @@ func newHistBuilderOf[B binIndex](p trainParam, data *matrix, bins *binned[B], m
 		p: p, data: data, bins: bins, missing: missing, workers: workers, rng: rng,
 		offset: make([]int, data.features+1),
 		rows:   make([]int32, 0, data.rows), tmp: make([]int32, data.rows),
+		gh: make([]gradPair, data.rows),
 	}
 	for f := range data.features {
 		b.offset[f+1] = b.offset[f] + bins.cuts.bins(f) + 1
@@ -242,19 +248,23 @@ func (b *histBuilder[B]) freeHist(nid int32) {
 // writes one feature's bins of its nodes, summing rows in row order.
 func (b *histBuilder[B]) buildHists(g, h []float32, pairs []int32) {
 	if pairs == nil {
+		b.gather(&b.nodes[0], g, h)
 		parallel(b.workers, len(b.features), func(i int) {
-			b.buildFeature(&b.nodes[0], b.features[i], g, h)
+			b.buildFeature(&b.nodes[0], b.features[i])
 		})
 		return
 	}
 	if len(pairs) == 0 {
 		return
 	}
+	for i := 0; i < len(pairs); i += 2 {
+		b.gather(&b.nodes[pairs[i]], g, h)
+	}
 	parallel(b.workers, len(b.features)*len(pairs)/2, func(t int) {
 		f := b.features[t%len(b.features)]
 		small := &b.nodes[pairs[2*(t/len(b.features))]]
 		big := &b.nodes[pairs[2*(t/len(b.features))+1]]
-		b.buildFeature(small, f, g, h)
+		b.buildFeature(small, f)
 		lo, hi := b.offset[f], b.offset[f+1]
 		parent := b.nodes[small.parent].hist[lo:hi]
 		s, d := small.hist[lo:hi], big.hist[lo:hi]
@@ -264,17 +274,31 @@ func (b *histBuilder[B]) buildHists(g, h []float32, pairs []int32) {
 	})
 }
 
-// buildFeature fills feature f's bins of n's histogram from n's rows.
-func (b *histBuilder[B]) buildFeature(n *histNode, f int, g, h []float32) {
+// gather copies the gradients of n's rows into b.gh, beside the rows in
+// b.rows, so that building each feature's bins reads them in sequence.
+func (b *histBuilder[B]) gather(n *histNode, g, h []float32) {
+	gh := b.gh[n.begin:n.end]
+	for i, r := range b.rows[n.begin:n.end] {
+		gh[i] = gradPair{g[r], h[r]}
+	}
+}
+
+// buildFeature fills feature f's bins of n's histogram from n's rows, whose
+// gradients gather put in b.gh.
+func (b *histBuilder[B]) buildFeature(n *histNode, f int) {
 	hist := n.hist[b.offset[f]:b.offset[f+1]]
 	clear(hist)
 	col := b.bins.col[f]
-	for _, r := range b.rows[n.begin:n.end] {
+	gh := b.gh[n.begin:n.end]
+	for i, r := range b.rows[n.begin:n.end] {
 		e := &hist[col[r]]
-		e.g += float64(g[r])
-		e.h += float64(h[r])
+		e.g += float64(gh[i].g)
+		e.h += float64(gh[i].h)
 	}
 }
+
+// gradPair is one row's gradient and hessian.
+type gradPair struct{ g, h float32 }
 
 // findSplits finds the best split of every node of the level from its
 // histogram: one task per node and feature, then, for each node, the
@@ -320,8 +344,11 @@ func (b *histBuilder[B]) bestSplit(n *histNode, f int) histSplit {
 		if right.h < mcw {
 			continue
 		}
-		loss := (b.p.gain(acc) + b.p.gain(right)) - n.rootGain
-		best.update(histSplit{loss: loss, feature: int32(f), bin: int32(i + 1), defaultLeft: !hasMissing, left: acc, right: right})
+		// Within one feature the first of equal candidates stays: update's
+		// rule, for one feature.
+		if loss := (b.p.gain(acc) + b.p.gain(right)) - n.rootGain; loss > best.loss {
+			best = histSplit{loss: loss, feature: int32(f), bin: int32(i + 1), defaultLeft: !hasMissing, left: acc, right: right}
+		}
 	}
 	if !hasMissing {
 		return best
@@ -337,8 +364,9 @@ func (b *histBuilder[B]) bestSplit(n *histNode, f int) histSplit {
 		if left.h < mcw {
 			continue
 		}
-		loss := (b.p.gain(left) + b.p.gain(acc)) - n.rootGain
-		best.update(histSplit{loss: loss, feature: int32(f), bin: int32(i), defaultLeft: true, left: left, right: acc})
+		if loss := (b.p.gain(left) + b.p.gain(acc)) - n.rootGain; loss > best.loss {
+			best = histSplit{loss: loss, feature: int32(f), bin: int32(i), defaultLeft: true, left: left, right: acc}
+		}
 	}
 	return best
 }
@@ -352,13 +380,18 @@ func (b *histBuilder[B]) partition() {
 		if n.isLeaf() {
 			return
 		}
-		col := b.bins.col[n.feature]
-		missing, s := B(b.bins.cuts.bins(int(n.feature))), B(n.best.bin)
+		f := int(n.feature)
+		col := b.bins.col[f]
+		// Bins below s go left, and the missing-value index too when
+		// missing values go left; -1 matches no bin.
+		s, missLeft := B(n.best.bin), -1
+		if b.missing[f] && n.defaultLeft {
+			missLeft = b.bins.cuts.bins(f)
+		}
 		rows, tmp := b.rows[n.begin:n.end], b.tmp[n.begin:n.end]
 		nl, nr := 0, 0
 		for _, r := range rows {
-			bin := col[r]
-			if bin < s || (bin == missing && n.defaultLeft) {
+			if bin := col[r]; bin < s || int(bin) == missLeft {
 				rows[nl] = r
 				nl++
 			} else {
