@@ -3,6 +3,7 @@ package boost
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -223,5 +224,80 @@ func TestTreeMethodAuto(t *testing.T) {
 				t.Errorf("first threshold %v, want %v (hist: %t)", thr, want, tt.wantHist)
 			}
 		})
+	}
+}
+
+// TestHistBinStorage checks that bins are stored in uint8 when every
+// feature's bins (and its missing-value index, if it has missing values)
+// fit, and in uint16 otherwise, and that fits agree on the training rows
+// either way.
+func TestHistBinStorage(t *testing.T) {
+	d := classifiertest.Blobs(rand.NewPCG(2, 7), 1500, 3, 3)
+	nan := withMissing(d, 0.05, 3)
+	tests := []struct {
+		name      string
+		X         [][]float64
+		maxBin    int
+		wantUint8 bool
+	}{
+		{"256 bins, no missing values", d.X, 256, true},
+		{"256 bins and missing values", nan.X, 256, false},
+		{"255 bins and missing values", nan.X, 255, true},
+		{"1000 bins", d.X, 1000, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, err := newMatrix(tt.X)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b := newHistBuilder(newTrainParam(DefaultConfig()), m, tt.maxBin, 2, nil)
+			if _, ok := b.(*histBuilder[uint8]); ok != tt.wantUint8 {
+				t.Fatalf("builder %T, want uint8 bins: %t", b, tt.wantUint8)
+			}
+			cfg := histConfig(DefaultConfig(), 2)
+			cfg.NEstimators, cfg.MaxBin, cfg.AllowMissing = 20, tt.maxBin, true
+			res := mustFit(t, cfg, tt.X, d.Y, 3)
+			if acc := accuracy(t, res, classifiertest.Dataset{X: tt.X, Y: d.Y, Classes: d.Classes}); acc < 0.9 {
+				t.Errorf("training accuracy %.4f, want >= 0.9", acc)
+			}
+		})
+	}
+}
+
+// TestAllowMissingErrors checks that AllowMissing lets NaN through and
+// nothing else: infinities, bad labels and ragged rows are still reported
+// as for any classifier, with their row and feature.
+func TestAllowMissingErrors(t *testing.T) {
+	inf := math.Inf(1)
+	nan := math.NaN()
+	tests := []struct {
+		name        string
+		X           [][]float64
+		y           []int
+		want        error
+		row, column int
+	}{
+		{"infinity beside NaN", [][]float64{{nan, 1}, {2, inf}, {3, 3}, {4, 1}}, []int{0, 1, 0, 1}, classifier.ErrNotFinite, 1, 1},
+		{"label out of range", [][]float64{{nan, 1}, {2, 2}, {3, 3}, {4, 1}}, []int{0, 1, 2, 1}, classifier.ErrLabel, 2, -1},
+		{"ragged row", [][]float64{{nan, 1}, {2}, {3, 3}, {4, 1}}, []int{0, 1, 0, 1}, classifier.ErrShape, 1, -1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := DefaultConfig()
+			cfg.NEstimators, cfg.AllowMissing = 2, true
+			_, err := mustNew(t, cfg).Fit(t.Context(), tt.X, tt.y, 2)
+			var input *classifier.InputError
+			if !errors.Is(err, tt.want) || !errors.As(err, &input) || input.Row != tt.row || input.Feature != tt.column {
+				t.Errorf("Fit error %v, want %v at row %d, feature %d", err, tt.want, tt.row, tt.column)
+			}
+		})
+	}
+	// And NaN alone is fine, in the validation set too.
+	cfg := DefaultConfig()
+	cfg.NEstimators, cfg.AllowMissing = 2, true
+	cfg.Validation = &Validation{X: [][]float64{{nan, nan}}, Y: []int{1}}
+	if _, err := mustNew(t, cfg).Fit(t.Context(), [][]float64{{nan, 1}, {2, nan}, {3, 3}, {4, 1}}, []int{0, 1, 0, 1}, 2); err != nil {
+		t.Errorf("Fit with NaN and AllowMissing: %v", err)
 	}
 }
