@@ -271,7 +271,6 @@ func TestConfigValidation(t *testing.T) {
 		{"one bin", func(c *Config) { c.MaxBin = 1 }, "MaxBin"},
 		{"too many bins", func(c *Config) { c.MaxBin = 1 << 16 }, "MaxBin"},
 		{"negative workers", func(c *Config) { c.Workers = -1 }, "Workers"},
-		{"missing values with exact", func(c *Config) { c.TreeMethod, c.AllowMissing = TreeExact, true }, "AllowMissing"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

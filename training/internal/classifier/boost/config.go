@@ -67,11 +67,11 @@ type Config struct {
 	// model does not depend on it.
 	// It must not be negative. Optional. Default: GOMAXPROCS (0).
 	Workers int
-	// AllowMissing lets X hold NaN, a missing value: the hist method learns
-	// for every split which side missing values go to (the one that
-	// reduces the loss more, as XGBoost does) and stores it in the model.
-	// Without it, and always with the exact method, NaN in X is an error,
-	// as for every other classifier. Optional. Default: false.
+	// AllowMissing lets X (and Validation.X) hold NaN, a missing value:
+	// both tree methods learn, for every split, which side missing values
+	// go to (the one that reduces the loss more, as XGBoost does) and store
+	// it in the model. Without it NaN in X is an error, as for every other
+	// classifier. Optional. Default: false.
 	AllowMissing bool
 	// Validation is an optional held-out set on which the loss is evaluated
 	// after every round, reported in Fitted.ValidationHistory (see
@@ -135,13 +135,12 @@ func DefaultConfig() Config {
 	}
 }
 
-// treeMethod resolves TreeAuto for a fit on rows training rows; with
-// AllowMissing, auto is hist, the method that handles missing values.
+// treeMethod resolves TreeAuto for a fit on rows training rows.
 func (c Config) treeMethod(rows int) string {
 	switch {
 	case c.TreeMethod == TreeExact || c.TreeMethod == TreeHist:
 		return c.TreeMethod
-	case c.AllowMissing || rows >= AutoHistRows:
+	case rows >= AutoHistRows:
 		return TreeHist
 	}
 	return TreeExact
@@ -192,8 +191,6 @@ func (c Config) validate() error {
 		return fmt.Errorf("%w: Config.MaxBin is %d, want a value in [2, %d] (0 for the default %d)", ErrConfig, c.MaxBin, maxMaxBin, defaultMaxBin)
 	case c.Workers < 0:
 		return fmt.Errorf("%w: Config.Workers is %d, want >= 0 (0 for GOMAXPROCS)", ErrConfig, c.Workers)
-	case c.AllowMissing && c.TreeMethod == TreeExact:
-		return fmt.Errorf("%w: Config.AllowMissing needs TreeMethod %q or %q: the exact method does not learn where missing values go", ErrConfig, TreeHist, TreeAuto)
 	case c.Src == nil && (c.Subsample < 1 || c.ColsampleByTree < 1):
 		return fmt.Errorf("%w: Config.Src is nil, but Subsample %v or ColsampleByTree %v below 1 needs a random source",
 			ErrConfig, c.Subsample, c.ColsampleByTree)

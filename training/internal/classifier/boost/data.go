@@ -68,15 +68,19 @@ type entry struct {
 
 // sortColumns returns every feature's values sorted in ascending order, each
 // with its row: XGBoost's sorted column page, built once per fit so that no
-// node sorts again. Equal values keep row order.
+// node sorts again. Equal values keep row order; missing values (NaN) are
+// left out, as a sparse column leaves them out.
 func sortColumns(m *matrix) [][]entry {
-	all := make([]entry, m.rows*m.features)
+	all := make([]entry, 0, m.rows*m.features)
 	cols := make([][]entry, m.features)
 	for j := range cols {
-		col := all[j*m.rows : (j+1)*m.rows : (j+1)*m.rows]
-		for i := range col {
-			col[i] = entry{value: m.values[i*m.features+j], row: int32(i)}
+		start := len(all)
+		for i := range m.rows {
+			if v := m.values[i*m.features+j]; v == v {
+				all = append(all, entry{value: v, row: int32(i)})
+			}
 		}
+		col := all[start:len(all):len(all)]
 		slices.SortFunc(col, func(a, b entry) int {
 			if c := cmp.Compare(a.value, b.value); c != 0 {
 				return c

@@ -48,13 +48,16 @@
 //
 // # Missing values
 //
-// With [Config.AllowMissing], NaN in X is a missing value (the hist method
-// only). Every split scans its bins both ways, missing values once on the
-// left and once on the right, and keeps the better (XGBoost's
-// default_left); the model stores the direction in
+// With [Config.AllowMissing], NaN in X is a missing value. Each split learns
+// where missing values go, as XGBoost does, and the model stores it in
 // model.Boosted.DefaultLeft, which prediction and the XGBoost export use.
-// Where a node's rows have no missing value of the split's feature, missing
-// values go left, as in the exact method.
+// The hist method scans every node's bins both ways, missing values once on
+// the left and once on the right, and keeps the better; where a node has no
+// row missing the feature, missing values go left. The exact method scans
+// a column with missing values up as well as down (missing values right,
+// then left), and also tries all present values on one side and missing
+// ones on the other, as XGBoost's exact method does; on columns without
+// missing values it scans down only, so missing values go left.
 //
 // # Precision
 //

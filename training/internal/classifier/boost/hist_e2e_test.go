@@ -102,7 +102,7 @@ type histReference struct {
 	Exported [][]float64 `json:"exported"`
 }
 
-// runHistCheck fits XGBoost's hist method with cfg's hyper-parameters on
+// runHistCheck fits XGBoost with cfg's tree method and hyper-parameters on
 // train and predicts test with it and with our model params, exported.
 func runHistCheck(t *testing.T, python string, cfg Config, params model.Params, train, test classifiertest.Dataset) histReference {
 	t.Helper()
@@ -110,7 +110,7 @@ func runHistCheck(t *testing.T, python string, cfg Config, params model.Params, 
 	modelPath := filepath.Join(dir, "hist_xgboost.json")
 	exportBundle(t, params, train, modelPath)
 	job, err := json.Marshal(map[string]any{
-		"X": nullable(train.X), "y": train.Y, "X_test": nullable(test.X), "model": modelPath, "features": train.Features,
+		"tree_method": cfg.TreeMethod, "X": nullable(train.X), "y": train.Y, "X_test": nullable(test.X), "model": modelPath, "features": train.Features,
 		"hyperparameters": map[string]any{
 			"n_estimators": cfg.NEstimators, "learning_rate": cfg.LearningRate, "max_depth": cfg.MaxDepth,
 			"max_bin": cfg.maxBin(), "min_child_weight": cfg.MinChildWeight, "gamma": cfg.Gamma,
@@ -140,6 +140,13 @@ func runHistCheck(t *testing.T, python string, cfg Config, params model.Params, 
 	return ref
 }
 
+// missingConfig is the configuration of the checks on missing values.
+func missingConfig() Config {
+	cfg := DefaultConfig()
+	cfg.NEstimators, cfg.MaxDepth, cfg.AllowMissing = 50, 4, true
+	return cfg
+}
+
 // TestE2EHist checks the hist method against XGBoost 1.7's
 // (testdata/hist_check.py), XGBClassifier(tree_method="hist") fitted with
 // the same hyper-parameters on the same rows:
@@ -150,7 +157,9 @@ func runHistCheck(t *testing.T, python string, cfg Config, params model.Params, 
 //   - on Gaussian blobs with 10% of the values missing (and feature 0
 //     missing on most of class 0, so the learned directions matter), the
 //     held-out accuracies agree within histAccuracyTol and the
-//     probabilities within histMeanProbTol on average.
+//     probabilities within histMeanProbTol on average;
+//   - the exact method on the same blobs, against tree_method="exact":
+//     the same trees, within histSameTreesTol on every held-out row.
 //
 // In both, our model exported with its default directions, loaded by
 // XGBoost, must predict our probabilities within histExportTol on every
@@ -161,26 +170,28 @@ func TestE2EHist(t *testing.T) {
 	tests := []struct {
 		name        string
 		train, test classifiertest.Dataset
+		method      string
 		cfg         func() Config
 		sameTrees   bool
 	}{
-		{"iris", iris, iris, DefaultConfig, true},
+		{"hist, iris", iris, iris, TreeHist, DefaultConfig, true},
 		{
-			"blobs with missing values",
+			"hist, blobs with missing values",
 			withMissing(classifiertest.Blobs(rand.NewPCG(11, 1), 3000, 4, 3), 0.1, 1),
 			withMissing(classifiertest.Blobs(rand.NewPCG(12, 1), 2000, 4, 3), 0.1, 2),
-			func() Config {
-				cfg := DefaultConfig()
-				cfg.NEstimators, cfg.MaxDepth, cfg.AllowMissing = 50, 4, true
-				return cfg
-			},
-			false,
+			TreeHist, missingConfig, false,
+		},
+		{
+			"exact, blobs with missing values",
+			withMissing(classifiertest.Blobs(rand.NewPCG(11, 1), 3000, 4, 3), 0.1, 1),
+			withMissing(classifiertest.Blobs(rand.NewPCG(12, 1), 2000, 4, 3), 0.1, 2),
+			TreeExact, missingConfig, true,
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg := tt.cfg()
-			cfg.TreeMethod = TreeHist
+			cfg.TreeMethod = tt.method
 			res := mustFit(t, cfg, tt.train.X, tt.train.Y, 3)
 			if cfg.AllowMissing && res.Params.Boosted.DefaultLeft == nil {
 				t.Fatal("no split sends missing values right; the export would not exercise default_left")
@@ -214,8 +225,8 @@ func TestE2EHist(t *testing.T) {
 				}
 			}
 			accOurs, accXGB := acc(ours), acc(ref.Fitted)
-			t.Logf("XGBoost %s hist, %d training rows, %d predicted: accuracy ours %.4f, XGBoost %.4f; |dp| mean %.3g, max %.3g; exported max |dp| %.3g",
-				ref.Version, len(tt.train.X), len(tt.test.X), accOurs, accXGB, meanDiff, maxDiff, exportDiff)
+			t.Logf("XGBoost %s %s, %d training rows, %d predicted: accuracy ours %.4f, XGBoost %.4f; |dp| mean %.3g, max %.3g; exported max |dp| %.3g",
+				ref.Version, tt.method, len(tt.train.X), len(tt.test.X), accOurs, accXGB, meanDiff, maxDiff, exportDiff)
 			if tt.sameTrees && maxDiff > histSameTreesTol {
 				t.Errorf("probabilities differ from XGBoost's by up to %.3g, want <= %v", maxDiff, histSameTreesTol)
 			}

@@ -138,44 +138,49 @@ func TestHistWorkersBitIdentical(t *testing.T) {
 	}
 }
 
-// TestHistMissing checks that the hist method learns where missing values
-// go: class 0's rows miss feature 0 far more often than the others, so a
-// model that sends them the right way classifies held-out rows with missing
+// TestMissing checks that both tree methods learn where missing values go:
+// class 0's rows miss feature 0 far more often than the others, so a model
+// that sends them the right way classifies held-out rows with missing
 // values better than one that cannot use them.
-func TestHistMissing(t *testing.T) {
+func TestMissing(t *testing.T) {
 	train := withMissing(classifiertest.Blobs(rand.NewPCG(1, 3), 3000, 4, 3), 0.05, 1)
 	test := withMissing(classifiertest.Blobs(rand.NewPCG(2, 3), 2000, 4, 3), 0.05, 2)
-	cfg := DefaultConfig()
-	cfg.NEstimators, cfg.AllowMissing = 30, true
-	res := mustFit(t, cfg, train.X, train.Y, 3)
-	b := res.Params.Boosted
-	if len(b.DefaultLeft) != b.NumNodes() {
-		t.Fatalf("DefaultLeft has %d entries for %d nodes; want one per node (some split sends missing values right)", len(b.DefaultLeft), b.NumNodes())
-	}
-	// The same model with every missing value sent left: worse.
-	allLeft := *b
-	allLeft.DefaultLeft = nil
-	learned := accuracy(t, res, test)
-	fixed := accuracy(t, &classifier.Fitted{Params: model.Params{Boosted: &allLeft}}, test)
-	t.Logf("learned %.4f fixed %.4f", learned, fixed)
-	if !(learned > fixed) || learned < 0.8 {
-		t.Errorf("held-out accuracy with learned directions %.4f, all left %.4f; want the learned ones better and above 0.8", learned, fixed)
-	}
-	// Training rows predicted through the bundle end where training put
-	// them: the last training loss is the model's log loss on them.
-	pred, err := res.Params.Compile(4, 3)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := make([]float64, 3)
-	var loss float64
-	for i, x := range train.X {
-		pred.PredictInto(p, x)
-		loss -= math.Log(p[train.Y[i]])
-	}
-	loss /= float64(len(train.X))
-	if got := res.History[len(res.History)-1]; math.Abs(got-loss) > 1e-6 {
-		t.Errorf("last training loss %v, the model's log loss on the training rows %v", got, loss)
+	for _, method := range []string{TreeExact, TreeHist} {
+		t.Run(method, func(t *testing.T) {
+			cfg := DefaultConfig()
+			cfg.NEstimators, cfg.AllowMissing, cfg.TreeMethod = 30, true, method
+			res := mustFit(t, cfg, train.X, train.Y, 3)
+			b := res.Params.Boosted
+			if len(b.DefaultLeft) != b.NumNodes() {
+				t.Fatalf("DefaultLeft has %d entries for %d nodes; want one per node (some split sends missing values right)", len(b.DefaultLeft), b.NumNodes())
+			}
+			// The same model with every missing value sent left: worse.
+			allLeft := *b
+			allLeft.DefaultLeft = nil
+			learned := accuracy(t, res, test)
+			fixed := accuracy(t, &classifier.Fitted{Params: model.Params{Boosted: &allLeft}}, test)
+			t.Logf("learned %.4f fixed %.4f", learned, fixed)
+			if !(learned > fixed) || learned < 0.8 {
+				t.Errorf("held-out accuracy with learned directions %.4f, all left %.4f; want the learned ones better and above 0.8", learned, fixed)
+			}
+			// Training rows predicted through the bundle end where training
+			// put them: the last training loss is the model's log loss on
+			// them.
+			pred, err := res.Params.Compile(4, 3)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := make([]float64, 3)
+			var loss float64
+			for i, x := range train.X {
+				pred.PredictInto(p, x)
+				loss -= math.Log(p[train.Y[i]])
+			}
+			loss /= float64(len(train.X))
+			if got := res.History[len(res.History)-1]; math.Abs(got-loss) > 1e-6 {
+				t.Errorf("last training loss %v, the model's log loss on the training rows %v", got, loss)
+			}
+		})
 	}
 }
 
@@ -191,7 +196,7 @@ func TestHistNoMissingNoDirections(t *testing.T) {
 }
 
 // TestTreeMethodAuto checks which method auto picks: exact below
-// AutoHistRows rows, hist from it on or with missing values allowed. Hist
+// AutoHistRows rows, hist from it on, missing values allowed or not. Hist
 // trees split at bin bounds, which on these integer-valued features are
 // the values themselves; exact trees split at midpoints.
 func TestTreeMethodAuto(t *testing.T) {
@@ -203,7 +208,8 @@ func TestTreeMethodAuto(t *testing.T) {
 	}{
 		{"small", AutoHistRows - 1, false, false},
 		{"at the threshold", AutoHistRows, false, true},
-		{"small with missing values allowed", 100, true, true},
+		{"small with missing values allowed", 100, true, false},
+		{"large with missing values allowed", AutoHistRows, true, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
-"""Checks the hist tree method against XGBoost 1.7's own. Run by
-hist_e2e_test.go with Debian's /usr/bin/python3 (python3-xgboost 1.7.4).
+"""Checks the hist tree method (and the exact one on missing values) against
+XGBoost 1.7's own. Run by hist_e2e_test.go with Debian's /usr/bin/python3
+(python3-xgboost 1.7.4).
 
-Input (argv[1]): JSON {"X": [[x or null]], "y": [...], "X_test": [[x or null]],
+Input (argv[1]): JSON {"tree_method": "hist" or "exact",
+  "X": [[x or null]], "y": [...], "X_test": [[x or null]],
   "hyperparameters": {n_estimators, learning_rate, max_depth, max_bin, ...},
   "features": [names], "model": path of the model mlops exported in
   XGBoost's JSON format}
   (null is a missing value: NaN, which XGBoost treats as missing)
 Output (stdout): JSON {"version": str,
-  "fitted": [[p]] (XGBClassifier(tree_method="hist") fitted on X, y with the
+  "fitted": [[p]] (XGBClassifier(tree_method) fitted on X, y with the
              same hyper-parameters: predict_proba on X_test),
   "exported": [[p]] (xgboost.Booster().load_model(model): predict on X_test)}
 """
@@ -29,7 +31,7 @@ def main():
     X, X_test = matrix(job["X"]), matrix(job["X_test"])
     y = np.asarray(job["y"], dtype=np.int64)
     h = job["hyperparameters"]
-    est = xgboost.XGBClassifier(tree_method="hist", n_estimators=h["n_estimators"],
+    est = xgboost.XGBClassifier(tree_method=job["tree_method"], n_estimators=h["n_estimators"],
                                 learning_rate=h["learning_rate"], max_depth=h["max_depth"],
                                 max_bin=h["max_bin"], min_child_weight=h["min_child_weight"],
                                 gamma=h["gamma"], reg_lambda=h["reg_lambda"],
