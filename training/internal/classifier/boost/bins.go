@@ -93,37 +93,44 @@ func quantileCuts(vals []float32, maxBin int) (upper []float32, minVal float32) 
 		// No value: one bin, which only missing values would have reached.
 		return []float32{1e-5}, -1e-5
 	}
-	// Distinct values with rmin (rows below) and rmax (rows at or below).
+	// Distinct values with rmin (rows below) and rmax (rows at or below),
+	// allocated once: columns run to millions of values.
 	type entry struct {
 		v          float32
-		rmin, rmax float64
+		rmin, rmax int32
 	}
-	var sum []entry
+	distinct := 1
+	for i := 1; i < len(vals); i++ {
+		if vals[i] != vals[i-1] {
+			distinct++
+		}
+	}
+	sum := make([]entry, 0, distinct)
 	for i := 0; i < len(vals); {
 		j := i + 1
 		for j < len(vals) && vals[j] == vals[i] {
 			j++
 		}
-		sum = append(sum, entry{v: vals[i], rmin: float64(i), rmax: float64(j)})
+		sum = append(sum, entry{v: vals[i], rmin: int32(i), rmax: int32(j)})
 		i = j
 	}
 	if maxSize := maxBin + 1; len(sum) > maxSize {
 		// WQSummary::SetPrune on exact ranks: with weights w, RMinNext(i)
 		// = rmin+w = rmax(i) and RMaxPrev(i+1) = rmax−w = rmin(i+1).
-		begin, rng := sum[0].rmax, sum[len(sum)-1].rmin-sum[0].rmax
+		begin, rng := float64(sum[0].rmax), float64(sum[len(sum)-1].rmin)-float64(sum[0].rmax)
 		n := maxSize - 1
 		pruned := []entry{sum[0]}
 		i, last := 0, 0
 		for k := 1; k < n; k++ {
 			dx2 := 2 * (float64(k)*rng/float64(n) + begin)
-			for i < len(sum)-1 && dx2 >= sum[i+1].rmax+sum[i+1].rmin {
+			for i < len(sum)-1 && dx2 >= float64(sum[i+1].rmax)+float64(sum[i+1].rmin) {
 				i++
 			}
 			if i == len(sum)-1 {
 				break
 			}
 			pick := i + 1
-			if dx2 < sum[i].rmax+sum[i+1].rmin {
+			if dx2 < float64(sum[i].rmax)+float64(sum[i+1].rmin) {
 				pick = i
 			}
 			if pick != last {
