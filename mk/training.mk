@@ -15,7 +15,7 @@ fixtures:
 ## e2e-training: parity with scikit-learn and XGBoost (Debian packages) on Iris, wine, breast_cancer and digits
 .PHONY: e2e-training
 e2e-training:
-	cd training && MLOPS_E2E=1 MLOPS_PYTHON=$(PYTHON) $(GO) test -count=1 -timeout 30m -run '^TestE2E' -v ./internal/train/
+	cd training && MLOPS_E2E=1 MLOPS_PYTHON=$(PYTHON) $(GO) test -count=1 -timeout 30m -run '^TestE2E' -v ./internal/train/ ./internal/classifier/boost/
 
 ## bench-training: single-row prediction and fit benchmarks; mlops train vs the same work in scikit-learn/XGBoost (hyperfine)
 .PHONY: bench-training

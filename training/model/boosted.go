@@ -15,9 +15,8 @@ import (
 // after tree: tree t's nodes are [TreeStart[t], TreeStart[t+1]) (the last
 // tree's end at NumNodes), its root first, and Left and Right number nodes
 // within their tree (as XGBoost numbers them), so a child follows its
-// parent. An internal node sends x left when float32(x[Feature]) < Threshold,
-// or when x[Feature] is NaN (the default direction of XGBoost's exact
-// method); a leaf (Feature, Left and Right -1) adds Value to its tree's
+// parent. An internal node sends x left when float32(x[Feature]) < Threshold;
+// a missing value (NaN) goes left unless DefaultLeft says otherwise; a leaf (Feature, Left and Right -1) adds Value to its tree's
 // class margin.
 //
 // Like XGBoost, prediction works in float32: a feature value is rounded to
@@ -49,6 +48,13 @@ type Boosted struct {
 	Gain   []float32 `json:"gain"`
 	Cover  []float32 `json:"cover"`
 	Weight []float32 `json:"weight"`
+	// DefaultLeft holds, for each node, whether a missing value (NaN) of
+	// its feature goes left (XGBoost's default_left), as learned by the
+	// hist method on data with missing values; leaves hold true. It is nil
+	// when every node sends missing values left (XGBoost's exact method's
+	// direction), which keeps such models, and those written before the
+	// field existed, without it.
+	DefaultLeft []bool `json:"default_left,omitempty"`
 }
 
 // NumTrees returns the number of trees.
@@ -113,6 +119,9 @@ func (b *Boosted) validate(features, classes int) error {
 		return fmt.Errorf("node arrays differ in length (feature %d, threshold %d, left %d, right %d, value %d, gain %d, cover %d, weight %d)",
 			n, len(b.Threshold), len(b.Left), len(b.Right), len(b.Value), len(b.Gain), len(b.Cover), len(b.Weight))
 	}
+	if b.DefaultLeft != nil && len(b.DefaultLeft) != n {
+		return fmt.Errorf("%d default directions for %d nodes", len(b.DefaultLeft), n)
+	}
 	for t, k := range b.TreeClass {
 		if k < 0 || k >= classes {
 			return fmt.Errorf("tree %d: class %d out of range [0, %d)", t, k, classes)
@@ -176,8 +185,8 @@ func (b *Boosted) predictInto(dst, x []float64) {
 			if f < 0 {
 				break
 			}
-			// !(v >= thr) sends NaN left, XGBoost's default direction.
-			if !(float32(x[f]) >= b.Threshold[n]) {
+			// A NaN fails every comparison: it goes where DefaultLeft says.
+			if v := float32(x[f]); v < b.Threshold[n] || (v != v && (b.DefaultLeft == nil || b.DefaultLeft[n])) {
 				n = s + int(b.Left[n])
 			} else {
 				n = s + int(b.Right[n])

@@ -1,7 +1,9 @@
 package model
 
 import (
+	"bytes"
 	"math"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -73,6 +75,61 @@ func TestBoostedPredictKnownValues(t *testing.T) {
 	}
 }
 
+// boostedMissingRight returns boostedParams with learned default
+// directions: tree 0's root and tree 1's node 2 send missing values right.
+func boostedMissingRight() Params {
+	p := boostedParams()
+	p.Boosted.DefaultLeft = []bool{false, true, true /**/, true, true, false, true, true /**/, true /**/, true}
+	return p
+}
+
+// TestBoostedDefaultLeft checks that a missing value follows the node's
+// default direction: with DefaultLeft nil every node sends it left, as
+// above; with it, tree 0's root and tree 1's node 2 send it right.
+func TestBoostedDefaultLeft(t *testing.T) {
+	b := sealed(t, "xgboost", boostedMissingRight())
+	base := float32(0.5)
+	nan := math.NaN()
+	tests := []struct {
+		name string
+		x    []float64
+		want []float64
+	}{
+		{"both missing: right, left", []float64{nan, nan}, softmax32(base+float32(-0.15)+float32(0.1), base+float32(0.2), base+float32(0.05))},
+		{"a missing: right, right-right", []float64{nan, 1}, softmax32(base+float32(-0.15)+float32(0.1), base+float32(0.4), base+float32(0.05))},
+		{"b missing: left, left", []float64{1, nan}, softmax32(base+float32(0.3)+float32(0.1), base+float32(0.2), base+float32(0.05))},
+		{"none missing: as without directions", []float64{3, 2}, softmax32(base+float32(-0.15)+float32(0.1), base+float32(-0.1), base+float32(0.05))},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := b.Predict(tt.x)
+			for k := range got {
+				if math.Abs(got[k]-tt.want[k]) > 1e-15 {
+					t.Fatalf("Predict(%v) = %v, want %v", tt.x, got, tt.want)
+				}
+			}
+		})
+	}
+	data, err := b.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	parsed, err := Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(parsed.Model.Boosted.DefaultLeft, boostedMissingRight().Boosted.DefaultLeft) {
+		t.Errorf("parsed default_left %v, want %v", parsed.Model.Boosted.DefaultLeft, boostedMissingRight().Boosted.DefaultLeft)
+	}
+	plain, err := sealed(t, "xgboost", boostedParams()).Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(plain, []byte("default_left")) {
+		t.Error("a bundle without default directions writes default_left")
+	}
+}
+
 func TestBoostedRoundTrip(t *testing.T) {
 	b := sealed(t, "xgboost", boostedParams())
 	data, err := b.Marshal()
@@ -114,6 +171,8 @@ func TestBoostedValidation(t *testing.T) {
 		{"leaf with children", func(b *Boosted) { b.Left[1] = 2 }, "leaf"},
 		{"threshold NaN", func(b *Boosted) { b.Threshold[0] = float32(math.NaN()) }, "threshold NaN is not finite"},
 		{"value not finite", func(b *Boosted) { b.Value[1] = float32(math.Inf(-1)) }, "not finite"},
+		{"default directions short", func(b *Boosted) { b.DefaultLeft = make([]bool, 9) }, "9 default directions for 10 nodes"},
+		{"default directions empty", func(b *Boosted) { b.DefaultLeft = []bool{} }, "0 default directions for 10 nodes"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

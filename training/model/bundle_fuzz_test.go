@@ -74,7 +74,7 @@ func FuzzCompactJSON(f *testing.F) {
 // FuzzDecodeFast checks that whatever the hand decoder takes, encoding/json
 // takes too and decodes to the same value.
 func FuzzDecodeFast(f *testing.F) {
-	for _, p := range []Params{forestParams(), boostedParams()} {
+	for _, p := range []Params{forestParams(), boostedParams(), boostedMissingRight()} {
 		data := sealedFile(f, "seed_model", p)
 		f.Add(data)
 		f.Add(data[:len(data)/2])

@@ -334,6 +334,33 @@ func (r *fastReader) int32s(dst *[]int32) bool {
 	})
 }
 
+// bools parses an array of true and false into *dst, sized as numbers
+// sizes its slices.
+func (r *fastReader) bools(dst *[]bool) bool {
+	r.space()
+	n := 0
+	if end := bytes.IndexByte(r.data[r.i:], ']'); end > 0 {
+		n = 1 + bytes.Count(r.data[r.i:r.i+end], []byte{','})
+	}
+	s := make([]bool, 0, n)
+	ok := r.array(func() bool {
+		r.space()
+		switch {
+		case bytes.HasPrefix(r.data[r.i:], []byte("true")):
+			r.i += len("true")
+			s = append(s, true)
+		case bytes.HasPrefix(r.data[r.i:], []byte("false")):
+			r.i += len("false")
+			s = append(s, false)
+		default:
+			return false
+		}
+		return true
+	})
+	*dst = s
+	return ok
+}
+
 // fields parses an object whose keys are among keys, each at most once,
 // calling parse with the key to parse its value.
 func (r *fastReader) fields(keys []string, parse func(key string) bool) bool {
@@ -422,7 +449,7 @@ func (r *fastReader) values(dst *[][]float64, nodes int) bool {
 	return ok
 }
 
-var boostedKeys = []string{"base_score", "tree_class", "tree_start", "feature", "threshold", "left", "right", "value", "gain", "cover", "weight"}
+var boostedKeys = []string{"base_score", "tree_class", "tree_start", "feature", "threshold", "left", "right", "value", "gain", "cover", "weight", "default_left"}
 
 func (r *fastReader) boosted(b *Boosted) bool {
 	return r.fields(boostedKeys, func(key string) bool {
@@ -451,6 +478,8 @@ func (r *fastReader) boosted(b *Boosted) bool {
 			return r.float32s(&b.Cover)
 		case "weight":
 			return r.float32s(&b.Weight)
+		case "default_left":
+			return r.bools(&b.DefaultLeft)
 		}
 		return false
 	})

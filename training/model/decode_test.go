@@ -26,6 +26,9 @@ func TestDecodeFast(t *testing.T) {
 	}{
 		{"forest as written", forest, true, nil},
 		{"boosted trees as written", boosted, true, nil},
+		{"boosted trees with default directions", sealedFile(t, "xgboost", boostedMissingRight()), true, nil},
+		{"default directions not booleans", replace(boosted, `"base_score": 0.5`, `"default_left": [1, 0], "base_score": 0.5`), false, ErrMalformed},
+		{"default directions null", replace(boosted, `"base_score": 0.5`, `"default_left": null, "base_score": 0.5`), false, nil},
 		{"forest, compact", compact.Bytes(), true, nil},
 		{"internal node value null", replace(forest, `"value": [
             [],`, `"value": [null,`), true, ErrChecksum},

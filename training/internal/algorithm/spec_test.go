@@ -35,7 +35,7 @@ func TestHyperparametersRoundTrip(t *testing.T) {
 		DecisionTree:       "{criterion: entropy, max_depth: 3, min_samples_split: 4, min_samples_leaf: 2, min_impurity_decrease: 0.01}",
 		RandomForest:       "{n_estimators: 7, criterion: log_loss, max_depth: 5, min_samples_split: 3, min_samples_leaf: 2, max_features: 0.5, bootstrap: false, min_impurity_decrease: 0.1}",
 		SVM:                "{kernel: rbf, C: 2, gamma: 0.25, tol: 0.01, shrinking: false, max_iter: 1000}",
-		XGBoost:            "{n_estimators: 10, learning_rate: 0.1, max_depth: 3, min_child_weight: 2, gamma: 0.5, reg_lambda: 2, reg_alpha: 0.5, subsample: 0.8, colsample_bytree: 0.5, base_score: 0.25}",
+		XGBoost:            "{n_estimators: 10, learning_rate: 0.1, max_depth: 3, min_child_weight: 2, gamma: 0.5, reg_lambda: 2, reg_alpha: 0.5, subsample: 0.8, colsample_bytree: 0.5, base_score: 0.25, tree_method: hist, max_bin: 64}",
 	}
 	for _, name := range Names() {
 		a, _ := Lookup(name)

@@ -28,7 +28,8 @@ const generatedMargin = 0.01
 // generatedRows rows, generated at test time, with 3-fold CV, and compares
 // each mean accuracy with its reference library's on the same folds and
 // hyper-parameters. The models section is what mlops init writes for data
-// of this size.
+// of this size; gradient boosting's auto method picks hist here, and so
+// does the reference.
 func TestE2EGenerated(t *testing.T) {
 	python := requireE2E(t)
 	dir := t.TempDir()
@@ -48,6 +49,7 @@ models:
   logistic_regression: {}
   decision_tree: {min_samples_leaf: 27}
   random_forest: {min_samples_leaf: 27}
+  xgboost: {} # tree_method auto: hist from boost.AutoHistRows training rows
 `, csvPath, generatedFeatures())))
 	if err != nil {
 		t.Fatal(err)

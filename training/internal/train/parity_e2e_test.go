@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mlopsgo/mlops/training/internal/classifier/boost"
 	"github.com/mlopsgo/mlops/training/internal/dataset"
 	"github.com/mlopsgo/mlops/training/internal/metrics"
 	"github.com/mlopsgo/mlops/training/internal/params"
@@ -158,7 +159,9 @@ func runReference(t *testing.T, python string, d *dataset.Dataset, folds []datas
 		jobFolds[i] = map[string][]int{"train": f.Train, "test": f.Test}
 	}
 	var res referenceResult
-	runScript(t, python, "testdata/parity.py", map[string]any{"X": d.X, "y": d.Y, "seed": seed, "folds": jobFolds, "models": models}, &res)
+	runScript(t, python, "testdata/parity.py", map[string]any{
+		"X": d.X, "y": d.Y, "seed": seed, "folds": jobFolds, "models": models, "auto_hist_rows": boost.AutoHistRows,
+	}, &res)
 	return res
 }
 

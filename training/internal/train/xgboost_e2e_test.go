@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	algo "github.com/mlopsgo/mlops/training/internal/algorithm"
+	"github.com/mlopsgo/mlops/training/internal/classifier/boost"
 	"github.com/mlopsgo/mlops/training/internal/dataset"
 	"github.com/mlopsgo/mlops/training/internal/params"
 	"github.com/mlopsgo/mlops/training/internal/xgbjson"
@@ -138,7 +139,7 @@ func runXGBoostCheck(t *testing.T, python string, d *dataset.Dataset, p *params.
 	t.Helper()
 	var res xgboostCheck
 	runScript(t, python, "testdata/xgboost_check.py", map[string]any{
-		"X": d.X, "y": d.Y, "seed": p.Seed, "features": d.Features, "model": modelPath,
+		"X": d.X, "y": d.Y, "seed": p.Seed, "features": d.Features, "model": modelPath, "auto_hist_rows": boost.AutoHistRows,
 		"hyperparameters": xgboostSpec(t, p).Hyperparameters,
 	}, &res)
 	return res

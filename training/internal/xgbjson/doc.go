@@ -12,8 +12,9 @@
 // booster: one tree per boosted tree, with tree_info giving each tree's
 // class. Each tree holds XGBoost's node arrays: children (-1 for a leaf),
 // parents (2147483647 for the root), split_indices, split_conditions (a
-// leaf's value for a leaf), default_left (1 for every split: XGBoost's exact
-// method sends missing values left), loss_changes, sum_hessian and
+// leaf's value for a leaf), default_left (the model's DefaultLeft for a
+// split, 1 for every split without it, as XGBoost's exact method sends
+// missing values left; 0 for a leaf), loss_changes, sum_hessian and
 // base_weights, with no categorical splits. Keys are written in sorted
 // order and floats as float32 in XGBoost's own notation ("7.229677E1",
 // "0E0"): XGBoost's reader rejects a whole number spelt as an integer where

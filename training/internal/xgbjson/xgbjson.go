@@ -148,7 +148,9 @@ func convertTree(m *model.Boosted, t, features int) tree {
 		if f := m.Feature[i]; f >= 0 {
 			out.SplitIndices[j] = f
 			out.SplitConditions[j] = m.Threshold[i]
-			out.DefaultLeft[j] = 1
+			if m.DefaultLeft == nil || m.DefaultLeft[i] {
+				out.DefaultLeft[j] = 1
+			}
 			out.Parents[m.Left[i]] = int32(j)
 			out.Parents[m.Right[i]] = int32(j)
 		} else {

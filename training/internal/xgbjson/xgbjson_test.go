@@ -159,6 +159,42 @@ func TestMarshalStructure(t *testing.T) {
 	}
 }
 
+// TestMarshalDefaultLeft checks that learned default directions are
+// written per split: tree 3's node 2 sends missing values right; without
+// DefaultLeft every split sends them left (TestMarshalStructure).
+func TestMarshalDefaultLeft(t *testing.T) {
+	p := boosted()
+	p.Boosted.DefaultLeft = make([]bool, p.Boosted.NumNodes())
+	for i := range p.Boosted.DefaultLeft {
+		p.Boosted.DefaultLeft[i] = true
+	}
+	p.Boosted.DefaultLeft[5+2] = false
+	data, err := Marshal(sampleBundle(t, p))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Learner struct {
+			Booster struct {
+				Model struct {
+					Trees []struct {
+						DefaultLeft []int `json:"default_left"`
+					} `json:"trees"`
+				} `json:"model"`
+			} `json:"gradient_booster"`
+		} `json:"learner"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	want := [][]int{{1, 0, 0}, {0}, {0}, {1, 0, 0, 0, 0}, {0}, {0}}
+	for i, tree := range doc.Learner.Booster.Model.Trees {
+		if !reflect.DeepEqual(tree.DefaultLeft, want[i]) {
+			t.Errorf("tree %d default_left %v, want %v", i, tree.DefaultLeft, want[i])
+		}
+	}
+}
+
 func TestMarshalRejects(t *testing.T) {
 	linear := model.Params{Linear: &model.Linear{
 		Coef:      [][]float64{{1, -2}, {0.5, 0.25}, {-1.5, 1.75}},

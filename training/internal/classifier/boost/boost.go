@@ -59,7 +59,7 @@ func (t *Trainer) WithValidation(X [][]float64, y []int) classifier.Trainer {
 // set that does not match, or the context's error when ctx is done (checked
 // before every round).
 func (t *Trainer) Fit(ctx context.Context, X [][]float64, y []int, classes int) (*classifier.Fitted, error) {
-	if err := classifier.CheckInput(X, y, classes); err != nil {
+	if err := checkInput(X, y, classes, t.cfg.AllowMissing); err != nil {
 		return nil, fmt.Errorf("boost: fit: %w", err)
 	}
 	data, err := newMatrix(X)
@@ -68,7 +68,7 @@ func (t *Trainer) Fit(ctx context.Context, X [][]float64, y []int, classes int) 
 	}
 	var val *evalSet
 	if v := t.cfg.Validation; v != nil {
-		m, err := validationMatrix(v, data.features, classes)
+		m, err := validationMatrix(v, data.features, classes, t.cfg.AllowMissing)
 		if err != nil {
 			return nil, fmt.Errorf("boost: fit: %w", err)
 		}
@@ -96,13 +96,18 @@ type treeBuilder interface {
 }
 
 // newTreeBuilder returns the tree method that grows every tree of a fit on
-// data: XGBoost's exact greedy method, the only one implemented.
+// data: XGBoost's exact greedy method or its hist method, as
+// Config.TreeMethod picks for the number of rows.
 func (t *Trainer) newTreeBuilder(data *matrix) treeBuilder {
 	var rng *rand.Rand
 	if t.cfg.Subsample < 1 || t.cfg.ColsampleByTree < 1 {
 		rng = rand.New(t.cfg.Src)
 	}
-	return newGrower(newTrainParam(t.cfg), data, sortColumns(data), rng)
+	p := newTrainParam(t.cfg)
+	if t.cfg.treeMethod(data.rows) == TreeHist {
+		return newHistBuilder(p, data, t.cfg.maxBin(), t.cfg.workers(), rng)
+	}
+	return newGrower(p, data, sortColumns(data), rng)
 }
 
 // evalSet is a data set evaluated after every round without being fitted
@@ -121,6 +126,8 @@ func (t *Trainer) boost(ctx context.Context, b treeBuilder, data *matrix, y []in
 	grad := make([]float32, n*classes)
 	hess := make([]float32, n*classes)
 	exps := make([]float32, classes)
+	rowLoss := make([]float64, n)
+	workers := t.cfg.workers()
 	var valMargin []float32
 	res := &classifier.Fitted{History: make([]float64, 0, rounds), Iterations: rounds, Converged: true}
 	if val != nil {
@@ -138,7 +145,7 @@ func (t *Trainer) boost(ctx context.Context, b treeBuilder, data *matrix, y []in
 		}
 		// One set of gradients per round, from the margins before it, as
 		// XGBoost computes them; then one tree per class.
-		loss := softmaxGradients(margin, y, classes, grad, hess, exps)
+		loss := softmaxGradients(margin, y, classes, grad, hess, rowLoss, workers)
 		if round > 0 {
 			res.History = append(res.History, loss)
 		}
@@ -161,7 +168,7 @@ func (t *Trainer) boost(ctx context.Context, b treeBuilder, data *matrix, y []in
 
 // validationMatrix checks the validation set against the training data's
 // shape and converts it.
-func validationMatrix(v *Validation, features, classes int) (*matrix, error) {
+func validationMatrix(v *Validation, features, classes int, allowMissing bool) (*matrix, error) {
 	if len(v.X) == 0 || len(v.Y) != len(v.X) {
 		return nil, fmt.Errorf("%w: %d rows and %d labels, want as many of each and at least one", ErrValidation, len(v.X), len(v.Y))
 	}
@@ -170,7 +177,7 @@ func validationMatrix(v *Validation, features, classes int) (*matrix, error) {
 			return nil, fmt.Errorf("%w: row %d has %d values, the training data %d features", ErrValidation, i, len(row), features)
 		}
 		for j, x := range row {
-			if math.IsNaN(x) || math.Abs(x) > math.MaxFloat32 {
+			if (math.IsNaN(x) && !allowMissing) || math.Abs(x) > math.MaxFloat32 {
 				return nil, fmt.Errorf("%w: row %d, feature %d is %v, not a finite float32 value", ErrValidation, i, j, x)
 			}
 		}

@@ -88,3 +88,74 @@ func BenchmarkPredictInto(b *testing.B) {
 		})
 	}
 }
+
+// classification returns n rows of make_classification-like data: classes
+// each own two Gaussian clusters centred on vertices of a hypercube (side 2)
+// in the first informative features, and every other feature is a random
+// mix of the informative ones plus noise. The draws come from src.
+func classification(src rand.Source, n, features, informative, classes int) classifiertest.Dataset {
+	rng := rand.New(src)
+	centres := make([][]float64, 2*classes)
+	for c := range centres {
+		centres[c] = make([]float64, informative)
+		for j := range centres[c] {
+			centres[c][j] = float64(2*rng.IntN(2) - 1)
+		}
+	}
+	mix := make([][]float64, features-informative)
+	for j := range mix {
+		mix[j] = make([]float64, informative)
+		for i := range mix[j] {
+			mix[j][i] = rng.NormFloat64()
+		}
+	}
+	d := classifiertest.Dataset{X: make([][]float64, n), Y: make([]int, n)}
+	for j := range features {
+		d.Features = append(d.Features, "x"+strconv.Itoa(j))
+	}
+	for k := range classes {
+		d.Classes = append(d.Classes, "c"+strconv.Itoa(k))
+	}
+	for i := range n {
+		c := rng.IntN(len(centres))
+		row := make([]float64, features)
+		for j := range informative {
+			row[j] = centres[c][j] + rng.NormFloat64()
+		}
+		for j, w := range mix {
+			for l, v := range w {
+				row[informative+j] += v * row[l]
+			}
+			row[informative+j] += 0.5 * rng.NormFloat64()
+		}
+		d.X[i], d.Y[i] = row, c%classes
+	}
+	return d
+}
+
+// BenchmarkFitTreeMethod fits XGBoost's defaults (100 rounds, depth 6, 256
+// bins) with each tree method on make_classification-like data of 20
+// features and 3 classes, at sizes around AutoHistRows and at the sizes of
+// the hist issue (10k and 100k rows; exact only up to 10k, where it already
+// takes seconds).
+func BenchmarkFitTreeMethod(b *testing.B) {
+	for _, n := range []int{1000, 5000, 10000, 100000} {
+		d := classification(rand.NewPCG(1, uint64(n)), n, 20, 10, 3)
+		for _, method := range []string{TreeExact, TreeHist} {
+			if method == TreeExact && n > 10000 {
+				continue
+			}
+			b.Run(method+"-"+strconv.Itoa(n), func(b *testing.B) {
+				cfg := DefaultConfig()
+				cfg.TreeMethod = method
+				tr := mustNew(b, cfg)
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := tr.Fit(b.Context(), d.X, d.Y, len(d.Classes)); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}

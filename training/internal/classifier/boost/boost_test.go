@@ -267,6 +267,10 @@ func TestConfigValidation(t *testing.T) {
 		{"colsample above one", func(c *Config) { c.ColsampleByTree = 1.1 }, "colsample_bytree"},
 		{"base score NaN", func(c *Config) { c.BaseScore = math.NaN() }, "base_score"},
 		{"sampling without source", func(c *Config) { c.Subsample = 0.5 }, "Src"},
+		{"unknown tree method", func(c *Config) { c.TreeMethod = "approx" }, "tree_method"},
+		{"one bin", func(c *Config) { c.MaxBin = 1 }, "max_bin"},
+		{"too many bins", func(c *Config) { c.MaxBin = 1 << 16 }, "max_bin"},
+		{"negative workers", func(c *Config) { c.Workers = -1 }, "Workers"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,6 +1,6 @@
 // Package boost fits gradient-boosted trees for classification, as XGBoost
-// 1.7's XGBClassifier with tree_method="exact" and the multi:softprob
-// objective. The result is a [model.Boosted], served under the name
+// 1.7's XGBClassifier with tree_method="exact" or "hist" and the
+// multi:softprob objective. The result is a [model.Boosted], served under the name
 // "xgboost" and exportable in XGBoost's JSON model format.
 //
 // # Boosting
@@ -29,6 +29,35 @@
 // with value LearningRate × weight. After growing, splits whose children
 // are both leaves and whose reduction is below [Config.Gamma] are pruned,
 // bottom up, as XGBoost's pruner does.
+//
+// # The hist method
+//
+// With [Config.TreeMethod] "hist" (or "auto" from [AutoHistRows] rows),
+// each feature is cut once per fit into at most [Config.MaxBin] bins at
+// quantiles of its values (with fewer distinct values, one bin per value;
+// XGBoost's cut rule), and a node's candidate splits are the bin
+// boundaries: the threshold of a split is the lower bound of the first bin
+// sent right, so x < threshold routes a row as its bin did. A node's
+// split is found from its histogram of gradient and hessian sums per bin;
+// of two siblings, the one with fewer rows is built from its rows and the
+// other is its parent's histogram minus it. Trees grow level by level to
+// MaxDepth; a split is made when it reduces the loss by more than 1e-6 and
+// by at least Gamma (XGBoost's hist method has no pruner). The work is
+// split over [Config.Workers] goroutines by feature and node, each sum
+// taken in one fixed order, so the model does not depend on their number.
+//
+// # Missing values
+//
+// With [Config.AllowMissing], NaN in X is a missing value. Each split learns
+// where missing values go, as XGBoost does, and the model stores it in
+// model.Boosted.DefaultLeft, which prediction and the XGBoost export use.
+// The hist method scans every node's bins both ways, missing values once on
+// the left and once on the right, and keeps the better; where a node has no
+// row missing the feature, missing values go left. The exact method scans
+// a column with missing values up as well as down (missing values right,
+// then left), and also tries all present values on one side and missing
+// ones on the other, as XGBoost's exact method does; on columns without
+// missing values it scans down only, so missing values go left.
 //
 // # Precision
 //

@@ -81,6 +81,7 @@ type splitEntry struct {
 	loss        float32
 	feature     int32
 	value       float32
+	defaultLeft bool // where missing values go
 	left, right stats
 }
 
@@ -88,7 +89,7 @@ type splitEntry struct {
 // XGBoost's order (SplitEntry::NeedReplace): a larger loss reduction wins;
 // equal ones go to the smaller feature index, and within one feature to the
 // candidate found first. Infinite reductions are skipped.
-func (s *splitEntry) update(loss float32, feature int32, value float32, left, right stats) {
+func (s *splitEntry) update(loss float32, feature int32, value float32, defaultLeft bool, left, right stats) {
 	if math.IsInf(float64(loss), 0) {
 		return
 	}
@@ -99,7 +100,7 @@ func (s *splitEntry) update(loss float32, feature int32, value float32, left, ri
 		better = !(s.loss > loss)
 	}
 	if better {
-		*s = splitEntry{loss: loss, feature: feature, value: value, left: left, right: right}
+		*s = splitEntry{loss: loss, feature: feature, value: value, defaultLeft: defaultLeft, left: left, right: right}
 	}
 }
 
@@ -109,6 +110,7 @@ type node struct {
 	parent, left, right int32 // left and right are -1 for a leaf
 	feature             int32
 	threshold           float32
+	defaultLeft         bool    // missing values go left
 	leaf                float32 // a leaf's value, the learning rate applied
 	deleted             bool    // pruned away
 	sum                 stats
@@ -119,8 +121,8 @@ type node struct {
 
 func (n *node) isLeaf() bool { return n.left < 0 }
 
-// scanEntry accumulates one node's rows above the current value during a
-// column scan.
+// scanEntry accumulates one node's rows on one side of the current value
+// during a column scan.
 type scanEntry struct {
 	sum  stats
 	last float32
@@ -132,8 +134,11 @@ type scanEntry struct {
 type grower struct {
 	p    trainParam
 	data *matrix
-	cols [][]entry
-	rng  *rand.Rand // nil unless rows or features are sampled
+	cols [][]entry // without missing values
+	// forward holds, for each feature, whether its column is also scanned
+	// upwards: it has missing values and more than one value.
+	forward []bool
+	rng     *rand.Rand // nil unless rows or features are sampled
 
 	pos         []int32 // node of each row; ^node once the row is done or sampled out
 	nodes       []node
@@ -151,6 +156,8 @@ func newGrower(p trainParam, data *matrix, cols [][]entry, rng *rand.Rand) *grow
 	gr := &grower{p: p, data: data, cols: cols, rng: rng, pos: make([]int32, data.rows)}
 	for j := range data.features {
 		gr.allFeatures = append(gr.allFeatures, j)
+		col := cols[j]
+		gr.forward = append(gr.forward, len(col) < data.rows && len(col) > 0 && col[0].value != col[len(col)-1].value)
 	}
 	gr.features = slices.Clone(gr.allFeatures)
 	return gr
@@ -239,7 +246,10 @@ func (gr *grower) findSplits(g, h []float32) {
 		gr.scan = make([]scanEntry, 2*len(gr.nodes))
 	}
 	for _, f := range gr.features {
-		gr.enumerate(f, g, h)
+		if gr.forward[f] {
+			gr.enumerate(f, g, h, true)
+		}
+		gr.enumerate(f, g, h, false)
 	}
 	for _, nid := range gr.expand {
 		n := gr.nodes[nid]
@@ -250,6 +260,7 @@ func (gr *grower) findSplits(g, h []float32) {
 		left := int32(len(gr.nodes))
 		gr.nodes[nid].feature = n.best.feature
 		gr.nodes[nid].threshold = n.best.value
+		gr.nodes[nid].defaultLeft = n.best.defaultLeft
 		gr.nodes[nid].left, gr.nodes[nid].right = left, left+1
 		// The children's values are recomputed from their rows before they
 		// become leaves; these are the values XGBoost sets meanwhile.
@@ -259,23 +270,44 @@ func (gr *grower) findSplits(g, h []float32) {
 	}
 }
 
-// enumerate scans feature f's sorted column from the largest value down, as
-// XGBoost does for a column without missing values, and offers every
-// threshold between two distinct values of a node's rows as a candidate:
-// rows below it go left, the others right. The threshold is the float32
-// midpoint of the two values, or the larger one when the midpoint rounds to
-// the smaller.
+// enumerate scans feature f's sorted column, from the largest value down
+// or, when forward, from the smallest up (XGBoost's ColMaker scans a column
+// without missing values down only), and offers every threshold between two
+// distinct values of a node's rows as a candidate: rows below it go left,
+// the others right, and missing values to the side not scanned (left when
+// scanning down). The threshold is the float32 midpoint of the two values,
+// or the one scanned before when the midpoint rounds to the one scanned now.
 //
-// XGBoost also offers sending every row right (the place missing values
-// would take); with min_child_weight > 0 that candidate is never allowed,
-// and otherwise its gain is zero up to rounding, so it is not offered here.
-func (gr *grower) enumerate(f int, g, h []float32) {
+// On a column with missing values, XGBoost also offers sending every
+// present value to the scanned side and missing ones to the other, at a
+// threshold just beyond the last value scanned; so does enumerate. Without
+// missing values, that candidate is never allowed with min_child_weight > 0,
+// and otherwise its gain is zero up to rounding, so it is not offered.
+func (gr *grower) enumerate(f int, g, h []float32, forward bool) {
+	col := gr.cols[f]
+	if len(col) == 0 {
+		return // every value missing: XGBoost skips the column
+	}
 	for _, nid := range gr.expand {
 		gr.scan[nid] = scanEntry{}
 	}
 	mcw := gr.p.minChildWeight
-	col := gr.cols[f]
-	for i := len(col) - 1; i >= 0; i-- {
+	// offer offers the scanned rows s on the scanned side, the rest of
+	// the node on the other, at threshold thr.
+	offer := func(n *node, s, rest stats, thr float32) {
+		if forward {
+			loss := (gr.p.gain(s) + gr.p.gain(rest)) - n.rootGain
+			n.best.update(loss, int32(f), thr, false, s, rest)
+		} else {
+			loss := (gr.p.gain(rest) + gr.p.gain(s)) - n.rootGain
+			n.best.update(loss, int32(f), thr, true, rest, s)
+		}
+	}
+	i, end, step := len(col)-1, -1, -1
+	if forward {
+		i, end, step = 0, len(col), 1
+	}
+	for ; i != end; i += step {
 		e := col[i]
 		nid := gr.pos[e.row]
 		if nid < 0 {
@@ -286,19 +318,30 @@ func (gr *grower) enumerate(f int, g, h []float32) {
 		// hessians are at least 1e-16, so that is the first row.
 		if s.sum.h != 0 && e.value != s.last && s.sum.h >= mcw {
 			n := &gr.nodes[nid]
-			left := n.sum.minus(s.sum)
-			if left.h >= mcw {
-				loss := (gr.p.gain(left) + gr.p.gain(s.sum)) - n.rootGain
+			if rest := n.sum.minus(s.sum); rest.h >= mcw {
 				thr := (e.value + s.last) * 0.5
 				if thr == e.value {
 					thr = s.last
 				}
-				n.best.update(loss, int32(f), thr, left, s.sum)
+				offer(n, s.sum, rest, thr)
 			}
 		}
 		s.sum.g += float64(g[e.row])
 		s.sum.h += float64(h[e.row])
 		s.last = e.value
+	}
+	if len(col) == gr.data.rows {
+		return
+	}
+	for _, nid := range gr.expand {
+		s, n := &gr.scan[nid], &gr.nodes[nid]
+		if rest := n.sum.minus(s.sum); s.sum.h >= mcw && rest.h >= mcw {
+			gap := float32(math.Abs(float64(s.last))) + rtEps
+			if !forward {
+				gap = -gap
+			}
+			offer(n, s.sum, rest, s.last+gap)
+		}
 	}
 }
 
@@ -310,12 +353,13 @@ func (gr *grower) resetPositions() {
 			continue
 		}
 		n := &gr.nodes[nid]
-		switch {
-		case n.isLeaf():
+		if n.isLeaf() {
 			gr.pos[i] = ^nid
-		case gr.data.values[i*gr.data.features+int(n.feature)] < n.threshold:
+			continue
+		}
+		if v := gr.data.values[i*gr.data.features+int(n.feature)]; v < n.threshold || (v != v && n.defaultLeft) {
 			gr.pos[i] = n.left
-		default:
+		} else {
 			gr.pos[i] = n.right
 		}
 	}
@@ -378,6 +422,7 @@ func (gr *grower) appendTo(m *model.Boosted, k int) {
 			m.Right = append(m.Right, gr.index[nd.right])
 			m.Value = append(m.Value, 0)
 		}
+		appendDefaultLeft(m, nd.isLeaf() || nd.defaultLeft)
 		m.Gain = append(m.Gain, nd.best.loss)
 		m.Cover = append(m.Cover, float32(nd.sum.h))
 		m.Weight = append(m.Weight, nd.weight)
@@ -391,7 +436,7 @@ func (gr *grower) addTo(margin []float32, k, classes int, data *matrix) {
 		x := data.row(i)
 		n := &gr.nodes[0]
 		for !n.isLeaf() {
-			if x[n.feature] < n.threshold {
+			if v := x[n.feature]; v < n.threshold || (v != v && n.defaultLeft) {
 				n = &gr.nodes[n.left]
 			} else {
 				n = &gr.nodes[n.right]

@@ -33,9 +33,9 @@ func softmaxSums(m, exps []float32) (wmax float32, wsum float64) {
 	return wmax, wsum
 }
 
-// rowLoss returns −log p_label from softmaxSums' results, capped as
+// lossOfRow returns −log p_label from softmaxSums' results, capped as
 // XGBoost's mlogloss caps it.
-func rowLoss(m []float32, label int, wmax float32, wsum float64) float64 {
+func lossOfRow(m []float32, label int, wmax float32, wsum float64) float64 {
 	return min(math.Log(wsum)-float64(m[label]-wmax), maxLogLoss)
 }
 
@@ -47,26 +47,37 @@ func rowLoss(m []float32, label int, wmax float32, wsum float64) float64 {
 //	g_k = p_k − [y = k],  h_k = max(2 p_k (1 − p_k), 1e-16)
 //
 // It writes them class-major (grad[k*n+i]), so each class's tree reads a
-// contiguous slice; exps is scratch of length classes. It returns the mean
-// log loss at the margins: the training loss the previous round reached.
-func softmaxGradients(margin []float32, y []int, classes int, grad, hess, exps []float32) float64 {
+// contiguous slice. It returns the mean log loss at the margins: the
+// training loss the previous round reached. Rows are independent, so they
+// are computed in blocks on up to workers goroutines; each row's loss goes
+// to rowLoss (scratch of length n) and the losses are summed in row order,
+// so the result does not depend on workers.
+func softmaxGradients(margin []float32, y []int, classes int, grad, hess []float32, rowLoss []float64, workers int) float64 {
 	n := len(y)
-	var loss float64
-	for i, label := range y {
-		m := margin[i*classes : (i+1)*classes]
-		wmax, wsum := softmaxSums(m, exps)
-		sum := float32(wsum)
-		for k, e := range exps {
-			p := e / sum
-			h := max(2*p*(1-p), minHessian)
-			g := p
-			if k == label {
-				g = p - 1
+	const block = 4096
+	parallel(workers, (n+block-1)/block, func(b int) {
+		exps := make([]float32, classes)
+		for i := b * block; i < min(n, (b+1)*block); i++ {
+			label := y[i]
+			m := margin[i*classes : (i+1)*classes]
+			wmax, wsum := softmaxSums(m, exps)
+			sum := float32(wsum)
+			for k, e := range exps {
+				p := e / sum
+				h := max(2*p*(1-p), minHessian)
+				g := p
+				if k == label {
+					g = p - 1
+				}
+				grad[k*n+i] = g
+				hess[k*n+i] = h
 			}
-			grad[k*n+i] = g
-			hess[k*n+i] = h
+			rowLoss[i] = lossOfRow(m, label, wmax, wsum)
 		}
-		loss += rowLoss(m, label, wmax, wsum)
+	})
+	var loss float64
+	for _, l := range rowLoss[:n] {
+		loss += l
 	}
 	return loss / float64(n)
 }
@@ -78,7 +89,7 @@ func logLoss(margin []float32, y []int, classes int, exps []float32) float64 {
 	for i, label := range y {
 		m := margin[i*classes : (i+1)*classes]
 		wmax, wsum := softmaxSums(m, exps)
-		loss += rowLoss(m, label, wmax, wsum)
+		loss += lossOfRow(m, label, wmax, wsum)
 	}
 	return loss / float64(len(y))
 }

@@ -24,7 +24,11 @@ def main():
     X = np.asarray(job["X"], dtype=np.float64)
     y = np.asarray(job["y"], dtype=np.int64)
     h = job["hyperparameters"]
-    est = xgboost.XGBClassifier(tree_method="exact", n_estimators=h["n_estimators"],
+    method = h.get("tree_method", "exact")
+    if method == "auto":  # as mlops resolves it
+        method = "exact" if len(job["X"]) < job.get("auto_hist_rows", 5000) else "hist"
+    est = xgboost.XGBClassifier(tree_method=method, max_bin=h.get("max_bin", 256),
+                                n_estimators=h["n_estimators"],
                                 learning_rate=h["learning_rate"], max_depth=h["max_depth"],
                                 min_child_weight=h["min_child_weight"], gamma=h["gamma"],
                                 reg_lambda=h["reg_lambda"], reg_alpha=h["reg_alpha"],
