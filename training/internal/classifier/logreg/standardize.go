@@ -1,52 +1,13 @@
 package logreg
 
-import "math"
+import "github.com/mlopsgo/mlops/training/internal/classifier/scaling"
 
 // standardization returns each column's mean and population standard
-// deviation; a constant column gets scale 1 so that it maps to zero instead
-// of dividing by zero (as scikit-learn's StandardScaler does).
-func standardization(X [][]float64) (mean, scale []float64) {
-	d := len(X[0])
-	n := float64(len(X))
-	mean = make([]float64, d)
-	scale = make([]float64, d)
-	for j := range d {
-		var sum float64
-		constant := true
-		for _, row := range X {
-			sum += row[j]
-			constant = constant && row[j] == X[0][j]
-		}
-		m := sum / n
-		mean[j] = m
-		if constant {
-			// Rounding in the mean would otherwise leave a tiny positive
-			// deviation and a huge 1/scale.
-			scale[j] = 1
-			continue
-		}
-		var ss float64
-		for _, row := range X {
-			dv := row[j] - m
-			ss += dv * dv
-		}
-		scale[j] = math.Sqrt(ss / n)
-	}
-	return mean, scale
-}
+// deviation; see scaling.Fit, shared with the linear SVM.
+func standardization(X [][]float64) (mean, scale []float64) { return scaling.Fit(X) }
 
 // standardize returns a copy of X with every column transformed to
 // (x-mean)/scale, the transform model.Linear applies at prediction time.
 func standardize(X [][]float64, mean, scale []float64) [][]float64 {
-	d := len(mean)
-	flat := make([]float64, len(X)*d)
-	out := make([][]float64, len(X))
-	for i, row := range X {
-		r := flat[i*d : (i+1)*d : (i+1)*d]
-		for j, v := range row {
-			r[j] = (v - mean[j]) / scale[j]
-		}
-		out[i] = r
-	}
-	return out
+	return scaling.Apply(X, mean, scale)
 }
