@@ -25,6 +25,37 @@ const (
 	GammaAuto = "auto"
 )
 
+// Solvers accepted in Config.Solver.
+const (
+	// SolverAuto picks SolverLiblinear for the linear kernel when the
+	// training set has at least LiblinearMinRows rows or Config.Standardize
+	// is set, and SolverLibsvm otherwise.
+	SolverAuto = "auto"
+	// SolverLibsvm is scikit-learn's SVC(probability=True): libsvm's SMO,
+	// one-vs-one, Platt scaling from an internal 5-fold cross-validation.
+	SolverLibsvm = "libsvm"
+	// SolverLiblinear is scikit-learn's CalibratedClassifierCV(LinearSVC(),
+	// cv=3, method="sigmoid"): liblinear's dual coordinate descent for the
+	// squared hinge loss, one-vs-rest, calibrated on 3 stratified folds. It
+	// needs the linear kernel.
+	SolverLiblinear = "liblinear"
+)
+
+// LiblinearMinRows is the training set size from which SolverAuto picks
+// liblinear for the linear kernel. Measured with BenchmarkSolvers (3
+// classes of Gaussian blobs): the libsvm fit grows about quadratically with
+// the rows and liblinear's about linearly; see the benchmark's comment for
+// the figures.
+const LiblinearMinRows = 1000
+
+// Defaults of the liblinear solver, scikit-learn's LinearSVC defaults.
+const (
+	// DefaultLinearTol is LinearSVC's tol.
+	DefaultLinearTol = 1e-4
+	// DefaultLinearMaxIter is LinearSVC's max_iter.
+	DefaultLinearMaxIter = 1000
+)
+
 // DefaultCacheSize is the kernel cache of one binary problem, in bytes,
 // scikit-learn's cache_size of 200 MB. Columns are allocated as the solver
 // asks for them, so small problems use only what they need.
@@ -60,8 +91,31 @@ type Config struct {
 	// at least two columns are always kept. 0 means DefaultCacheSize.
 	// Default: 0.
 	CacheSize int
+	// Solver is SolverAuto, SolverLibsvm or SolverLiblinear; "" means
+	// SolverAuto. SolverLiblinear with the RBF kernel is an error.
+	// Default: SolverAuto.
+	Solver string
+	// Standardize scales every feature to zero mean and unit population
+	// standard deviation before fitting, and stores the mean and scale in
+	// the fitted model so that prediction applies the same transform (a
+	// constant feature gets scale 1). Only the liblinear solver supports
+	// it: with SolverAuto it selects liblinear, and with SolverLibsvm or
+	// the RBF kernel it is an error. Default: false.
+	Standardize bool
+	// LinearTol is liblinear's eps, scikit-learn's LinearSVC tol: the dual
+	// coordinate descent stops once its projected gradients span at most
+	// LinearTol. 0 means DefaultLinearTol; it must not be negative.
+	// The libsvm solver ignores it. Default: 0.
+	LinearTol float64
+	// LinearMaxIter bounds the passes of the dual coordinate descent over
+	// the rows of each binary problem, LinearSVC's max_iter. Reaching it
+	// is not an error: the fit reports Converged false. 0 means
+	// DefaultLinearMaxIter; it must not be negative. The libsvm solver
+	// ignores it. Default: 0.
+	LinearMaxIter int
 	// Src shuffles the rows of libsvm's internal 5-fold cross-validation
-	// that fits the Platt scaling of each pair. A fit consumes values from
+	// that fits the Platt scaling of each pair, or, with liblinear, the
+	// order of the coordinate descent's steps. A fit consumes values from
 	// it, so two fits reproduce each other only from identically seeded
 	// sources. nil means a fixed source (rand.NewPCG(0, 0)) for every fit,
 	// which keeps fits deterministic and the Trainer safe for concurrent
@@ -70,9 +124,10 @@ type Config struct {
 }
 
 // DefaultConfig returns scikit-learn 1.2's SVC defaults: RBF kernel, C 1,
-// gamma "scale", tol 1e-3, shrinking, no iteration bound.
+// gamma "scale", tol 1e-3, shrinking, no iteration bound; the solver is
+// chosen automatically, with LinearSVC's defaults for liblinear.
 func DefaultConfig() Config {
-	return Config{Kernel: RBF, C: 1, GammaRule: GammaScale, Tol: 1e-3, Shrinking: true}
+	return Config{Kernel: RBF, C: 1, GammaRule: GammaScale, Tol: 1e-3, Shrinking: true, Solver: SolverAuto}
 }
 
 // validate checks every field, naming the first bad one.
@@ -98,7 +153,49 @@ func (c Config) validate() error {
 	if c.CacheSize < 0 {
 		return fmt.Errorf("%w: Config.CacheSize is %d, want >= 0 (0 for the default)", ErrConfig, c.CacheSize)
 	}
+	switch c.Solver {
+	case "", SolverAuto, SolverLibsvm, SolverLiblinear:
+	default:
+		return fmt.Errorf("%w: Config.Solver is %q, want %q, %q or %q", ErrConfig, c.Solver, SolverAuto, SolverLibsvm, SolverLiblinear)
+	}
+	if c.Solver == SolverLiblinear && c.Kernel != Linear {
+		return fmt.Errorf("%w: Config.Solver %q needs Config.Kernel %q, not %q", ErrConfig, SolverLiblinear, Linear, c.Kernel)
+	}
+	if c.Standardize && (c.Kernel != Linear || c.Solver == SolverLibsvm) {
+		return fmt.Errorf("%w: Config.Standardize needs the liblinear solver (Config.Kernel %q, Config.Solver %q or %q), have kernel %q, solver %q",
+			ErrConfig, Linear, SolverLiblinear, SolverAuto, c.Kernel, c.Solver)
+	}
+	if !(c.LinearTol >= 0) || math.IsInf(c.LinearTol, 1) {
+		return fmt.Errorf("%w: Config.LinearTol is %v, want a finite value >= 0 (0 for the default)", ErrConfig, c.LinearTol)
+	}
+	if c.LinearMaxIter < 0 {
+		return fmt.Errorf("%w: Config.LinearMaxIter is %d, want >= 0 (0 for the default)", ErrConfig, c.LinearMaxIter)
+	}
 	return nil
+}
+
+// liblinear reports whether a fit on the given number of rows uses the
+// liblinear solver; the Config must be valid.
+func (c Config) liblinear(rows int) bool {
+	switch c.Solver {
+	case SolverLiblinear:
+		return true
+	case SolverLibsvm:
+		return false
+	}
+	return c.Kernel == Linear && (rows >= LiblinearMinRows || c.Standardize)
+}
+
+// dualCD returns the stopping rule of the liblinear solver.
+func (c Config) dualCD() dualCDConfig {
+	cfg := dualCDConfig{eps: c.LinearTol, maxIter: c.LinearMaxIter}
+	if cfg.eps == 0 {
+		cfg.eps = DefaultLinearTol
+	}
+	if cfg.maxIter == 0 {
+		cfg.maxIter = DefaultLinearMaxIter
+	}
+	return cfg
 }
 
 // gamma returns the RBF coefficient for the training rows X, as

@@ -1,0 +1,205 @@
+package svm
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+
+	"github.com/mlopsgo/mlops/training/internal/classifier/scaling"
+	"github.com/mlopsgo/mlops/training/model"
+)
+
+// calibrationFolds is CalibratedClassifierCV's cv=3.
+const calibrationFolds = 3
+
+// fitLiblinear is scikit-learn's CalibratedClassifierCV(LinearSVC(), cv=3,
+// method="sigmoid") with its default ensemble=True: for each of 3
+// stratified folds (StratifiedKFold without shuffling) a one-vs-rest
+// LinearSVC is fitted on the other two and a Platt sigmoid per decision
+// function on the fold's own decision values; the model keeps the three
+// calibrated members and averages their probabilities. Standardization, when
+// configured, is fitted once on all of X before the folds, as
+// make_pipeline(StandardScaler(), CalibratedClassifierCV(...)) would.
+//
+// It returns the model, the coordinate descent's outer iterations summed
+// over every binary problem, and whether all of them converged.
+func (t *Trainer) fitLiblinear(ctx context.Context, X [][]float64, y []int, classes int) (*model.LinearSVM, int, bool, error) {
+	m := &model.LinearSVM{}
+	data := X
+	if t.cfg.Standardize {
+		m.Mean, m.Scale = scaling.Fit(X)
+		data = scaling.Apply(X, m.Mean, m.Scale)
+	}
+	// The classes present, ascending, and each row's position among them.
+	count := make([]int, classes)
+	for _, c := range y {
+		count[c]++
+	}
+	position := make([]int, classes)
+	for c, n := range count {
+		if n == 0 {
+			continue
+		}
+		if n < calibrationFolds {
+			return nil, 0, false, fmt.Errorf("%w: class %d has %d rows, the calibration needs at least %d", ErrTooFewRows, c, n, calibrationFolds)
+		}
+		position[c] = len(m.Labels)
+		m.Labels = append(m.Labels, c)
+	}
+	label := make([]int, len(y))
+	for i, c := range y {
+		label[i] = position[c]
+	}
+	k := len(m.Labels)
+
+	src := t.cfg.Src
+	if src == nil {
+		src = rand.NewPCG(0, 0)
+	}
+	rng := rand.New(src)
+	a := newAugmented(data)
+	fold := stratifiedFolds(label, k, calibrationFolds)
+	cd := t.cfg.dualCD()
+	iterations, converged := 0, true
+	for f := range calibrationFolds {
+		var train, test []int
+		for i, fi := range fold {
+			if fi == f {
+				test = append(test, i)
+			}
+		}
+		// liblinear's group_classes: the training rows grouped by class,
+		// ascending, each class's rows in their original order.
+		for c := range k {
+			for i, fi := range fold {
+				if fi != f && label[i] == c {
+					train = append(train, i)
+				}
+			}
+		}
+		mem, it, conv, err := fitMember(ctx, a, label, k, train, test, t.cfg.C, cd, rng)
+		if err != nil {
+			return nil, 0, false, err
+		}
+		m.Members = append(m.Members, mem)
+		iterations += it
+		converged = converged && conv
+	}
+	if !finiteLinear(m) {
+		return nil, 0, false, fmt.Errorf("%w: the fitted weights are not finite (features too large?)", ErrSolver)
+	}
+	return m, iterations, converged, nil
+}
+
+func finiteLinear(m *model.LinearSVM) bool {
+	for _, mem := range m.Members {
+		for _, row := range mem.Coef {
+			if !finite(row) {
+				return false
+			}
+		}
+		if !finite(mem.Intercept) || !finite(mem.SigmoidA) || !finite(mem.SigmoidB) {
+			return false
+		}
+	}
+	return true
+}
+
+// fitMember fits one LinearSVC on the train rows of a (one-vs-rest, as
+// liblinear's train: with two classes a single problem with the second class
+// positive) and calibrates each decision function on the test rows with
+// _SigmoidCalibration: Platt's sigmoid with his regularized targets, the
+// same problem libsvm's sigmoid_train solves.
+func fitMember(ctx context.Context, a augmented, label []int, k int, train, test []int, c float64, cd dualCDConfig, rng *rand.Rand) (model.LinearSVMMember, int, bool, error) {
+	functions := k
+	if k == 2 {
+		functions = 1
+	}
+	var mem model.LinearSVMMember
+	iterations, converged := 0, true
+	yTrain := make([]int8, len(train))
+	yTest := make([]int8, len(test))
+	dec := make([]float64, len(test))
+	d := a.stride - 1
+	for r := range functions {
+		positive := r
+		if k == 2 {
+			positive = 1
+		}
+		for s, i := range train {
+			yTrain[s] = sign(label[i] == positive)
+		}
+		sol, err := solveDualCD(ctx, a, train, yTrain, c, cd, rng)
+		if err != nil {
+			return model.LinearSVMMember{}, 0, false, err
+		}
+		iterations += sol.iterations
+		converged = converged && sol.converged
+		for s, i := range test {
+			dec[s] = dot(a.row(i), sol.w)
+			yTest[s] = sign(label[i] == positive)
+		}
+		sa, sb := sigmoidTrain(dec, yTest)
+		mem.Coef = append(mem.Coef, sol.w[:d:d])
+		mem.Intercept = append(mem.Intercept, sol.w[d])
+		mem.SigmoidA = append(mem.SigmoidA, sa)
+		mem.SigmoidB = append(mem.SigmoidB, sb)
+	}
+	return mem, iterations, converged, nil
+}
+
+func sign(positive bool) int8 {
+	if positive {
+		return 1
+	}
+	return -1
+}
+
+// stratifiedFolds is scikit-learn's StratifiedKFold(n) without shuffling:
+// it returns each row's test fold. label holds class positions in [0, k).
+// As _make_test_folds, classes are numbered by first appearance, the
+// per-fold counts come from dealing the rows sorted by that number round
+// robin to the folds, and each class's rows, in order, fill fold 0 first,
+// then fold 1, and so on. Every class must have at least n rows.
+func stratifiedFolds(label []int, k, n int) []int {
+	code := make([]int, k)
+	for c := range code {
+		code[c] = -1
+	}
+	codes := 0
+	for _, c := range label {
+		if code[c] < 0 {
+			code[c] = codes
+			codes++
+		}
+	}
+	count := make([]int, codes)
+	for _, c := range label {
+		count[code[c]]++
+	}
+	// allocation[f][e]: rows of class code e in test fold f.
+	allocation := make([][]int, n)
+	for f := range allocation {
+		allocation[f] = make([]int, codes)
+	}
+	pos := 0
+	for e, m := range count {
+		for range m {
+			allocation[pos%n][e]++
+			pos++
+		}
+	}
+	fold := make([]int, len(label))
+	next := make([]int, codes) // the fold the class's next row goes to
+	used := make([]int, codes) // rows of the class already in that fold
+	for i, c := range label {
+		e := code[c]
+		for used[e] == allocation[next[e]][e] {
+			next[e]++
+			used[e] = 0
+		}
+		fold[i] = next[e]
+		used[e]++
+	}
+	return fold
+}
