@@ -1,8 +1,11 @@
 package model
 
 import (
+	"encoding/json"
 	"errors"
 	"math"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -167,6 +170,83 @@ func TestLinearSVMRoundTrip(t *testing.T) {
 					}
 				}
 				checkProbabilities(t, got)
+			}
+		})
+	}
+}
+
+// linearSVMReference is testdata/sklearn_linear_svm_predict.json.
+type linearSVMReference struct {
+	SklearnVersion string `json:"sklearn_version"`
+	Cases          []struct {
+		Name    string    `json:"name"`
+		Labels  []int     `json:"labels"`
+		Mean    []float64 `json:"mean"`
+		Scale   []float64 `json:"scale"`
+		Members []struct {
+			Coef      [][]float64 `json:"coef"`
+			Intercept []float64   `json:"intercept"`
+			SigmoidA  []float64   `json:"sigmoid_a"`
+			SigmoidB  []float64   `json:"sigmoid_b"`
+			Decision  [][]float64 `json:"decision"`
+		} `json:"members"`
+		Inputs [][]float64 `json:"inputs"`
+		Proba  [][]float64 `json:"proba"`
+	} `json:"cases"`
+}
+
+// TestLinearSVMMatchesSklearn rebuilds scikit-learn 1.2.1's
+// CalibratedClassifierCV(LinearSVC(), cv=3) models of
+// testdata/sklearn_linear_svm_predict.json (written by
+// gen_sklearn_linear_svm_predict.py, run with /usr/bin/python3) from their
+// fitted parameters, and checks that each member's decision values and the
+// ensemble's predict_proba are scikit-learn's: the same arithmetic, so
+// equal up to rounding (summation order in the dot products).
+func TestLinearSVMMatchesSklearn(t *testing.T) {
+	const tol = 1e-12
+	data, err := os.ReadFile(filepath.Join("testdata", "sklearn_linear_svm_predict.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ref linearSVMReference
+	if err := json.Unmarshal(data, &ref); err != nil {
+		t.Fatal(err)
+	}
+	const classes = 3
+	for _, tc := range ref.Cases {
+		t.Run(tc.Name, func(t *testing.T) {
+			m := &LinearSVM{Labels: tc.Labels}
+			if len(tc.Scale) != 0 {
+				m.Mean, m.Scale = tc.Mean, tc.Scale
+			}
+			for _, mem := range tc.Members {
+				m.Members = append(m.Members, LinearSVMMember{Coef: mem.Coef, Intercept: mem.Intercept, SigmoidA: mem.SigmoidA, SigmoidB: mem.SigmoidB})
+			}
+			p := Params{LinearSVM: m}
+			pred, err := p.Compile(4, classes)
+			if err != nil {
+				t.Fatal(err)
+			}
+			proba := make([]float64, classes)
+			for i, x := range tc.Inputs {
+				for f, mem := range tc.Members {
+					dec := make([]float64, len(mem.Intercept))
+					m.DecisionInto(dec, f, x)
+					for k := range dec {
+						if want := mem.Decision[i][k]; math.Abs(dec[k]-want) > tol*max(1, math.Abs(want)) {
+							t.Errorf("input %v, member %d: decision values %v, scikit-learn %v", x, f, dec, mem.Decision[i])
+							break
+						}
+					}
+				}
+				pred.PredictInto(proba, x)
+				for c, l := range tc.Labels {
+					if math.Abs(proba[l]-tc.Proba[i][c]) > tol {
+						t.Errorf("input %v: probabilities %v, scikit-learn %v for classes %v", x, proba, tc.Proba[i], tc.Labels)
+						break
+					}
+				}
+				checkProbabilities(t, proba)
 			}
 		})
 	}
