@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"runtime"
+	"sync"
+	"sync/atomic"
 
 	"github.com/mlopsgo/mlops/training/internal/classifier/scaling"
 	"github.com/mlopsgo/mlops/training/model"
@@ -59,8 +62,14 @@ func (t *Trainer) fitLiblinear(ctx context.Context, X [][]float64, y []int, clas
 	rng := rand.New(src)
 	a := newAugmented(data)
 	fold := stratifiedFolds(label, k, calibrationFolds)
-	cd := t.cfg.dualCD()
-	iterations, converged := 0, true
+	functions := k
+	if k == 2 {
+		functions = 1
+	}
+	// One task per fold and decision function, each with its own source
+	// drawn here in that order, so the model does not depend on how many
+	// run at once or in which order they finish.
+	tasks := make([]calibrationTask, 0, calibrationFolds*functions)
 	for f := range calibrationFolds {
 		var train, test []int
 		for i, fi := range fold {
@@ -77,13 +86,31 @@ func (t *Trainer) fitLiblinear(ctx context.Context, X [][]float64, y []int, clas
 				}
 			}
 		}
-		mem, it, conv, err := fitMember(ctx, a, label, k, train, test, t.cfg.C, cd, rng)
-		if err != nil {
-			return nil, 0, false, err
+		for r := range functions {
+			positive := r
+			if k == 2 {
+				positive = 1 // liblinear's single problem: the second class
+			}
+			tasks = append(tasks, calibrationTask{train: train, test: test, positive: positive, seed: [2]uint64{rng.Uint64(), rng.Uint64()}})
+		}
+	}
+	results, err := t.runTasks(ctx, a, label, tasks)
+	if err != nil {
+		return nil, 0, false, err
+	}
+	d := a.stride - 1
+	iterations, converged := 0, true
+	for f := range calibrationFolds {
+		var mem model.LinearSVMMember
+		for _, res := range results[f*functions : (f+1)*functions] {
+			mem.Coef = append(mem.Coef, res.w[:d:d])
+			mem.Intercept = append(mem.Intercept, res.w[d])
+			mem.SigmoidA = append(mem.SigmoidA, res.a)
+			mem.SigmoidB = append(mem.SigmoidB, res.b)
+			iterations += res.iterations
+			converged = converged && res.converged
 		}
 		m.Members = append(m.Members, mem)
-		iterations += it
-		converged = converged && conv
 	}
 	if !finiteLinear(m) {
 		return nil, 0, false, fmt.Errorf("%w: the fitted weights are not finite (features too large?)", ErrSolver)
@@ -105,47 +132,86 @@ func finiteLinear(m *model.LinearSVM) bool {
 	return true
 }
 
-// fitMember fits one LinearSVC on the train rows of a (one-vs-rest, as
-// liblinear's train: with two classes a single problem with the second class
-// positive) and calibrates each decision function on the test rows with
-// _SigmoidCalibration: Platt's sigmoid with his regularized targets, the
-// same problem libsvm's sigmoid_train solves.
-func fitMember(ctx context.Context, a augmented, label []int, k int, train, test []int, c float64, cd dualCDConfig, rng *rand.Rand) (model.LinearSVMMember, int, bool, error) {
-	functions := k
-	if k == 2 {
-		functions = 1
+// calibrationTask is one decision function of one calibrated member: a
+// binary LinearSVC problem on the fold's training rows (rows of class
+// positive against the rest) and its Platt sigmoid on the fold's test rows.
+type calibrationTask struct {
+	train, test []int
+	positive    int
+	seed        [2]uint64
+}
+
+// calibrationResult is a solved calibrationTask.
+type calibrationResult struct {
+	w          []float64 // over the augmented row; the last is the intercept
+	a, b       float64   // the sigmoid
+	iterations int
+	converged  bool
+}
+
+// runTasks solves the tasks on up to Config.Workers goroutines and returns
+// the results in task order.
+func (t *Trainer) runTasks(ctx context.Context, a augmented, label []int, tasks []calibrationTask) ([]calibrationResult, error) {
+	out := make([]calibrationResult, len(tasks))
+	workers := t.cfg.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
 	}
-	var mem model.LinearSVMMember
-	iterations, converged := 0, true
-	yTrain := make([]int8, len(train))
-	yTest := make([]int8, len(test))
-	dec := make([]float64, len(test))
-	d := a.stride - 1
-	for r := range functions {
-		positive := r
-		if k == 2 {
-			positive = 1
-		}
-		for s, i := range train {
-			yTrain[s] = sign(label[i] == positive)
-		}
-		sol, err := solveDualCD(ctx, a, train, yTrain, c, cd, rng)
-		if err != nil {
-			return model.LinearSVMMember{}, 0, false, err
-		}
-		iterations += sol.iterations
-		converged = converged && sol.converged
-		for s, i := range test {
-			dec[s] = dot(a.row(i), sol.w)
-			yTest[s] = sign(label[i] == positive)
-		}
-		sa, sb := sigmoidTrain(dec, yTest)
-		mem.Coef = append(mem.Coef, sol.w[:d:d])
-		mem.Intercept = append(mem.Intercept, sol.w[d])
-		mem.SigmoidA = append(mem.SigmoidA, sa)
-		mem.SigmoidB = append(mem.SigmoidB, sb)
+	workers = min(workers, len(tasks))
+	cd := t.cfg.dualCD()
+	var (
+		next     atomic.Int64
+		stop     atomic.Bool
+		errOnce  sync.Once
+		firstErr error
+		wg       sync.WaitGroup
+	)
+	for range workers {
+		wg.Go(func() {
+			for !stop.Load() {
+				i := int(next.Add(1)) - 1
+				if i >= len(tasks) {
+					return
+				}
+				res, err := solveTask(ctx, a, label, tasks[i], t.cfg.C, cd)
+				if err != nil {
+					errOnce.Do(func() { firstErr = err })
+					stop.Store(true)
+					return
+				}
+				out[i] = res
+			}
+		})
 	}
-	return mem, iterations, converged, nil
+	wg.Wait()
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	return out, nil
+}
+
+// solveTask fits one binary LinearSVC and calibrates its decision function
+// on the held-out rows with scikit-learn's _SigmoidCalibration: Platt's
+// sigmoid with his regularized targets, the problem libsvm's sigmoid_train
+// solves.
+func solveTask(ctx context.Context, a augmented, label []int, task calibrationTask, c float64, cd dualCDConfig) (calibrationResult, error) {
+	y := make([]int8, len(task.train))
+	for s, i := range task.train {
+		y[s] = sign(label[i] == task.positive)
+	}
+	rng := rand.New(rand.NewPCG(task.seed[0], task.seed[1]))
+	sol, err := solveDualCD(ctx, a, task.train, y, c, cd, rng)
+	if err != nil {
+		return calibrationResult{}, err
+	}
+	dec := make([]float64, len(task.test))
+	yTest := make([]int8, len(task.test))
+	for s, i := range task.test {
+		dec[s] = dot(a.row(i), sol.w)
+		yTest[s] = sign(label[i] == task.positive)
+	}
+	sa, sb := sigmoidTrain(dec, yTest)
+	return calibrationResult{w: sol.w, a: sa, b: sb, iterations: sol.iterations, converged: sol.converged}, nil
 }
 
 func sign(positive bool) int8 {

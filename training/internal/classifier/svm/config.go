@@ -127,9 +127,15 @@ type Config struct {
 	// DefaultLinearMaxIter; it must not be negative. The libsvm solver
 	// ignores it. Default: 0.
 	LinearMaxIter int
+	// Workers bounds the binary problems the liblinear solver fits in
+	// parallel (3 folds times one problem per class); 0 means GOMAXPROCS.
+	// The fitted model does not depend on it. The libsvm solver ignores
+	// it. Default: 0.
+	Workers int
 	// Src shuffles the rows of libsvm's internal 5-fold cross-validation
-	// that fits the Platt scaling of each pair, or, with liblinear, the
-	// order of the coordinate descent's steps. A fit consumes values from
+	// that fits the Platt scaling of each pair, or, with liblinear, seeds
+	// the order of the coordinate descent's steps in each binary problem
+	// (two values per problem). A fit consumes values from
 	// it, so two fits reproduce each other only from identically seeded
 	// sources. nil means a fixed source (rand.NewPCG(0, 0)) for every fit,
 	// which keeps fits deterministic and the Trainer safe for concurrent
@@ -181,6 +187,9 @@ func (c Config) validate() error {
 	}
 	if !(c.LinearTol >= 0) || math.IsInf(c.LinearTol, 1) {
 		return fmt.Errorf("%w: Config.LinearTol is %v, want a finite value >= 0 (0 for the default)", ErrConfig, c.LinearTol)
+	}
+	if c.Workers < 0 {
+		return fmt.Errorf("%w: Config.Workers is %d, want >= 0 (0 for GOMAXPROCS)", ErrConfig, c.Workers)
 	}
 	if c.LinearMaxIter < 0 {
 		return fmt.Errorf("%w: Config.LinearMaxIter is %d, want >= 0 (0 for the default)", ErrConfig, c.LinearMaxIter)

@@ -69,7 +69,10 @@
 // (scikit-learn's _sigmoid_calibration: Platt's regularized targets, solved
 // by the same Newton method as libsvm's), and keeps the three calibrated
 // members (ensemble=True). The result is a [model.LinearSVM], whose
-// prediction averages the members' normalized probabilities. A class with
+// prediction averages the members' normalized probabilities. The 3 × classes
+// binary problems run on [Config.Workers] goroutines, each with its own
+// source seeded from [Config.Src] in a fixed order, so the model does not
+// depend on how many run at once. A class with
 // fewer than 3 rows is an error ([ErrTooFewRows]), as in scikit-learn.
 // liblinear draws its order from its own generator, so weights match
 // LinearSVC's within the tolerance, not bit for bit.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -90,6 +91,7 @@ func TestLiblinearConfigErrors(t *testing.T) {
 		"negative tol":          {func(c *Config) { c.LinearTol = -1 }, "Config.LinearTol is -1"},
 		"NaN tol":               {func(c *Config) { c.LinearTol = math.NaN() }, "Config.LinearTol is NaN"},
 		"negative iterations":   {func(c *Config) { c.LinearMaxIter = -2 }, "Config.LinearMaxIter is -2"},
+		"negative workers":      {func(c *Config) { c.Workers = -1 }, "Config.Workers is -1"},
 		"infinite tol":          {func(c *Config) { c.LinearTol = math.Inf(1) }, "Config.LinearTol is +Inf"},
 		"linear with libsvm ok": {func(c *Config) { c.Solver = SolverLibsvm }, ""},
 	}
@@ -109,6 +111,25 @@ func TestLiblinearConfigErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestLiblinearWorkers fits with one worker on one processor and with four
+// on four: the problems run in parallel but draw from their own sources,
+// so the models must be bitwise identical.
+func TestLiblinearWorkers(t *testing.T) {
+	d := classifiertest.Blobs(rand.NewPCG(3, 3), 600, 5, 4)
+	fitWith := func(procs, workers int) *classifier.Fitted {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		cfg := liblinearConfig()
+		cfg.Workers = workers
+		cfg.Src = rand.NewPCG(9, 9)
+		fit, err := mustNew(t, cfg).Fit(t.Context(), d.X, d.Y, len(d.Classes))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fit
+	}
+	classifiertest.CheckIdentical(t, fitWith(1, 1), fitWith(4, 4))
 }
 
 // TestStratifiedFolds compares with scikit-learn 1.2.1's
