@@ -83,6 +83,8 @@ type Params struct {
 	Boosted *Boosted `json:"boosted,omitempty"`
 	Forest  *Forest  `json:"forest,omitempty"`
 	SVM     *SVM     `json:"svm,omitempty"`
+	// LinearSVM is the calibrated linear SVM of the liblinear solver.
+	LinearSVM *LinearSVM `json:"linear_svm,omitempty"`
 }
 
 // predictor is the compiled form of Params.

@@ -83,6 +83,7 @@ func (p *Params) sets() (names []string, sets []paramSet) {
 	add("boosted", p.Boosted != nil, p.Boosted)
 	add("forest", p.Forest != nil, p.Forest)
 	add("svm", p.SVM != nil, p.SVM)
+	add("linear_svm", p.LinearSVM != nil, p.LinearSVM)
 	return names, sets
 }
 

@@ -28,8 +28,9 @@ const generatedMargin = 0.01
 // generatedRows rows, generated at test time, with 3-fold CV, and compares
 // each mean accuracy with its reference library's on the same folds and
 // hyper-parameters. The models section is what mlops init writes for data
-// of this size; gradient boosting's auto method picks hist here, and so
-// does the reference.
+// of this size: the SVM's auto solver picks liblinear here, checked
+// against CalibratedClassifierCV(LinearSVC, cv=3), and boosting's auto
+// method hist, checked against XGBoost's.
 func TestE2EGenerated(t *testing.T) {
 	python := requireE2E(t)
 	dir := t.TempDir()
@@ -49,6 +50,7 @@ models:
   logistic_regression: {}
   decision_tree: {min_samples_leaf: 27}
   random_forest: {min_samples_leaf: 27}
+  svm: {} # solver auto: liblinear from svm.LiblinearMinRows training rows
   xgboost: {} # tree_method auto: hist from boost.AutoHistRows training rows
 `, csvPath, generatedFeatures())))
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/mlopsgo/mlops/training/internal/classifier/boost"
+	"github.com/mlopsgo/mlops/training/internal/classifier/svm"
 	"github.com/mlopsgo/mlops/training/internal/dataset"
 	"github.com/mlopsgo/mlops/training/internal/metrics"
 	"github.com/mlopsgo/mlops/training/internal/params"
@@ -161,6 +162,7 @@ func runReference(t *testing.T, python string, d *dataset.Dataset, folds []datas
 	var res referenceResult
 	runScript(t, python, "testdata/parity.py", map[string]any{
 		"X": d.X, "y": d.Y, "seed": seed, "folds": jobFolds, "models": models, "auto_hist_rows": boost.AutoHistRows,
+		"liblinear_min_rows": svm.LiblinearMinRows,
 	}, &res)
 	return res
 }

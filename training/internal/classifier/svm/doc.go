@@ -51,4 +51,29 @@
 // every other algorithm here, so that the predicted class and the reported
 // confidence agree. The two differ only near the decision boundaries; the
 // e2e test of package train measures how often.
+//
+// # The liblinear solver
+//
+// SMO's cost grows about quadratically with the rows, and libsvm fits every
+// pair six times for its Platt scaling. For the linear kernel on larger data
+// [Config.Solver] selects scikit-learn's CalibratedClassifierCV(LinearSVC(),
+// cv=3, method="sigmoid") instead (automatically from [LiblinearMinRows]
+// rows): liblinear's dual coordinate descent for the L2-regularized squared
+// hinge loss (solve_l2r_l1l2_svc, L2R_L2LOSS_SVC_DUAL: C, tol 1e-4, 1000
+// passes, the intercept as a bias feature of value 1 that is regularized
+// too, rows visited in a random order drawn from [Config.Src] at every
+// pass, liblinear's shrinking), one-vs-rest over the classes present (one
+// problem for two classes, the second class positive). Its calibration
+// splits the rows into 3 folds as StratifiedKFold(3) does, fits LinearSVC
+// on two folds and a Platt sigmoid per decision function on the third
+// (scikit-learn's _sigmoid_calibration: Platt's regularized targets, solved
+// by the same Newton method as libsvm's), and keeps the three calibrated
+// members (ensemble=True). The result is a [model.LinearSVM], whose
+// prediction averages the members' normalized probabilities. The 3 × classes
+// binary problems run on [Config.Workers] goroutines, each with its own
+// source seeded from [Config.Src] in a fixed order, so the model does not
+// depend on how many run at once. A class with
+// fewer than 3 rows is an error ([ErrTooFewRows]), as in scikit-learn.
+// liblinear draws its order from its own generator, so weights match
+// LinearSVC's within the tolerance, not bit for bit.
 package svm

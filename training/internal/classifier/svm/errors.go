@@ -9,4 +9,8 @@ var (
 	// ErrSolver is returned when a fit produces parameters that are not
 	// finite: kernel values that overflow float64 on extreme features.
 	ErrSolver = errors.New("svm: solver failed")
+	// ErrTooFewRows is returned by the liblinear solver when a class has
+	// fewer rows than the folds of its calibration: scikit-learn's
+	// CalibratedClassifierCV refuses such data too.
+	ErrTooFewRows = errors.New("svm: too few rows of a class to calibrate")
 )

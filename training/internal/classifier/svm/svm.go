@@ -35,23 +35,36 @@ func (t *Trainer) Config() Config { return t.cfg }
 // Fit trains one binary C-SVC per pair of the classes present in y, with
 // Platt scaling for each, as described in the package documentation, on X
 // (one row per observation) and labels y in [0, classes), and returns a
-// model.SVM. X and y are not modified.
+// model.SVM. When the Config selects liblinear for len(X) rows (see
+// Config.Solver), it fits calibrated one-vs-rest linear SVMs instead and
+// returns a model.LinearSVM. X and y are not modified.
 //
-// Iterations counts the SMO iterations of the final binary problems (not
-// those of the Platt cross-validation); Converged is false when
-// Config.MaxIter stopped any problem, the Platt ones included, which is not
-// an error. History is nil.
+// With libsvm, Iterations counts the SMO iterations of the final binary
+// problems (not those of the Platt cross-validation); Converged is false
+// when Config.MaxIter stopped any problem, the Platt ones included. With
+// liblinear, Iterations counts the coordinate descent's passes summed over
+// every binary problem of every calibration fold; Converged is false when
+// Config.LinearMaxIter stopped any of them. Neither is an error. History is
+// nil.
 //
 // Fit returns an error wrapping a classifier input error for invalid data,
 // the context's error when ctx is done (checked before every binary problem
-// and every 1000 solver iterations), or ErrSolver when the fitted
-// parameters are not finite.
+// and every 1000 solver iterations, or every pass of liblinear's), ErrSolver
+// when the fitted parameters are not finite, or, with liblinear,
+// ErrTooFewRows when a class has fewer than 3 rows.
 func (t *Trainer) Fit(ctx context.Context, X [][]float64, y []int, classes int) (*classifier.Fitted, error) {
 	if err := classifier.CheckInput(X, y, classes); err != nil {
 		return nil, fmt.Errorf("svm: fit: %w", err)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("svm: fit: %w", err)
+	}
+	if t.cfg.liblinear(len(X)) {
+		m, iterations, converged, err := t.fitLiblinear(ctx, X, y, classes)
+		if err != nil {
+			return nil, fmt.Errorf("svm: fit %d rows, %d features, %d classes with liblinear: %w", len(X), len(X[0]), classes, err)
+		}
+		return &classifier.Fitted{Params: model.Params{LinearSVM: m}, Iterations: iterations, Converged: converged}, nil
 	}
 	m, iterations, converged, err := t.fit(ctx, X, y, classes)
 	if err != nil {
@@ -188,15 +201,18 @@ func (t *Trainer) fit(ctx context.Context, X [][]float64, y []int, classes int) 
 	return m, iterations, converged, nil
 }
 
-func finiteModel(m *model.SVM) bool {
-	ok := func(vs []float64) bool {
-		for _, v := range vs {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return false
-			}
+// finite reports whether every value of vs is finite.
+func finite(vs []float64) bool {
+	for _, v := range vs {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return false
 		}
-		return true
 	}
+	return true
+}
+
+func finiteModel(m *model.SVM) bool {
+	ok := finite
 	for _, row := range m.DualCoef {
 		if !ok(row) {
 			return false

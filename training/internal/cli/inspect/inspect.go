@@ -97,6 +97,12 @@ func structure(p model.Params) string {
 			s += fmt.Sprintf(", gamma %.4g", p.SVM.Gamma)
 		}
 		return s
+	case p.LinearSVM != nil:
+		s := fmt.Sprintf("linear svm, %d calibrated one-vs-rest members over %d classes", len(p.LinearSVM.Members), len(p.LinearSVM.Labels))
+		if p.LinearSVM.Scale != nil {
+			s += ", standardized inputs"
+		}
+		return s
 	case p.Boosted != nil:
 		return fmt.Sprintf("gradient-boosted trees, %d trees, %d nodes, %d leaves, max depth %d", p.Boosted.NumTrees(), p.Boosted.NumNodes(), p.Boosted.NumLeaves(), p.Boosted.MaxDepth())
 	}

@@ -32,6 +32,18 @@ def tree_method(h, rows, auto_hist_rows):
     return m
 
 
+def uses_liblinear(h, rows, liblinear_min_rows):
+    """Whether mlops's SVM uses liblinear for h on rows training rows: its
+    solver, with auto resolved as mlops resolves it."""
+    solver = h.get("solver", "libsvm")
+    if solver == "auto":
+        return h["kernel"] == "linear" and (rows >= liblinear_min_rows or h.get("standardize", False))
+    return solver == "liblinear"
+
+
+job_liblinear_min_rows = 2000
+
+
 def estimator(name, h, seed, rows, auto_hist_rows):
     if name == "logistic_regression":
         lr = LogisticRegression(C=h["C"], max_iter=h["max_iter"], tol=h["tol"],
@@ -53,6 +65,14 @@ def estimator(name, h, seed, rows, auto_hist_rows):
                                       min_impurity_decrease=h["min_impurity_decrease"],
                                       random_state=seed)
     if name == "svm":
+        if uses_liblinear(h, rows, job_liblinear_min_rows):
+            # As mlops's liblinear solver: LinearSVC (squared hinge, dual),
+            # probabilities from CalibratedClassifierCV's sigmoid on 3 folds.
+            from sklearn.calibration import CalibratedClassifierCV
+            from sklearn.svm import LinearSVC
+            svc = LinearSVC(C=h["C"], tol=h["linear_tol"], max_iter=h["linear_max_iter"], random_state=seed)
+            est = CalibratedClassifierCV(svc, cv=3, method="sigmoid")
+            return make_pipeline(StandardScaler(), est) if h.get("standardize") else est
         # probability=True as ours always fits the Platt scaling; predict()
         # still returns libsvm's one-vs-one vote, where we serve (and score)
         # the most probable class.
@@ -80,8 +100,10 @@ def main():
     # max_iter=100 is scikit-learn's default and stops lbfgs early on raw Iris
     # features; the warning says so every fold. Both sides use the same limit.
     warnings.filterwarnings("ignore", category=ConvergenceWarning)
+    global job_liblinear_min_rows
     with open(sys.argv[1]) as f:
         job = json.load(f)
+    job_liblinear_min_rows = job.get("liblinear_min_rows", job_liblinear_min_rows)
     X = np.asarray(job["X"], dtype=np.float64)
     y = np.asarray(job["y"], dtype=np.int64)
     out = {"versions": {"sklearn": sklearn.__version__, "numpy": np.__version__}, "accuracy": {}}
