@@ -20,5 +20,5 @@
 //
 // Sizing is by rows (see sizing.go): cross-validation 10x5 below 10,000
 // rows, 5x2 below 100,000, 3x1 above; the trees' min_samples_leaf keeps at
-// most 500 leaves per tree; logistic regression standardizes on large data.
+// most 500 leaves per tree; the linear models and the SVM standardize.
 package generate

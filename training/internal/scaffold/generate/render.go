@@ -148,8 +148,12 @@ func size(n int) string {
 // defaults for data of this size.
 func modelOverrides(name string, s sizing) map[string]any {
 	switch name {
-	case algorithm.LogisticRegression:
-		return map[string]any{"standardize": s.standardize}
+	case algorithm.LogisticRegression, algorithm.SVM:
+		// Scaled features let L-BFGS and the SVM's solvers converge on
+		// data whose columns differ in scale, which a user's data usually
+		// do; the fitted mean and scale travel in the bundle. (The SVM's
+		// auto solver is liblinear with standardize.)
+		return map[string]any{"standardize": true}
 	case algorithm.DecisionTree, algorithm.RandomForest:
 		return map[string]any{"min_samples_leaf": s.minSamplesLeaf}
 	}
@@ -160,17 +164,11 @@ func modelOverrides(name string, s sizing) map[string]any {
 func modelComments(name string, s sizing) []string {
 	switch name {
 	case algorithm.LogisticRegression:
-		if s.standardize {
-			return []string{"Large data: standardized inputs let L-BFGS converge within max_iter."}
-		}
+		return []string{"standardize: inputs scaled to zero mean and unit variance (stored in the", "bundle), so L-BFGS converges within max_iter whatever the columns' scales."}
 	case algorithm.RandomForest:
 		return []string{"max_features: sqrt, log2, an integer count, a float fraction in (0, 1], or null (all)."}
 	case algorithm.SVM:
-		c := []string{"SVC with libsvm's Platt probabilities, linear kernel as the original", "project chose; gamma (scale, auto or a number) is used by the rbf kernel."}
-		if s.tier == "large" {
-			c = append(c, "Large data: SMO's time grows about with the square of the rows; remove", "this section if training takes too long.")
-		}
-		return c
+		return []string{"Linear kernel, as the original project chose. With standardize, the auto", "solver is liblinear (LinearSVC, calibrated on 3 folds), fast at any size;", "solver: libsvm with standardize: false gives SVC with libsvm's Platt", "probabilities, whose time grows about with the square of the rows."}
 	case algorithm.XGBoost:
 		return []string{"Gradient-boosted trees: XGBoost 1.7's exact method, multi:softprob.", "max_depth 6 bounds every tree at 64 leaves."}
 	}

@@ -7,9 +7,7 @@ const (
 	// MediumRows is where cross-validation drops from 10x5 to 5x2: 50
 	// fits per model stop being cheap.
 	MediumRows = 10_000
-	// LargeRows is where cross-validation drops to 3x1 and logistic
-	// regression standardizes its inputs (L-BFGS converges in its 100
-	// iterations on scaled features, rarely on raw ones).
+	// LargeRows is where cross-validation drops to 3x1.
 	LargeRows = 100_000
 	// LeafBudget bounds the leaves of every tree of the forest and of the
 	// decision tree, so that their bundles stay small and quick to load
@@ -24,7 +22,6 @@ type sizing struct {
 	// tierFolds is the tier's folds before the smallest class capped them.
 	tierFolds      int
 	minSamplesLeaf int
-	standardize    bool
 }
 
 // sizeFor returns the settings for rows rows of which fitRows are fitted
@@ -34,7 +31,7 @@ func sizeFor(rows, fitRows, smallest int) sizing {
 	s := sizing{tier: "small", folds: 10, repeats: 5}
 	switch {
 	case rows >= LargeRows:
-		s = sizing{tier: "large", folds: 3, repeats: 1, standardize: true}
+		s = sizing{tier: "large", folds: 3, repeats: 1}
 	case rows >= MediumRows:
 		s = sizing{tier: "medium", folds: 5, repeats: 2}
 	}
