@@ -238,5 +238,7 @@ func (c Config) treeConfig(maxFeatures int, src rand.Source) tree.Config {
 		MaxFeatures:         maxFeatures,
 		MinImpurityDecrease: c.MinImpurityDecrease,
 		Src:                 src,
+		// The forest grows its trees in parallel already.
+		Workers: 1,
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"sync"
+	"sync/atomic"
 
 	"github.com/mlopsgo/mlops/training/model"
 )
@@ -41,6 +43,14 @@ type builder struct {
 	left     []float64
 	right    []float64
 	bestLeft []float64
+	candLeft []float64 // the feature being scanned's best left counts
+
+	// workers scan the features of large nodes at once (see parallel);
+	// results, resultLeft and buffers are their slots, made at first use.
+	workers    int
+	results    []featureScan
+	resultLeft []float64
+	buffers    []scanBuffers
 
 	tree *model.Tree
 }
@@ -65,6 +75,8 @@ func newBuilder(cfg Config, X [][]float64, y []int, classes int, weights []float
 		left:     make([]float64, classes),
 		right:    make([]float64, classes),
 		bestLeft: make([]float64, classes),
+		candLeft: make([]float64, classes),
+		workers:  cfg.workers(),
 		tree:     &model.Tree{},
 	}
 	for i := range X {
@@ -157,87 +169,194 @@ func (b *builder) grow(ctx context.Context, start, end, depth int) (int, error) 
 // with the largest impurity decrease. It reports false when no split leaves
 // MinSamplesLeaf rows on both sides.
 func (b *builder) bestSplit(start, end int, total, imp float64) (split, bool) {
-	n := end - start
-	minLeaf := b.cfg.MinSamplesLeaf
 	if b.rng != nil {
 		b.rng.Shuffle(len(b.features), func(i, j int) {
 			b.features[i], b.features[j] = b.features[j], b.features[i]
 		})
 	}
 	var (
-		best      split
-		found     bool
-		bestProxy = math.Inf(-1)
-		bestWL    float64
-		drawn     int // features looked at
-		constant  int // of which constant at this node
+		best  featureScan
+		found bool
 	)
-	sorted := b.sorted[:n]
-	for _, f := range b.features {
-		// As scikit-learn: stop after MaxFeatures features, unless all of
-		// them were constant; then go on until one is not.
-		if b.cfg.MaxFeatures > 0 && drawn >= b.cfg.MaxFeatures && drawn > constant {
-			break
-		}
-		drawn++
-		for i, row := range b.samples[start:end] {
-			sorted[i] = entry{value: b.X[row][f], row: row}
-		}
-		slices.SortFunc(sorted, func(a, b entry) int { return cmp.Compare(a.value, b.value) })
-		if sorted[n-1].value <= sorted[0].value+featureThreshold {
-			constant++
-			continue
-		}
-		clear(b.left)
-		var wl float64
-		for i := 0; i < n-1; i++ {
-			row := sorted[i].row
-			w := b.weight(row)
-			b.left[b.y[row]] += w
-			wl += w
-			if sorted[i+1].value <= sorted[i].value+featureThreshold {
-				continue // no threshold between (nearly) equal values
-			}
-			pos := i + 1 // rows in the left child
-			if pos < minLeaf || n-pos < minLeaf {
-				continue
-			}
-			// The right side is the node minus the left side, as
-			// scikit-learn computes it.
-			wr := total - wl
-			for k, c := range b.counts {
-				b.right[k] = c - b.left[k]
-			}
-			// scikit-learn's proxy_impurity_improvement: the parent's
-			// impurity and weight are the same for every candidate.
-			proxy := -wr*b.impurity(b.right, wr) - wl*b.impurity(b.left, wl)
-			if proxy > bestProxy {
-				bestProxy = proxy
-				found = true
-				bestWL = wl
-				copy(b.bestLeft, b.left)
-				best.feature = f
-				a, c := sorted[i].value, sorted[i+1].value
-				// Halves first, so the sum cannot overflow.
-				best.threshold = a/2 + c/2
-				if best.threshold == c || math.IsInf(best.threshold, 0) {
-					best.threshold = a
-				}
-			}
-		}
+	if b.parallel(end - start) {
+		best, found = b.scanParallel(start, end, total)
+	} else {
+		best, found = b.scanSequential(start, end, total)
 	}
 	if !found {
 		return split{}, false
 	}
 	// The decrease of the winner, scikit-learn's impurity_improvement.
-	wr := total - bestWL
+	wr := total - best.wl
 	for k := range b.right {
-		b.right[k] = b.counts[k] - b.bestLeft[k]
+		b.right[k] = b.counts[k] - best.left[k]
 	}
-	impL := b.impurity(b.bestLeft, bestWL)
+	impL := b.impurity(best.left, best.wl)
 	impR := b.impurity(b.right, wr)
-	best.improvement = total / b.totalWeight * (imp - wr/total*impR - bestWL/total*impL)
-	return best, true
+	return split{
+		feature:     best.feature,
+		threshold:   best.threshold,
+		improvement: total / b.totalWeight * (imp - wr/total*impR - best.wl/total*impL),
+	}, true
+}
+
+// featureScan is the best split of a node on one feature.
+type featureScan struct {
+	feature   int
+	threshold float64
+	proxy     float64   // scikit-learn's proxy_impurity_improvement
+	wl        float64   // weight of the left child
+	left      []float64 // weighted class counts of the left child
+	found     bool      // a split leaves MinSamplesLeaf rows on both sides
+	constant  bool      // the feature is constant at the node
+}
+
+// scanBuffers is what scanning one feature needs to itself, so features can
+// be scanned at once.
+type scanBuffers struct {
+	sorted      []entry
+	left, right []float64
+}
+
+// scanSequential scans the features in the node's order, as scikit-learn:
+// it stops after MaxFeatures features unless all of them were constant,
+// then goes on until one is not.
+func (b *builder) scanSequential(start, end int, total float64) (featureScan, bool) {
+	var (
+		best     = featureScan{proxy: math.Inf(-1)}
+		found    bool
+		drawn    int // features looked at
+		constant int // of which constant at this node
+	)
+	buf := scanBuffers{sorted: b.sorted, left: b.left, right: b.right}
+	for _, f := range b.features {
+		if b.cfg.MaxFeatures > 0 && drawn >= b.cfg.MaxFeatures && drawn > constant {
+			break
+		}
+		drawn++
+		r := b.scanFeature(f, start, end, total, buf, b.candLeft)
+		if r.constant {
+			constant++
+			continue
+		}
+		if r.found && r.proxy > best.proxy {
+			best, found = r, true
+			copy(b.bestLeft, b.candLeft)
+			best.left = b.bestLeft
+		}
+	}
+	return best, found
+}
+
+// parallelMinRows is the node size from which scanParallel scans features
+// at once: below it, starting goroutines costs more than it saves.
+const parallelMinRows = 1024
+
+// parallel reports whether a node of n rows is scanned with scanParallel:
+// when every feature is scanned (MaxFeatures 0, so no feature's outcome
+// decides whether another is looked at) and there are workers and rows
+// enough.
+func (b *builder) parallel(n int) bool {
+	return b.cfg.MaxFeatures == 0 && b.workers > 1 && n >= parallelMinRows && len(b.features) > 1
+}
+
+// scanParallel scans every feature with b.workers goroutines, each result
+// in the slot of the feature's position in the node's order, then keeps the
+// first best in that order: exactly what scanSequential keeps, whatever the
+// number of workers.
+func (b *builder) scanParallel(start, end int, total float64) (featureScan, bool) {
+	d := len(b.features)
+	if b.results == nil {
+		b.results = make([]featureScan, d)
+		b.resultLeft = make([]float64, d*b.classes)
+		b.buffers = make([]scanBuffers, b.workers)
+		for w := range b.buffers {
+			b.buffers[w] = scanBuffers{sorted: make([]entry, len(b.samples)), left: make([]float64, b.classes), right: make([]float64, b.classes)}
+		}
+	}
+	var (
+		next atomic.Int64
+		wg   sync.WaitGroup
+	)
+	for w := range min(b.workers, d) {
+		buf := b.buffers[w]
+		wg.Go(func() {
+			for {
+				pos := int(next.Add(1)) - 1
+				if pos >= d {
+					return
+				}
+				left := b.resultLeft[pos*b.classes : (pos+1)*b.classes]
+				b.results[pos] = b.scanFeature(b.features[pos], start, end, total, buf, left)
+			}
+		})
+	}
+	wg.Wait()
+	best, found := featureScan{proxy: math.Inf(-1)}, false
+	for pos := range d {
+		if r := b.results[pos]; r.found && r.proxy > best.proxy {
+			best, found = r, true
+		}
+	}
+	if found {
+		copy(b.bestLeft, best.left)
+		best.left = b.bestLeft
+	}
+	return best, found
+}
+
+// scanFeature finds the best threshold of feature f over samples[start:end],
+// the first of the best in value order, and leaves its left child's class
+// counts in bestLeft. It writes only to buf, bestLeft and its result.
+func (b *builder) scanFeature(f, start, end int, total float64, buf scanBuffers, bestLeft []float64) featureScan {
+	n := end - start
+	minLeaf := b.cfg.MinSamplesLeaf
+	sorted := buf.sorted[:n]
+	for i, row := range b.samples[start:end] {
+		sorted[i] = entry{value: b.X[row][f], row: row}
+	}
+	slices.SortFunc(sorted, func(a, b entry) int { return cmp.Compare(a.value, b.value) })
+	r := featureScan{feature: f, proxy: math.Inf(-1)}
+	if sorted[n-1].value <= sorted[0].value+featureThreshold {
+		r.constant = true
+		return r
+	}
+	clear(buf.left)
+	var wl float64
+	for i := 0; i < n-1; i++ {
+		row := sorted[i].row
+		w := b.weight(row)
+		buf.left[b.y[row]] += w
+		wl += w
+		if sorted[i+1].value <= sorted[i].value+featureThreshold {
+			continue // no threshold between (nearly) equal values
+		}
+		pos := i + 1 // rows in the left child
+		if pos < minLeaf || n-pos < minLeaf {
+			continue
+		}
+		// The right side is the node minus the left side, as scikit-learn
+		// computes it.
+		wr := total - wl
+		for k, c := range b.counts {
+			buf.right[k] = c - buf.left[k]
+		}
+		// scikit-learn's proxy_impurity_improvement: the parent's impurity
+		// and weight are the same for every candidate.
+		proxy := -wr*b.impurity(buf.right, wr) - wl*b.impurity(buf.left, wl)
+		if proxy > r.proxy {
+			r.proxy, r.found, r.wl = proxy, true, wl
+			copy(bestLeft, buf.left)
+			a, c := sorted[i].value, sorted[i+1].value
+			// Halves first, so the sum cannot overflow.
+			r.threshold = a/2 + c/2
+			if r.threshold == c || math.IsInf(r.threshold, 0) {
+				r.threshold = a
+			}
+		}
+	}
+	r.left = bestLeft
+	return r
 }
 
 // partition reorders samples[start:end] so that the rows going left come

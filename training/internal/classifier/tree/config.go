@@ -3,6 +3,7 @@ package tree
 import (
 	"math"
 	"math/rand/v2"
+	"runtime"
 
 	"go.yaml.in/yaml/v3"
 
@@ -57,6 +58,18 @@ type Config struct {
 	// fits reproduce each other only from identically seeded sources.
 	// Default: nil.
 	Src rand.Source `yaml:"-"`
+	// Workers bounds the goroutines that scan a large node's features at
+	// once when every feature is scanned (MaxFeatures 0); 0 means
+	// GOMAXPROCS. The tree does not depend on it. Default: 0.
+	Workers int `yaml:"-"`
+}
+
+// workers returns Workers, 0 resolved to GOMAXPROCS.
+func (c Config) workers() int {
+	if c.Workers == 0 {
+		return runtime.GOMAXPROCS(0)
+	}
+	return c.Workers
 }
 
 // DefaultConfig returns scikit-learn's defaults: Gini, unlimited depth, at
@@ -121,6 +134,8 @@ func (c Config) validate() error {
 		return classifier.Invalid(ErrConfig, "MaxFeatures", "is %d; it must be at least 0 (0 for all)", c.MaxFeatures)
 	case !(c.MinImpurityDecrease >= 0) || math.IsInf(c.MinImpurityDecrease, 1):
 		return classifier.Invalid(ErrConfig, "min_impurity_decrease", "is %v; it must be a finite number >= 0", c.MinImpurityDecrease)
+	case c.Workers < 0:
+		return classifier.Invalid(ErrConfig, "Workers", "is %d; it must be at least 0 (0 for GOMAXPROCS)", c.Workers)
 	}
 	return nil
 }

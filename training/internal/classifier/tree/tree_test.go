@@ -320,7 +320,7 @@ func TestNew(t *testing.T) {
 		"negative decrease":        {cfg: func(c *Config) { c.MinImpurityDecrease = -0.1 }, field: "invalid config: min_impurity_decrease "},
 		"NaN decrease":             {cfg: func(c *Config) { c.MinImpurityDecrease = math.NaN() }, field: "invalid config: min_impurity_decrease "},
 		"infinite decrease":        {cfg: func(c *Config) { c.MinImpurityDecrease = math.Inf(1) }, field: "invalid config: min_impurity_decrease "},
-		"every limit, with source": {cfg: func(c *Config) { *c = Config{Gini, 3, 10, 5, 2, 0.01, rand.NewPCG(1, 1)} }},
+		"every limit, with source": {cfg: func(c *Config) { *c = Config{Gini, 3, 10, 5, 2, 0.01, rand.NewPCG(1, 1), 2} }},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
