@@ -189,6 +189,7 @@ func TestStacks(t *testing.T) {
 			t.Run("network", func(t *testing.T) { assertNetwork(t, r) })
 			t.Run("dashboards", func(t *testing.T) { assertDashboards(t, r, 3) })
 			t.Run("root application", func(t *testing.T) { assertRootApplication(t, r) })
+			t.Run("pod security", func(t *testing.T) { assertPodSecurity(t, r) })
 			t.Run("tags", func(t *testing.T) { assertTags(t, r) })
 			t.Run("no hard-coded account or region", func(t *testing.T) { assertOnlyAccountAndRegion(t, r, testAccount, testRegion) })
 			t.Run("unique physical names", func(t *testing.T) {
@@ -932,4 +933,27 @@ func TestRepositoryDashboards(t *testing.T) {
 		t.Fatal(r.err)
 	}
 	assertDashboards(t, r, len(files))
+}
+
+// assertPodSecurity checks that every namespace the program creates carries
+// Pod Security admission labels: enforced, and warned and audited at a
+// level at least as strict.
+func assertPodSecurity(t *testing.T, r *run) {
+	levels := map[string]int{"privileged": 0, "baseline": 1, "restricted": 2}
+	namespaces := r.ofType("kubernetes:core/v1:Namespace")
+	if len(namespaces) < 3 {
+		t.Fatalf("%d namespaces, want argocd, monitoring and training", len(namespaces))
+	}
+	for _, ns := range namespaces {
+		name := ns.str("metadata", "name")
+		enforce, ok1 := levels[ns.str("metadata", "labels", "pod-security.kubernetes.io/enforce")]
+		warn, ok2 := levels[ns.str("metadata", "labels", "pod-security.kubernetes.io/warn")]
+		audit, ok3 := levels[ns.str("metadata", "labels", "pod-security.kubernetes.io/audit")]
+		if !ok1 || !ok2 || !ok3 || warn < enforce || audit < enforce {
+			t.Errorf("namespace %s: Pod Security labels %v", name, ns.get("metadata", "labels"))
+		}
+		if name != "monitoring" && enforce < levels["baseline"] {
+			t.Errorf("namespace %s enforces %s; only monitoring (node-exporter) needs privileged", name, ns.str("metadata", "labels", "pod-security.kubernetes.io/enforce"))
+		}
+	}
 }

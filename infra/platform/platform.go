@@ -60,7 +60,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	ns := map[string]*corev1.Namespace{}
 	for _, n := range []string{helmvalues.ArgoCDNamespace, helmvalues.MonitoringNamespace, args.Training.Namespace} {
 		res, err := corev1.NewNamespace(ctx, name+"-ns-"+n, &corev1.NamespaceArgs{
-			Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(n)},
+			Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(n), Labels: pulumi.ToStringMap(PodSecurityLabels(n))},
 		}, on()...)
 		if err != nil {
 			return nil, err
