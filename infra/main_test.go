@@ -676,12 +676,17 @@ func assertRootApplication(t *testing.T, r *run) {
 	if a.str("metadata", "namespace") != "argocd" || a.get("spec", "syncPolicy", "automated", "prune") != true {
 		t.Errorf("root application = %v", a.In)
 	}
-	after := false
-	for _, d := range a.DependsOn {
-		after = after || strings.HasSuffix(d, "kubernetes:helm.sh/v3:Release::argocd")
-	}
-	if !after {
-		t.Errorf("root application does not wait for the ArgoCD release: %v", a.DependsOn)
+	// The Application CRD comes with ArgoCD's release, and the app's chart
+	// renders ServiceMonitor and PrometheusRule, whose CRDs come with
+	// kube-prometheus-stack's: the root Application waits for both.
+	for _, release := range []string{"argocd", "kube-prometheus-stack"} {
+		after := false
+		for _, d := range a.DependsOn {
+			after = after || strings.HasSuffix(d, "kubernetes:helm.sh/v3:Release::"+release)
+		}
+		if !after {
+			t.Errorf("root application does not wait for the %s release: %v", release, a.DependsOn)
+		}
 	}
 }
 
