@@ -486,6 +486,17 @@ func assertHelmReleases(t *testing.T, r *run) {
 			t.Errorf("release %s: chart, repository or namespace missing", name)
 		}
 		got[name] = version
+		if name == "argocd" || name == "kube-prometheus-stack" {
+			// The platform's releases wait for the cluster to be ready:
+			// the network add-on (no pod gets an address before it), the
+			// storage class Prometheus's volume uses, and the load
+			// balancer controller whose webhook admits Services.
+			for _, want := range []string{"aws:eks/addon:Addon::", "kubernetes:storage.k8s.io/v1:StorageClass::", "kubernetes:helm.sh/v3:Release::aws-load-balancer-controller"} {
+				if !slices.ContainsFunc(rel.DependsOn, func(d string) bool { return strings.Contains(d, want) }) {
+					t.Errorf("release %s does not wait for %s: %v", name, want, rel.DependsOn)
+				}
+			}
+		}
 		if name == "kube-prometheus-stack" {
 			for _, sel := range []string{"serviceMonitorSelectorNilUsesHelmValues", "ruleSelectorNilUsesHelmValues", "podMonitorSelectorNilUsesHelmValues"} {
 				if v := rel.get("values", "prometheus", "prometheusSpec", sel); v != false {
