@@ -12,8 +12,8 @@ import (
 )
 
 // requireSklearn skips unless the e2e tier asked for this test (make e2e
-// sets MLOPS_E2E=1 and MLOPS_PYTHON to Debian's interpreter) and the
-// interpreter has scikit-learn; it returns the interpreter.
+// sets MLOPS_E2E=1 and MLOPS_PYTHON to Debian's interpreter), fails when
+// the interpreter lacks scikit-learn, and returns the interpreter.
 func requireSklearn(t *testing.T) string {
 	t.Helper()
 	if os.Getenv("MLOPS_E2E") != "1" {
@@ -24,7 +24,9 @@ func requireSklearn(t *testing.T) string {
 		python = "/usr/bin/python3"
 	}
 	if out, err := exec.Command(python, "-c", "import sklearn").CombinedOutput(); err != nil {
-		t.Skipf("e2e: %s cannot import sklearn (install python3-sklearn, or set MLOPS_PYTHON): %v\n%s", python, err, out)
+		// The e2e tier asked for the comparison: a missing library must
+		// fail it, not pass it unseen.
+		t.Fatalf("e2e: %s cannot import sklearn (make e2e-deps installs python3-sklearn, or set MLOPS_PYTHON): %v\n%s", python, err, out)
 	}
 	return python
 }
