@@ -3,10 +3,10 @@ package train
 import (
 	"context"
 	"fmt"
-	"runtime"
 	"sync"
 	"sync/atomic"
 
+	"github.com/mlopsgo/mlops/training/internal/classifier"
 	"github.com/mlopsgo/mlops/training/internal/dataset"
 	"github.com/mlopsgo/mlops/training/internal/metrics"
 	"github.com/mlopsgo/mlops/training/internal/progress"
@@ -36,10 +36,7 @@ func crossValidate(ctx context.Context, d *dataset.Dataset, alg algorithm, folds
 		firstErr error
 		counted  atomic.Int64
 	)
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	for range min(workers, len(folds)) {
+	for range min(classifier.Workers(workers), len(folds)) {
 		wg.Go(func() {
 			for f := range tasks {
 				r, err := fitFold(ctx, d, alg, folds[f], seed, uint64(f)+1)

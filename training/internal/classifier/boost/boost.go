@@ -105,7 +105,7 @@ func (t *Trainer) newTreeBuilder(data *matrix) treeBuilder {
 	}
 	p := newTrainParam(t.cfg)
 	if t.cfg.treeMethod(data.rows) == TreeHist {
-		return newHistBuilder(p, data, t.cfg.maxBin(), t.cfg.workers(), rng)
+		return newHistBuilder(p, data, t.cfg.maxBin(), classifier.Workers(t.cfg.Workers), rng)
 	}
 	return newGrower(p, data, sortColumns(data), rng)
 }
@@ -127,7 +127,7 @@ func (t *Trainer) boost(ctx context.Context, b treeBuilder, data *matrix, y []in
 	hess := make([]float32, n*classes)
 	exps := make([]float32, classes)
 	rowLoss := make([]float64, n)
-	workers := t.cfg.workers()
+	workers := classifier.Workers(t.cfg.Workers)
 	var valMargin []float32
 	res := &classifier.Fitted{History: make([]float64, 0, rounds), Iterations: rounds, Converged: true}
 	if val != nil {

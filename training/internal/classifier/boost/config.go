@@ -3,7 +3,6 @@ package boost
 import (
 	"math"
 	"math/rand/v2"
-	"runtime"
 
 	"github.com/mlopsgo/mlops/training/internal/classifier"
 )
@@ -164,14 +163,6 @@ func (c Config) treeMethod(rows int) string {
 		return TreeHist
 	}
 	return TreeExact
-}
-
-// workers returns Workers, 0 resolved to GOMAXPROCS.
-func (c Config) workers() int {
-	if c.Workers == 0 {
-		return runtime.GOMAXPROCS(0)
-	}
-	return c.Workers
 }
 
 // maxBin returns MaxBin, 0 resolved to the default.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"runtime"
 	"sync"
 	"sync/atomic"
 
@@ -144,11 +143,7 @@ type grownTree struct {
 // them in seed order.
 func (t *Trainer) grow(ctx context.Context, X [][]float64, y []int, classes, maxFeatures int, seeds [][2]uint64) ([]grownTree, error) {
 	out := make([]grownTree, len(seeds))
-	workers := t.cfg.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	workers = min(workers, len(seeds))
+	workers := min(classifier.Workers(t.cfg.Workers), len(seeds))
 	var (
 		next     atomic.Int64
 		stop     atomic.Bool

@@ -4,10 +4,10 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"runtime"
 	"sync"
 	"sync/atomic"
 
+	"github.com/mlopsgo/mlops/training/internal/classifier"
 	"github.com/mlopsgo/mlops/training/internal/classifier/scaling"
 	"github.com/mlopsgo/mlops/training/model"
 )
@@ -153,11 +153,7 @@ type calibrationResult struct {
 // the results in task order.
 func (t *Trainer) runTasks(ctx context.Context, a augmented, label []int, tasks []calibrationTask) ([]calibrationResult, error) {
 	out := make([]calibrationResult, len(tasks))
-	workers := t.cfg.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	workers = min(workers, len(tasks))
+	workers := min(classifier.Workers(t.cfg.Workers), len(tasks))
 	cd := t.cfg.dualCD()
 	var (
 		next     atomic.Int64

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/mlopsgo/mlops/training/internal/classifier"
 	"github.com/mlopsgo/mlops/training/model"
 )
 
@@ -76,7 +77,7 @@ func newBuilder(cfg Config, X [][]float64, y []int, classes int, weights []float
 		right:    make([]float64, classes),
 		bestLeft: make([]float64, classes),
 		candLeft: make([]float64, classes),
-		workers:  cfg.workers(),
+		workers:  classifier.Workers(cfg.Workers),
 		tree:     &model.Tree{},
 	}
 	for i := range X {

@@ -3,7 +3,6 @@ package tree
 import (
 	"math"
 	"math/rand/v2"
-	"runtime"
 
 	"go.yaml.in/yaml/v3"
 
@@ -62,14 +61,6 @@ type Config struct {
 	// once when every feature is scanned (MaxFeatures 0); 0 means
 	// GOMAXPROCS. The tree does not depend on it. Default: 0.
 	Workers int `yaml:"-"`
-}
-
-// workers returns Workers, 0 resolved to GOMAXPROCS.
-func (c Config) workers() int {
-	if c.Workers == 0 {
-		return runtime.GOMAXPROCS(0)
-	}
-	return c.Workers
 }
 
 // DefaultConfig returns scikit-learn's defaults: Gini, unlimited depth, at
