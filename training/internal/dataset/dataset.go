@@ -3,13 +3,11 @@ package dataset
 import (
 	"context"
 	"crypto/md5"
-	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
-	"math"
 	"os"
 	"slices"
 	"strings"
@@ -117,12 +115,11 @@ func Parse(name string, r io.Reader, spec Spec) (*Dataset, error) {
 	labelCol := labelCols[0]
 
 	var (
-		X          [][]float64
+		rows       = newRowStore(len(spec.Features))
 		ids        []int // label id of each row, in order of first appearance
 		labelID    = map[string]int{}
 		names      []string // names[id] is the label with that id
-		seen       = map[string]struct{}{}
-		key        []byte
+		seen       = newRowSet()
 		duplicates int
 	)
 	x := make([]float64, len(spec.Features))
@@ -148,12 +145,6 @@ func Parse(name string, r io.Reader, spec Spec) (*Dataset, error) {
 			return nil, &Error{File: name, Line: rd.fieldLine(labelCol), Column: spec.Label,
 				Err: newDetail(ErrEmptyLabel, "empty label")}
 		}
-		key = rowKey(key[:0], x, label)
-		if _, dup := seen[string(key)]; dup {
-			duplicates++
-			continue
-		}
-		seen[string(key)] = struct{}{}
 		id, ok := labelID[label]
 		if !ok {
 			// Clone: the label is a slice of the csv.Reader's line buffer,
@@ -163,9 +154,16 @@ func Parse(name string, r io.Reader, spec Spec) (*Dataset, error) {
 			labelID[label] = id
 			names = append(names, label)
 		}
-		X = append(X, slices.Clone(x))
+		dup, h := seen.has(rows, ids, x, id)
+		if dup {
+			duplicates++
+			continue
+		}
+		seen.add(h, len(ids))
+		rows.add(x)
 		ids = append(ids, id)
 	}
+	X := rows.rows()
 	// csv.Reader stops at EOF, but drain anyway so the md5 is of the whole
 	// input whatever the reader buffered.
 	if _, err := io.Copy(io.Discard, tee); err != nil {
@@ -202,18 +200,6 @@ func Parse(name string, r io.Reader, spec Spec) (*Dataset, error) {
 		Duplicates: duplicates,
 		MD5:        hex.EncodeToString(h.Sum(nil)),
 	}, nil
-}
-
-// rowKey appends to dst a byte string that is equal for two rows exactly
-// when their feature values and labels are equal.
-func rowKey(dst []byte, x []float64, label string) []byte {
-	for _, v := range x {
-		if v == 0 {
-			v = 0 // -0 == 0, as pandas compares them
-		}
-		dst = binary.LittleEndian.AppendUint64(dst, math.Float64bits(v))
-	}
-	return append(dst, label...)
 }
 
 // Subset returns the rows of X and Y at the given indices, in that order.

@@ -61,13 +61,11 @@ func (t *Trainer) Fit(ctx context.Context, X [][]float64, y []int, classes int) 
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("logreg: fit: %w", err)
 	}
-	data := X
 	var mean, scale []float64
 	if t.cfg.Standardize {
 		mean, scale = standardization(X)
-		data = standardize(X, mean, scale)
 	}
-	obj := newObjective(data, y, classes, t.cfg.C, t.cfg.FitIntercept)
+	obj := newObjective(X, y, classes, t.cfg.C, t.cfg.FitIntercept, mean, scale)
 	mon := &monitor{tol: t.cfg.Tol, maxIter: t.cfg.MaxIter, c: t.cfg.C}
 	problem := optimize.Problem{
 		Func: obj.Func,

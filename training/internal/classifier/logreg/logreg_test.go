@@ -143,11 +143,11 @@ func TestFitMatchesSklearn(t *testing.T) {
 // objectiveAt evaluates the package's objective at scikit-learn's parameters.
 func objectiveAt(t *testing.T, d classifiertest.Dataset, tc sklearnCase, f sklearnFit) float64 {
 	t.Helper()
-	X := d.X
+	var mean, scale []float64
 	if tc.Standardize {
-		X = standardize(X, tc.Mean, tc.Scale)
+		mean, scale = tc.Mean, tc.Scale
 	}
-	obj := newObjective(X, d.Y, len(d.Classes), tc.C, true)
+	obj := newObjective(d.X, d.Y, len(d.Classes), tc.C, true, mean, scale)
 	var w []float64
 	for _, row := range f.Coef {
 		w = append(w, row...)

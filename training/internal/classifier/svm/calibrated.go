@@ -28,10 +28,8 @@ const calibrationFolds = 3
 // over every binary problem, and whether all of them converged.
 func (t *Trainer) fitLiblinear(ctx context.Context, X [][]float64, y []int, classes int) (*model.LinearSVM, int, bool, error) {
 	m := &model.LinearSVM{}
-	data := X
 	if t.cfg.Standardize {
 		m.Mean, m.Scale = scaling.Fit(X)
-		data = scaling.Apply(X, m.Mean, m.Scale)
 	}
 	// The classes present, ascending, and each row's position among them.
 	count := make([]int, classes)
@@ -60,7 +58,7 @@ func (t *Trainer) fitLiblinear(ctx context.Context, X [][]float64, y []int, clas
 		src = rand.NewPCG(0, 0)
 	}
 	rng := rand.New(src)
-	a := newAugmented(data)
+	a := newAugmented(X, m.Mean, m.Scale)
 	fold := stratifiedFolds(label, k, calibrationFolds)
 	functions := k
 	if k == 2 {

@@ -15,14 +15,22 @@ type augmented struct {
 	stride int // features + 1
 }
 
-// newAugmented copies X (one row per observation) and appends the bias
-// feature to every row.
-func newAugmented(X [][]float64) augmented {
+// newAugmented copies X (one row per observation), standardized to
+// (x−mean)/scale when mean is not nil, and appends the bias feature to
+// every row. Standardizing while copying keeps one copy of the data, not
+// two, which matters on a million rows.
+func newAugmented(X [][]float64, mean, scale []float64) augmented {
 	stride := len(X[0]) + 1
 	a := augmented{x: make([]float64, len(X)*stride), stride: stride}
 	for i, row := range X {
 		r := a.row(i)
-		copy(r, row)
+		if mean == nil {
+			copy(r, row)
+		} else {
+			for j, v := range row {
+				r[j] = (v - mean[j]) / scale[j]
+			}
+		}
 		r[stride-1] = 1
 	}
 	return a

@@ -216,7 +216,7 @@ func TestLiblinearMaxIter(t *testing.T) {
 func TestDualCDOptimal(t *testing.T) {
 	const gradTol = 1e-6
 	iris := classifiertest.Iris(t)
-	a := newAugmented(iris.X)
+	a := newAugmented(iris.X, nil, nil)
 	rows := make([]int, len(iris.X))
 	for _, c := range []float64{0.1, 1, 10} {
 		for positive := range 3 {
