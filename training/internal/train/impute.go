@@ -5,7 +5,9 @@ import (
 	"math"
 	"math/bits"
 	"slices"
+	"sync"
 
+	"github.com/mlopsgo/mlops/training/internal/classifier"
 	"github.com/mlopsgo/mlops/training/internal/dataset"
 )
 
@@ -31,9 +33,11 @@ type imputation struct {
 
 // newImputation computes the medians for d: over trainIdx for every
 // feature, and over each fold's training rows for the features with
-// missing cells. A feature with no value in the rows a median is taken
-// over is an error naming it.
-func newImputation(d *dataset.Dataset, trainIdx []int, folds []dataset.Fold) (*imputation, error) {
+// missing cells, folds in parallel on up to workers goroutines (0:
+// GOMAXPROCS), each writing its own slot so the result does not depend on
+// scheduling. A feature with no value in the rows a median is taken over
+// is an error naming it (the first fold's, in fold order).
+func newImputation(d *dataset.Dataset, trainIdx []int, folds []dataset.Fold, workers int) (*imputation, error) {
 	imp := &imputation{final: make([]float64, len(d.Features))}
 	for j, n := range d.Missing {
 		if n > 0 {
@@ -53,19 +57,45 @@ func newImputation(d *dataset.Dataset, trainIdx []int, folds []dataset.Fold) (*i
 		return imp, nil
 	}
 	imp.folds = make([][]float64, len(folds))
-	for f, fold := range folds {
-		med := make([]float64, len(d.Features))
-		for _, j := range imp.cols {
-			m, ok := columnMedian(buf, d.X, fold.Train, j)
-			if !ok {
-				return nil, fmt.Errorf("impute %s: column %q is blank in every training row of cross-validation repeat %d, fold %d (%d rows), so it has no median; add values to that column or lower cv.folds",
-					d.Name, d.Features[j], fold.Repeat, fold.Fold, len(fold.Train))
+	errs := make([]error, len(folds))
+	tasks := make(chan int)
+	var wg sync.WaitGroup
+	for range min(classifier.Workers(workers), len(folds)) {
+		wg.Go(func() {
+			// Each worker has its own scratch column: at most workers
+			// columns of a fold's size are alive at once.
+			buf := make([]float64, 0, len(d.Y))
+			for f := range tasks {
+				imp.folds[f], errs[f] = foldMedians(buf, d, imp.cols, folds[f])
 			}
-			med[j] = m
+		})
+	}
+	for f := range folds {
+		tasks <- f
+	}
+	close(tasks)
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
 		}
-		imp.folds[f] = med
 	}
 	return imp, nil
+}
+
+// foldMedians returns the medians of the given columns over fold's
+// training rows, in a slice indexed by feature.
+func foldMedians(buf []float64, d *dataset.Dataset, cols []int, fold dataset.Fold) ([]float64, error) {
+	med := make([]float64, len(d.Features))
+	for _, j := range cols {
+		m, ok := columnMedian(buf, d.X, fold.Train, j)
+		if !ok {
+			return nil, fmt.Errorf("impute %s: column %q is blank in every training row of cross-validation repeat %d, fold %d (%d rows), so it has no median; add values to that column or lower cv.folds",
+				d.Name, d.Features[j], fold.Repeat, fold.Fold, len(fold.Train))
+		}
+		med[j] = m
+	}
+	return med, nil
 }
 
 // fill replaces every row of X that holds a missing value with a copy in

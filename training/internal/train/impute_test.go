@@ -1,6 +1,7 @@
 package train
 
 import (
+	"bytes"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -96,7 +97,7 @@ func imputeData() (*dataset.Dataset, dataset.Fold) {
 func TestImputationUsesOnlyTrainingRows(t *testing.T) {
 	d, fold := imputeData()
 	// The final fit trains on rows 1, 3, 5, 6: 2, 4, 100 give 4.
-	imp, err := newImputation(d, []int{1, 3, 5, 6}, []dataset.Fold{fold})
+	imp, err := newImputation(d, []int{1, 3, 5, 6}, []dataset.Fold{fold}, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +137,7 @@ func TestImputationUsesOnlyTrainingRows(t *testing.T) {
 // left alone: no fold medians, and fill shares every row.
 func TestImputationWithoutMissing(t *testing.T) {
 	d := &dataset.Dataset{Name: "x.csv", Features: []string{"a"}, X: [][]float64{{1}, {3}, {2}}, Y: []int{0, 1, 0}, Missing: []int{0}}
-	imp, err := newImputation(d, []int{0, 1, 2}, []dataset.Fold{{Train: []int{0, 1}, Test: []int{2}}})
+	imp, err := newImputation(d, []int{0, 1, 2}, []dataset.Fold{{Train: []int{0, 1}, Test: []int{2}}}, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,7 +173,7 @@ func TestImputationAllMissing(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := newImputation(d, tt.trainIdx, []dataset.Fold{tt.fold})
+			_, err := newImputation(d, tt.trainIdx, []dataset.Fold{tt.fold}, 2)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("error %v, want %q", err, tt.want)
 			}
@@ -223,9 +224,22 @@ models:
 	if err := os.WriteFile(paramsPath, []byte(content), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	res, err := Fit(t.Context(), discard(), Options{ParamsPath: paramsPath})
+	res, err := Fit(t.Context(), discard(), Options{ParamsPath: paramsPath, Workers: 1})
 	if err != nil {
 		t.Fatal(err)
+	}
+	// Filling runs inside the parallel folds: the bytes must not depend on
+	// the number of workers.
+	again, err := Fit(t.Context(), discard(), Options{ParamsPath: paramsPath, Workers: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, m := range res.Models {
+		a, errA := m.Bundle.Marshal()
+		b, errB := again.Models[i].Bundle.Marshal()
+		if errA != nil || errB != nil || !bytes.Equal(a, b) {
+			t.Errorf("%s: the bundle differs between 1 and 3 workers (%v, %v)", m.Name, errA, errB)
+		}
 	}
 
 	// The expected values, computed here from the file and the split.

@@ -161,7 +161,7 @@ func fitAlgorithms(ctx context.Context, logger *slog.Logger, opts Options, p *pa
 	}
 	var imp *imputation
 	if p.Data.Impute() {
-		if imp, err = newImputation(d, trainIdx, folds); err != nil {
+		if imp, err = newImputation(d, trainIdx, folds, opts.Workers); err != nil {
 			return nil, err
 		}
 	}
