@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -87,6 +88,22 @@ func TestImputeOverHTTP(t *testing.T) {
 				t.Errorf("status %d body %s, want %d and %s", status, body, tt.status, tt.want)
 			}
 		})
+	}
+	// The OpenAPI document lets such features be null and says with what
+	// they are filled.
+	resp, err := http.Get(r.url + "/openapi.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []string{`"number",`, `"null"`, "null (a missing value) is filled with 5.8, the training median."} {
+		if !strings.Contains(string(doc), w) {
+			t.Errorf("/openapi.json lacks %q", w)
+		}
 	}
 	// Every feature with an impute value has a series from the start.
 	const want = `
