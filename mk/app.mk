@@ -58,7 +58,7 @@ fuzz: fuzz-app
 ## e2e-app: model-api with real programs: Prometheus scrapes it, @redocly/cli lints its OpenAPI, Chromium loads /docs
 .PHONY: e2e-app
 e2e-app: $(BIN)/model-api app-models $(REDOCLY)
-	cd app && MLOPS_E2E=1 MODEL_API_BIN=$(BIN)/model-api MODELS_DIR=$(APP_MODELS) REDOCLY=$(REDOCLY) \
+	cd app && MLOPS_E2E=1 MODEL_API_BIN=$(BIN)/model-api MLOPS_BIN=$(BIN)/mlops MODELS_DIR=$(APP_MODELS) REDOCLY=$(REDOCLY) \
 		PROMETHEUS=/usr/bin/prometheus CHROMIUM=/usr/bin/chromium \
 		$(GO) test -count=1 -run '^TestE2E' -v ./e2e/
 

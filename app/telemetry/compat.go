@@ -64,6 +64,6 @@ func CompatName(prefix, suffix string) string {
 var Metrics = []string{
 	HTTPRequestsTotal, HTTPRequestDurationSeconds, HTTPRequestsInFlight, HTTPRequestSizeBytes,
 	PredictionsTotal, PredictionErrorsTotal, PredictionConfidence, InferenceDurationSeconds,
-	InputOutOfRangeTotal, InputDriftScore, InputDriftKSStatistic, InputDriftWindowObservations, ModelInfo,
+	InputOutOfRangeTotal, InputImputedTotal, InputDriftScore, InputDriftKSStatistic, InputDriftWindowObservations, ModelInfo,
 	ModelsLoaded, Ready, ReloadsTotal, LastReloadSuccessTimestampSeconds, BuildInfo, PanicsTotal,
 }

@@ -39,6 +39,11 @@ const (
 	// training minimum and maximum, RangeDeclared for values rejected
 	// outside the declared valid range.
 	InputOutOfRangeTotal = Namespace + "_input_out_of_range_total"
+	// InputImputedTotal counts missing input values (a JSON null) filled
+	// with the feature's impute value, the training median a model trained
+	// with data.missing: impute records, by model and feature. Only such
+	// models' features have series.
+	InputImputedTotal = Namespace + "_input_imputed_total"
 	// InputDriftScore is a gauge of the population stability index of recent
 	// inputs against the training histogram, by model and feature.
 	InputDriftScore = Namespace + "_input_drift_score"

@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"math"
 )
 
 // FormatVersion is the value of the "format" field of bundles this package
@@ -62,6 +63,13 @@ type Feature struct {
 	Name string `json:"name"`
 	// Valid is the declared valid range; inputs outside it are rejected.
 	Valid Range `json:"valid"`
+	// Impute is the value a missing input of this feature is replaced
+	// with: the feature's median over the rows the model was fitted on,
+	// recorded when it was trained with params.yaml's data.missing:
+	// impute. Nil (and absent from the JSON, so bundles trained without
+	// it keep their bytes) when it was trained with data.missing: error;
+	// a missing input is then an error. Optional.
+	Impute *float64 `json:"impute,omitempty"`
 	// Stats describes the training values: the drift baseline.
 	Stats Stats `json:"stats"`
 }
@@ -182,6 +190,41 @@ func (b *Bundle) Predict(x []float64) []float64 {
 	dst := make([]float64, len(b.Classes))
 	b.PredictInto(dst, x)
 	return dst
+}
+
+// Imputes reports whether any feature has an impute value.
+func (b *Bundle) Imputes() bool {
+	for i := range b.Features {
+		if b.Features[i].Impute != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// FillMissing replaces each missing (NaN) value of x, one value per feature
+// in Features order, with its feature's impute value, and returns how many
+// it replaced. A missing value of a feature without one stops it with a
+// *MissingValueError naming the first such feature; x is then partly
+// filled. It does not allocate unless it fails, and panics if len(x) is
+// not the number of features.
+func (b *Bundle) FillMissing(x []float64) (int, error) {
+	if len(x) != len(b.Features) {
+		panic(fmt.Sprintf("model: FillMissing: %d features given, bundle %q has %d", len(x), b.Name, len(b.Features)))
+	}
+	n := 0
+	for j, v := range x {
+		if !math.IsNaN(v) {
+			continue
+		}
+		f := &b.Features[j]
+		if f.Impute == nil {
+			return n, &MissingValueError{Feature: f.Name}
+		}
+		x[j] = *f.Impute
+		n++
+	}
+	return n, nil
 }
 
 // ArgMax returns the index of the largest probability (the first on ties).

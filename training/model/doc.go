@@ -9,7 +9,11 @@
 // feature names in order with their declared valid ranges, the class names,
 // the data set's name and md5, per-feature training statistics with a
 // histogram (the drift baseline), the hyper-parameters, the evaluation
-// metrics, and a sha256 of its canonical content.
+// metrics, and a sha256 of its canonical content. A model trained with
+// params.yaml's data.missing: impute also records, per feature, the value a
+// missing input is replaced with (the "impute" field, the training median;
+// [Bundle.FillMissing] applies it); the field is absent otherwise, so such
+// bundles keep their bytes and older bundles load unchanged.
 //
 // The canonical content is the compact encoding/json encoding of the bundle
 // with the "sha256" field empty. Bundles hold no timestamps, host names or

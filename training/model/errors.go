@@ -1,6 +1,9 @@
 package model
 
-import "errors"
+import (
+	"errors"
+	"strconv"
+)
 
 var (
 	// ErrNotBundle is returned when a JSON document has no "format" field or
@@ -20,4 +23,22 @@ var (
 	ErrInvalid = errors.New("model: invalid bundle")
 	// ErrIndex is returned for a malformed or inconsistent models/index.json.
 	ErrIndex = errors.New("model: invalid index")
+	// ErrMissingValue is wrapped by a *MissingValueError: an input value
+	// is missing for a feature that has no impute value.
+	ErrMissingValue = errors.New("model: missing value")
 )
+
+// MissingValueError says which feature's input value is missing when the
+// bundle has no value to fill it with.
+type MissingValueError struct {
+	// Feature is the feature's name.
+	Feature string
+}
+
+func (e *MissingValueError) Error() string {
+	return "model: feature " + strconv.Quote(e.Feature) +
+		" is missing and the model has no value to impute it with (it was trained with data.missing: error)"
+}
+
+// Unwrap returns ErrMissingValue.
+func (e *MissingValueError) Unwrap() error { return ErrMissingValue }

@@ -8,7 +8,10 @@
 
 package model
 
-import "testing"
+import (
+	"math"
+	"testing"
+)
 
 func TestPredictIntoDoesNotAllocate(t *testing.T) {
 	tests := []struct {
@@ -67,4 +70,17 @@ func compiled(t *testing.T, p Params, classes int) Predictor {
 		t.Fatal(err)
 	}
 	return pred
+}
+
+func TestFillMissingDoesNotAllocate(t *testing.T) {
+	b := withImpute("decision_tree", treeParams(), 3.5, 0)
+	x := make([]float64, 2)
+	if allocs := testing.AllocsPerRun(1000, func() {
+		x[0], x[1] = math.NaN(), 1
+		if _, err := b.FillMissing(x); err != nil {
+			t.Fatal(err)
+		}
+	}); allocs != 0 {
+		t.Errorf("FillMissing allocates %v times per call, want 0", allocs)
+	}
 }

@@ -32,6 +32,9 @@ func (b *Bundle) validate() error {
 		if !finite(f.Valid.Min, f.Valid.Max) || f.Valid.Min > f.Valid.Max {
 			return invalidf("%q: feature %q: valid range [%v, %v] is not a finite interval", b.Name, f.Name, f.Valid.Min, f.Valid.Max)
 		}
+		if f.Impute != nil && (!finite(*f.Impute) || !f.Valid.Contains(*f.Impute)) {
+			return invalidf("%q: feature %q: impute value %v is not a finite number within the valid range [%v, %v]", b.Name, f.Name, *f.Impute, f.Valid.Min, f.Valid.Max)
+		}
 		if err := f.Stats.validate(); err != nil {
 			return invalidf("%q: feature %q: %v", b.Name, f.Name, err)
 		}

@@ -179,11 +179,18 @@ func schemas(in *Inputs) map[string]*apidoc.Schema {
 	} else {
 		feats.Properties = map[string]*apidoc.Schema{}
 		for _, f := range in.features {
-			feats.Properties[f.Name] = &apidoc.Schema{
+			p := &apidoc.Schema{
 				Type:        "number",
 				Description: fmt.Sprintf("Valid range [%s, %s]; the training data spanned [%s, %s].", fnum(f.Valid.Min), fnum(f.Valid.Max), fnum(f.Stats.Min), fnum(f.Stats.Max)),
 				Minimum:     ptr(f.Valid.Min), Maximum: ptr(f.Valid.Max),
 			}
+			if f.Impute != nil {
+				// Trained with data.missing: impute: null is a missing
+				// value, filled with the training median.
+				p.Type = []string{"number", "null"}
+				p.Description += fmt.Sprintf(" null (a missing value) is filled with %s, the training median.", fnum(*f.Impute))
+			}
+			feats.Properties[f.Name] = p
 			feats.Required = append(feats.Required, f.Name)
 		}
 		feats.Examples = []any{in.example}

@@ -14,15 +14,19 @@ import (
 // nothing. A Decoder is not safe for concurrent use: take one with [Get] and
 // return it with [Put] once its results are no longer used.
 type Decoder struct {
-	doc    document
-	rows   int32 // the features object or the features_list array
-	batch  bool
-	named  bool  // the body gave "model_name" as a string
-	loc    []any // where the features object sits, for messages
-	vals   []float64
-	seen   []bool
-	ins    []inferInput
-	shapes []int
+	doc   document
+	rows  int32 // the features object or the features_list array
+	batch bool
+	named bool  // the body gave "model_name" as a string
+	loc   []any // where the features object sits, for messages
+	vals  []float64
+	seen  []bool
+	// imputed counts, per feature, the nulls the last Rows or Infer
+	// filled with the feature's impute value; nimputed is their sum.
+	imputed  []int
+	nimputed int
+	ins      []inferInput
+	shapes   []int
 }
 
 // Locations shared by every request; [at] copies before extending them.
@@ -147,14 +151,19 @@ func (d *Decoder) NumRows() int {
 }
 
 // Rows validates the parsed rows against feats and returns their values,
-// row-major, len(feats) per row, in feats order. Every missing, unknown,
-// duplicate, non-numeric, non-finite or out-of-range value is reported, each
-// as one [Item]. The slice is valid until the next call or [Put].
+// row-major, len(feats) per row, in feats order. A null value of a feature
+// with an impute value (a model trained with data.missing: impute) is
+// filled with it and counted in [Decoder.Imputed]; an absent feature is
+// not, as the original API required every feature. Every missing, unknown,
+// duplicate, non-numeric, null, non-finite or out-of-range value is
+// reported, each as one [Item]. The slice is valid until the next call or
+// [Put].
 func (d *Decoder) Rows(feats []model.Feature) ([]float64, error) {
 	doc := &d.doc
 	nf := len(feats)
 	nrows := d.NumRows()
 	d.vals = grow(d.vals, nrows*nf)
+	d.resetImputed(nf)
 	seen := d.seenFor(nf)
 	var c collector
 	row := 0
@@ -184,7 +193,7 @@ func (d *Decoder) Rows(feats []model.Feature) ([]float64, error) {
 				continue
 			}
 			seen[j] = true
-			d.value(&c, loc, i, feats[j], &dst[j])
+			d.value(&c, loc, i, j, &feats[j], &dst[j])
 		}
 		for j, ok := range seen {
 			if !ok {
@@ -206,6 +215,37 @@ func (d *Decoder) Rows(feats []model.Feature) ([]float64, error) {
 	return d.vals[:nrows*nf], nil
 }
 
+// Imputed returns, per feature, how many null values the last Rows or
+// Infer filled with the feature's impute value, and their total. The slice
+// is valid until the next call or [Put].
+func (d *Decoder) Imputed() (perFeature []int, total int) { return d.imputed, d.nimputed }
+
+// resetImputed clears the imputed counts for n features.
+func (d *Decoder) resetImputed(n int) {
+	if cap(d.imputed) < n {
+		d.imputed = make([]int, n)
+	}
+	d.imputed = d.imputed[:n]
+	clear(d.imputed)
+	d.nimputed = 0
+}
+
+// impute fills *dst with feature j's impute value and counts it, or
+// reports that f has none.
+func (d *Decoder) impute(j int, f *model.Feature, dst *float64) bool {
+	if f.Impute == nil {
+		return false
+	}
+	*dst = *f.Impute
+	d.imputed[j]++
+	d.nimputed++
+	return true
+}
+
+// noImpute is the message for a null value of a feature without an impute
+// value: pydantic's, then why.
+const noImpute = "none is not an allowed value: the model was trained with data.missing: error, so it has no value to impute for a missing feature"
+
 // seenFor returns the cleared scratch flags for n features.
 func (d *Decoder) seenFor(n int) []bool {
 	if cap(d.seen) < n {
@@ -216,13 +256,16 @@ func (d *Decoder) seenFor(n int) []bool {
 	return s
 }
 
-// value checks one feature value and stores it in dst.
-func (d *Decoder) value(c *collector, loc []any, i int32, f model.Feature, dst *float64) {
+// value checks one value of feature j and stores it in dst; a null is
+// filled with the feature's impute value when it has one.
+func (d *Decoder) value(c *collector, loc []any, i int32, j int, f *model.Feature, dst *float64) {
 	n := &d.doc.nodes[i]
 	switch n.kind {
 	case kindNumber:
 	case kindNull:
-		c.add(at(loc, f.Name), "none is not an allowed value", TypeNone)
+		if !d.impute(j, f, dst) {
+			c.add(at(loc, f.Name), noImpute, TypeNone)
+		}
 		return
 	default:
 		c.add(at(loc, f.Name), "value is not a valid float", TypeFloat)

@@ -27,3 +27,23 @@ func TestPredictAllocations(t *testing.T) {
 		t.Errorf("decoding a /predict body allocates %v times, want at most 1", allocs)
 	}
 }
+
+// TestPredictImputeAllocations checks that filling a null with the
+// feature's impute value keeps the hot path as lean.
+func TestPredictImputeAllocations(t *testing.T) {
+	body := []byte(`{"features":{"a":null,"b":0.5},"model_name":"m"}`)
+	feats := imputeFeatures()
+	allocs := testing.AllocsPerRun(200, func() {
+		d := Get()
+		if _, err := d.Predict(body); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := d.Rows(feats); err != nil {
+			t.Fatal(err)
+		}
+		Put(d)
+	})
+	if allocs > 1 {
+		t.Errorf("decoding a /predict body with a null allocates %v times, want at most 1", allocs)
+	}
+}

@@ -39,7 +39,9 @@ type inferInput struct {
 // Infer parses and validates an inference request for a model with the given
 // features. Inputs are either one tensor of shape [N, len(feats)] (data
 // nested or flat) or one tensor per feature, named after it, of shape [N] or
-// [N, 1]. The datatype must be FP32 or FP64. Batches over maxRows fail with
+// [N, 1]. The datatype must be FP32 or FP64. A null element of a feature
+// with an impute value (data.missing: impute) is filled with it and
+// counted in [Decoder.Imputed]; of any other feature it is an error. Batches over maxRows fail with
 // [ErrTooLarge] (wrapped); everything else wrong is a *ValidationError.
 func (d *Decoder) Infer(body []byte, feats []model.Feature, maxRows int) (Infer, error) {
 	if err := d.doc.parse(body); err != nil {
@@ -294,6 +296,7 @@ func (d *Decoder) layout(ins []inferInput, feats []model.Feature, maxRows int) (
 func (d *Decoder) tensorValues(ins []inferInput, feats []model.Feature, rows int) ([]float64, error) {
 	nf := len(feats)
 	d.vals = grow(d.vals, rows*nf)
+	d.resetImputed(nf)
 	var c collector
 	if isMatrix(ins, feats) {
 		d.tensor(&c, ins[0], feats, rows, nf, -1)
@@ -321,8 +324,9 @@ func (d *Decoder) tensor(c *collector, in inferInput, feats []model.Feature, row
 	}
 	k := 0 // flat element index
 	store := func(e int32) bool {
-		if doc.nodes[e].kind != kindNumber {
-			c.add(loc(), fmt.Sprintf("element %d is a %s, want a number", k, doc.nodes[e].kind), TypeFloat)
+		kind := doc.nodes[e].kind
+		if kind != kindNumber && kind != kindNull {
+			c.add(loc(), fmt.Sprintf("element %d is a %s, want a number", k, kind), TypeFloat)
 			return false
 		}
 		if k >= want {
@@ -331,6 +335,15 @@ func (d *Decoder) tensor(c *collector, in inferInput, feats []model.Feature, row
 		r, j := k/cols, k%cols
 		if col >= 0 {
 			j = col
+		}
+		if kind == kindNull {
+			// A missing value: filled when the model was trained with
+			// data.missing: impute.
+			if d.impute(j, &feats[j], &d.vals[r*len(feats)+j]) {
+				return true
+			}
+			c.add(loc(), fmt.Sprintf("element %d (row %d, feature %s) is null: the model was trained with data.missing: error, so it has no value to impute", k, r, feats[j].Name), TypeNone)
+			return false
 		}
 		v, ok := doc.number(e)
 		if ok && string(in.datatype) == "FP32" && math.Abs(v) > math.MaxFloat32 {

@@ -105,7 +105,7 @@ func TestOriginalAPI(t *testing.T) {
 		{name: "predict string value", req: post("/predict", `{"features":{"sepal_length":"5.1","sepal_width":3.5,"petal_length":1.4,"petal_width":0.2}}`), status: 422,
 			want: `{"detail":[{"loc":["body","features","sepal_length"],"msg":"value is not a valid float","type":"type_error.float"}]}`},
 		{name: "predict null value", req: post("/predict", `{"features":{"sepal_length":null,"sepal_width":3.5,"petal_length":1.4,"petal_width":0.2}}`), status: 422,
-			want: `{"detail":[{"loc":["body","features","sepal_length"],"msg":"none is not an allowed value","type":"type_error.none.not_allowed"}]}`},
+			want: `{"detail":[{"loc":["body","features","sepal_length"],"msg":"none is not an allowed value: the model was trained with data.missing: error, so it has no value to impute for a missing feature","type":"type_error.none.not_allowed"}]}`},
 		{name: "predict bool and array values", req: post("/predict", `{"features":{"sepal_length":true,"sepal_width":[3.5],"petal_length":1.4,"petal_width":0.2}}`), status: 422,
 			fields: map[string]any{"detail.0.type": "type_error.float", "detail.1.type": "type_error.float", "detail.1.loc.2": "sepal_width"}},
 		{name: "predict infinite value", req: post("/predict", `{"features":{"sepal_length":1e999,"sepal_width":3.5,"petal_length":1.4,"petal_width":0.2}}`), status: 422,

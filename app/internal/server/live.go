@@ -9,6 +9,7 @@ import (
 
 	"github.com/mlopsgo/mlops/app/internal/apidoc"
 	"github.com/mlopsgo/mlops/app/internal/registry"
+	"github.com/mlopsgo/mlops/app/internal/request"
 	"github.com/mlopsgo/mlops/app/telemetry"
 )
 
@@ -44,11 +45,14 @@ type served struct {
 	inference     prometheus.Observer
 	trainingOOR   []prometheus.Counter // per feature
 	declaredOOR   []prometheus.Counter // per feature
-	invalid       prometheus.Counter
-	outOfRange    prometheus.Counter
-	tooLarge      prometheus.Counter
-	compatModel   *atomic.Int64
-	compatClass   []*atomic.Int64
+	// imputed has a series per feature with an impute value, nil for the
+	// others, so models without them export no such series.
+	imputed     []prometheus.Counter
+	invalid     prometheus.Counter
+	outOfRange  prometheus.Counter
+	tooLarge    prometheus.Counter
+	compatModel *atomic.Int64
+	compatClass []*atomic.Int64
 }
 
 func (s *Server) newLive(snap *registry.Snapshot) *live {
@@ -92,9 +96,28 @@ func (s *Server) newServed(m *registry.Model) *served {
 	for _, f := range m.Features {
 		sv.trainingOOR = append(sv.trainingOOR, mt.outOfRange.WithLabelValues(m.Name, f.Name, telemetry.RangeTraining))
 		sv.declaredOOR = append(sv.declaredOOR, mt.outOfRange.WithLabelValues(m.Name, f.Name, telemetry.RangeDeclared))
+		var imputed prometheus.Counter
+		if f.Impute != nil {
+			imputed = mt.imputed.WithLabelValues(m.Name, f.Name)
+		}
+		sv.imputed = append(sv.imputed, imputed)
 	}
 	sv.compatModel, sv.compatClass = s.summary.counters(m.Name, m.Classes)
 	return sv
+}
+
+// countImputed records the nulls the decoder's last Rows or Infer filled
+// with impute values.
+func (sv *served) countImputed(d *request.Decoder) {
+	perFeature, total := d.Imputed()
+	if total == 0 {
+		return
+	}
+	for j, n := range perFeature {
+		if n > 0 && sv.imputed[j] != nil {
+			sv.imputed[j].Add(float64(n))
+		}
+	}
 }
 
 // model returns the named model, or def when named is false.

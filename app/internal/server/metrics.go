@@ -33,6 +33,7 @@ type metrics struct {
 	confidence  *prometheus.HistogramVec
 	inference   *prometheus.HistogramVec
 	outOfRange  *prometheus.CounterVec
+	imputed     *prometheus.CounterVec
 	modelInfo   *prometheus.GaugeVec
 	loaded      prometheus.Gauge
 	ready       prometheus.Gauge
@@ -100,6 +101,10 @@ func newMetrics(reg prometheus.Registerer, opts Options) *metrics {
 			Name: telemetry.InputOutOfRangeTotal,
 			Help: "Input values outside the training range (accepted) or the declared valid range (rejected), by model, feature and range.",
 		}, []string{telemetry.LabelModel, telemetry.LabelFeature, telemetry.LabelRange}),
+		imputed: f.NewCounterVec(prometheus.CounterOpts{
+			Name: telemetry.InputImputedTotal,
+			Help: "Missing input values (null) filled with the feature's impute value (its training median), by model and feature.",
+		}, []string{telemetry.LabelModel, telemetry.LabelFeature}),
 		modelInfo: f.NewGaugeVec(prometheus.GaugeOpts{
 			Name: telemetry.ModelInfo,
 			Help: "1 for each loaded model, with its version (bundle sha256), algorithm, data md5 and champion flag.",

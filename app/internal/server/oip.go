@@ -109,6 +109,7 @@ func (s *Server) postV2Infer(c *fiber.Ctx) error {
 	if err != nil {
 		return s.rejected(sv, err)
 	}
+	sv.countImputed(d)
 	nc := len(sv.m.Classes)
 	probs := make([]float64, req.Rows*nc)
 	s.infer(sv, req.Values, probs)

@@ -101,6 +101,7 @@ func (s *Server) postPredict(c *fiber.Ctx) error {
 	if err != nil {
 		return s.rejected(sv, err)
 	}
+	sv.countImputed(d)
 	var stack [16]float64
 	probs := probsBuf(stack[:], len(sv.m.Classes))
 	s.infer(sv, x, probs)
@@ -136,6 +137,7 @@ func (s *Server) postPredictBatch(c *fiber.Ctx) error {
 	if err != nil {
 		return s.rejected(sv, err)
 	}
+	sv.countImputed(d)
 	rows, nc := d.NumRows(), len(sv.m.Classes)
 	probs := make([]float64, rows*nc)
 	s.infer(sv, x, probs)
@@ -185,6 +187,7 @@ func (s *Server) postPredictAllModels(c *fiber.Ctx) error {
 		if err != nil {
 			return s.rejected(sv, err)
 		}
+		sv.countImputed(d)
 		probs := probsBuf(stack[:], len(sv.m.Classes))
 		s.infer(sv, x, probs)
 		if i > 0 {

@@ -133,6 +133,8 @@ func TestTrainPredictInspect(t *testing.T) {
 			{"not a number", "sepal_length,sepal_width,petal_length,petal_width\n5.1,3.5,1.4,0.2\n5.1,abc,1.4,0.2\n", `line 3, column "sepal_width"`},
 			{"out of range", "sepal_length,sepal_width,petal_length,petal_width\n5.1,3.5,11,0.2\n", `line 2, column "petal_length": 11 is outside the model's valid range [0, 10]`},
 			{"missing column", "sepal_length,sepal_width,petal_length\n5.1,3.5,1.4\n", "petal_width"},
+			// Trained with data.missing: error: no value to fill a blank with.
+			{"blank cell", "sepal_length,sepal_width,petal_length,petal_width\n5.1,3.5,1.4,0.2\n5.1,,1.4,0.2\n", `line 3, column "sepal_width": empty value is not a number`},
 			{"empty", "", "empty"},
 		}
 		for _, tt := range tests {

@@ -2,6 +2,7 @@ package dataset
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 )
@@ -37,6 +38,32 @@ func (b *blankCount) add(rd *Reader, record []string) error {
 	return nil
 }
 
+// addNaN counts the blank cells of a row Next read with blank cells as NaN
+// into x.
+func (b *blankCount) addNaN(rd *Reader, x []float64) {
+	for i, v := range x {
+		if math.IsNaN(v) {
+			if b.counts[i] == 0 {
+				b.first[i] = rd.fieldLine(rd.cols[i])
+			}
+			b.counts[i]++
+		}
+	}
+}
+
+// allBlank returns an *Error naming the first feature that is blank in
+// every one of rows rows: with blank cells read as NaN there would be no
+// value to impute it with.
+func (b *blankCount) allBlank(file string, features []string, rows int) error {
+	for i, n := range b.counts {
+		if rows > 0 && n == rows {
+			return &Error{File: file, Column: features[i], Err: newDetail(ErrBlank,
+				"every cell is blank (%d rows), so there is no value to impute; leave the column out of data.features", n)}
+		}
+	}
+	return nil
+}
+
 // err returns nil when no cell was blank. With one column concerned the
 // *Error names it and the line of its first blank cell; with several, it
 // lists each with its count.
@@ -47,7 +74,7 @@ func (b *blankCount) err(file string, features []string) error {
 			cols = append(cols, i)
 		}
 	}
-	const fix = "with data.missing: error (the default), fill them or leave the column out of data.features"
+	const fix = "with data.missing: error (the default), fill them or leave the column out of data.features, or set data.missing: impute to fill them with the training median"
 	switch len(cols) {
 	case 0:
 		return nil

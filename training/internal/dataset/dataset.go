@@ -23,6 +23,13 @@ type Spec struct {
 	// model sees them. Required, non-empty, without repeats, and must not
 	// include Label.
 	Features []string
+	// BlankAsNaN reads a blank feature cell (empty or only white space) as
+	// NaN, a missing value to impute (params.yaml's data.missing: impute),
+	// instead of failing with ErrBlank. Only blank cells are missing: a
+	// token such as "NA" or "NaN" is still an error, so a typo never
+	// becomes a missing value. Labels must never be blank. Optional.
+	// Default: false.
+	BlankAsNaN bool
 }
 
 func (s Spec) validate() error {
@@ -48,7 +55,8 @@ type Dataset struct {
 	Features []string
 	// Label is the name of the label column.
 	Label string
-	// X holds one row per observation, len(Features) finite values each.
+	// X holds one row per observation, len(Features) values each: finite
+	// numbers, or NaN for a blank cell when Spec.BlankAsNaN is set.
 	X [][]float64
 	// Y holds the class index of each row of X.
 	Y []int
@@ -57,6 +65,10 @@ type Dataset struct {
 	Classes []string
 	// Duplicates is the number of exact duplicate rows dropped.
 	Duplicates int
+	// Missing counts the blank cells read as NaN per feature, in Features
+	// order, over every data row of the file (dropped duplicates
+	// included). It is nil unless Spec.BlankAsNaN is set.
+	Missing []int
 	// MD5 is the hex md5 of the raw file bytes, as DVC computes it.
 	MD5 string
 }
@@ -95,7 +107,8 @@ func Load(ctx context.Context, spec Spec) (*Dataset, error) {
 // Problems with the data are reported as an *Error naming the file and,
 // where it applies, the line and column, wrapping ErrEmpty (no header, or
 // no data rows), ErrMissingColumn, ErrDuplicateColumn, ErrBlank (once the
-// whole file is read, with the count per column), ErrNotNumber,
+// whole file is read, with the count per column; with spec.BlankAsNaN only
+// for a column blank in every row), ErrNotNumber,
 // ErrNotFinite, ErrEmptyLabel, ErrTooFewClasses or csv.ErrFieldCount. An
 // invalid spec yields an error wrapping ErrInvalidSpec.
 func Parse(name string, r io.Reader, spec Spec) (*Dataset, error) {
@@ -108,6 +121,7 @@ func Parse(name string, r io.Reader, spec Spec) (*Dataset, error) {
 	if err != nil {
 		return nil, err
 	}
+	rd.SetBlankAsNaN(spec.BlankAsNaN)
 	labelCols, err := locate(name, rd.header, []string{spec.Label}, "label")
 	if err != nil {
 		return nil, err
@@ -124,6 +138,7 @@ func Parse(name string, r io.Reader, spec Spec) (*Dataset, error) {
 	)
 	x := make([]float64, len(spec.Features))
 	blanks := newBlankCount(len(spec.Features))
+	read := 0 // data rows read, duplicates included
 	for {
 		record, _, err := rd.Next(x)
 		if errors.Is(err, io.EOF) {
@@ -139,6 +154,10 @@ func Parse(name string, r io.Reader, spec Spec) (*Dataset, error) {
 		}
 		if err != nil {
 			return nil, err
+		}
+		read++
+		if spec.BlankAsNaN {
+			blanks.addNaN(rd, x)
 		}
 		label := strings.TrimSpace(record[labelCol])
 		if label == "" {
@@ -169,7 +188,13 @@ func Parse(name string, r io.Reader, spec Spec) (*Dataset, error) {
 	if _, err := io.Copy(io.Discard, tee); err != nil {
 		return nil, &Error{File: name, Err: fmt.Errorf("read: %w", err)}
 	}
-	if err := blanks.err(name, spec.Features); err != nil {
+	var missing []int
+	if spec.BlankAsNaN {
+		if err := blanks.allBlank(name, spec.Features, read); err != nil {
+			return nil, err
+		}
+		missing = blanks.counts
+	} else if err := blanks.err(name, spec.Features); err != nil {
 		return nil, err
 	}
 	if len(X) == 0 {
@@ -198,8 +223,19 @@ func Parse(name string, r io.Reader, spec Spec) (*Dataset, error) {
 		Y:          y,
 		Classes:    classes,
 		Duplicates: duplicates,
+		Missing:    missing,
 		MD5:        hex.EncodeToString(h.Sum(nil)),
 	}, nil
+}
+
+// HasMissing reports whether any feature cell is missing (NaN).
+func (d *Dataset) HasMissing() bool {
+	for _, n := range d.Missing {
+		if n > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // Subset returns the rows of X and Y at the given indices, in that order.

@@ -11,7 +11,7 @@ import (
 )
 
 // FuzzParse checks that Parse never panics and that whatever it accepts is
-// a well-formed data set.
+// a well-formed data set, with blank cells read as NaN or not.
 func FuzzParse(f *testing.F) {
 	files, err := filepath.Glob("testdata/*.csv")
 	if err != nil {
@@ -36,7 +36,10 @@ func FuzzParse(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	spec := testSpec("")
+	nanSpec := spec
+	nanSpec.BlankAsNaN = true
 	f.Fuzz(func(t *testing.T, data []byte) {
+		checkBlankAsNaN(t, data, nanSpec)
 		d, err := Parse("fuzz.csv", bytes.NewReader(data), spec)
 		if err != nil {
 			if d != nil {
@@ -79,4 +82,34 @@ func FuzzParse(f *testing.F) {
 			t.Errorf("MD5 = %s, want %x", d.MD5, sum)
 		}
 	})
+}
+
+// checkBlankAsNaN parses data with blank cells read as NaN: every value is
+// finite or NaN, the NaNs are counted in Missing, and no column is NaN in
+// every row.
+func checkBlankAsNaN(t *testing.T, data []byte, spec Spec) {
+	t.Helper()
+	d, err := Parse("fuzz.csv", bytes.NewReader(data), spec)
+	if err != nil {
+		return
+	}
+	if len(d.Missing) != len(spec.Features) {
+		t.Fatalf("Missing %v, want one count per feature", d.Missing)
+	}
+	nans := make([]int, len(spec.Features))
+	for i, row := range d.X {
+		for j, v := range row {
+			switch {
+			case math.IsNaN(v):
+				nans[j]++
+			case math.IsInf(v, 0):
+				t.Errorf("row %d holds the non-finite value %v", i, v)
+			}
+		}
+	}
+	for j, n := range nans {
+		if n > d.Missing[j] || n == len(d.X) {
+			t.Errorf("column %d: %d NaN of %d rows, Missing %d", j, n, len(d.X), d.Missing[j])
+		}
+	}
 }

@@ -15,6 +15,16 @@
 // as scikit-learn's LabelEncoder does. The md5 of the raw bytes is computed
 // while reading, so it matches what DVC records for the file.
 //
+// # Missing values
+//
+// A blank feature cell (empty or only white space) is an error by default
+// (params.yaml's data.missing: error), reported once the whole file is
+// read with the count per column. With [Spec.BlankAsNaN] (data.missing:
+// impute) it is read as NaN and counted in [Dataset.Missing]; imputing it
+// is training's job. Only blank cells are missing values: "NA", "NaN",
+// "null" and the like stay errors, as does a blank label. A feature blank
+// in every row is an error either way.
+//
 // Every problem with the data is reported as an [*Error] naming the file,
 // and where it applies the line (the header is line 1) and the column. The
 // Err field wraps one of the sentinels in errors.go (or [csv.ErrFieldCount]

@@ -19,6 +19,8 @@ type Reader struct {
 	csv    *csv.Reader
 	header []string
 	cols   []int // cols[i] is the record index of feature i
+	// blankAsNaN reads a blank cell as NaN instead of failing.
+	blankAsNaN bool
 }
 
 // NewReader reads the header line from r and locates the columns named in
@@ -64,6 +66,11 @@ func NewReader(name string, r io.Reader, features []string) (*Reader, error) {
 	return &Reader{name: name, csv: cr, header: header, cols: cols}, nil
 }
 
+// SetBlankAsNaN makes Next read a blank feature cell (empty or only white
+// space) as NaN, a missing value, instead of failing with ErrBlank; see
+// Spec.BlankAsNaN. Call it before the first Next.
+func (r *Reader) SetBlankAsNaN(on bool) { r.blankAsNaN = on }
+
 // Header returns the column names from the header line, trimmed of
 // surrounding white space, in file order. The slice is a copy.
 func (r *Reader) Header() []string {
@@ -78,9 +85,10 @@ func (r *Reader) Header() []string {
 //
 // A row with a bad value or the wrong number of fields yields an *Error
 // (wrapping ErrNotNumber, ErrNotFinite or csv.ErrFieldCount) together with
-// the record, when there is one, and its line; the contents of x are then
-// unspecified, and the caller may call Next again to skip the row. Next
-// panics if len(x) is not the number of features.
+// the record, when there is one, and its line; a blank cell is an error
+// wrapping ErrBlank unless SetBlankAsNaN made it NaN. The contents of x
+// are then unspecified, and the caller may call Next again to skip the
+// row. Next panics if len(x) is not the number of features.
 func (r *Reader) Next(x []float64) (record []string, line int, err error) {
 	if len(x) != len(r.cols) {
 		panic(fmt.Sprintf("dataset: Reader.Next: len(x) is %d, want %d features", len(x), len(r.cols)))
@@ -96,6 +104,9 @@ func (r *Reader) Next(x []float64) (record []string, line int, err error) {
 	line, _ = r.csv.FieldPos(0)
 	for i, c := range r.cols {
 		v, err := parseValue(record[c])
+		if err != nil && r.blankAsNaN && errors.Is(err, ErrBlank) {
+			v, err = math.NaN(), nil
+		}
 		if err != nil {
 			fieldLine, _ := r.csv.FieldPos(c)
 			return record, line, &Error{File: r.name, Line: fieldLine, Column: r.header[c], Err: err}

@@ -38,8 +38,11 @@ type Data struct {
 	// Features lists the feature columns in model input order. Required.
 	Features []Feature `yaml:"features"`
 	// Missing says what training does with blank feature cells: "error"
-	// stops it, naming each column with blanks and their count. "impute"
-	// is reserved and not yet supported. Optional. Default: "error".
+	// stops it, naming each column with blanks and their count; "impute"
+	// fills each blank cell with its feature's median over the rows a model
+	// is fitted on, and records the final fit's medians in the bundle so
+	// that serving fills missing inputs the same way. A blank label is an
+	// error either way. Optional. Default: "error".
 	Missing string `yaml:"missing,omitempty"`
 }
 
@@ -135,11 +138,9 @@ func (p *Params) Validate() error {
 		}
 	}
 	switch d.Missing {
-	case "", MissingError:
-	case MissingImpute:
-		return invalid("data.missing", "is impute, which is not yet supported; use error (the default) and fill or drop the blank cells")
+	case "", MissingError, MissingImpute:
 	default:
-		return invalid("data.missing", fmt.Sprintf("is %q; it must be error (impute is not yet supported)", d.Missing))
+		return invalid("data.missing", fmt.Sprintf("is %q; it must be error (the default) or impute", d.Missing))
 	}
 	if !(p.Split.TestSize > 0 && p.Split.TestSize < 1) {
 		return invalid("split.test_size", fmt.Sprintf("is %v; it must be a fraction in (0, 1), e.g. 0.2", p.Split.TestSize))
@@ -152,6 +153,10 @@ func (p *Params) Validate() error {
 	}
 	return p.Models.validate()
 }
+
+// Impute reports whether blank feature cells are imputed (data.missing:
+// impute) rather than an error.
+func (d Data) Impute() bool { return d.Missing == MissingImpute }
 
 // FeatureNames returns the feature column names in order.
 func (d Data) FeatureNames() []string {

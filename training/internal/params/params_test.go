@@ -58,6 +58,9 @@ func TestLoadValid(t *testing.T) {
 			if got := p.Models.Enabled(); strings.Join(got, ",") != "logistic_regression" {
 				t.Errorf("Enabled() = %v", got)
 			}
+			if p.Data.Impute() {
+				t.Error("data.missing absent, want error (no imputation)")
+			}
 			if p.Seed != 42 || p.Split.TestSize != 0.2 || p.CV.Folds != 10 || p.CV.Repeats != 5 {
 				t.Errorf("defaults not applied: %+v", p)
 			}
@@ -138,6 +141,16 @@ func TestLoadValid(t *testing.T) {
 				t.Errorf("Enabled() = %v", got)
 			}
 		}},
+		{"testdata/valid-missing-impute.yaml", func(t *testing.T, p *Params) {
+			if p.Data.Missing != MissingImpute || !p.Data.Impute() {
+				t.Errorf("data.missing %q, Impute() %v; want impute, true", p.Data.Missing, p.Data.Impute())
+			}
+		}},
+		{"testdata/valid-missing-error.yaml", func(t *testing.T, p *Params) {
+			if p.Data.Missing != MissingError || p.Data.Impute() {
+				t.Errorf("data.missing %q, Impute() %v; want error, false", p.Data.Missing, p.Data.Impute())
+			}
+		}},
 		{"testdata/valid-timeout.yaml", func(t *testing.T, p *Params) {
 			if got := spec(t, p, algorithm.SVM).Timeout; got != 90*time.Second {
 				t.Errorf("svm timeout %v, want 90s", got)
@@ -192,8 +205,7 @@ func TestLoadInvalid(t *testing.T) {
 		"invalid-timeout.yaml":                `models.svm.timeout is "soon" (line 10); it must be a duration such as 90s or 10m`,
 		"invalid-models-list.yaml":            "models at line 9 must map model names to their settings",
 		"invalid-xgboost-unknown-key.yaml":    "models.xgboost.eta (line 10) is not a parameter of xgboost",
-		"invalid-missing-impute.yaml":         "data.missing is impute, which is not yet supported",
-		"invalid-missing-typo.yaml":           `data.missing is "typo"; it must be error`,
+		"invalid-missing-typo.yaml":           `data.missing is "typo"; it must be error (the default) or impute`,
 	}
 	entries, err := os.ReadDir("testdata")
 	if err != nil {

@@ -51,6 +51,9 @@ type Options struct {
 	// last column).
 	Label, Name string
 	Drop        []string
+	// Missing is data.missing, as generate.Options.Missing. Optional.
+	// Default: error.
+	Missing string
 	// Force replaces an existing params.yaml and .dvc file. dvc.yaml is
 	// never replaced: its stages do not depend on the data set.
 	Force bool
@@ -62,6 +65,10 @@ type Result struct {
 	Params *generate.Result
 	// Rows, Duplicates are as training will count them.
 	Rows, Duplicates int
+	// Missing counts the blank cells per feature, in params.yaml's
+	// feature order, that training will impute (data.missing: impute);
+	// nil otherwise.
+	Missing []int
 	// Written lists the files written, relative to Dir: params.yaml,
 	// dvc.yaml, and the .dvc file and .gitignore the data was tracked with.
 	Written []string
@@ -112,7 +119,7 @@ func Run(ctx context.Context, logger *slog.Logger, opts Options) (*Result, error
 	if err != nil {
 		return nil, err
 	}
-	res.Rows, res.Duplicates = len(d.Y), d.Duplicates
+	res.Rows, res.Duplicates, res.Missing = len(d.Y), d.Duplicates, d.Missing
 
 	if err := atomicfile.WriteFile(paramsPath, gen.YAML, 0o644); err != nil {
 		return nil, fmt.Errorf("write %s: %w", params.DefaultFile, err)
@@ -162,14 +169,16 @@ func generateFor(ctx context.Context, dataAbs string, opts Options, dataRel stri
 	if err != nil {
 		return nil, err
 	}
-	return generate.Generate(prof, generate.Options{Path: dataRel, Name: opts.Name, Drop: opts.Drop})
+	return generate.Generate(prof, generate.Options{Path: dataRel, Name: opts.Name, Drop: opts.Drop, Missing: opts.Missing})
 }
 
 // checkTrainable loads the data as training will and runs its checks with
 // the generated settings, so init fails where training would (classes left
 // too small by training's removal of duplicate rows, for instance).
 func checkTrainable(ctx context.Context, dataAbs string, p *params.Params) (*dataset.Dataset, error) {
-	d, err := dataset.Load(ctx, dataset.Spec{Path: dataAbs, Label: p.Data.Label, Features: p.Data.FeatureNames()})
+	d, err := dataset.Load(ctx, dataset.Spec{
+		Path: dataAbs, Label: p.Data.Label, Features: p.Data.FeatureNames(), BlankAsNaN: p.Data.Impute(),
+	})
 	if err != nil {
 		return nil, fmt.Errorf("training would fail to read the data: %w", err)
 	}

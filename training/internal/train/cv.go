@@ -24,8 +24,9 @@ type foldResult struct {
 // the random stream fold+1 (stream 0 is the final fit), so results do not
 // depend on scheduling. The first failing fold cancels the others and its
 // error is returned. Every fold counts once on bar, run or not, so the bar
-// ends full whatever fails.
-func crossValidate(ctx context.Context, d *dataset.Dataset, alg algorithm, folds []dataset.Fold, seed uint64, workers int, bar *progress.Bar) ([]foldResult, error) {
+// ends full whatever fails. With imp (nil when data.missing is error) each
+// fold's missing values are filled with the medians of its training rows.
+func crossValidate(ctx context.Context, d *dataset.Dataset, imp *imputation, alg algorithm, folds []dataset.Fold, seed uint64, workers int, bar *progress.Bar) ([]foldResult, error) {
 	out := make([]foldResult, len(folds))
 	tasks := make(chan int)
 	ctx, cancel := context.WithCancel(ctx)
@@ -39,7 +40,7 @@ func crossValidate(ctx context.Context, d *dataset.Dataset, alg algorithm, folds
 	for range min(classifier.Workers(workers), len(folds)) {
 		wg.Go(func() {
 			for f := range tasks {
-				r, err := fitFold(ctx, d, alg, folds[f], seed, uint64(f)+1)
+				r, err := fitFold(ctx, d, alg, folds[f], imp.foldMedians(f), imp, seed, uint64(f)+1)
 				if err != nil {
 					errOnce.Do(func() { firstErr = err; cancel() })
 					continue
@@ -70,12 +71,16 @@ feed:
 	return out, nil
 }
 
-func fitFold(ctx context.Context, d *dataset.Dataset, alg algorithm, fold dataset.Fold, seed, stream uint64) (foldResult, error) {
+// fitFold fits alg on the fold's training rows and scores its held-out
+// rows, both with missing values filled with med (the medians of the
+// training rows alone).
+func fitFold(ctx context.Context, d *dataset.Dataset, alg algorithm, fold dataset.Fold, med []float64, imp *imputation, seed, stream uint64) (foldResult, error) {
 	tr, err := alg.newTrainer(seed, stream)
 	if err != nil {
 		return foldResult{}, err
 	}
 	X, y := d.Subset(fold.Train)
+	imp.fill(X, med)
 	fitted, err := safeFit(ctx, tr, X, y, len(d.Classes))
 	if err != nil {
 		return foldResult{}, fmt.Errorf("cross-validate %s (repeat %d, fold %d): %w", alg.name, fold.Repeat, fold.Fold, err)
@@ -85,6 +90,7 @@ func fitFold(ctx context.Context, d *dataset.Dataset, alg algorithm, fold datase
 		return foldResult{}, fmt.Errorf("cross-validate %s (repeat %d, fold %d): %w", alg.name, fold.Repeat, fold.Fold, err)
 	}
 	Xt, yt := d.Subset(fold.Test)
+	imp.fill(Xt, med)
 	predicted := make([]int, len(yt))
 	p := make([]float64, len(d.Classes))
 	for i, x := range Xt {

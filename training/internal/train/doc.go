@@ -20,4 +20,13 @@
 // that end without error but not cleanly (classifier.Fitted.Warnings, as a
 // solver that did not converge) are logged with the model and fold, and
 // kept in ModelResult.Warnings and metrics.json.
+//
+// # Missing values
+//
+// With params.yaml's data.missing: impute, blank feature cells are loaded
+// as NaN and filled with medians taken over the rows each fit trains on: a
+// cross-validation fold's training rows for that fold (both its sides),
+// the training split for the final fit, whose medians every bundle records
+// as its features' impute values (see impute.go). With data.missing: error
+// blank cells fail the load, and nothing here copies or scans for them.
 package train

@@ -71,7 +71,7 @@ models:
 	fmt.Fprintf(&table, "%-22s %10s %10s %8s\n", "model", "mlops", "reference", "diff")
 	theirs := runReference(t, python, d, folds, algs, p.Seed)
 	for i, alg := range algs {
-		res, err := crossValidate(t.Context(), d, alg, folds, p.Seed, 0, progress.New(io.Discard, "", 0))
+		res, err := crossValidate(t.Context(), d, nil, alg, folds, p.Seed, 0, progress.New(io.Discard, "", 0))
 		if err != nil {
 			t.Fatalf("%s: %v", alg.name, err)
 		}

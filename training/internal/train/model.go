@@ -25,8 +25,10 @@ type job struct {
 	testIdx  []int
 	folds    []dataset.Fold
 	stats    []model.Stats
-	workers  int
-	bar      *progress.Bar
+	// imp fills missing values (data.missing: impute); nil otherwise.
+	imp     *imputation
+	workers int
+	bar     *progress.Bar
 }
 
 // trainModel cross-validates alg and fits it on the training split, under
@@ -74,7 +76,7 @@ func trainModel(ctx context.Context, logger *slog.Logger, j *job, alg algorithm)
 // cvAndFit is one model's work: cross-validation, then the final fit. On
 // error it may still return the partial result with the warnings so far.
 func cvAndFit(ctx context.Context, logger *slog.Logger, j *job, alg algorithm) (*ModelResult, error) {
-	folds, err := crossValidate(ctx, j.data, alg, j.folds, j.params.Seed, j.workers, j.bar)
+	folds, err := crossValidate(ctx, j.data, j.imp, alg, j.folds, j.params.Seed, j.workers, j.bar)
 	if err != nil {
 		return nil, err
 	}

@@ -84,7 +84,7 @@ func TestE2EParity(t *testing.T) {
 		}
 		ours := make([][]float64, len(algs))
 		for i, alg := range algs {
-			res, err := crossValidate(t.Context(), d, alg, folds, p.Seed, 0, progress.New(io.Discard, "", 0))
+			res, err := crossValidate(t.Context(), d, nil, alg, folds, p.Seed, 0, progress.New(io.Discard, "", 0))
 			if err != nil {
 				t.Fatalf("%s: %v", c.name, err)
 			}

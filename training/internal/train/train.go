@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -133,9 +134,16 @@ func Fit(ctx context.Context, logger *slog.Logger, opts Options) (*Result, error
 
 // fitAlgorithms is Fit once the models are built from params.
 func fitAlgorithms(ctx context.Context, logger *slog.Logger, opts Options, p *params.Params, algs []algorithm) (*Result, error) {
-	d, err := dataset.Load(ctx, dataset.Spec{Path: p.Data.Path, Label: p.Data.Label, Features: p.Data.FeatureNames()})
+	d, err := dataset.Load(ctx, dataset.Spec{
+		Path: p.Data.Path, Label: p.Data.Label, Features: p.Data.FeatureNames(), BlankAsNaN: p.Data.Impute(),
+	})
 	if err != nil {
 		return nil, err
+	}
+	for j, n := range d.Missing {
+		if n > 0 {
+			logger.Info("blank cells to impute with the training median", "file", p.Data.Path, "column", d.Features[j], "cells", n)
+		}
 	}
 	if d.Duplicates > 0 {
 		logger.Info("dropped exact duplicate rows", "file", p.Data.Path, "duplicates", d.Duplicates, "rows", len(d.Y))
@@ -150,6 +158,12 @@ func fitAlgorithms(ctx context.Context, logger *slog.Logger, opts Options, p *pa
 	folds, err := dataset.RepeatedStratifiedKFold(d.Y, len(d.Classes), p.CV.Folds, p.CV.Repeats, p.Seed)
 	if err != nil {
 		return nil, fmt.Errorf("cross-validation folds of %s: %w", p.Data.Path, err)
+	}
+	var imp *imputation
+	if p.Data.Impute() {
+		if imp, err = newImputation(d, trainIdx, folds, opts.Workers); err != nil {
+			return nil, err
+		}
 	}
 	logger.Info("data loaded", "file", p.Data.Path, "rows", len(d.Y), "classes", len(d.Classes),
 		"train_rows", len(trainIdx), "test_rows", len(testIdx), "cv", fmt.Sprintf("%d folds x %d repeats", p.CV.Folds, p.CV.Repeats))
@@ -168,7 +182,7 @@ func fitAlgorithms(ctx context.Context, logger *slog.Logger, opts Options, p *pa
 	}
 	j := &job{
 		params: p, data: d, trainIdx: trainIdx, testIdx: testIdx, folds: folds,
-		stats: trainingStats(d, trainIdx), workers: opts.Workers, bar: bar,
+		stats: trainingStats(d, trainIdx), imp: imp, workers: opts.Workers, bar: bar,
 	}
 	// Models run one after the other, each with its folds in parallel, so
 	// that each has its own deadline and a failure stays its own.
@@ -243,6 +257,12 @@ func fitFinal(ctx context.Context, j *job, alg algorithm) (*ModelResult, error) 
 	}
 	X, y := d.Subset(trainIdx)
 	Xt, yt := d.Subset(testIdx)
+	// Both sides are filled with the training split's medians, the values
+	// the bundle records for serving.
+	if j.imp != nil {
+		j.imp.fill(X, j.imp.final)
+		j.imp.fill(Xt, j.imp.final)
+	}
 	// Where the algorithm can, the hold-out rows give a validation curve
 	// beside the training loss; they only measure, never steer the fit.
 	if ev, ok := tr.(classifier.Evaluator); ok {
@@ -264,8 +284,11 @@ func fitFinal(ctx context.Context, j *job, alg algorithm) (*ModelResult, error) 
 	report := metrics.Evaluate(yt, proba, len(d.Classes))
 
 	features := make([]model.Feature, len(p.Data.Features))
-	for j, f := range p.Data.Features {
-		features[j] = model.Feature{Name: f.Name, Valid: model.Range{Min: f.Min, Max: f.Max}, Stats: stats[j]}
+	for k, f := range p.Data.Features {
+		features[k] = model.Feature{Name: f.Name, Valid: model.Range{Min: f.Min, Max: f.Max}, Stats: stats[k]}
+		if j.imp != nil {
+			features[k].Impute = &j.imp.final[k]
+		}
 	}
 	b := &model.Bundle{
 		Name:      alg.name,
@@ -290,13 +313,18 @@ func fitFinal(ctx context.Context, j *job, alg algorithm) (*ModelResult, error) 
 }
 
 // trainingStats computes each feature's drift baseline over the rows the
-// models are fitted on.
+// models are fitted on. Missing values are left out: the baseline
+// describes the values observed (newImputation has checked, before any
+// model is fitted, that each feature has some).
 func trainingStats(d *dataset.Dataset, trainIdx []int) []model.Stats {
 	stats := make([]model.Stats, len(d.Features))
-	col := make([]float64, len(trainIdx))
+	col := make([]float64, 0, len(trainIdx))
 	for j := range d.Features {
-		for i, r := range trainIdx {
-			col[i] = d.X[r][j]
+		col = col[:0]
+		for _, r := range trainIdx {
+			if v := d.X[r][j]; !math.IsNaN(v) {
+				col = append(col, v)
+			}
 		}
 		stats[j] = model.NewStats(col, model.DefaultBins)
 	}

@@ -37,7 +37,11 @@ Formats:
   xgboost-json  XGBoost 1.7's JSON model, for gradient-boosted trees (the
                 "xgboost" model): load it with xgboost.Booster().load_model(OUT)
                 and predict with a DMatrix carrying the bundle's feature names.
-                Name OUT *.json, as XGBoost names JSON models.`,
+                Name OUT *.json, as XGBoost names JSON models.
+                It carries no impute values (data.missing: impute): XGBoost
+                sends a missing value down each split's default branch, so
+                fill missing inputs with the bundle's impute values (mlops
+                model inspect) first; export warns when the bundle has them.`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return Run(logger, format, args[0], args[1])
@@ -62,6 +66,13 @@ func Run(logger *slog.Logger, format, bundlePath, out string) error {
 	}
 	if err := xgbjson.WriteFile(out, b); err != nil {
 		return fmt.Errorf("export %s: %w", bundlePath, err)
+	}
+	if b.Imputes() {
+		// XGBoost's format has no place for them, and XGBoost sends a
+		// missing value down each split's default branch instead: the
+		// export predicts as the bundle does only on complete rows.
+		logger.Warn("the export does not carry the bundle's impute values; fill missing inputs with them (mlops model inspect lists them) before predicting with XGBoost",
+			"bundle", bundlePath)
 	}
 	logger.Info("model exported", "bundle", bundlePath, "format", format, "out", out, "trees", b.Model.Boosted.NumTrees())
 	return nil

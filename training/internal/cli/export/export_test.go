@@ -18,8 +18,8 @@ import (
 )
 
 // saveBundle seals a bundle holding params for Iris's shape into dir and
-// returns its path.
-func saveBundle(t *testing.T, dir, name string, params model.Params) string {
+// returns its path; edits change the bundle before it is sealed.
+func saveBundle(t *testing.T, dir, name string, params model.Params, edits ...func(*model.Bundle)) string {
 	t.Helper()
 	iris := classifiertest.Iris(t)
 	features := make([]model.Feature, len(iris.Features))
@@ -38,6 +38,9 @@ func saveBundle(t *testing.T, dir, name string, params model.Params) string {
 		Hyperparameters: map[string]any{},
 		Metrics:         map[string]float64{},
 		Model:           params,
+	}
+	for _, edit := range edits {
+		edit(b)
 	}
 	if err := b.Seal(); err != nil {
 		t.Fatal(err)
@@ -97,6 +100,34 @@ func TestExport(t *testing.T) {
 	}
 	if !bytes.Equal(got, want) {
 		t.Error("the exported file differs from xgbjson.Marshal of the bundle")
+	}
+}
+
+// TestExportWarnsOfImputeValues checks that exporting a bundle trained
+// with data.missing: impute works and warns that XGBoost will not apply
+// its impute values, and that other bundles export without the warning.
+func TestExportWarnsOfImputeValues(t *testing.T) {
+	dir := t.TempDir()
+	impute := 3.0
+	tests := []struct {
+		name  string
+		edits []func(*model.Bundle)
+		warn  bool
+	}{
+		{name: "impute values", edits: []func(*model.Bundle){func(b *model.Bundle) { b.Features[1].Impute = &impute }}, warn: true},
+		{name: "none"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			bundle := saveBundle(t, t.TempDir(), "xgboost", boostedParams(t), tt.edits...)
+			var log bytes.Buffer
+			if err := Run(slog.New(slog.NewTextHandler(&log, nil)), FormatXGBoostJSON, bundle, filepath.Join(dir, tt.name+".json")); err != nil {
+				t.Fatalf("export: %v", err)
+			}
+			if got := strings.Contains(log.String(), "level=WARN msg=\"the export does not carry the bundle's impute values"); got != tt.warn {
+				t.Errorf("warned %v, want %v; log:\n%s", got, tt.warn, log.String())
+			}
+		})
 	}
 }
 

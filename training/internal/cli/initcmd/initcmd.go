@@ -16,10 +16,11 @@ import (
 )
 
 type flagpole struct {
-	label string
-	name  string
-	drop  []string
-	force bool
+	label   string
+	name    string
+	drop    []string
+	missing string
+	force   bool
 }
 
 // NewCommand returns `mlops init`; it works in env.Dir.
@@ -40,7 +41,12 @@ data/DATA.csv), or the file itself when it sits at the root.
 
 Every problem with the data is reported at once: non-numeric or constant columns
 (leave them out with --drop), names that are not identifiers, blank cells with
-their count per column. Existing params.yaml and .dvc files are only replaced with
+their count per column. Blank feature cells are errors (data.missing: error)
+unless --missing impute writes data.missing: impute: training then fills each
+with its column's median over the rows a model is fitted on and records the
+training medians in the bundles, so mlops predict and model-api fill missing
+inputs the same way. Ranges come from the observed values. A blank label is
+always an error. Existing params.yaml and .dvc files are only replaced with
 --force; an existing dvc.yaml is kept.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -50,13 +56,14 @@ their count per column. Existing params.yaml and .dvc files are only replaced wi
 	cmd.Flags().StringVar(&flags.label, "label", "", "label (class) column (default: the last column)")
 	cmd.Flags().StringVar(&flags.name, "name", "", "data set name: lowercase letters, digits, _ (default: from the file name)")
 	cmd.Flags().StringSliceVar(&flags.drop, "drop", nil, "columns to leave out (comma-separated)")
+	cmd.Flags().StringVar(&flags.missing, "missing", "error", "blank feature cells: error (stop training on them) or impute (fill them with the training median)")
 	cmd.Flags().BoolVarP(&flags.force, "force", "f", false, "replace an existing params.yaml and .dvc file")
 	return cmd
 }
 
 func run(ctx context.Context, logger *slog.Logger, s streams.Streams, env repo.Env, data string, flags flagpole) error {
 	res, err := scaffold.Run(ctx, logger, scaffold.Options{
-		Dir: env.Dir, Data: data, Label: flags.label, Name: flags.name, Drop: flags.drop, Force: flags.force,
+		Dir: env.Dir, Data: data, Label: flags.label, Name: flags.name, Drop: flags.drop, Missing: flags.missing, Force: flags.force,
 	})
 	if err != nil {
 		return err
@@ -77,6 +84,15 @@ func report(w io.Writer, res *scaffold.Result) error {
 	}
 	fmt.Fprintf(&b, ", label %q with %d classes, %d features; %s data: cross-validation %d folds x %d repeats.\n",
 		p.Data.Label, len(res.Params.Classes), len(p.Data.Features), res.Params.Tier, p.CV.Folds, p.CV.Repeats)
+	var blanks []string
+	for j, n := range res.Missing {
+		if n > 0 {
+			blanks = append(blanks, fmt.Sprintf("%q %d", p.Data.Features[j].Name, n))
+		}
+	}
+	if len(blanks) > 0 {
+		fmt.Fprintf(&b, "Blank cells training will fill with the column's training median (data.missing: impute): %s.\n", strings.Join(blanks, ", "))
+	}
 	if res.PipelineKept {
 		b.WriteString("Kept the existing dvc.yaml.\n")
 	} else {

@@ -21,7 +21,7 @@ func NewCommand(_ *slog.Logger, s streams.Streams) *cobra.Command {
 	return &cobra.Command{
 		Use:   "inspect BUNDLE",
 		Short: "Verify a model bundle and describe it",
-		Long:  "Loads the bundle (checking its format and checksum) and prints its data set, features with valid ranges and training statistics, classes, hyper-parameters, metrics and model structure.",
+		Long:  "Loads the bundle (checking its format and checksum) and prints its data set, features with valid ranges, training statistics and impute values (data.missing: impute), classes, hyper-parameters, metrics and model structure.",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			b, err := model.Load(args[0])
@@ -50,10 +50,25 @@ func Describe(w io.Writer, b *model.Bundle) error {
 
 	fmt.Fprintln(w, "\nfeatures:")
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "  NAME\tVALID RANGE\tTRAIN MIN\tMAX\tMEAN\tSTD\tHISTOGRAM")
+	// The IMPUTE column appears only for a model trained with
+	// data.missing: impute, so other bundles print as they always did.
+	imputes := b.Imputes()
+	head := "  NAME\tVALID RANGE\tTRAIN MIN\tMAX\tMEAN\tSTD\tHISTOGRAM"
+	if imputes {
+		head += "\tIMPUTE"
+	}
+	fmt.Fprintln(tw, head)
 	for _, f := range b.Features {
 		st := f.Stats
-		fmt.Fprintf(tw, "  %s\t[%g, %g]\t%.4g\t%.4g\t%.4g\t%.4g\t%s\n", f.Name, f.Valid.Min, f.Valid.Max, st.Min, st.Max, st.Mean, st.Std, sparkline(st.Histogram.Counts))
+		fmt.Fprintf(tw, "  %s\t[%g, %g]\t%.4g\t%.4g\t%.4g\t%.4g\t%s", f.Name, f.Valid.Min, f.Valid.Max, st.Min, st.Max, st.Mean, st.Std, sparkline(st.Histogram.Counts))
+		switch {
+		case !imputes:
+		case f.Impute == nil:
+			fmt.Fprint(tw, "\t-")
+		default:
+			fmt.Fprintf(tw, "\t%g", *f.Impute)
+		}
+		fmt.Fprintln(tw)
 	}
 	if err := tw.Flush(); err != nil {
 		return err

@@ -37,7 +37,10 @@ columns are passed through), and writes the input's columns followed by
 "prediction" and one "prob_<class>" column per class, in bundle order. Rows are
 streamed, so memory does not grow with the file. A bad row stops the run with its
 line number; with --output nothing is written unless every row succeeds.
-Use "-" as --input to read standard input.`,
+A blank cell is filled with the feature's impute value when the bundle has one
+(trained with data.missing: impute: the training median) and is an error
+otherwise; the output keeps the cell blank. Use "-" as --input to read standard
+input.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return run(cmd.Context(), logger, s, flags)
@@ -65,9 +68,9 @@ func run(ctx context.Context, logger *slog.Logger, s streams.Streams, flags flag
 		defer f.Close()
 		in, name = f, flags.input
 	}
-	var rows int
+	var rows, imputed int
 	score := func(w io.Writer) error {
-		rows, err = Score(ctx, b, name, in, w)
+		rows, imputed, err = Score(ctx, b, name, in, w)
 		return err
 	}
 	if flags.output == "" || flags.output == "-" {
@@ -78,25 +81,33 @@ func run(ctx context.Context, logger *slog.Logger, s streams.Streams, flags flag
 	if err != nil {
 		return err
 	}
-	logger.Info("scored", "model", b.Name, "rows", rows, "input", name)
+	attrs := []any{"model", b.Name, "rows", rows, "input", name}
+	if imputed > 0 {
+		attrs = append(attrs, "imputed_cells", imputed)
+	}
+	logger.Info("scored", attrs...)
 	return nil
 }
 
 // Score reads CSV rows from r, predicts each with b and writes the output
-// CSV to w. It returns the number of rows scored. The first bad row stops it
-// with an error naming its line.
-func Score(ctx context.Context, b *model.Bundle, name string, r io.Reader, w io.Writer) (int, error) {
+// CSV to w. It returns the number of rows scored and of blank cells it
+// filled with their feature's impute value. The first bad row stops it with
+// an error naming its line; a blank cell is one unless its feature has an
+// impute value. For a bundle without any, blank cells fail exactly as
+// before impute values existed.
+func Score(ctx context.Context, b *model.Bundle, name string, r io.Reader, w io.Writer) (rows, imputed int, err error) {
 	rd, err := dataset.NewReader(name, r, b.FeatureNames())
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
+	rd.SetBlankAsNaN(b.Imputes())
 	out := csv.NewWriter(w)
 	header := append(rd.Header(), "prediction")
 	for _, c := range b.Classes {
 		header = append(header, "prob_"+c)
 	}
 	if err := out.Write(header); err != nil {
-		return 0, fmt.Errorf("write output: %w", err)
+		return 0, 0, fmt.Errorf("write output: %w", err)
 	}
 	x := make([]float64, b.NumFeatures())
 	p := make([]float64, b.NumClasses())
@@ -105,7 +116,7 @@ func Score(ctx context.Context, b *model.Bundle, name string, r io.Reader, w io.
 	for {
 		if n%1024 == 0 {
 			if err := ctx.Err(); err != nil {
-				return n, err
+				return n, imputed, err
 			}
 		}
 		record, line, err := rd.Next(x)
@@ -113,11 +124,16 @@ func Score(ctx context.Context, b *model.Bundle, name string, r io.Reader, w io.
 			break
 		}
 		if err != nil {
-			return n, err
+			return n, imputed, err
+		}
+		filled, err := b.FillMissing(x)
+		imputed += filled
+		if err != nil {
+			return n, imputed, fmt.Errorf("%s: line %d: %w", name, line, err)
 		}
 		for j, f := range b.Features {
 			if !f.Valid.Contains(x[j]) {
-				return n, fmt.Errorf("%s: line %d, column %q: %v is outside the model's valid range [%v, %v]; fix or drop the row",
+				return n, imputed, fmt.Errorf("%s: line %d, column %q: %v is outside the model's valid range [%v, %v]; fix or drop the row",
 					name, line, f.Name, x[j], f.Valid.Min, f.Valid.Max)
 			}
 		}
@@ -128,13 +144,13 @@ func Score(ctx context.Context, b *model.Bundle, name string, r io.Reader, w io.
 			row = append(row, strconv.FormatFloat(v, 'g', -1, 64))
 		}
 		if err := out.Write(row); err != nil {
-			return n, fmt.Errorf("write output: %w", err)
+			return n, imputed, fmt.Errorf("write output: %w", err)
 		}
 		n++
 	}
 	out.Flush()
 	if err := out.Error(); err != nil {
-		return n, fmt.Errorf("write output: %w", err)
+		return n, imputed, fmt.Errorf("write output: %w", err)
 	}
-	return n, nil
+	return n, imputed, nil
 }

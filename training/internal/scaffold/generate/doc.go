@@ -11,7 +11,9 @@
 // dropped ones. Each must be named like an identifier ([A-Za-z_][A-Za-z0-9_]*)
 // because clients send it as a JSON key and a KServe tensor name and the
 // server labels drift metrics with it; each must hold only numbers, no
-// blank cells (data.missing: error), and at least two distinct values.
+// blank cells unless Options.Missing is impute (data.missing: impute,
+// written as such), and at least two distinct values. Ranges come from
+// the observed values; blank cells are left out.
 //
 // A feature's declared range is its observed range widened by 10% of that
 // range on each side, not below 0 for a column with no negative value, and

@@ -19,6 +19,9 @@ type Problems struct {
 	// Drop names the columns the fix is to leave out (non-numeric or
 	// constant features), for the closing --drop suggestion.
 	Drop []string
+	// Impute says feature columns have blank cells that --missing impute
+	// would accept, for the closing suggestion.
+	Impute bool
 }
 
 func (p *Problems) Error() string {
@@ -33,6 +36,9 @@ func (p *Problems) Error() string {
 	if len(p.Drop) > 0 {
 		b.WriteString("\nTo leave those columns out, add --drop ")
 		b.WriteString(strings.Join(p.Drop, ","))
+	}
+	if p.Impute {
+		b.WriteString("\nTo keep the blank feature cells and have training fill each with its column's median, add --missing impute")
 	}
 	return b.String()
 }

@@ -25,6 +25,11 @@ type Options struct {
 	// Drop lists columns to leave out of the features; each must be a
 	// column other than the label. Optional.
 	Drop []string
+	// Missing is data.missing: params.MissingError, under which a blank
+	// feature cell is a problem to fix, or params.MissingImpute, under
+	// which training fills it with the training median. Optional.
+	// Default: params.MissingError.
+	Missing string
 }
 
 // Result is a generated params.yaml.
@@ -62,6 +67,15 @@ func Generate(p *profile.Profile, opts Options) (*Result, error) {
 	} else if !ValidName(name) {
 		return nil, fmt.Errorf("generate: --name %q: use lowercase letters, digits and underscores, starting with a letter, at most 63 characters (e.g. %q); it prefixes the service's metric names", name, orDefault(NameFromPath(name), "my_data"))
 	}
+	missing := opts.Missing
+	switch missing {
+	case "":
+		missing = params.MissingError
+	case params.MissingError, params.MissingImpute:
+	default:
+		return nil, fmt.Errorf("generate: --missing %q: use %s (blank cells are errors, the default) or %s (fill them with the training median)",
+			missing, params.MissingError, params.MissingImpute)
+	}
 	label := p.Columns[p.Label]
 	drop := map[string]bool{}
 	for _, d := range opts.Drop {
@@ -84,7 +98,7 @@ func Generate(p *profile.Profile, opts Options) (*Result, error) {
 		if i == p.Label || drop[c.Name] {
 			continue
 		}
-		if col, ok := checkFeature(c, probs); ok {
+		if col, ok := checkFeature(c, missing == params.MissingImpute, probs); ok {
 			cols = append(cols, col)
 		}
 	}
@@ -108,7 +122,7 @@ func Generate(p *profile.Profile, opts Options) (*Result, error) {
 	size := sizeFor(p.Rows, fitRows, p.Classes[smallest])
 
 	text := render(renderInput{
-		name: name, path: opts.Path, label: label.Name, classes: classes, features: cols,
+		name: name, path: opts.Path, label: label.Name, classes: classes, features: cols, missing: missing,
 		rows: p.Rows, fitRows: fitRows, smallest: smallest, smallestRows: p.Classes[smallest], size: size,
 	})
 	parsed, err := params.Parse("generated params.yaml", text)
@@ -152,8 +166,10 @@ func checkLabel(p *profile.Profile, probs *Problems) {
 }
 
 // checkFeature adds a feature column's problems to probs and returns the
-// column with its range when it has none.
-func checkFeature(c profile.Column, probs *Problems) (column, bool) {
+// column with its range when it has none. With impute, blank cells are
+// not a problem: training fills them (a column of blank cells only still
+// is: it has no median).
+func checkFeature(c profile.Column, impute bool, probs *Problems) (column, bool) {
 	q := strconv.Quote(c.Name)
 	ok := true
 	if !ValidFeatureName(c.Name) {
@@ -165,8 +181,14 @@ func checkFeature(c profile.Column, probs *Problems) (column, bool) {
 		probs.Drop = append(probs.Drop, c.Name)
 		return column{}, false
 	}
-	if c.Blank > 0 {
-		probs.add(fmt.Sprintf("column %s has %d blank cells (the first on line %d); with data.missing: error training stops on them: fill them, or leave the column out with --drop %s", q, c.Blank, c.FirstBlank, c.Name))
+	switch {
+	case c.Blank > 0 && c.Numbers == 0:
+		probs.add(fmt.Sprintf("column %s is blank in every row; leave it out with --drop %s", q, c.Name))
+		probs.Drop = append(probs.Drop, c.Name)
+		return column{}, false
+	case c.Blank > 0 && !impute:
+		probs.add(fmt.Sprintf("column %s has %d blank cells (the first on line %d); with data.missing: error training stops on them: fill them, leave the column out with --drop %s, or keep them with --missing impute (data.missing: impute fills them with the training median)", q, c.Blank, c.FirstBlank, c.Name))
+		probs.Impute = true
 		ok = false
 	}
 	if c.Numbers > 0 && c.Min == c.Max {

@@ -46,7 +46,12 @@ func TestGenerateRejects(t *testing.T) {
 		{name: "constant column", csv: "a,k,y\n1,7,p\n2,7,q\n3,7,p\n4,7,q\n",
 			want: []string{`column "k" is constant (7 in every row)`, "--drop k"}, drop: []string{"k"}},
 		{name: "blank cells counted per column", csv: "a,b,c,y\n1,,1,p\n2,,2,q\n3,4, ,p\n4,5,6,q\n",
-			want: []string{`column "b" has 2 blank cells (the first on line 2)`, `column "c" has 1 blank cells (the first on line 4)`, "data.missing: error"}},
+			want: []string{`column "b" has 2 blank cells (the first on line 2)`, `column "c" has 1 blank cells (the first on line 4)`, "data.missing: error",
+				"keep them with --missing impute", "\nTo keep the blank feature cells and have training fill each with its column's median, add --missing impute"}},
+		{name: "a blank column, even with impute", csv: "a,b,y\n1,,p\n2,,q\n3, ,p\n4,,q\n", opts: Options{Missing: params.MissingImpute},
+			want: []string{`column "b" is blank in every row; leave it out with --drop b`}, drop: []string{"b"}},
+		{name: "a blank label, even with impute", csv: "a,y\n1,p\n2,\n3,q\n4,q\n5,p\n", opts: Options{Missing: params.MissingImpute},
+			want: []string{`label column "y" has 1 blank cells (the first on line 3)`}},
 		{name: "header with spaces and brackets", csv: "sepal length (cm),y\n1,p\n2,q\n3,p\n4,q\n",
 			want: []string{`column "sepal length (cm)": the name is not an identifier`, `"sepal_length_cm"`}},
 		{name: "header starting with a digit", csv: "2nd,y\n1,p\n2,q\n3,p\n4,q\n",
@@ -94,6 +99,7 @@ func TestGenerateBadOptions(t *testing.T) {
 		{"uppercase name", Options{Name: "Iris"}, `--name "Iris": use lowercase letters`},
 		{"name with a dash", Options{Name: "wine-quality"}, `(e.g. "wine_quality")`},
 		{"name from a file with no letters", Options{Path: "data/___.csv"}, "give one with --name"},
+		{"unknown missing", Options{Missing: "median"}, `--missing "median": use error (blank cells are errors, the default) or impute`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -106,6 +112,37 @@ func TestGenerateBadOptions(t *testing.T) {
 			}
 			if errors.Is(err, ErrNotReady) {
 				t.Errorf("a bad option is reported as a data problem: %v", err)
+			}
+		})
+	}
+}
+
+// TestGenerateImpute checks the file for data with blank cells under
+// --missing impute: accepted, data.missing: impute written with its
+// comment, and ranges from the observed values only.
+func TestGenerateImpute(t *testing.T) {
+	csv := "a,b,y\n1,,p\n2,10,q\n3,20,p\n,30,q\n5,40,p\n"
+	for _, missing := range []string{params.MissingImpute, params.MissingError, ""} {
+		t.Run("missing "+missing, func(t *testing.T) {
+			res, err := Generate(profileOf(t, csv, ""), Options{Path: "data/x.csv", Missing: missing})
+			if missing != params.MissingImpute {
+				if !errors.Is(err, ErrNotReady) {
+					t.Fatalf("error %v, want the blank cells reported", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !res.Params.Data.Impute() || !strings.Contains(string(res.YAML), "  missing: impute\n") ||
+				!strings.Contains(string(res.YAML), "# Blank feature cells are filled with the column's median over the rows") {
+				t.Errorf("params.yaml does not set data.missing: impute with its comment:\n%s", res.YAML)
+			}
+			// a: 1..5 (span 4) and b: 10..40 (span 30), widened by 10%,
+			// clamped at 0, rounded out: the blanks play no part.
+			want := []params.Feature{{Name: "a", Min: 0.6, Max: 5.4}, {Name: "b", Min: 7, Max: 43}}
+			if !reflect.DeepEqual(res.Params.Data.Features, want) {
+				t.Errorf("features %+v, want %+v", res.Params.Data.Features, want)
 			}
 		})
 	}
@@ -173,7 +210,8 @@ func TestGenerateIris(t *testing.T) {
 	if want := []string{"Iris-setosa", "Iris-versicolor", "Iris-virginica"}; !reflect.DeepEqual(res.Classes, want) || res.Tier != "small" {
 		t.Errorf("classes %q tier %q, want %q small", res.Classes, res.Tier, want)
 	}
-	for _, w := range []string{"# 3 classes, read as text", "not below 0: no negative value seen", "150 rows: small data"} {
+	for _, w := range []string{"# 3 classes, read as text", "not below 0: no negative value seen", "150 rows: small data",
+		"  missing: error\n", "# impute fills them with the column's training median instead"} {
 		if !strings.Contains(string(res.YAML), w) {
 			t.Errorf("params.yaml lacks the comment %q:\n%s", w, res.YAML)
 		}

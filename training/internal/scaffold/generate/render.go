@@ -10,10 +10,12 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/mlopsgo/mlops/training/internal/algorithm"
+	"github.com/mlopsgo/mlops/training/internal/params"
 )
 
 type renderInput struct {
 	name, path, label string
+	missing           string // data.missing
 	classes           []string
 	features          []column
 	rows, fitRows     int
@@ -40,10 +42,21 @@ data:
 `, commentSafe(in.path), scalar(in.name), scalar(in.path))
 	w("  # %d classes, read as text: %s.\n", len(in.classes), classList(in.classes, 20))
 	w("  label: %s\n", scalar(in.label))
-	w(`  # Blank feature cells stop training with the column and count (error);
-  # impute is not yet supported.
+	if in.missing == params.MissingImpute {
+		w(`  # Blank feature cells are filled with the column's median over the rows
+  # each fit trains on (impute); the bundle records the training split's
+  # medians so mlops predict and model-api fill missing inputs the same way.
+  # A blank label is still an error. error stops training on blank cells.
+  missing: impute
+`)
+	} else {
+		w(`  # Blank feature cells stop training with the column and count (error);
+  # impute fills them with the column's training median instead, and the
+  # bundle records it so serving fills missing inputs the same way.
   missing: error
-  # Model input order, with the valid range serving enforces: the observed
+`)
+	}
+	w(`  # Model input order, with the valid range serving enforces: the observed
   # range widened by %v%% of it on each side, not below 0 for a column with
   # no negative value, rounded outwards. Serving rejects values outside it.
   features:

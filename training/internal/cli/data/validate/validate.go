@@ -36,7 +36,8 @@ func NewCommand(logger *slog.Logger, s streams.Streams, env repo.Env) *cobra.Com
 		Use:   "validate",
 		Short: "Check the data set params.yaml names and summarize it",
 		Long: `Loads the CSV file params.yaml names with the same checks training applies (header,
-columns, numeric finite values, at least two classes, duplicates dropped), checks
+columns, numeric finite values, at least two classes, duplicates dropped; blank
+cells are errors unless data.missing is impute, then counted), checks
 every value lies within its feature's declared range and that each class has
 enough rows for the cross-validation folds, and writes a JSON summary (rows,
 duplicates, per-class counts, per-feature min/max/mean). The summary is printed
@@ -62,11 +63,14 @@ type Summary struct {
 	Features   map[string]Feature `json:"features"`
 }
 
-// Feature summarizes one column.
+// Feature summarizes one column: Min, Max and Mean of its observed values.
 type Feature struct {
 	Min  float64 `json:"min"`
 	Max  float64 `json:"max"`
 	Mean float64 `json:"mean"`
+	// Missing counts its blank cells, which training imputes (data.missing:
+	// impute); absent when there are none.
+	Missing int `json:"missing,omitempty"`
 }
 
 func run(ctx context.Context, logger *slog.Logger, s streams.Streams, dir string, flags flagpole) error {
@@ -110,7 +114,9 @@ func resolve(dir, path string) string {
 // Validate loads and checks the data set p names; a relative data path is
 // relative to dir. The summary keeps the path as p gives it.
 func Validate(ctx context.Context, dir string, p *params.Params) (*Summary, error) {
-	d, err := dataset.Load(ctx, dataset.Spec{Path: resolve(dir, p.Data.Path), Label: p.Data.Label, Features: p.Data.FeatureNames()})
+	d, err := dataset.Load(ctx, dataset.Spec{
+		Path: resolve(dir, p.Data.Path), Label: p.Data.Label, Features: p.Data.FeatureNames(), BlankAsNaN: p.Data.Impute(),
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -126,9 +132,13 @@ func Validate(ctx context.Context, dir string, p *params.Params) (*Summary, erro
 	}
 	for j, f := range p.Data.Features {
 		st := Feature{Min: math.Inf(1), Max: math.Inf(-1)}
-		outside := 0
+		outside, observed := 0, 0
 		for _, x := range d.X {
 			v := x[j]
+			if math.IsNaN(v) {
+				continue // a blank cell to impute
+			}
+			observed++
 			st.Min, st.Max = math.Min(st.Min, v), math.Max(st.Max, v)
 			st.Mean += v
 			if v < f.Min || v > f.Max {
@@ -139,7 +149,10 @@ func Validate(ctx context.Context, dir string, p *params.Params) (*Summary, erro
 			return nil, fmt.Errorf("%s: %d value(s) of %q are outside its declared range [%g, %g]",
 				p.Data.Path, outside, f.Name, f.Min, f.Max)
 		}
-		st.Mean /= float64(len(d.X))
+		st.Mean /= float64(observed)
+		if d.Missing != nil {
+			st.Missing = d.Missing[j]
+		}
 		sum.Features[f.Name] = st
 	}
 	return sum, nil
