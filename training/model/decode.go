@@ -431,19 +431,41 @@ func (r *fastReader) tree(t *Tree) bool {
 }
 
 // values parses a tree's Value: one row per node, null for an internal
-// node. nodes is a hint of their number.
+// node. nodes is a hint of their number. The leaves' rows are parsed into
+// one slab, sized for a full binary tree's (nodes+1)/2 leaves once the
+// first row gives the class count: a forest has thousands of leaves, and
+// one allocation each was most of what loading it allocated.
 func (r *fastReader) values(dst *[][]float64, nodes int) bool {
 	s := make([][]float64, 0, nodes)
+	var slab []float64
 	ok := r.array(func() bool {
-		var row []float64
 		r.space()
 		if bytes.HasPrefix(r.data[r.i:], []byte("null")) {
 			r.i += len("null")
-		} else if !r.float64s(&row) {
-			return false
+			s = append(s, nil)
+			return true
 		}
-		s = append(s, row)
-		return true
+		if slab == nil {
+			var first []float64
+			if !r.float64s(&first) {
+				return false
+			}
+			slab = make([]float64, 0, max(1, (nodes+1)/2)*len(first))
+			slab = append(slab, first...)
+			s = append(s, slab[:len(first):len(first)])
+			return true
+		}
+		// Should a malformed tree have more leaves or longer rows, append
+		// moves the slab and the rows taken so far keep the old one:
+		// correct, only not compact.
+		start := len(slab)
+		ok := r.array(func() bool {
+			v, ok := r.float(64)
+			slab = append(slab, v)
+			return ok
+		})
+		s = append(s, slab[start:len(slab):len(slab)])
+		return ok
 	})
 	*dst = s
 	return ok
