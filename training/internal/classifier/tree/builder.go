@@ -90,6 +90,7 @@ func newBuilder(cfg Config, X [][]float64, bins *Binned, y []int, classes int, w
 		candLeft: make([]float64, classes),
 		workers:  classifier.Workers(cfg.Workers),
 		tree:     &model.Tree{},
+		samples:  make([]int, 0, len(y)),
 	}
 	for i := range y {
 		if w := b.weight(i); w > 0 {

@@ -82,8 +82,18 @@ const (
 )
 
 // AutoHistRows is the number of training rows from which Auto searches
-// splits on histograms rather than exactly. MEASURED_PLACEHOLDER
-const AutoHistRows = 20000
+// splits on histograms rather than exactly, the threshold package boost
+// uses too. Measured here by BenchmarkMethods (this package's and package
+// forest's: make_classification-like data, 20 features, 10 informative, 3
+// classes, fitted on 80%, min_samples_leaf ceil(rows/500) as mlops init
+// writes it, 2 cores), hist was faster at every size, but at 2,500 rows
+// its held-out accuracy was 1.4 points (tree) and 0.8 (forest) below
+// exact's, while from 5,000 rows on the two agreed within 0.3 points
+// (5,000: tree exact vs hist 0.750 vs 0.749, 4.1x faster; forest 0.833 vs
+// 0.830, 4.7x) and hist's lead grew (100,000: 6.7x for the tree, 9.5x for
+// the forest). Small data sets (Iris, the default) stay exact, which is
+// scikit-learn's splitter.
+const AutoHistRows = 5000
 
 // DefaultMaxBin is the default of Config.MaxBin, XGBoost's max_bin.
 const DefaultMaxBin = 256

@@ -348,7 +348,7 @@ func TestNew(t *testing.T) {
 	}
 }
 
-func accuracy(t *testing.T, tr *model.Tree, X [][]float64, y []int, classes int) float64 {
+func accuracy(t testing.TB, tr *model.Tree, X [][]float64, y []int, classes int) float64 {
 	t.Helper()
 	pred, err := (&model.Params{Tree: tr}).Compile(len(X[0]), classes)
 	if err != nil {
