@@ -81,12 +81,6 @@ func binRanges[B binning.Index](b *Binned, X [][]float64, col [][]B, workers int
 	})
 }
 
-// Rows returns the number of rows binned.
-func (b *Binned) Rows() int { return b.rows }
-
-// Features returns the number of features binned.
-func (b *Binned) Features() int { return b.features }
-
 // featuresOr returns the number of features of b, or of X when b is nil.
 func (b *Binned) featuresOr(X [][]float64) int {
 	if b == nil {
