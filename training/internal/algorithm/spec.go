@@ -68,6 +68,27 @@ type config interface {
 	Hyperparameters() map[string]any
 }
 
+// recorder is what a Config provides whose bundles record some settings
+// only where they shape the model: the trees' tree_method and max_bin,
+// recorded only where the hist method was used, so bundles fitted with the
+// defaults on small data are what they were before the setting existed.
+type recorder interface {
+	// Recorded returns the settings a bundle of a fit on rows training
+	// rows records; read back as a params.yaml section, they fit the same
+	// model on the same data.
+	Recorded(rows int) map[string]any
+}
+
+// Recorded returns the hyper-parameters a bundle of the model fitted on rows
+// training rows records: Hyperparameters, less any setting the algorithm
+// records only where it shapes the model.
+func (s Spec) Recorded(rows int) map[string]any {
+	if r, ok := s.Config.(recorder); ok {
+		return r.Recorded(rows)
+	}
+	return s.Hyperparameters
+}
+
 // define registers an algorithm whose Config type is C: defaults gives its
 // starting values, build validates one and returns its trainer.
 func define[C config](name, kind string, rank int, defaults func() C, build func(C, rand.Source) (classifier.Trainer, error)) Algorithm {

@@ -29,8 +29,10 @@ const generatedMargin = 0.01
 // each mean accuracy with its reference library's on the same folds and
 // hyper-parameters. The models section is what mlops init writes for data
 // of this size: the SVM's auto solver picks liblinear here, checked
-// against CalibratedClassifierCV(LinearSVC, cv=3), and boosting's auto
-// method hist, checked against XGBoost's.
+// against CalibratedClassifierCV(LinearSVC, cv=3), boosting's auto
+// method hist, checked against XGBoost's, and the trees' and the forest's
+// auto method hist too (tree.AutoHistRows), checked against scikit-learn's
+// exact splitter.
 func TestE2EGenerated(t *testing.T) {
 	python := requireE2E(t)
 	dir := t.TempDir()
@@ -48,7 +50,7 @@ func TestE2EGenerated(t *testing.T) {
 cv: {folds: 3, repeats: 1}
 models:
   logistic_regression: {}
-  decision_tree: {min_samples_leaf: 27}
+  decision_tree: {min_samples_leaf: 27} # tree_method auto: hist from tree.AutoHistRows training rows
   random_forest: {min_samples_leaf: 27}
   svm: {} # solver auto: liblinear from svm.LiblinearMinRows training rows
   xgboost: {} # tree_method auto: hist from boost.AutoHistRows training rows

@@ -298,7 +298,7 @@ func fitFinal(ctx context.Context, j *job, alg algorithm) (*ModelResult, error) 
 		},
 		Features:        features,
 		Classes:         d.Classes,
-		Hyperparameters: alg.hyperparameters,
+		Hyperparameters: alg.recorded(len(trainIdx)),
 		Metrics: map[string]float64{
 			"test_accuracy":           report.Accuracy,
 			"test_precision_weighted": report.PrecisionWeighted,

@@ -14,6 +14,9 @@ type algorithm struct {
 	name            string
 	kind            string // the bundle's Algorithm field
 	hyperparameters map[string]any
+	// recorded returns what the bundle of a fit on rows training rows
+	// records of the hyper-parameters (see algorithm.Spec.Recorded).
+	recorded func(rows int) map[string]any
 	// timeout bounds the model's cross-validation and final fit; 0: none.
 	timeout time.Duration
 	// newTrainer returns a trainer whose randomness comes from stream, so
@@ -31,7 +34,7 @@ func algorithms(p *params.Params, names []string) ([]algorithm, error) {
 			return nil, fmt.Errorf("%w: models.%s is not configured (or params were not validated)", params.ErrInvalid, name)
 		}
 		out = append(out, algorithm{
-			name: s.Name, kind: s.Kind, hyperparameters: s.Hyperparameters,
+			name: s.Name, kind: s.Kind, hyperparameters: s.Hyperparameters, recorded: s.Recorded,
 			timeout: s.Timeout, newTrainer: s.NewTrainer,
 		})
 	}

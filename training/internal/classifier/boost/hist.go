@@ -4,6 +4,8 @@ import (
 	"math/rand/v2"
 	"slices"
 
+	"github.com/mlopsgo/mlops/training/internal/classifier"
+	"github.com/mlopsgo/mlops/training/internal/classifier/binning"
 	"github.com/mlopsgo/mlops/training/model"
 )
 
@@ -61,10 +63,10 @@ func (n *histNode) isLeaf() bool { return n.left < 0 }
 // use. Its work is spread over workers goroutines by feature (or by node),
 // and every sum is taken in one fixed order, so the trees do not depend on
 // the number of workers.
-type histBuilder[B binIndex] struct {
+type histBuilder[B binning.Index] struct {
 	p       trainParam
 	data    *matrix
-	bins    *binned[B]
+	bins    *binning.Columns[B]
 	missing []bool // whether feature f has a missing value in the training rows
 	workers int
 	rng     *rand.Rand // nil unless rows or features are sampled
@@ -88,28 +90,29 @@ var _ treeBuilder = (*histBuilder[uint8])(nil)
 // newHistBuilder bins data (up to maxBin bins per feature) and returns a
 // builder on it, with bins stored as uint8 when they fit, else uint16.
 func newHistBuilder(p trainParam, data *matrix, maxBin, workers int, rng *rand.Rand) treeBuilder {
-	c := newCuts(data, maxBin, workers)
+	c := binning.New(data.features, maxBin, workers, func(f int) []float32 {
+		dst := make([]float32, 0, data.rows)
+		for i := range data.rows {
+			if v := data.values[i*data.features+f]; v == v {
+				dst = append(dst, v)
+			}
+		}
+		return dst
+	})
 	missing := make([]bool, data.features)
-	states := 0
 	for i, v := range data.values {
 		if v != v {
 			missing[i%data.features] = true
 		}
 	}
-	for f := range data.features {
-		n := c.bins(f)
-		if missing[f] {
-			n++ // one more index for missing values
-		}
-		states = max(states, n)
+	value := func(i, f int) float32 { return data.values[i*data.features+f] }
+	if binning.IndexFits(c, missing) {
+		return newHistBuilderOf(p, data, binning.Bin[uint8](c, data.rows, workers, value), missing, workers, rng)
 	}
-	if states <= 1<<8 {
-		return newHistBuilderOf(p, data, binMatrix[uint8](data, c, workers), missing, workers, rng)
-	}
-	return newHistBuilderOf(p, data, binMatrix[uint16](data, c, workers), missing, workers, rng)
+	return newHistBuilderOf(p, data, binning.Bin[uint16](c, data.rows, workers, value), missing, workers, rng)
 }
 
-func newHistBuilderOf[B binIndex](p trainParam, data *matrix, bins *binned[B], missing []bool, workers int, rng *rand.Rand) *histBuilder[B] {
+func newHistBuilderOf[B binning.Index](p trainParam, data *matrix, bins *binning.Columns[B], missing []bool, workers int, rng *rand.Rand) *histBuilder[B] {
 	b := &histBuilder[B]{
 		p: p, data: data, bins: bins, missing: missing, workers: workers, rng: rng,
 		offset: make([]int, data.features+1),
@@ -117,7 +120,7 @@ func newHistBuilderOf[B binIndex](p trainParam, data *matrix, bins *binned[B], m
 		gh: make([]gradPair, data.rows),
 	}
 	for f := range data.features {
-		b.offset[f+1] = b.offset[f] + bins.cuts.bins(f) + 1
+		b.offset[f+1] = b.offset[f] + bins.Cuts.Bins(f) + 1
 		b.allFeatures = append(b.allFeatures, f)
 	}
 	b.features = slices.Clone(b.allFeatures)
@@ -154,7 +157,7 @@ func (b *histBuilder[B]) grow(g, h []float32) {
 			}
 			left := int32(len(b.nodes))
 			n.feature, n.defaultLeft = s.feature, s.defaultLeft
-			n.threshold = b.bins.cuts.lower(int(s.feature), int(s.bin))
+			n.threshold = b.bins.Cuts.Lower(int(s.feature), int(s.bin))
 			n.left, n.right = left, left+1
 			b.next = append(b.next, left, left+1)
 			b.nodes = append(b.nodes,
@@ -249,7 +252,7 @@ func (b *histBuilder[B]) freeHist(nid int32) {
 func (b *histBuilder[B]) buildHists(g, h []float32, pairs []int32) {
 	if pairs == nil {
 		b.gather(&b.nodes[0], g, h)
-		parallel(b.workers, len(b.features), func(i int) {
+		classifier.Parallel(b.workers, len(b.features), func(i int) {
 			b.buildFeature(&b.nodes[0], b.features[i])
 		})
 		return
@@ -260,7 +263,7 @@ func (b *histBuilder[B]) buildHists(g, h []float32, pairs []int32) {
 	for i := 0; i < len(pairs); i += 2 {
 		b.gather(&b.nodes[pairs[i]], g, h)
 	}
-	parallel(b.workers, len(b.features)*len(pairs)/2, func(t int) {
+	classifier.Parallel(b.workers, len(b.features)*len(pairs)/2, func(t int) {
 		f := b.features[t%len(b.features)]
 		small := &b.nodes[pairs[2*(t/len(b.features))]]
 		big := &b.nodes[pairs[2*(t/len(b.features))+1]]
@@ -288,7 +291,7 @@ func (b *histBuilder[B]) gather(n *histNode, g, h []float32) {
 func (b *histBuilder[B]) buildFeature(n *histNode, f int) {
 	hist := n.hist[b.offset[f]:b.offset[f+1]]
 	clear(hist)
-	col := b.bins.col[f]
+	col := b.bins.Col[f]
 	gh := b.gh[n.begin:n.end]
 	for i, r := range b.rows[n.begin:n.end] {
 		e := &hist[col[r]]
@@ -306,7 +309,7 @@ type gradPair struct{ g, h float32 }
 func (b *histBuilder[B]) findSplits() {
 	nf := len(b.features)
 	b.cand = slices.Grow(b.cand[:0], nf*len(b.expand))[:nf*len(b.expand)]
-	parallel(b.workers, len(b.cand), func(t int) {
+	classifier.Parallel(b.workers, len(b.cand), func(t int) {
 		b.cand[t] = b.bestSplit(&b.nodes[b.expand[t/nf]], b.features[t%nf])
 	})
 	for i, nid := range b.expand {
@@ -375,18 +378,18 @@ func (b *histBuilder[B]) bestSplit(n *histNode, f int) histSplit {
 // so that each child's rows are contiguous and stay in row order; nodes are
 // independent, so they are partitioned in parallel.
 func (b *histBuilder[B]) partition() {
-	parallel(b.workers, len(b.expand), func(i int) {
+	classifier.Parallel(b.workers, len(b.expand), func(i int) {
 		n := &b.nodes[b.expand[i]]
 		if n.isLeaf() {
 			return
 		}
 		f := int(n.feature)
-		col := b.bins.col[f]
+		col := b.bins.Col[f]
 		// Bins below s go left, and the missing-value index too when
 		// missing values go left; -1 matches no bin.
 		s, missLeft := B(n.best.bin), -1
 		if b.missing[f] && n.defaultLeft {
-			missLeft = b.bins.cuts.bins(f)
+			missLeft = b.bins.Cuts.Bins(f)
 		}
 		rows, tmp := b.rows[n.begin:n.end], b.tmp[n.begin:n.end]
 		nl, nr := 0, 0

@@ -1,6 +1,10 @@
 package boost
 
-import "math"
+import (
+	"math"
+
+	"github.com/mlopsgo/mlops/training/internal/classifier"
+)
 
 // minHessian is XGBoost's floor on the softmax hessian, so a row whose
 // probability has saturated still has a positive weight.
@@ -55,7 +59,7 @@ func lossOfRow(m []float32, label int, wmax float32, wsum float64) float64 {
 func softmaxGradients(margin []float32, y []int, classes int, grad, hess []float32, rowLoss []float64, workers int) float64 {
 	n := len(y)
 	const block = 4096
-	parallel(workers, (n+block-1)/block, func(b int) {
+	classifier.Parallel(workers, (n+block-1)/block, func(b int) {
 		exps := make([]float32, classes)
 		for i := b * block; i < min(n, (b+1)*block); i++ {
 			label := y[i]

@@ -167,11 +167,20 @@ type Config struct {
 	// (rand.NewPCG(0, 0)) for every fit, which keeps fits deterministic and
 	// the Trainer safe for concurrent use. Default: nil.
 	Src rand.Source `yaml:"-"`
+	// TreeMethod picks how the trees search splits: tree.Exact, tree.Hist
+	// (the data binned once per fit and shared by every tree) or tree.Auto,
+	// exact below tree.AutoHistRows rows and hist at or above. Optional.
+	// Default: tree.Auto ("" means tree.Auto).
+	TreeMethod string `yaml:"tree_method"`
+	// MaxBin is the most bins a feature is cut into by the hist method; in
+	// [2, 65535]. Optional. Default: 256 (0 means 256).
+	MaxBin int `yaml:"max_bin"`
 }
 
 // DefaultConfig returns scikit-learn 1.2's defaults: 100 trees, Gini,
 // unlimited depth, at least 2 rows to split and 1 per leaf, √d features per
-// split, no minimum decrease, bootstrap samples.
+// split, no minimum decrease, bootstrap samples; split search tree.Auto
+// with 256 bins.
 func DefaultConfig() Config {
 	return Config{
 		NEstimators:     100,
@@ -180,6 +189,8 @@ func DefaultConfig() Config {
 		MinSamplesLeaf:  1,
 		MaxFeatures:     MaxFeatures{Rule: Sqrt},
 		Bootstrap:       true,
+		TreeMethod:      tree.Auto,
+		MaxBin:          tree.DefaultMaxBin,
 	}
 }
 
@@ -203,7 +214,15 @@ func (c *Config) UnmarshalYAML(n *yaml.Node) error {
 func (c Config) Hyperparameters() map[string]any {
 	return map[string]any{"n_estimators": c.NEstimators, "criterion": c.Criterion, "max_depth": tree.Depth(c.MaxDepth),
 		"min_samples_split": c.MinSamplesSplit, "min_samples_leaf": c.MinSamplesLeaf,
-		"max_features": c.MaxFeatures.hyperparameter(), "bootstrap": c.Bootstrap, "min_impurity_decrease": c.MinImpurityDecrease}
+		"max_features": c.MaxFeatures.hyperparameter(), "bootstrap": c.Bootstrap, "min_impurity_decrease": c.MinImpurityDecrease,
+		"tree_method": tree.MethodSetting(c.TreeMethod), "max_bin": tree.MaxBinSetting(c.MaxBin)}
+}
+
+// Recorded returns the settings a bundle of a fit on rows training rows
+// records: Hyperparameters, with tree_method and max_bin only where they
+// make the model, as tree.RecordMethod says.
+func (c Config) Recorded(rows int) map[string]any {
+	return tree.RecordMethod(c.Hyperparameters(), c.TreeMethod, c.MaxBin, rows)
 }
 
 // validate checks every field, naming the first bad one.
@@ -224,6 +243,9 @@ func (c Config) validate() error {
 	case c.Workers < 0:
 		return classifier.Invalid(ErrConfig, "Workers", "is %d; it must be at least 0 (0 for GOMAXPROCS)", c.Workers)
 	}
+	if err := tree.CheckMethod(c.TreeMethod, c.MaxBin, ErrConfig); err != nil {
+		return err
+	}
 	return c.MaxFeatures.validate()
 }
 
@@ -238,6 +260,8 @@ func (c Config) treeConfig(maxFeatures int, src rand.Source) tree.Config {
 		MaxFeatures:         maxFeatures,
 		MinImpurityDecrease: c.MinImpurityDecrease,
 		Src:                 src,
+		TreeMethod:          c.TreeMethod,
+		MaxBin:              c.MaxBin,
 		// The forest grows its trees in parallel already.
 		Workers: 1,
 	}

@@ -12,6 +12,13 @@
 // twice in the impurities and the leaf distributions; rows never drawn take
 // no part).
 //
+// # Histograms
+//
+// With [Config.TreeMethod] "hist" (or "auto" from tree.AutoHistRows
+// training rows) the data are binned once per fit, by tree.Bin, and every
+// tree grows on the same read-only bins with tree.Trainer.FitBinned;
+// nothing per tree copies the data.
+//
 // # Determinism
 //
 // Before any tree is grown, one random source per tree is derived from

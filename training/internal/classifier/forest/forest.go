@@ -114,7 +114,13 @@ func (t *Trainer) FitForest(ctx context.Context, X [][]float64, y []int, classes
 	for i := range seeds {
 		seeds[i] = [2]uint64{master.Uint64(), master.Uint64()}
 	}
-	grown, err := t.grow(ctx, X, y, classes, maxFeatures, seeds)
+	// The hist method bins the data once here, and every tree reads the
+	// same bins: nothing per tree copies the data.
+	var bins *tree.Binned
+	if tree.Method(t.cfg.TreeMethod, len(X)) == tree.Hist {
+		bins = tree.Bin(X, t.cfg.MaxBin, t.cfg.Workers)
+	}
+	grown, err := t.grow(ctx, X, bins, y, classes, maxFeatures, seeds)
 	if err != nil {
 		return nil, fmt.Errorf("forest: fit: %w", err)
 	}
@@ -140,8 +146,9 @@ type grownTree struct {
 }
 
 // grow fits one tree per seed on up to Config.Workers goroutines and returns
-// them in seed order.
-func (t *Trainer) grow(ctx context.Context, X [][]float64, y []int, classes, maxFeatures int, seeds [][2]uint64) ([]grownTree, error) {
+// them in seed order: on X by the exact method, or on bins, shared by all,
+// by the hist method when bins is not nil.
+func (t *Trainer) grow(ctx context.Context, X [][]float64, bins *tree.Binned, y []int, classes, maxFeatures int, seeds [][2]uint64) ([]grownTree, error) {
 	out := make([]grownTree, len(seeds))
 	workers := min(classifier.Workers(t.cfg.Workers), len(seeds))
 	var (
@@ -168,7 +175,7 @@ func (t *Trainer) grow(ctx context.Context, X [][]float64, y []int, classes, max
 					fail(err)
 					return
 				}
-				g, err := t.growOne(ctx, X, y, classes, maxFeatures, seeds[i])
+				g, err := t.growOne(ctx, X, bins, y, classes, maxFeatures, seeds[i])
 				if err != nil {
 					fail(fmt.Errorf("tree %d: %w", i, err))
 					return
@@ -187,7 +194,7 @@ func (t *Trainer) grow(ctx context.Context, X [][]float64, y []int, classes, max
 // growOne draws the bootstrap sample of one tree and grows it; the sample
 // and the tree's feature draws both come from the tree's own source, as
 // scikit-learn uses one random_state per tree for both.
-func (t *Trainer) growOne(ctx context.Context, X [][]float64, y []int, classes, maxFeatures int, seed [2]uint64) (grownTree, error) {
+func (t *Trainer) growOne(ctx context.Context, X [][]float64, bins *tree.Binned, y []int, classes, maxFeatures int, seed [2]uint64) (grownTree, error) {
 	src := rand.NewPCG(seed[0], seed[1])
 	var weights []float64
 	var oob []int
@@ -208,7 +215,12 @@ func (t *Trainer) growOne(ctx context.Context, X [][]float64, y []int, classes, 
 	if err != nil {
 		return grownTree{}, err
 	}
-	fit, err := tr.FitWeighted(ctx, X, y, classes, weights)
+	var fit *classifier.Fitted
+	if bins != nil {
+		fit, err = tr.FitBinned(ctx, bins, y, classes, weights)
+	} else {
+		fit, err = tr.FitWeighted(ctx, X, y, classes, weights)
+	}
 	if err != nil {
 		return grownTree{}, err
 	}

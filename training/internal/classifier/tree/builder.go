@@ -23,7 +23,9 @@ const featureThreshold = 1e-7
 const epsilon = 0x1p-52
 
 // builder grows one tree. Every node owns a contiguous range of samples; a
-// split partitions the range in place before the children are grown.
+// split partitions the range in place before the children are grown. The
+// exact method sorts the node's values of each feature (X); the hist method
+// (hist set) reads binned values instead, and X is nil.
 type builder struct {
 	cfg      Config
 	X        [][]float64
@@ -45,6 +47,7 @@ type builder struct {
 	right    []float64
 	bestLeft []float64
 	candLeft []float64 // the feature being scanned's best left counts
+	histBuf  []float64 // the hist method's histogram of one feature
 
 	// workers scan the features of large nodes at once (see parallel);
 	// results, resultLeft and buffers are their slots, made at first use.
@@ -52,6 +55,11 @@ type builder struct {
 	results    []featureScan
 	resultLeft []float64
 	buffers    []scanBuffers
+
+	hist histSearch // nil for the exact method
+	// node is the histogram of the node being split, when the hist method
+	// keeps node histograms (every feature scanned); else nil.
+	node []float64
 
 	tree *model.Tree
 }
@@ -62,7 +70,10 @@ type entry struct {
 	row   int
 }
 
-func newBuilder(cfg Config, X [][]float64, y []int, classes int, weights []float64) *builder {
+// newBuilder returns a builder for the exact method on X, or, with bins
+// set (and X nil), for the hist method.
+func newBuilder(cfg Config, X [][]float64, bins *Binned, y []int, classes int, weights []float64) *builder {
+	d := bins.featuresOr(X)
 	b := &builder{
 		cfg:      cfg,
 		X:        X,
@@ -71,7 +82,7 @@ func newBuilder(cfg Config, X [][]float64, y []int, classes int, weights []float
 		classes:  classes,
 		impurity: criterion(cfg.Criterion),
 		rng:      newRand(cfg.Src),
-		features: make([]int, len(X[0])),
+		features: make([]int, d),
 		counts:   make([]float64, classes),
 		left:     make([]float64, classes),
 		right:    make([]float64, classes),
@@ -79,8 +90,9 @@ func newBuilder(cfg Config, X [][]float64, y []int, classes int, weights []float
 		candLeft: make([]float64, classes),
 		workers:  classifier.Workers(cfg.Workers),
 		tree:     &model.Tree{},
+		samples:  make([]int, 0, len(y)),
 	}
-	for i := range X {
+	for i := range y {
 		if w := b.weight(i); w > 0 {
 			b.samples = append(b.samples, i)
 			b.totalWeight += w
@@ -89,8 +101,18 @@ func newBuilder(cfg Config, X [][]float64, y []int, classes int, weights []float
 	for j := range b.features {
 		b.features[j] = j
 	}
-	b.sorted = make([]entry, len(b.samples))
 	b.scratch = make([]int, len(b.samples))
+	switch {
+	case bins == nil:
+		b.sorted = make([]entry, len(b.samples))
+	case bins.col8 != nil:
+		b.hist = newHistSplitter(b, bins, bins.col8)
+	default:
+		b.hist = newHistSplitter(b, bins, bins.col16)
+	}
+	if b.hist != nil {
+		b.histBuf = make([]float64, b.hist.maxBins()*(classes+1))
+	}
 	return b
 }
 
@@ -105,14 +127,18 @@ func (b *builder) weight(row int) float64 {
 type split struct {
 	feature   int
 	threshold float64
+	bin       int // the hist method's last bin going left
 	// improvement is scikit-learn's weighted impurity decrease.
 	improvement float64
 }
 
 // grow grows the subtree over samples[start:end] at the given depth and
-// returns its root's index. Nodes are appended in pre-order.
-func (b *builder) grow(ctx context.Context, start, end, depth int) (int, error) {
+// returns its root's index. Nodes are appended in pre-order. h is the
+// node's histogram when the hist method has it already, else nil; grow
+// releases it.
+func (b *builder) grow(ctx context.Context, start, end, depth int, h []float64) (int, error) {
 	if err := ctx.Err(); err != nil {
+		b.release(h)
 		return 0, err
 	}
 	clear(b.counts)
@@ -124,12 +150,13 @@ func (b *builder) grow(ctx context.Context, start, end, depth int) (int, error) 
 	}
 	n := end - start
 	imp := b.impurity(b.counts, total)
-	leaf := (b.cfg.MaxDepth > 0 && depth >= b.cfg.MaxDepth) ||
-		n < b.cfg.MinSamplesSplit ||
-		n < 2*b.cfg.MinSamplesLeaf ||
-		imp <= epsilon
+	leaf := !b.splittable(n, depth) || imp <= epsilon
 	var s split
 	if !leaf {
+		if b.hist != nil {
+			h = b.hist.prepare(h, start, end)
+			b.node = h
+		}
 		var ok bool
 		s, ok = b.bestSplit(start, end, total, imp)
 		leaf = !ok || s.improvement+epsilon < b.cfg.MinImpurityDecrease
@@ -147,22 +174,43 @@ func (b *builder) grow(ctx context.Context, start, end, depth int) (int, error) 
 		t.Feature = append(t.Feature, -1)
 		t.Threshold = append(t.Threshold, 0)
 		t.Value = append(t.Value, value)
+		b.release(h)
 		return id, nil
 	}
 	t.Feature = append(t.Feature, s.feature)
 	t.Threshold = append(t.Threshold, s.threshold)
 	t.Value = append(t.Value, nil)
 	mid := b.partition(start, end, s)
-	left, err := b.grow(ctx, start, mid, depth+1)
+	var hl, hr []float64
+	if b.hist != nil {
+		hl, hr = b.hist.children(h, start, mid, end, b.splittable(mid-start, depth+1), b.splittable(end-mid, depth+1))
+	}
+	left, err := b.grow(ctx, start, mid, depth+1, hl)
 	if err != nil {
+		b.release(hr)
 		return 0, err
 	}
-	right, err := b.grow(ctx, mid, end, depth+1)
+	right, err := b.grow(ctx, mid, end, depth+1, hr)
 	if err != nil {
 		return 0, err
 	}
 	t.Left[id], t.Right[id] = left, right
 	return id, nil
+}
+
+// splittable reports whether a node of n rows at depth may be split, by the
+// limits that do not depend on its rows' classes.
+func (b *builder) splittable(n, depth int) bool {
+	return (b.cfg.MaxDepth == 0 || depth < b.cfg.MaxDepth) &&
+		n >= b.cfg.MinSamplesSplit &&
+		n >= 2*b.cfg.MinSamplesLeaf
+}
+
+// release returns a node histogram of the hist method to its pool.
+func (b *builder) release(h []float64) {
+	if b.hist != nil {
+		b.hist.release(h)
+	}
 }
 
 // bestSplit searches the node over samples[start:end], whose weighted class
@@ -197,6 +245,7 @@ func (b *builder) bestSplit(start, end int, total, imp float64) (split, bool) {
 	return split{
 		feature:     best.feature,
 		threshold:   best.threshold,
+		bin:         best.bin,
 		improvement: total / b.totalWeight * (imp - wr/total*impR - best.wl/total*impL),
 	}, true
 }
@@ -205,6 +254,7 @@ func (b *builder) bestSplit(start, end int, total, imp float64) (split, bool) {
 type featureScan struct {
 	feature   int
 	threshold float64
+	bin       int       // the hist method's last bin going left
 	proxy     float64   // scikit-learn's proxy_impurity_improvement
 	wl        float64   // weight of the left child
 	left      []float64 // weighted class counts of the left child
@@ -215,7 +265,8 @@ type featureScan struct {
 // scanBuffers is what scanning one feature needs to itself, so features can
 // be scanned at once.
 type scanBuffers struct {
-	sorted      []entry
+	sorted      []entry   // the exact method's
+	hist        []float64 // the hist method's, when it has no node histogram
 	left, right []float64
 }
 
@@ -229,13 +280,13 @@ func (b *builder) scanSequential(start, end int, total float64) (featureScan, bo
 		drawn    int // features looked at
 		constant int // of which constant at this node
 	)
-	buf := scanBuffers{sorted: b.sorted, left: b.left, right: b.right}
+	buf := scanBuffers{sorted: b.sorted, hist: b.histBuf, left: b.left, right: b.right}
 	for _, f := range b.features {
 		if b.cfg.MaxFeatures > 0 && drawn >= b.cfg.MaxFeatures && drawn > constant {
 			break
 		}
 		drawn++
-		r := b.scanFeature(f, start, end, total, buf, b.candLeft)
+		r := b.scan(f, start, end, total, buf, b.candLeft)
 		if r.constant {
 			constant++
 			continue
@@ -256,9 +307,10 @@ const parallelMinRows = 1024
 // parallel reports whether a node of n rows is scanned with scanParallel:
 // when every feature is scanned (MaxFeatures 0, so no feature's outcome
 // decides whether another is looked at) and there are workers and rows
-// enough.
+// enough. The hist method scans sequentially: it builds node histograms in
+// parallel, and scanning one is a few thousand additions.
 func (b *builder) parallel(n int) bool {
-	return b.cfg.MaxFeatures == 0 && b.workers > 1 && n >= parallelMinRows && len(b.features) > 1
+	return b.hist == nil && b.cfg.MaxFeatures == 0 && b.workers > 1 && n >= parallelMinRows && len(b.features) > 1
 }
 
 // scanParallel scans every feature with b.workers goroutines, each result
@@ -288,7 +340,7 @@ func (b *builder) scanParallel(start, end int, total float64) (featureScan, bool
 					return
 				}
 				left := b.resultLeft[pos*b.classes : (pos+1)*b.classes]
-				b.results[pos] = b.scanFeature(b.features[pos], start, end, total, buf, left)
+				b.results[pos] = b.scan(b.features[pos], start, end, total, buf, left)
 			}
 		})
 	}
@@ -304,6 +356,14 @@ func (b *builder) scanParallel(start, end int, total float64) (featureScan, bool
 		best.left = b.bestLeft
 	}
 	return best, found
+}
+
+// scan scans feature f by the builder's method.
+func (b *builder) scan(f, start, end int, total float64, buf scanBuffers, bestLeft []float64) featureScan {
+	if b.hist != nil {
+		return b.hist.scanFeature(b.node, f, start, end, total, buf, bestLeft)
+	}
+	return b.scanFeature(f, start, end, total, buf, bestLeft)
 }
 
 // scanFeature finds the best threshold of feature f over samples[start:end],
@@ -348,22 +408,32 @@ func (b *builder) scanFeature(f, start, end int, total float64, buf scanBuffers,
 		if proxy > r.proxy {
 			r.proxy, r.found, r.wl = proxy, true, wl
 			copy(bestLeft, buf.left)
-			a, c := sorted[i].value, sorted[i+1].value
-			// Halves first, so the sum cannot overflow.
-			r.threshold = a/2 + c/2
-			if r.threshold == c || math.IsInf(r.threshold, 0) {
-				r.threshold = a
-			}
+			r.threshold = midpoint(sorted[i].value, sorted[i+1].value)
 		}
 	}
 	r.left = bestLeft
 	return r
 }
 
+// midpoint returns the threshold between neighbouring values a < c, as
+// scikit-learn places it: halfway, or a where that rounds up to c. a <=
+// midpoint < c.
+func midpoint(a, c float64) float64 {
+	// Halves first, so the sum cannot overflow.
+	t := a/2 + c/2
+	if t == c || math.IsInf(t, 0) {
+		return a
+	}
+	return t
+}
+
 // partition reorders samples[start:end] so that the rows going left come
 // first, each side keeping its order, and returns where the right side
 // starts.
 func (b *builder) partition(start, end int, s split) int {
+	if b.hist != nil {
+		return b.hist.partition(start, end, s)
+	}
 	rows := b.samples[start:end]
 	right := b.scratch[:0]
 	mid := start

@@ -61,13 +61,52 @@ type Config struct {
 	// once when every feature is scanned (MaxFeatures 0); 0 means
 	// GOMAXPROCS. The tree does not depend on it. Default: 0.
 	Workers int `yaml:"-"`
+	// TreeMethod picks how splits are searched: Exact (every threshold
+	// between two distinct values of the node, scikit-learn's "best"
+	// splitter), Hist (feature values binned once per fit, thresholds only
+	// between bins) or Auto, which picks exact below AutoHistRows training
+	// rows and hist at or above. Optional. Default: Auto ("" means Auto).
+	TreeMethod string `yaml:"tree_method"`
+	// MaxBin is the most bins a feature is cut into by the hist method, as
+	// XGBoost's max_bin. It must be in [2, 65535]; unused by the exact
+	// method. Optional. Default: 256 (0 means 256).
+	MaxBin int `yaml:"max_bin"`
 }
+
+// The split search methods of Config.TreeMethod, named as XGBoost's
+// tree_method.
+const (
+	Auto  = "auto"
+	Exact = "exact"
+	Hist  = "hist"
+)
+
+// AutoHistRows is the number of training rows from which Auto searches
+// splits on histograms rather than exactly, the threshold package boost
+// uses too. Measured here by BenchmarkMethods (this package's and package
+// forest's: make_classification-like data, 20 features, 10 informative, 3
+// classes, fitted on 80%, min_samples_leaf ceil(rows/500) as mlops init
+// writes it, 2 cores), hist was faster at every size, but at 2,500 rows
+// its held-out accuracy was 1.4 points (tree) and 0.8 (forest) below
+// exact's, while from 5,000 rows on the two agreed within 0.3 points
+// (5,000: tree exact vs hist 0.750 vs 0.749, 4.1x faster; forest 0.833 vs
+// 0.830, 4.7x) and hist's lead grew (100,000: 6.7x for the tree, 9.5x for
+// the forest). Small data sets (Iris, the default) stay exact, which is
+// scikit-learn's splitter.
+const AutoHistRows = 5000
+
+// DefaultMaxBin is the default of Config.MaxBin, XGBoost's max_bin.
+const DefaultMaxBin = 256
+
+// maxMaxBin bounds MaxBin as package boost does, so both learners accept
+// the same settings.
+const maxMaxBin = 1<<16 - 1
 
 // DefaultConfig returns scikit-learn's defaults: Gini, unlimited depth, at
 // least 2 rows to split and 1 per leaf, all features, no minimum decrease,
 // natural feature order.
 func DefaultConfig() Config {
-	return Config{Criterion: Gini, MinSamplesSplit: 2, MinSamplesLeaf: 1}
+	return Config{Criterion: Gini, MinSamplesSplit: 2, MinSamplesLeaf: 1, TreeMethod: Auto, MaxBin: DefaultMaxBin}
 }
 
 // UnmarshalYAML decodes a params.yaml section over c, so absent keys keep
@@ -96,7 +135,76 @@ func CheckDepthKey(section *yaml.Node, errConfig error) error {
 // bundles and runs record them: an unlimited depth is null.
 func (c Config) Hyperparameters() map[string]any {
 	return map[string]any{"criterion": c.Criterion, "max_depth": Depth(c.MaxDepth), "min_samples_split": c.MinSamplesSplit,
-		"min_samples_leaf": c.MinSamplesLeaf, "min_impurity_decrease": c.MinImpurityDecrease}
+		"min_samples_leaf": c.MinSamplesLeaf, "min_impurity_decrease": c.MinImpurityDecrease,
+		"tree_method": MethodSetting(c.TreeMethod), "max_bin": MaxBinSetting(c.MaxBin)}
+}
+
+// Recorded returns the settings a bundle of a fit on rows training rows
+// records: Hyperparameters, with tree_method and max_bin only where they
+// make the model (see RecordMethod).
+func (c Config) Recorded(rows int) map[string]any {
+	return RecordMethod(c.Hyperparameters(), c.TreeMethod, c.MaxBin, rows)
+}
+
+// RecordMethod edits hp, a tree learner's Hyperparameters, into what a
+// bundle of a fit on rows training rows records. Where the fit used the
+// hist method, tree_method says hist, and max_bin stays; where it used the
+// exact one, max_bin (unused) goes, and so does tree_method unless it was
+// asked for as exact. So bundles of models fitted with the default
+// settings on small data record what they recorded before the hist method
+// existed, and every recorded map, read back as a params.yaml section,
+// grows the same model on the same data. It returns hp.
+func RecordMethod(hp map[string]any, setting string, maxBin, rows int) map[string]any {
+	if Method(setting, rows) == Hist {
+		hp["tree_method"] = Hist
+		return hp
+	}
+	delete(hp, "max_bin")
+	if setting != Exact {
+		delete(hp, "tree_method")
+	}
+	return hp
+}
+
+// Method resolves a tree_method setting for a fit on rows training rows:
+// Exact or Hist.
+func Method(setting string, rows int) string {
+	switch {
+	case setting == Exact || setting == Hist:
+		return setting
+	case rows >= AutoHistRows:
+		return Hist
+	}
+	return Exact
+}
+
+// MethodSetting returns a tree_method setting with "" spelled out as Auto.
+func MethodSetting(setting string) string {
+	if setting == "" {
+		return Auto
+	}
+	return setting
+}
+
+// MaxBinSetting returns a max_bin setting with 0 resolved to
+// DefaultMaxBin.
+func MaxBinSetting(maxBin int) int {
+	if maxBin == 0 {
+		return DefaultMaxBin
+	}
+	return maxBin
+}
+
+// CheckMethod checks a tree_method and a max_bin setting, naming the bad
+// one; errConfig is the caller's sentinel.
+func CheckMethod(setting string, maxBin int, errConfig error) error {
+	switch {
+	case setting != "" && setting != Auto && setting != Exact && setting != Hist:
+		return classifier.Invalid(errConfig, "tree_method", "is %q; it must be %s, %s or %s", setting, Auto, Exact, Hist)
+	case maxBin != 0 && (maxBin < 2 || maxBin > maxMaxBin):
+		return classifier.Invalid(errConfig, "max_bin", "is %d; it must be in [2, %d]", maxBin, maxMaxBin)
+	}
+	return nil
 }
 
 // Depth is a depth limit as scikit-learn records it: nil when unlimited (0).
@@ -128,5 +236,5 @@ func (c Config) validate() error {
 	case c.Workers < 0:
 		return classifier.Invalid(ErrConfig, "Workers", "is %d; it must be at least 0 (0 for GOMAXPROCS)", c.Workers)
 	}
-	return nil
+	return CheckMethod(c.TreeMethod, c.MaxBin, ErrConfig)
 }

@@ -20,6 +20,25 @@
 // b). scikit-learn stores X as float32, so its thresholds can differ from
 // these in about the 8th significant digit; the splits are the same.
 //
+// # Histograms
+//
+// With [Config.TreeMethod] "hist" (or "auto" from [AutoHistRows] training
+// rows), every feature is cut into at most [Config.MaxBin] quantile bins
+// once per fit ([Bin], with package binning's cuts, XGBoost's), and a node
+// searches its splits on histograms: per bin, its rows and their weighted
+// class counts. Candidates lie between two bins holding rows of the node
+// and are judged as the exact method judges a threshold, by the same
+// criterion and limits; the threshold is the midpoint of the left bin's
+// largest value and the right bin's smallest (in float64), so a model.Tree
+// comparing x <= threshold sends every training value the way its bin
+// went. Where every value has its own bin the hist tree is the exact one.
+// When every feature is scanned (MaxFeatures 0), a node's histogram holds
+// all features and only the smaller child's is built from rows, on up to
+// [Config.Workers] goroutines over features; the larger child's is the
+// parent's minus it. When features are drawn, each drawn feature's
+// histogram is built on its own. [Trainer.FitBinned] grows a tree on data
+// binned already, which a random forest shares between its trees.
+//
 // # Weights
 //
 // [Trainer.FitWeighted] takes a weight per row, as scikit-learn's

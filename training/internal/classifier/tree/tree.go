@@ -39,7 +39,8 @@ func (t *Trainer) Fit(ctx context.Context, X [][]float64, y []int, classes int) 
 
 // FitWeighted grows a tree on X and y with one non-negative weight per row;
 // nil weights mean weight 1 for every row. Rows of weight zero take no part
-// in the fit. X, y and weights are not modified.
+// in the fit. X, y and weights are not modified. With the hist method (see
+// Config.TreeMethod) X is binned first, as Bin does.
 //
 // The result holds a model.Tree; Iterations is its number of nodes,
 // Converged is true and History is nil, since growing a tree has no
@@ -53,17 +54,54 @@ func (t *Trainer) FitWeighted(ctx context.Context, X [][]float64, y []int, class
 	if err := classifier.CheckInput(X, y, classes); err != nil {
 		return nil, fmt.Errorf("tree: fit: %w", err)
 	}
-	if err := checkWeights(weights, len(X)); err != nil {
-		return nil, fmt.Errorf("tree: fit: %w", err)
+	if Method(t.cfg.TreeMethod, len(X)) == Hist {
+		if err := t.check(len(X[0]), len(X), weights); err != nil {
+			return nil, err
+		}
+		return t.fit(ctx, nil, Bin(X, t.cfg.MaxBin, t.cfg.Workers), y, classes, weights)
 	}
-	if t.cfg.MaxFeatures > len(X[0]) {
-		return nil, fmt.Errorf("tree: fit: %w: Config.MaxFeatures is %d, the data have %d features", ErrConfig, t.cfg.MaxFeatures, len(X[0]))
+	return t.fit(ctx, X, nil, y, classes, weights)
+}
+
+// FitBinned grows a tree with the hist method, whatever Config.TreeMethod
+// says, on data binned by Bin and labels y in [0, classes), one per binned
+// row, with weights as FitWeighted takes them. bins is only read, so fits
+// may share it; Config.MaxBin is not used (Bin was given it). The errors
+// are FitWeighted's.
+func (t *Trainer) FitBinned(ctx context.Context, bins *Binned, y []int, classes int, weights []float64) (*classifier.Fitted, error) {
+	if len(y) != bins.rows {
+		return nil, fmt.Errorf("tree: fit: %w: %d labels for %d binned rows", classifier.ErrShape, len(y), bins.rows)
 	}
-	b := newBuilder(t.cfg, X, y, classes, weights)
+	for i, label := range y {
+		if label < 0 || label >= classes {
+			return nil, fmt.Errorf("tree: fit: %w: row %d has label %d, want [0, %d)", classifier.ErrLabel, i, label, classes)
+		}
+	}
+	return t.fit(ctx, nil, bins, y, classes, weights)
+}
+
+// check validates the weights and MaxFeatures for d features and n rows.
+func (t *Trainer) check(d, n int, weights []float64) error {
+	if err := checkWeights(weights, n); err != nil {
+		return fmt.Errorf("tree: fit: %w", err)
+	}
+	if t.cfg.MaxFeatures > d {
+		return fmt.Errorf("tree: fit: %w: Config.MaxFeatures is %d, the data have %d features", ErrConfig, t.cfg.MaxFeatures, d)
+	}
+	return nil
+}
+
+// fit grows the tree on X by the exact method or, with bins set, by the
+// hist method; X and y are checked.
+func (t *Trainer) fit(ctx context.Context, X [][]float64, bins *Binned, y []int, classes int, weights []float64) (*classifier.Fitted, error) {
+	if err := t.check(bins.featuresOr(X), len(y), weights); err != nil {
+		return nil, err
+	}
+	b := newBuilder(t.cfg, X, bins, y, classes, weights)
 	if len(b.samples) == 0 {
 		return nil, fmt.Errorf("tree: fit: %w: every weight is zero", ErrWeights)
 	}
-	if _, err := b.grow(ctx, 0, len(b.samples), 0); err != nil {
+	if _, err := b.grow(ctx, 0, len(b.samples), 0, nil); err != nil {
 		return nil, fmt.Errorf("tree: fit: %w", err)
 	}
 	return &classifier.Fitted{

@@ -320,7 +320,12 @@ func TestNew(t *testing.T) {
 		"negative decrease":        {cfg: func(c *Config) { c.MinImpurityDecrease = -0.1 }, field: "invalid config: min_impurity_decrease "},
 		"NaN decrease":             {cfg: func(c *Config) { c.MinImpurityDecrease = math.NaN() }, field: "invalid config: min_impurity_decrease "},
 		"infinite decrease":        {cfg: func(c *Config) { c.MinImpurityDecrease = math.Inf(1) }, field: "invalid config: min_impurity_decrease "},
-		"every limit, with source": {cfg: func(c *Config) { *c = Config{Gini, 3, 10, 5, 2, 0.01, rand.NewPCG(1, 1), 2} }},
+		"every limit, with source": {cfg: func(c *Config) { *c = Config{Gini, 3, 10, 5, 2, 0.01, rand.NewPCG(1, 1), 2, Hist, 64} }},
+		"zero method and bins":     {cfg: func(c *Config) { c.TreeMethod, c.MaxBin = "", 0 }},
+		"exact":                    {cfg: func(c *Config) { c.TreeMethod = Exact }},
+		"unknown method":           {cfg: func(c *Config) { c.TreeMethod = "approx" }, field: "invalid config: tree_method "},
+		"one bin":                  {cfg: func(c *Config) { c.MaxBin = 1 }, field: "invalid config: max_bin "},
+		"too many bins":            {cfg: func(c *Config) { c.MaxBin = 1 << 16 }, field: "invalid config: max_bin "},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -343,7 +348,7 @@ func TestNew(t *testing.T) {
 	}
 }
 
-func accuracy(t *testing.T, tr *model.Tree, X [][]float64, y []int, classes int) float64 {
+func accuracy(t testing.TB, tr *model.Tree, X [][]float64, y []int, classes int) float64 {
 	t.Helper()
 	pred, err := (&model.Params{Tree: tr}).Compile(len(X[0]), classes)
 	if err != nil {

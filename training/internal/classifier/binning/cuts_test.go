@@ -1,4 +1,4 @@
-package boost
+package binning
 
 import (
 	"math"
@@ -32,9 +32,9 @@ func TestQuantileCuts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			upper, minVal := quantileCuts(tt.vals, tt.maxBin)
+			upper, minVal := QuantileCuts(tt.vals, tt.maxBin)
 			if !slices.Equal(upper, tt.wantUpper) || minVal != tt.wantMin {
-				t.Errorf("quantileCuts(%v, %d) = %v, %v; want %v, %v", tt.vals, tt.maxBin, upper, minVal, tt.wantUpper, tt.wantMin)
+				t.Errorf("QuantileCuts(%v, %d) = %v, %v; want %v, %v", tt.vals, tt.maxBin, upper, minVal, tt.wantUpper, tt.wantMin)
 			}
 		})
 	}
@@ -51,7 +51,7 @@ func TestQuantileCutsMany(t *testing.T) {
 			vals[i] = float32(rng.NormFloat64())
 		}
 		slices.Sort(vals)
-		upper, minVal := quantileCuts(vals, maxBin)
+		upper, minVal := QuantileCuts(vals, maxBin)
 		if len(upper) > maxBin || len(upper) < min(maxBin, 2) {
 			t.Fatalf("maxBin %d: %d bins", maxBin, len(upper))
 		}
@@ -63,10 +63,10 @@ func TestQuantileCutsMany(t *testing.T) {
 				t.Fatalf("maxBin %d: upper bounds not increasing at %d: %v, %v", maxBin, i, upper[i-1], upper[i])
 			}
 		}
-		c := cuts{upper: [][]float32{upper}, min: []float32{minVal}}
+		c := Cuts{Upper: [][]float32{upper}, Min: []float32{minVal}}
 		counts := make([]int, len(upper))
 		for _, v := range vals {
-			counts[c.bin(0, v)]++
+			counts[c.Bin(0, v)]++
 		}
 		// Equal-rank bins hold len/bins rows each; allow for the ranks
 		// the pruning rounds to.
@@ -84,15 +84,15 @@ func TestQuantileCutsMany(t *testing.T) {
 // thresholds routes rows as training did with bins.
 func TestBinMatchesThreshold(t *testing.T) {
 	vals := []float32{-3, -1, -1, 0, 0.5, 2, 2, 7}
-	upper, minVal := quantileCuts(vals, 4)
-	c := cuts{upper: [][]float32{upper}, min: []float32{minVal}}
+	upper, minVal := QuantileCuts(vals, 4)
+	c := Cuts{Upper: [][]float32{upper}, Min: []float32{minVal}}
 	// Probes stay within the training range, where bins are defined.
 	probe := append(slices.Clone(vals), -2.5, -2, 1, 6.9, math.Nextafter32(2, 3), math.Nextafter32(2, 0))
-	for s := 0; s <= c.bins(0); s++ {
-		thr := c.lower(0, s)
+	for s := 0; s <= c.Bins(0); s++ {
+		thr := c.Lower(0, s)
 		for _, v := range probe {
-			if (c.bin(0, v) < s) != (v < thr) {
-				t.Errorf("split s=%d (threshold %v): value %v in bin %d", s, thr, v, c.bin(0, v))
+			if (c.Bin(0, v) < s) != (v < thr) {
+				t.Errorf("split s=%d (threshold %v): value %v in bin %d", s, thr, v, c.Bin(0, v))
 			}
 		}
 	}
