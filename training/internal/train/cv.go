@@ -28,41 +28,28 @@ type foldResult struct {
 // fold's missing values are filled with the medians of its training rows.
 func crossValidate(ctx context.Context, d *dataset.Dataset, imp *imputation, alg algorithm, folds []dataset.Fold, seed uint64, workers int, bar *progress.Bar) ([]foldResult, error) {
 	out := make([]foldResult, len(folds))
-	tasks := make(chan int)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var (
-		wg       sync.WaitGroup
+		counted  atomic.Int64
 		errOnce  sync.Once
 		firstErr error
-		counted  atomic.Int64
 	)
-	for range min(classifier.Workers(workers), len(folds)) {
-		wg.Go(func() {
-			for f := range tasks {
-				r, err := fitFold(ctx, d, alg, folds[f], imp.foldMedians(f), imp, seed, uint64(f)+1)
-				if err != nil {
-					errOnce.Do(func() { firstErr = err; cancel() })
-					continue
-				}
-				out[f] = r
-				counted.Add(1)
-				bar.Add(1)
-			}
-		})
-	}
-feed:
-	for f := range folds {
-		select {
-		case tasks <- f:
-		case <-ctx.Done():
-			break feed
+	err := classifier.Run(classifier.Workers(workers), len(folds), func(_, f int) error {
+		r, err := fitFold(ctx, d, alg, folds[f], imp.foldMedians(f), imp, seed, uint64(f)+1)
+		if err != nil {
+			// The error that cancels the other folds is the one returned,
+			// not the cancellation they then report.
+			errOnce.Do(func() { firstErr = err; cancel() })
+			return err
 		}
-	}
-	close(tasks)
-	wg.Wait()
+		out[f] = r
+		counted.Add(1)
+		bar.Add(1)
+		return nil
+	})
 	bar.Add(len(folds) - int(counted.Load()))
-	if firstErr != nil {
+	if err != nil {
 		return nil, firstErr
 	}
 	if err := ctx.Err(); err != nil {

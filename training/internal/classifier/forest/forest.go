@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"sync"
-	"sync/atomic"
 
 	"github.com/mlopsgo/mlops/training/internal/classifier"
 	"github.com/mlopsgo/mlops/training/internal/classifier/tree"
@@ -150,43 +149,21 @@ type grownTree struct {
 // by the hist method when bins is not nil.
 func (t *Trainer) grow(ctx context.Context, X [][]float64, bins *tree.Binned, y []int, classes, maxFeatures int, seeds [][2]uint64) ([]grownTree, error) {
 	out := make([]grownTree, len(seeds))
-	workers := min(classifier.Workers(t.cfg.Workers), len(seeds))
-	var (
-		next     atomic.Int64
-		stop     atomic.Bool
-		errOnce  sync.Once
-		firstErr error
-		wg       sync.WaitGroup
-	)
-	fail := func(err error) {
-		errOnce.Do(func() { firstErr = err })
-		stop.Store(true)
-	}
-	for range workers {
-		wg.Go(func() {
-			for !stop.Load() {
-				i := int(next.Add(1)) - 1
-				if i >= len(seeds) {
-					return
-				}
-				// The caller's context itself, not a derived one, is asked
-				// before every tree, so its cancellation is seen at once.
-				if err := ctx.Err(); err != nil {
-					fail(err)
-					return
-				}
-				g, err := t.growOne(ctx, X, bins, y, classes, maxFeatures, seeds[i])
-				if err != nil {
-					fail(fmt.Errorf("tree %d: %w", i, err))
-					return
-				}
-				out[i] = g
-			}
-		})
-	}
-	wg.Wait()
-	if firstErr != nil {
-		return nil, firstErr
+	err := classifier.Run(classifier.Workers(t.cfg.Workers), len(seeds), func(_, i int) error {
+		// The caller's context itself, not a derived one, is asked before
+		// every tree, so its cancellation is seen at once.
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		g, err := t.growOne(ctx, X, bins, y, classes, maxFeatures, seeds[i])
+		if err != nil {
+			return fmt.Errorf("tree %d: %w", i, err)
+		}
+		out[i] = g
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }

@@ -6,8 +6,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
-	"sync"
-	"sync/atomic"
 
 	"github.com/mlopsgo/mlops/training/internal/classifier"
 	"github.com/mlopsgo/mlops/training/model"
@@ -327,24 +325,12 @@ func (b *builder) scanParallel(start, end int, total float64) (featureScan, bool
 			b.buffers[w] = scanBuffers{sorted: make([]entry, len(b.samples)), left: make([]float64, b.classes), right: make([]float64, b.classes)}
 		}
 	}
-	var (
-		next atomic.Int64
-		wg   sync.WaitGroup
-	)
-	for w := range min(b.workers, d) {
-		buf := b.buffers[w]
-		wg.Go(func() {
-			for {
-				pos := int(next.Add(1)) - 1
-				if pos >= d {
-					return
-				}
-				left := b.resultLeft[pos*b.classes : (pos+1)*b.classes]
-				b.results[pos] = b.scan(b.features[pos], start, end, total, buf, left)
-			}
-		})
-	}
-	wg.Wait()
+	// Each worker scans with its own buffers; the scans never fail.
+	_ = classifier.Run(b.workers, d, func(w, pos int) error {
+		left := b.resultLeft[pos*b.classes : (pos+1)*b.classes]
+		b.results[pos] = b.scan(b.features[pos], start, end, total, b.buffers[w], left)
+		return nil
+	})
 	best, found := featureScan{proxy: math.Inf(-1)}, false
 	for pos := range d {
 		if r := b.results[pos]; r.found && r.proxy > best.proxy {
