@@ -15,9 +15,9 @@ import (
 )
 
 // writeGenerated writes rows of overlapping Gaussian blobs (8 features, 3
-// classes) as a CSV with a params file training all five models on it, and
-// returns the params path.
-func writeGenerated(t *testing.T, rows int) string {
+// classes) as a CSV with a params file training all five models on it with
+// the models section given, and returns the params path.
+func writeGenerated(t *testing.T, rows int, models string) string {
 	t.Helper()
 	dir := t.TempDir()
 	d := classifiertest.Blobs(rand.NewPCG(11, 12), rows, 8, 3)
@@ -46,12 +46,7 @@ func writeGenerated(t *testing.T, rows int) string {
   features:
 %scv: {folds: 3, repeats: 2}
 models:
-  logistic_regression: {standardize: true}
-  decision_tree: {}
-  random_forest: {n_estimators: 20}
-  svm: {}
-  xgboost: {n_estimators: 10, subsample: 0.8, colsample_bytree: 0.5}
-`, data, features.String())
+%s`, data, features.String(), models)
 	path := filepath.Join(dir, "params.yaml")
 	if err := os.WriteFile(path, []byte(params), 0o644); err != nil {
 		t.Fatal(err)
@@ -64,7 +59,29 @@ models:
 // every bundle, the index, metrics.json and the CV table must be the same
 // bytes, since results may depend on the seed only.
 func TestBundlesIndependentOfWorkersAndCores(t *testing.T) {
-	paramsPath := writeGenerated(t, 600)
+	for name, models := range map[string]string{
+		// The solvers small data gets: exact trees, libsvm.
+		"exact and libsvm": `  logistic_regression: {standardize: true}
+  decision_tree: {}
+  random_forest: {n_estimators: 20}
+  svm: {}
+  xgboost: {n_estimators: 10, subsample: 0.8, colsample_bytree: 0.5}
+`,
+		// The ones large data gets, asked for by name at a size a test
+		// affords: histograms for every tree model, liblinear.
+		"hist and liblinear": `  logistic_regression: {standardize: true}
+  decision_tree: {tree_method: hist, max_bin: 32}
+  random_forest: {n_estimators: 20, tree_method: hist, max_bin: 32}
+  svm: {kernel: linear, solver: liblinear, standardize: true}
+  xgboost: {n_estimators: 10, subsample: 0.8, colsample_bytree: 0.5, tree_method: hist, max_bin: 32}
+`,
+	} {
+		t.Run(name, func(t *testing.T) { checkWorkersAndCores(t, writeGenerated(t, 600, models)) })
+	}
+}
+
+func checkWorkersAndCores(t *testing.T, paramsPath string) {
+	t.Helper()
 	var dirs []string
 	for _, n := range []int{1, 4} {
 		dir := t.TempDir()
