@@ -495,6 +495,7 @@ func TestRejectedValues(t *testing.T) {
 		"invalid-autoscaling-range.yaml":          "maxReplicas must be at least",
 		"invalid-for.yaml":                        "for",
 		"invalid-metrics-port.yaml":               "app.metricsPort must differ from app.port",
+		"invalid-latency-threshold.yaml":          "thresholdSeconds",
 	}
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
