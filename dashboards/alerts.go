@@ -1,16 +1,20 @@
 package dashboards
 
 // The alert rules' thresholds, as the chart's PrometheusRule sets them by
-// default (gitops/charts/model-api/values.yaml, prometheusRule.alerts), so
-// the panels colour and draw the same lines the alerts fire on. A test reads
-// the chart's values and fails when the two disagree.
+// default (gitops/charts/model-api/values.yaml, prometheusRule.slo and
+// prometheusRule.alerts), so the panels colour and draw the same lines the
+// alerts fire on. A test reads the chart's values and fails when the two
+// disagree.
 const (
-	// ErrorRatioAlert is ModelAPIHighErrorRate's threshold: the share of
-	// 5xx answers over 5 minutes, user routes only.
-	ErrorRatioAlert = 0.05
-	// LatencySLOQuantile and LatencySLOSeconds are ModelAPIHighLatency's:
-	// the quantile of request latency over 5 minutes, user routes only,
-	// against the SLO.
+	// AvailabilityObjective is the availability SLO: the share of requests
+	// to user routes answered without a 5xx, over 30 days.
+	AvailabilityObjective = 0.999
+	// ErrorRatioAlert is the 5xx ratio at which ModelAPIAvailabilityBudgetBurn
+	// pages over 1h and 5m: 14.4 times the budget of 1 - AvailabilityObjective.
+	ErrorRatioAlert = 0.0144
+	// LatencySLOQuantile and LatencySLOSeconds are the latency SLO
+	// (ModelAPILatencyBudgetBurn): that share of requests to /predict and
+	// the v2 infer routes answered within LatencySLOSeconds, over 30 days.
 	LatencySLOQuantile = 0.99
 	LatencySLOSeconds  = 0.25
 	// DriftModerate and DriftMajor read the population stability index:
@@ -25,6 +29,6 @@ const (
 )
 
 // OperationalRoutes matches the routes that probes and scrapes call, which
-// the error and latency alerts (and the panels that mirror them) leave out:
+// the availability SLO (and the panels that mirror it) leaves out:
 // probes are not users.
 const OperationalRoutes = "/healthz|/readyz|/metrics"

@@ -2,6 +2,7 @@ package dashboards_test
 
 import (
 	"bytes"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -338,6 +339,16 @@ func TestMetricNamesOnlyFromTelemetry(t *testing.T) {
 // chartDir is the app's Helm chart, whose PrometheusRule the panels mirror.
 const chartDir = "../gitops/charts/model-api"
 
+// rule returns the chart's PrometheusRule template.
+func rule(t *testing.T) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(chartDir, "templates", "prometheusrule.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
 // TestThresholdsMatchAlertRules reads the chart's default alert thresholds
 // and the routes its error and latency alerts leave out, and fails when the
 // dashboards draw other lines or count other routes.
@@ -348,14 +359,16 @@ func TestThresholdsMatchAlertRules(t *testing.T) {
 	}
 	var values struct {
 		PrometheusRule struct {
-			Alerts struct {
-				ErrorRate struct {
-					Threshold float64 `yaml:"threshold"`
-				} `yaml:"errorRate"`
+			SLO struct {
+				Availability struct {
+					Objective float64 `yaml:"objective"`
+				} `yaml:"availability"`
 				Latency struct {
-					Quantile         float64 `yaml:"quantile"`
+					Objective        float64 `yaml:"objective"`
 					ThresholdSeconds float64 `yaml:"thresholdSeconds"`
 				} `yaml:"latency"`
+			} `yaml:"slo"`
+			Alerts struct {
 				Drift struct {
 					Threshold float64 `yaml:"threshold"`
 				} `yaml:"drift"`
@@ -368,26 +381,29 @@ func TestThresholdsMatchAlertRules(t *testing.T) {
 	if err := yaml.Unmarshal(b, &values); err != nil {
 		t.Fatal(err)
 	}
-	a := values.PrometheusRule.Alerts
+	a, slo := values.PrometheusRule.Alerts, values.PrometheusRule.SLO
+	// The fast-burn page: 14.4 times the budget (the SRE workbook's factor,
+	// which the chart's template writes out).
+	const pageBurn, tol = 14.4, 1e-12
 	for _, c := range []struct {
 		name        string
 		chart, here float64
 	}{
-		{"errorRate.threshold vs ErrorRatioAlert", a.ErrorRate.Threshold, dashboards.ErrorRatioAlert},
-		{"latency.quantile vs LatencySLOQuantile", a.Latency.Quantile, dashboards.LatencySLOQuantile},
-		{"latency.thresholdSeconds vs LatencySLOSeconds", a.Latency.ThresholdSeconds, dashboards.LatencySLOSeconds},
-		{"drift.threshold vs DriftMajor", a.Drift.Threshold, dashboards.DriftMajor},
-		{"restarts.threshold vs RestartsAlert", a.Restarts.Threshold, dashboards.RestartsAlert},
+		{"slo.availability.objective vs AvailabilityObjective", slo.Availability.Objective, dashboards.AvailabilityObjective},
+		{"14.4 x (1 - slo.availability.objective) vs ErrorRatioAlert", pageBurn * (1 - slo.Availability.Objective), dashboards.ErrorRatioAlert},
+		{"slo.latency.objective vs LatencySLOQuantile", slo.Latency.Objective, dashboards.LatencySLOQuantile},
+		{"slo.latency.thresholdSeconds vs LatencySLOSeconds", slo.Latency.ThresholdSeconds, dashboards.LatencySLOSeconds},
+		{"alerts.drift.threshold vs DriftMajor", a.Drift.Threshold, dashboards.DriftMajor},
+		{"alerts.restarts.threshold vs RestartsAlert", a.Restarts.Threshold, dashboards.RestartsAlert},
 	} {
-		if c.chart != c.here {
-			t.Errorf("prometheusRule.alerts.%s: the chart says %v, the dashboards %v", c.name, c.chart, c.here)
+		if math.Abs(c.chart-c.here) > tol {
+			t.Errorf("prometheusRule.%s: the chart says %v, the dashboards %v", c.name, c.chart, c.here)
 		}
 	}
-	rule, err := os.ReadFile(filepath.Join(chartDir, "templates", "prometheusrule.yaml"))
-	if err != nil {
-		t.Fatal(err)
+	if !bytes.Contains(rule(t), []byte(`(list "1h" "5m" 14.4)`)) {
+		t.Error("the chart's fast-burn page no longer uses a factor of 14.4")
 	}
-	if !bytes.Contains(rule, []byte("["+dashboards.RestartsWindow+"]")) {
+	if !bytes.Contains(rule(t), []byte("["+dashboards.RestartsWindow+"]")) {
 		t.Errorf("the restart alert does not count restarts over [%s] as the panel does", dashboards.RestartsWindow)
 	}
 	helpers, err := os.ReadFile(filepath.Join(chartDir, "templates", "_helpers.tpl"))

@@ -100,8 +100,8 @@ func requestRateStat() *stat.PanelBuilder {
 func serverErrorRatioStat() *stat.PanelBuilder {
 	return defaultStat().
 		Title("5xx ratio").
-		Description("Share of requests to user routes (not " + OperationalRoutes + ") answered with a 5xx status: what ModelAPIHighErrorRate watches, red from its threshold of " +
-			formatFloat(ErrorRatioAlert) + ".").
+		Description("Share of requests to user routes (not " + OperationalRoutes + ") answered with a 5xx status: the availability SLO's bad events, red from " +
+			formatFloat(ErrorRatioAlert) + ", where ModelAPIAvailabilityBudgetBurn pages when it lasts an hour (14.4 times the budget of the " + formatFloat(AvailabilityObjective) + " objective).").
 		Unit("percentunit").
 		Decimals(2).
 		Thresholds(thresholds("green", threshold{ErrorRatioAlert / 5, "orange"}, threshold{ErrorRatioAlert, "red"})).
@@ -115,7 +115,7 @@ func latencySLOStat() *stat.PanelBuilder {
 	return defaultStat().
 		Title("p" + formatFloat(LatencySLOQuantile*100) + " latency").
 		Description("The " + formatFloat(LatencySLOQuantile) + " quantile of request duration on user routes (not " + OperationalRoutes +
-			"): what ModelAPIHighLatency watches, red from the SLO of " + formatFloat(LatencySLOSeconds) + "s.").
+			"), red from the latency SLO's " + formatFloat(LatencySLOSeconds) + "s (ModelAPILatencyBudgetBurn counts /predict and the v2 infer routes under it).").
 		Unit("s").
 		Thresholds(thresholds("green", threshold{LatencySLOSeconds / 2, "orange"}, threshold{LatencySLOSeconds, "red"})).
 		WithTarget(query(quantile(LatencySLOQuantile, telemetry.HTTPRequestDurationSeconds, append(podScope(), userRoutes())),

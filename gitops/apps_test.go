@@ -244,6 +244,12 @@ func TestApplications(t *testing.T) {
 			if md := sp.ManagedNamespaceMetadata; md == nil || md.Labels["pod-security.kubernetes.io/enforce"] != "restricted" {
 				t.Errorf("managedNamespaceMetadata %+v: want the namespace labelled pod-security.kubernetes.io/enforce: restricted", md)
 			}
+			// The load balancer controller injects its target-health
+			// readiness gate only into pods of labelled namespaces; without
+			// it a rollout removes old pods before the ALB sends to new ones.
+			if md := sp.ManagedNamespaceMetadata; md == nil || md.Labels["elbv2.k8s.aws/pod-readiness-gate-inject"] != "enabled" {
+				t.Errorf("managedNamespaceMetadata %+v: want the namespace labelled elbv2.k8s.aws/pod-readiness-gate-inject: enabled", md)
+			}
 			for _, o := range sp.SyncOptions {
 				k, v, ok := strings.Cut(o, "=")
 				if !ok || v == "" || !slices.Contains(documentedSyncOptions, k) {

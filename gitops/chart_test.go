@@ -2,6 +2,7 @@ package gitops
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -420,22 +421,24 @@ func TestEnvironmentsExposeTheService(t *testing.T) {
 		}
 		t.Run(c.name, func(t *testing.T) {
 			m := renderCase(t, c)
-			switch {
-			case m.Ingress != nil:
-				if cls := m.Ingress.Spec.IngressClassName; cls == nil || *cls != "alb" {
-					t.Errorf("Ingress class %v, want alb (AWS Load Balancer Controller)", cls)
-				}
-				if m.Ingress.Annotations["alb.ingress.kubernetes.io/target-type"] != "ip" {
-					t.Errorf("ALB target-type %q, want ip", m.Ingress.Annotations["alb.ingress.kubernetes.io/target-type"])
-				}
-				be := m.Ingress.Spec.Rules[0].HTTP.Paths[0].Backend.Service
-				if be.Name != m.Service.Name || be.Port.Name != m.Service.Spec.Ports[0].Name {
-					t.Errorf("Ingress backend %+v, want the Service %s port %s", be, m.Service.Name, m.Service.Spec.Ports[0].Name)
-				}
-			case m.Service.Spec.Type == corev1.ServiceTypeLoadBalancer:
-			default:
-				t.Errorf("%s has neither an Ingress nor a LoadBalancer Service", c.name)
+			if m.Ingress == nil {
+				t.Fatalf("%s has no Ingress: the public edge is the ALB's HTTPS listener", c.name)
 			}
+			if m.Service.Spec.Type != corev1.ServiceTypeClusterIP {
+				t.Errorf("Service type %s: want ClusterIP behind the Ingress (a LoadBalancer Service is a second, plain-TCP public listener)", m.Service.Spec.Type)
+			}
+			if cls := m.Ingress.Spec.IngressClassName; cls == nil || *cls != "alb" {
+				t.Errorf("Ingress class %v, want alb (AWS Load Balancer Controller; infra gives it the certificate)", cls)
+			}
+			if m.Ingress.Annotations["alb.ingress.kubernetes.io/target-type"] != "ip" {
+				t.Errorf("ALB target-type %q, want ip", m.Ingress.Annotations["alb.ingress.kubernetes.io/target-type"])
+			}
+			be := m.Ingress.Spec.Rules[0].HTTP.Paths[0].Backend.Service
+			if be.Name != m.Service.Name || be.Port.Name != m.Service.Spec.Ports[0].Name {
+				t.Errorf("Ingress backend %+v, want the Service %s port %s", be, m.Service.Name, m.Service.Spec.Ports[0].Name)
+			}
+			assertHTTPSOnly(t, m.Ingress.Annotations)
+			assertDrainsBeforeStopping(t, m)
 			if m.PDB == nil || m.HPA == nil {
 				t.Errorf("%s: want a PodDisruptionBudget and an HPA", c.name)
 			}
@@ -480,6 +483,71 @@ func TestImageInOnePlace(t *testing.T) {
 	}
 }
 
+// assertHTTPSOnly checks an ALB Ingress's listeners: HTTPS on 443, and any
+// plain HTTP listener only redirecting to it. The certificate comes from
+// the IngressClassParams infra writes (mlops:certificateArn), which wins
+// over an annotation, so none is set here.
+func assertHTTPSOnly(t *testing.T, ann map[string]string) {
+	t.Helper()
+	var listeners []map[string]int
+	if err := json.Unmarshal([]byte(ann["alb.ingress.kubernetes.io/listen-ports"]), &listeners); err != nil || len(listeners) == 0 {
+		t.Fatalf("listen-ports %q (%v): want a JSON list of listeners (the controller's default is HTTP 80 alone)", ann["alb.ingress.kubernetes.io/listen-ports"], err)
+	}
+	var https, http bool
+	for _, l := range listeners {
+		for proto, port := range l {
+			switch {
+			case proto == "HTTPS" && port == 443:
+				https = true
+			case proto == "HTTP":
+				http = true
+			default:
+				t.Errorf("listener %s:%d: want HTTPS 443, and HTTP only to redirect", proto, port)
+			}
+		}
+	}
+	if !https {
+		t.Errorf("listen-ports %v: no HTTPS listener on 443", listeners)
+	}
+	if http && ann["alb.ingress.kubernetes.io/ssl-redirect"] != "443" {
+		t.Errorf("an HTTP listener with ssl-redirect %q: want every HTTP request redirected to 443", ann["alb.ingress.kubernetes.io/ssl-redirect"])
+	}
+	if a, ok := ann["alb.ingress.kubernetes.io/certificate-arn"]; ok {
+		t.Errorf("certificate-arn %q in git: the IngressClassParams' certificate (stack config) overrides it", a)
+	}
+}
+
+// assertDrainsBeforeStopping checks the zero-downtime rollout behind the
+// ALB: the target group's deregistration delay is shorter than the preStop
+// pause, so a pod serves until the load balancer has drained it, and the
+// grace period covers the pause, the drain delay and the shutdown.
+func assertDrainsBeforeStopping(t *testing.T, m *render.Manifest) {
+	t.Helper()
+	attrs := m.Ingress.Annotations["alb.ingress.kubernetes.io/target-group-attributes"]
+	var delay time.Duration
+	for _, kv := range strings.Split(attrs, ",") {
+		if k, v, _ := strings.Cut(strings.TrimSpace(kv), "="); k == "deregistration_delay.timeout_seconds" {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				t.Fatalf("deregistration delay %q: %v", v, err)
+			}
+			delay = time.Duration(n) * time.Second
+		}
+	}
+	if delay == 0 {
+		t.Fatalf("target-group-attributes %q: want deregistration_delay.timeout_seconds (AWS's default is 300 s)", attrs)
+	}
+	c := container(t, m.Deployment)
+	preStop := time.Duration(c.Lifecycle.PreStop.Sleep.Seconds) * time.Second
+	if preStop <= delay {
+		t.Errorf("preStop %v: want longer than the deregistration delay %v", preStop, delay)
+	}
+	grace := time.Duration(*m.Deployment.Spec.Template.Spec.TerminationGracePeriodSeconds) * time.Second
+	if need := preStop + envDuration(t, c, "DRAIN_DELAY") + envDuration(t, c, "SHUTDOWN_TIMEOUT"); grace <= need {
+		t.Errorf("terminationGracePeriodSeconds %v: want more than %v", grace, need)
+	}
+}
+
 // TestRejectedValues renders every testdata/values/invalid-*.yaml, each of
 // which must fail with the error its first comment line announces.
 func TestRejectedValues(t *testing.T) {
@@ -495,6 +563,9 @@ func TestRejectedValues(t *testing.T) {
 		"invalid-autoscaling-range.yaml":          "maxReplicas must be at least",
 		"invalid-for.yaml":                        "for",
 		"invalid-metrics-port.yaml":               "app.metricsPort must differ from app.port",
+		"invalid-latency-threshold.yaml":          "thresholdSeconds",
+		"invalid-prestop-before-drained.yaml":     "preStopSleepSeconds must exceed ingress.deregistrationDelaySeconds",
+		"invalid-target-group-annotation.yaml":    "set ingress.deregistrationDelaySeconds",
 	}
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {

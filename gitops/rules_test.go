@@ -20,10 +20,34 @@ import (
 	"github.com/mlopsgo/mlops/gitops/internal/render"
 )
 
-// alertNames are the five alerts the chart must define, each with a
-// section of docs/runbooks.md.
-var alertNames = []string{
-	"ModelAPIHighErrorRate", "ModelAPIHighLatency", "ModelAPIInputDrift", "ModelAPIUnavailable", "ModelAPIRestarting",
+// alerts are the alerts the chart must define, in order, as "name
+// severity", each name with a section of docs/runbooks.md. The burn-rate
+// alerts come twice: a page for a fast burn, a ticket for a slow one.
+var alerts = []string{
+	"ModelAPIAvailabilityBudgetBurn page", "ModelAPIAvailabilityBudgetBurn ticket",
+	"ModelAPILatencyBudgetBurn page", "ModelAPILatencyBudgetBurn ticket",
+	"ModelAPIInputDrift ticket", "ModelAPIUnavailable ticket", "ModelAPIDown page", "ModelAPIRestarting ticket",
+}
+
+// sloGroup is the group of the SLI recording rules: one request rate and
+// one ratio of bad requests per SLO and window.
+const sloGroup = "model-api-slo"
+
+// sloWindows are the windows of the recording rules: the burn-rate
+// alerts' long and short windows.
+var sloWindows = []string{"5m", "30m", "1h", "2h", "6h", "1d", "3d"}
+
+// recordedNames returns the names the rule file's recording rules define.
+func recordedNames(m *render.Manifest) []string {
+	var out []string
+	for _, g := range m.PrometheusRule.Spec.Groups {
+		for _, r := range g.Rules {
+			if r.Record != "" && !slices.Contains(out, r.Record) {
+				out = append(out, r.Record)
+			}
+		}
+	}
+	return out
 }
 
 // externalMetrics are the series the rules read that model-api does not
@@ -94,12 +118,14 @@ func TestAlertMetricsAreTelemetryConstants(t *testing.T) {
 			return
 		}
 		job := m.Service.Name
-		allowedLabels := slices.Concat(telemetryLabels, targetLabels, []string{model.MetricNameLabel})
+		recorded := recordedNames(m)
+		allowedLabels := slices.Concat(telemetryLabels, targetLabels, []string{model.MetricNameLabel, "slo"})
 		for _, g := range m.PrometheusRule.Spec.Groups {
 			for _, r := range g.Rules {
+				name := r.Alert + r.Record
 				expr, err := p.ParseExpr(r.Expr.String())
 				if err != nil {
-					t.Errorf("%s: expr does not parse: %v\n%s", r.Alert, err, r.Expr.String())
+					t.Errorf("%s: expr does not parse: %v\n%s", name, err, r.Expr.String())
 					continue
 				}
 				var selectors int
@@ -107,38 +133,41 @@ func TestAlertMetricsAreTelemetryConstants(t *testing.T) {
 					switch n := node.(type) {
 					case *parser.VectorSelector:
 						selectors++
-						name := selectorName(n)
-						src := metricSource(name)
+						series := selectorName(n)
+						src := metricSource(series)
+						if slices.Contains(recorded, series) {
+							src = "recorded"
+						}
 						if src == "" {
-							t.Errorf("%s reads %q, which is neither an app/telemetry constant nor a listed external series", r.Alert, name)
+							t.Errorf("%s reads %q, which is neither an app/telemetry constant, a series the rules record, nor a listed external series", name, series)
 						}
 						// Every selector is scoped to this release.
 						want := map[string]string{"namespace": c.namespace}
-						if src == "telemetry" || name == "up" || name == "process_start_time_seconds" {
+						if src == "telemetry" || src == "recorded" || series == "up" || series == "process_start_time_seconds" {
 							want["job"] = job
 						}
 						for _, lm := range n.LabelMatchers {
 							if !slices.Contains(allowedLabels, lm.Name) {
-								t.Errorf("%s: matcher on label %q, not a telemetry or target label", r.Alert, lm.Name)
+								t.Errorf("%s: matcher on label %q, not a telemetry or target label", name, lm.Name)
 							}
 							if v, ok := want[lm.Name]; ok && lm.Type == labels.MatchEqual && lm.Value == v {
 								delete(want, lm.Name)
 							}
 						}
 						if len(want) > 0 {
-							t.Errorf("%s: selector %s lacks %v: it would match other releases' series", r.Alert, n, want)
+							t.Errorf("%s: selector %s lacks %v: it would match other releases' series", name, n, want)
 						}
 					case *parser.AggregateExpr:
 						for _, l := range n.Grouping {
 							if !slices.Contains(allowedLabels, l) {
-								t.Errorf("%s: groups by %q, not a telemetry or target label", r.Alert, l)
+								t.Errorf("%s: groups by %q, not a telemetry or target label", name, l)
 							}
 						}
 					}
 					return nil
 				})
 				if selectors == 0 {
-					t.Errorf("%s reads no series", r.Alert)
+					t.Errorf("%s reads no series", name)
 				}
 			}
 		}
@@ -186,19 +215,26 @@ func TestAlertRules(t *testing.T) {
 			}
 			return
 		}
-		var got []string
+		var got, records []string
 		for _, g := range pr.Spec.Groups {
 			for _, r := range g.Rules {
-				got = append(got, r.Alert)
-				if r.Record != "" || r.Alert == "" {
-					t.Errorf("rule %+v: want alerts only", r)
+				if r.Record != "" {
+					if g.Name != sloGroup || r.Alert != "" {
+						t.Errorf("recording rule %s in group %s: want recording rules in %s only", r.Record, g.Name, sloGroup)
+					}
+					records = append(records, r.Record+" "+r.Labels["slo"])
 					continue
 				}
-				if sev := r.Labels["severity"]; sev != "critical" && sev != "warning" {
-					t.Errorf("%s: severity %q, want critical or warning", r.Alert, sev)
+				if g.Name == sloGroup {
+					t.Errorf("alert %s in the recording rules' group", r.Alert)
+				}
+				sev := r.Labels["severity"]
+				got = append(got, r.Alert+" "+sev)
+				if sev != "page" && sev != "ticket" {
+					t.Errorf("%s: severity %q, want page or ticket", r.Alert, sev)
 				}
 				if r.For == nil {
-					t.Errorf("%s: no for: one bad scrape would page", r.Alert)
+					t.Errorf("%s: no for: one bad evaluation would page", r.Alert)
 				} else if _, err := model.ParseDuration(string(*r.For)); err != nil {
 					t.Errorf("%s: for %q: %v", r.Alert, *r.For, err)
 				}
@@ -222,10 +258,62 @@ func TestAlertRules(t *testing.T) {
 				}
 			}
 		}
-		if !slices.Equal(got, alertNames) {
-			t.Errorf("alerts %v, want %v", got, alertNames)
+		if !slices.Equal(got, alerts) {
+			t.Errorf("alerts %v, want %v", got, alerts)
+		}
+		var want []string
+		for _, w := range sloWindows {
+			for _, slo := range []string{"availability", "latency"} {
+				want = append(want, "model_api:slo_requests:rate"+w+" "+slo, "model_api:slo_errors:ratio_rate"+w+" "+slo)
+			}
+		}
+		if slices.Sort(records); !slices.Equal(records, slices.Sorted(slices.Values(want))) {
+			t.Errorf("recording rules %v, want %v", records, want)
 		}
 	})
+}
+
+// The burn-rate alerts use the SRE workbook's windows and factors over the
+// recorded ratios, each pair gated by the minimum request rate over its
+// long window, and the latency SLI counts the threshold's bucket of the
+// routes it covers.
+func TestBurnRateAlerts(t *testing.T) {
+	m := renderCase(t, valuesCase{name: "prod", release: "model-api", namespace: "model-api-prod", files: []string{filepath.Join(chartDir, "values-prod.yaml")}})
+	pairs := map[string][]string{
+		"page":   {"ratio_rate1h", "ratio_rate5m", "> 14.4 * (1 - %s)", "rate1h{", "ratio_rate6h", "ratio_rate30m", "> 6 * (1 - %s)", "rate6h{"},
+		"ticket": {"ratio_rate1d", "ratio_rate2h", "> 3 * (1 - %s)", "rate1d{", "ratio_rate3d", "ratio_rate6h", "> 1 * (1 - %s)", "rate3d{"},
+	}
+	objectives := map[string]string{"ModelAPIAvailabilityBudgetBurn": "0.999", "ModelAPILatencyBudgetBurn": "0.99"}
+	var seen int
+	for _, g := range m.PrometheusRule.Spec.Groups {
+		for _, r := range g.Rules {
+			objective, ok := objectives[r.Alert]
+			if !ok {
+				if r.Record == "model_api:slo_errors:ratio_rate5m" && r.Labels["slo"] == "latency" {
+					if e := r.Expr.String(); !strings.Contains(e, `le="0.25"`) || !strings.Contains(e, `route=~"/predict|/v2/models/.+/infer"`) {
+						t.Errorf("latency SLI %s: want the 0.25s bucket of /predict and the v2 infer routes", e)
+					}
+				}
+				continue
+			}
+			seen++
+			e := r.Expr.String()
+			for _, part := range pairs[r.Labels["severity"]] {
+				if strings.Contains(part, "%s") {
+					part = strings.ReplaceAll(part, "%s", objective)
+				}
+				if !strings.Contains(e, part) {
+					t.Errorf("%s %s: expr lacks %q:\n%s", r.Alert, r.Labels["severity"], part, e)
+				}
+			}
+			if n := strings.Count(e, ">= 0.1"); n != 2 {
+				t.Errorf("%s %s: %d request-rate floors, want one per window pair:\n%s", r.Alert, r.Labels["severity"], n, e)
+			}
+		}
+	}
+	if seen != 4 {
+		t.Errorf("%d burn-rate alerts, want 4", seen)
+	}
 }
 
 // TestExternalMetricsAreDocumented keeps the list of non-telemetry series

@@ -157,9 +157,32 @@ func toSet(keys []string) map[string]bool {
 	return s
 }
 
+// operatorKeys are what a person sets on a stack before its first `pulumi
+// up` (docs/deploy.md's checklist): secrets the committed file cannot hold
+// unencrypted, and the account's own certificate. operatorSecrets are the
+// ones set with --secret.
+var (
+	operatorKeys = map[string]map[string]string{
+		"prod": {
+			project + ":alertReceivers":    `[{"name":"oncall","type":"webhook","url":"https://pager.example/hook"}]`,
+			project + ":deadMansSwitchUrl": "https://hc-ping.example/0a1b2c3d",
+			project + ":certificateArn":    "arn:aws:acm:" + testRegion + ":" + testAccount + ":certificate/0a1b2c3d-aaaa-bbbb-cccc-0123456789ab",
+		},
+	}
+	operatorSecrets = []string{project + ":alertReceivers", project + ":deadMansSwitchUrl"}
+)
+
+// runStack runs the program on a committed stack file plus what a person
+// sets on that stack.
 func runStack(t *testing.T, stack string) *run {
 	t.Helper()
-	r := runProgram(t, stack, stackConfig(t, stack), nil, testAccount, testRegion)
+	values := stackConfig(t, stack)
+	var secrets []string
+	if keys := operatorKeys[stack]; keys != nil {
+		maps.Copy(values, keys)
+		secrets = operatorSecrets
+	}
+	r := runProgram(t, stack, values, secrets, testAccount, testRegion)
 	if r.err != nil {
 		t.Fatalf("%s: %v", stack, r.err)
 	}
@@ -509,16 +532,49 @@ func assertHelmReleases(t *testing.T, r *run) {
 			if rel.get("values", "grafana", "adminPassword") != "" {
 				t.Error("Grafana's admin password is not left to the chart or a Secret")
 			}
+			assertAlertRouting(t, r, rel)
 		}
 		if name == "aws-load-balancer-controller" {
 			if !strings.HasSuffix(rel.str("values", "serviceAccount", "annotations", "eks.amazonaws.com/role-arn"), "-lb-controller") ||
 				rel.str("values", "vpcId") == "" || rel.str("values", "clusterName") != project+"-"+r.stack {
 				t.Errorf("load balancer controller values = %v", rel.get("values"))
 			}
+			// The certificate of every HTTPS listener comes from stack
+			// config through the IngressClassParams.
+			arns, _ := rel.get("values", "ingressClassParams", "spec", "certificateArn").([]any)
+			if want := r.cfg.Edge.CertificateARN; want != "" && (len(arns) != 1 || arns[0] != want) {
+				t.Errorf("IngressClassParams certificateArn = %v, want [%s]", arns, want)
+			}
+			if r.cfg.Environment == config.EnvProd && len(arns) != 1 {
+				t.Error("prod's ALBs get no certificate")
+			}
 		}
 	}
 	if !maps.Equal(got, want) {
 		t.Errorf("releases = %v, want %v", got, want)
+	}
+}
+
+// assertAlertRouting checks that prod's alerts reach someone: every alert
+// to the first receiver, Watchdog to the dead-man's switch, and the values
+// that carry their URLs secret in the state.
+func assertAlertRouting(t *testing.T, r *run, rel res) {
+	t.Helper()
+	if r.cfg.Environment != config.EnvProd {
+		return
+	}
+	if got, want := rel.str("values", "alertmanager", "config", "route", "receiver"), r.cfg.Monitoring.AlertReceivers[0].Name; got != want {
+		t.Errorf("alerts go to %q, want %q", got, want)
+	}
+	routes, _ := rel.get("values", "alertmanager", "config", "route", "routes").([]any)
+	if len(routes) == 0 {
+		t.Fatal("no Watchdog route")
+	}
+	if w, _ := routes[0].(map[string]any); w["receiver"] != "dead-mans-switch" || w["repeat_interval"] != "1m" {
+		t.Errorf("Watchdog route = %v, want the dead-man's switch every minute", w)
+	}
+	if !rel.SecretIn["values"] {
+		t.Error("the values carry the receivers' and the switch's URLs but are not secret in the state")
 	}
 }
 
@@ -928,6 +984,21 @@ func TestBadConfig(t *testing.T) {
 				t.Errorf("invokes ran before the config error: %v", r.calls)
 			}
 		})
+	}
+}
+
+// The committed prod stack alone is not enough: a person must set a
+// receiver, the dead-man's switch and the certificate, and the program
+// says which, before it registers anything.
+func TestProdNeedsOperatorKeys(t *testing.T) {
+	r := runProgram(t, "prod", stackConfig(t, "prod"), nil, testAccount, testRegion)
+	for key := range operatorKeys["prod"] {
+		if r.err == nil || !strings.Contains(r.err.Error(), key+": ") {
+			t.Errorf("err = %v, want one naming %s", r.err, key)
+		}
+	}
+	if len(r.resources) != 0 || len(r.calls) != 0 {
+		t.Errorf("%d resources and %d invokes before the config error", len(r.resources), len(r.calls))
 	}
 }
 

@@ -94,7 +94,7 @@ func program(ctx *pulumi.Context) (map[string]pulumi.Input, error) {
 		Env: env, NamePrefix: names.Prefix(), Name: names.ClusterName(), LogGroup: names.ClusterLogGroup(), Tags: tags,
 		VpcID: net.VpcID, PublicSubnetIDs: net.PublicSubnetIDs, PrivateSubnetIDs: net.PrivateSubnetIDs,
 		NodeSubnetIDs: net.NodeSubnetIDs,
-		Cluster:       cfg.Cluster, Nodes: cfg.Nodes, Addons: cfg.Addons,
+		Cluster:       cfg.Cluster, Nodes: cfg.Nodes, Addons: cfg.Addons, Edge: cfg.Edge,
 		MetricsServer: metricsChart, LoadBalancerController: lbcChart,
 	})
 	if err != nil {

@@ -51,6 +51,9 @@ type Args struct {
 	Cluster config.Cluster
 	Nodes   config.Nodes
 	Addons  config.Addons
+	// Edge holds the certificate every HTTPS listener of the load balancer
+	// controller's IngressClass serves.
+	Edge config.Edge
 	// MetricsServer and LoadBalancerController are the two charts the
 	// cluster installs itself.
 	MetricsServer, LoadBalancerController helmvalues.Chart
@@ -255,7 +258,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	lbc, err := helm.New(ctx, helm.Release{
 		Name: helmvalues.LoadBalancerControllerRelease, Chart: args.LoadBalancerController,
 		Namespace: helmvalues.SystemNamespace,
-		Values:    helmvalues.LoadBalancerControllerValues(args.Name, e.Region),
+		Values:    helmvalues.LoadBalancerControllerValues(args.Name, e.Region, args.Edge.CertificateARN),
 		Sets: []helm.Set{
 			{Path: helmvalues.LoadBalancerControllerRoleARNPath, Value: lbcRole.Arn},
 			{Path: helmvalues.LoadBalancerControllerVPCPath, Value: args.VpcID},

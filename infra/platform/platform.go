@@ -98,7 +98,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		Name: helmvalues.KubePrometheusStackRelease, Chart: args.KubePrometheusStack,
 		Namespace: helmvalues.MonitoringNamespace,
 		Values:    helmvalues.KubePrometheusStackValues(args.Monitoring),
-		Secret:    args.Monitoring.AlertReceiversSecret,
+		Secret:    args.Monitoring.ValuesSecret(),
 		Timeout:   900,
 	}, on(pulumi.DependsOn(kpsDeps))...)
 	if err != nil {

@@ -52,11 +52,20 @@ const (
 	OIDCExisting = "existing"
 )
 
+// Environments: which rules a stack follows. Prod refuses what dev only
+// allows (a stack without alert receivers, without a certificate).
+const (
+	EnvDev  = "dev"
+	EnvProd = "prod"
+)
+
 // Config is the whole validated stack configuration.
 type Config struct {
 	Project string
 	Stack   string
 	Region  string
+	// Environment is EnvDev or EnvProd.
+	Environment string
 
 	GitHub     GitHub
 	GitOps     GitOps
@@ -66,6 +75,7 @@ type Config struct {
 	Charts     Charts
 	Addons     Addons
 	Monitoring Monitoring
+	Edge       Edge
 	Registry   Registry
 	Storage    Storage
 	State      State
@@ -144,9 +154,30 @@ type Monitoring struct {
 	// AlertReceiversSecret is true when alertReceivers was set with --secret,
 	// so the Helm values that carry it must be secret too.
 	AlertReceiversSecret bool
+	// DeadMansSwitchURL receives the Watchdog heartbeat ("" when unset,
+	// which only dev allows).
+	DeadMansSwitchURL    string
 	PrometheusRetention  string
 	PrometheusStorageGiB int
 }
+
+// ValuesSecret reports whether the kube-prometheus-stack values carry a
+// secret (a receiver's or the dead-man's switch's URL), so Pulumi must keep
+// them encrypted in the state.
+func (m Monitoring) ValuesSecret() bool {
+	return m.AlertReceiversSecret || m.DeadMansSwitchURL != ""
+}
+
+// Edge is the public entry point: the load balancer in front of model-api.
+type Edge struct {
+	// CertificateARN is the ACM certificate of the HTTPS listener ("" when
+	// unset, which only dev allows).
+	CertificateARN string
+}
+
+// DeadMansSwitchReceiver is the name of the receiver of the Watchdog
+// heartbeat (deadMansSwitchUrl), so no configured receiver may take it.
+const DeadMansSwitchReceiver = "dead-mans-switch"
 
 // AlertReceiver is one Alertmanager receiver.
 type AlertReceiver struct {
@@ -202,17 +233,35 @@ func Load(project, stack string, src Source) (*Config, error) {
 		r.fail(RegionKey, "%q is not an AWS region name", c.Region)
 	}
 
+	loadEnvironment(r, c)
 	loadGitHub(r, c)
 	loadNetworkAndCluster(r, c)
 	loadNodes(r, c)
 	loadVersions(r, c)
 	loadMonitoring(r, c)
+	loadEdge(r, c)
 	loadStorage(r, c)
 
 	if len(r.errs) > 0 {
 		return nil, errors.Join(r.errs...)
 	}
 	return c, nil
+}
+
+// loadEnvironment reads environment: set, it must be dev or prod; unset, it
+// is the stack's name, which must then be dev or prod itself.
+func loadEnvironment(r *reader, c *Config) {
+	c.Environment = r.str("environment")
+	if c.Environment == "" {
+		if c.Stack != EnvDev && c.Stack != EnvProd {
+			r.fail("environment", "is required for stack %q (only stacks named dev or prod default to their name): pulumi config set %s dev|prod", c.Stack, r.full("environment"))
+			return
+		}
+		c.Environment = c.Stack
+	}
+	if c.Environment != EnvDev && c.Environment != EnvProd {
+		r.fail("environment", "%q is not one of %s, %s", c.Environment, EnvDev, EnvProd)
+	}
 }
 
 func loadGitHub(r *reader, c *Config) {
@@ -349,11 +398,41 @@ func loadMonitoring(r *reader, c *Config) {
 	}
 	m.AlertReceivers = r.receivers("alertReceivers")
 	m.AlertReceiversSecret = r.src.IsSecret(r.full("alertReceivers"))
+	m.DeadMansSwitchURL = r.str("deadMansSwitchUrl")
+	if u := m.DeadMansSwitchURL; u != "" {
+		// Do not echo the value: the URL is the switch's credential.
+		if !urlRE.MatchString(u) {
+			r.fail("deadMansSwitchUrl", "must be an https URL")
+		}
+		if !r.src.IsSecret(r.full("deadMansSwitchUrl")) {
+			r.fail("deadMansSwitchUrl", "must be set with `pulumi config set --secret`")
+		}
+	}
+	// Prod pages someone: an alert routed nowhere, or a silent Alertmanager
+	// nobody notices, is an outage nobody hears of.
+	if c.Environment == EnvProd {
+		if len(m.AlertReceivers) == 0 && !r.failed("alertReceivers") {
+			r.fail("alertReceivers", "a prod stack needs at least one Alertmanager receiver, or its alerts go nowhere: pulumi config set --secret %s '[{\"name\":\"oncall\",\"type\":\"slack\",\"url\":\"https://hooks.slack.com/...\"}]'", r.full("alertReceivers"))
+		}
+		if m.DeadMansSwitchURL == "" {
+			r.fail("deadMansSwitchUrl", "a prod stack needs a dead-man's switch for the Watchdog heartbeat, or a dead Alertmanager goes unnoticed: pulumi config set --secret %s https://...", r.full("deadMansSwitchUrl"))
+		}
+	}
 	m.PrometheusRetention = r.str("prometheusRetention")
 	if !promDurationRE.MatchString(m.PrometheusRetention) {
 		r.fail("prometheusRetention", "%q is not a Prometheus duration such as 10d", m.PrometheusRetention)
 	}
 	m.PrometheusStorageGiB = r.intIn("prometheusStorageSize", 5, 1000)
+}
+
+func loadEdge(r *reader, c *Config) {
+	c.Edge.CertificateARN = r.str("certificateArn")
+	if a := c.Edge.CertificateARN; a != "" && !acmARNRE.MatchString(a) {
+		r.fail("certificateArn", "%q is not an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)", a)
+	}
+	if c.Environment == EnvProd && c.Edge.CertificateARN == "" {
+		r.fail("certificateArn", "a prod stack serves HTTPS only and needs the ACM certificate of its listener: pulumi config set %s arn:aws:acm:<region>:<account>:certificate/<id>", r.full("certificateArn"))
+	}
 }
 
 func loadStorage(r *reader, c *Config) {
@@ -419,6 +498,7 @@ var (
 	addonVersionRE = regexp.MustCompile(`^v[0-9]+\.[0-9]+\.[0-9]+-eksbuild\.[0-9]+$`)
 	promDurationRE = regexp.MustCompile(`^[0-9]+(ms|s|m|h|d|w|y)$`)
 	bucketRE       = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+	acmARNRE       = regexp.MustCompile(`^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[0-9a-f-]+$`)
 	kmsARNRE       = regexp.MustCompile(`^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:(key|alias)/.+$`)
 	principalARNRE = regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]{12}:(role|user)/.+$`)
 	labelRE        = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
@@ -439,6 +519,9 @@ type reader struct {
 	src     Source
 	seen    map[string]bool
 	errs    []error
+	// failedKeys names the keys of errs, so a rule can skip a key that is
+	// already reported.
+	failedKeys []string
 }
 
 // full qualifies a key with the project namespace (aws:region stays).
@@ -451,7 +534,11 @@ func (r *reader) full(name string) string {
 
 func (r *reader) fail(name, format string, args ...any) {
 	r.errs = append(r.errs, fmt.Errorf("%s: %s", r.full(name), fmt.Sprintf(format, args...)))
+	r.failedKeys = append(r.failedKeys, name)
 }
+
+// failed reports whether a problem with the key was found already.
+func (r *reader) failed(name string) bool { return slices.Contains(r.failedKeys, name) }
 
 // str returns the key's value or its default; a required key that is unset
 // is an error.
@@ -559,8 +646,8 @@ func (r *reader) receivers(name string) []AlertReceiver {
 	names := map[string]bool{}
 	for i, rc := range out {
 		switch {
-		case !labelRE.MatchString(rc.Name) || rc.Name == "null":
-			r.fail(name, "receiver %d: name %q must be a lower-case name other than \"null\"", i, rc.Name)
+		case !labelRE.MatchString(rc.Name) || rc.Name == "null" || rc.Name == DeadMansSwitchReceiver:
+			r.fail(name, "receiver %d: name %q must be a lower-case name other than \"null\" and %q", i, rc.Name, DeadMansSwitchReceiver)
 		case names[rc.Name]:
 			r.fail(name, "receiver %d: name %q is used twice", i, rc.Name)
 		}

@@ -56,12 +56,35 @@ func TestDefaults(t *testing.T) {
 		{"public cidrs", strings.Join(c.Cluster.PublicAccessCIDRs, ","), "0.0.0.0/0"},
 		{"force destroy", c.Storage.ForceDestroy, false},
 		{"dashboards", c.DashboardsDir, "dashboards/generated"},
+		{"environment defaults to the stack", c.Environment, EnvDev},
+		{"dev needs no receiver", len(c.Monitoring.AlertReceivers), 0},
+		{"dev needs no dead-man's switch", c.Monitoring.DeadMansSwitchURL, ""},
+		{"dev needs no certificate", c.Edge.CertificateARN, ""},
 	}
 	for _, ch := range checks {
 		if ch.got != ch.want {
 			t.Errorf("%s = %v, want %v", ch.name, ch.got, ch.want)
 		}
 	}
+}
+
+// prodValues is what a prod stack sets beyond minimal: the environment, a
+// receiver, the dead-man's switch (both secret, prodSecrets) and the
+// certificate.
+func prodValues() map[string]string {
+	return map[string]string{
+		"mlops:environment":       EnvProd,
+		"mlops:alertReceivers":    `[{"name":"oncall","type":"webhook","url":"https://pager.example/hook"}]`,
+		"mlops:deadMansSwitchUrl": "https://hc.example/ping/abc",
+		"mlops:certificateArn":    "arn:aws:acm:eu-west-1:111122223333:certificate/0a1b2c3d-aaaa-bbbb-cccc-0123456789ab",
+	}
+}
+
+var prodSecrets = []string{"mlops:alertReceivers", "mlops:deadMansSwitchUrl"}
+
+func withValue(m map[string]string, key, value string) map[string]string {
+	m[key] = value
+	return m
 }
 
 // Each bad value fails with a message that names its key.
@@ -121,6 +144,16 @@ func TestValidation(t *testing.T) {
 		{name: "state bucket", set: map[string]string{"mlops:stateBucket": "Not_A_Bucket"}, wantKey: "mlops:stateBucket"},
 		{name: "kms arn", set: map[string]string{"mlops:secretsKmsKeyArn": "alias/pulumi"}, wantKey: "mlops:secretsKmsKeyArn"},
 		{name: "training namespace", set: map[string]string{"mlops:trainingNamespace": "Training"}, wantKey: "mlops:trainingNamespace"},
+		{name: "environment", set: map[string]string{"mlops:environment": "staging"}, wantKey: "mlops:environment"},
+		{name: "dead-man's switch over http", set: map[string]string{"mlops:deadMansSwitchUrl": "http://hc.example/ping"}, secrets: []string{"mlops:deadMansSwitchUrl"}, wantKey: "mlops:deadMansSwitchUrl", wantMsg: "https"},
+		{name: "dead-man's switch in plain text", set: map[string]string{"mlops:deadMansSwitchUrl": "https://hc.example/ping"}, wantKey: "mlops:deadMansSwitchUrl", wantMsg: "--secret"},
+		{name: "certificate arn", set: map[string]string{"mlops:certificateArn": "arn:aws:iam::111122223333:server-certificate/x"}, wantKey: "mlops:certificateArn", wantMsg: "ACM"},
+		// The committed prod stack's own keys, as a prod stack must set them,
+		// minus one at a time (prodValues below).
+		{name: "prod without receivers", set: prodValues(), unset: []string{"mlops:alertReceivers"}, secrets: prodSecrets, wantKey: "mlops:alertReceivers", wantMsg: "receiver"},
+		{name: "prod with an empty receiver list", set: withValue(prodValues(), "mlops:alertReceivers", "[]"), secrets: prodSecrets, wantKey: "mlops:alertReceivers", wantMsg: "pulumi config set --secret mlops:alertReceivers"},
+		{name: "prod without a dead-man's switch", set: prodValues(), unset: []string{"mlops:deadMansSwitchUrl"}, secrets: prodSecrets, wantKey: "mlops:deadMansSwitchUrl", wantMsg: "pulumi config set --secret mlops:deadMansSwitchUrl"},
+		{name: "prod without a certificate", set: prodValues(), unset: []string{"mlops:certificateArn"}, secrets: prodSecrets, wantKey: "mlops:certificateArn", wantMsg: "pulumi config set mlops:certificateArn"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -188,6 +221,69 @@ func TestValidValues(t *testing.T) {
 	}
 }
 
+// A prod stack with a receiver, a dead-man's switch and a certificate
+// loads; so does a stack of another name that says which environment it is.
+func TestEnvironments(t *testing.T) {
+	tests := []struct {
+		name, stack string
+		set         map[string]string
+		secrets     []string
+		want        string
+		wantErr     string
+	}{
+		{name: "dev by name", stack: "dev", want: EnvDev},
+		{name: "prod by name", stack: "prod", set: prodValues(), secrets: prodSecrets, want: EnvProd},
+		{name: "prod by key", stack: "prod-eu", set: prodValues(), secrets: prodSecrets, want: EnvProd},
+		{name: "dev by key", stack: "alice", set: map[string]string{"mlops:environment": "dev"}, want: EnvDev},
+		{name: "other name without the key", stack: "staging", wantErr: "mlops:environment: is required"},
+		{name: "prod by name, dev by key", stack: "prod", set: map[string]string{"mlops:environment": "dev"}, want: EnvDev},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			values := minimal()
+			maps.Copy(values, tt.set)
+			sec := map[string]bool{}
+			for _, s := range tt.secrets {
+				sec[s] = true
+			}
+			c, err := Load("mlops", tt.stack, MapSource{Values: values, Secrets: sec})
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("%s: err = %v, want %q", tt.name, err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("%s: %v", tt.name, err)
+			}
+			if c.Environment != tt.want {
+				t.Errorf("%s: environment = %q, want %q", tt.name, c.Environment, tt.want)
+			}
+		})
+	}
+}
+
+// A prod stack missing everything it must set gets one error per key, each
+// saying how to set it, and echoes no secret.
+func TestProdRequirementsAreCollected(t *testing.T) {
+	_, err := Load("mlops", "prod", MapSource{Values: minimal()})
+	if err == nil {
+		t.Fatal("a prod stack without receivers, dead-man's switch and certificate was accepted")
+	}
+	for _, key := range []string{"mlops:alertReceivers", "mlops:deadMansSwitchUrl", "mlops:certificateArn"} {
+		if !strings.Contains(err.Error(), key+": ") || !strings.Contains(err.Error(), "pulumi config set") {
+			t.Errorf("error %q does not say how to set %s", err, key)
+		}
+	}
+	values := minimal()
+	maps.Copy(values, prodValues())
+	values["mlops:deadMansSwitchUrl"] = "http://hc.example/SECRET"
+	_, err = Load("mlops", "prod", MapSource{Values: values, Secrets: map[string]bool{"mlops:deadMansSwitchUrl": true}})
+	if err == nil || strings.Contains(err.Error(), "SECRET") {
+		t.Errorf("error %v echoes the dead-man's switch URL", err)
+	}
+}
+
 func TestIsARMInstanceType(t *testing.T) {
 	for typ, want := range map[string]bool{
 		"t3.medium": false, "t4g.medium": true, "m7g.large": true, "c7gn.xlarge": true,
@@ -204,11 +300,13 @@ func TestEveryKeyIsRead(t *testing.T) {
 	r := &reader{project: "mlops", src: MapSource{Values: minimal()}, seen: map[string]bool{}}
 	c := &Config{Project: "mlops", Stack: "dev"}
 	c.Region = r.str(RegionKey)
+	loadEnvironment(r, c)
 	loadGitHub(r, c)
 	loadNetworkAndCluster(r, c)
 	loadNodes(r, c)
 	loadVersions(r, c)
 	loadMonitoring(r, c)
+	loadEdge(r, c)
 	loadStorage(r, c)
 	for _, k := range Keys {
 		if !r.seen[k.Name] {
@@ -220,7 +318,20 @@ func TestEveryKeyIsRead(t *testing.T) {
 	}
 }
 
-// The committed stack files use only known keys and load cleanly.
+// operatorKeys are what a person sets on the prod stack before its first
+// `pulumi up` (docs/deploy.md's checklist): secrets the committed file cannot
+// hold unencrypted, and the account's own certificate.
+var operatorKeys = map[string]map[string]string{
+	"prod": {
+		"mlops:alertReceivers":    `[{"name":"oncall","type":"slack","url":"https://hooks.slack.example/T0/B0/x","channel":"#oncall"}]`,
+		"mlops:deadMansSwitchUrl": "https://hc-ping.example/0a1b2c3d",
+		"mlops:certificateArn":    "arn:aws:acm:us-east-1:111122223333:certificate/0a1b2c3d-aaaa-bbbb-cccc-0123456789ab",
+	},
+}
+
+// The committed stack files use only known keys; dev loads as committed,
+// prod once the keys a person must set are set, and fails without them
+// naming each one.
 func TestStackFiles(t *testing.T) {
 	root := filepath.Join("..", "..", "..")
 	known := map[string]bool{}
@@ -239,7 +350,21 @@ func TestStackFiles(t *testing.T) {
 					t.Errorf("unknown key %s", key)
 				}
 			}
-			if _, err := Load("mlops", stack, MapSource{Values: values}); err != nil {
+			if values["mlops:environment"] != stack {
+				t.Errorf("mlops:environment = %q, want %q", values["mlops:environment"], stack)
+			}
+			operator := operatorKeys[stack]
+			if len(operator) > 0 {
+				_, err := Load("mlops", stack, MapSource{Values: values})
+				for key := range operator {
+					if err == nil || !strings.Contains(err.Error(), key+": ") {
+						t.Errorf("without %s: err = %v, want one naming it", key, err)
+					}
+				}
+			}
+			maps.Copy(values, operator)
+			secrets := map[string]bool{"mlops:alertReceivers": true, "mlops:deadMansSwitchUrl": true}
+			if _, err := Load("mlops", stack, MapSource{Values: values, Secrets: secrets}); err != nil {
 				t.Error(err)
 			}
 		})

@@ -19,6 +19,7 @@ const RegionKey = "aws:region"
 // them. Load reads each of them exactly once.
 var Keys = []Key{
 	{Name: RegionKey, Required: true, Doc: "AWS region of every resource (the AWS provider reads it too)."},
+	{Name: "environment", Default: "<stack name>", Doc: "`dev` or `prod`: which rules the stack follows (prod requires alertReceivers, deadMansSwitchUrl and certificateArn). Default: the stack name when it is dev or prod; any other stack name must set it."},
 	{Name: "githubRepository", Required: true, Doc: "GitHub `owner/repo` of this repository: OIDC trust subjects and the ArgoCD repoURL."},
 	{Name: "githubOwnerId", Doc: "Numeric id of the owner; with githubRepoId, switches the OIDC subjects to GitHub's immutable `repo:owner@id/repo@id:...` form."},
 	{Name: "githubRepoId", Doc: "Numeric id of the repository (see githubOwnerId); both or neither."},
@@ -49,7 +50,9 @@ var Keys = []Key{
 	{Name: "vpcCniAddonVersion", Doc: "EKS add-on version of vpc-cni (e.g. v1.20.4-eksbuild.1); empty: EKS's default for the cluster version."},
 	{Name: "ebsCsiAddonVersion", Doc: "EKS add-on version of aws-ebs-csi-driver; empty: EKS's default."},
 	{Name: "grafanaAdminPassword", Secret: true, Doc: "Grafana admin password, set with `pulumi config set --secret` (16+ characters); absent: the Grafana chart generates one and keeps it in its Secret."},
-	{Name: "alertReceivers", Default: "[]", Doc: "Alertmanager receivers: a list of `{name, type: slack|webhook, url, channel}`; the first one gets every alert. Set with `--secret` when it holds webhook URLs."},
+	{Name: "alertReceivers", Default: "[]", Doc: "Alertmanager receivers: a list of `{name, type: slack|webhook, url, channel}`; the first one gets every alert but Watchdog. Required (at least one) in prod. Set with `--secret` when it holds webhook URLs."},
+	{Name: "deadMansSwitchUrl", Secret: true, Doc: "HTTPS webhook of a dead-man's-switch service that pages when Alertmanager's Watchdog heartbeat stops arriving; Watchdog goes there every minute. Required in prod; set with `--secret`."},
+	{Name: "certificateArn", Doc: "ARN of the ACM certificate of the public HTTPS listener (the load balancer controller's IngressClassParams carry it to every ALB). Required in prod; without it a dev ALB gets no HTTPS listener."},
 	{Name: "prometheusRetention", Default: "10d", Doc: "Prometheus retention (a Prometheus duration)."},
 	{Name: "prometheusStorageSize", Default: "20", Doc: "Prometheus volume size in GiB (gp3, encrypted)."},
 	{Name: "ecrKeepTaggedImages", Default: "30", Doc: "ECR lifecycle: tagged images kept (the newest N)."},

@@ -160,12 +160,16 @@ type AlertmanagerConfig struct {
 	Receivers []Receiver `json:"receivers"`
 }
 
-// Route is Alertmanager's routing tree.
+// Route is Alertmanager's routing tree. Empty timings inherit the parent's
+// (the chart's defaults at the root).
 type Route struct {
-	Receiver string   `json:"receiver"`
-	GroupBy  []string `json:"group_by,omitempty"`
-	Matchers []string `json:"matchers,omitempty"`
-	Routes   []Route  `json:"routes,omitempty"`
+	Receiver       string   `json:"receiver"`
+	GroupBy        []string `json:"group_by,omitempty"`
+	Matchers       []string `json:"matchers,omitempty"`
+	GroupWait      string   `json:"group_wait,omitempty"`
+	GroupInterval  string   `json:"group_interval,omitempty"`
+	RepeatInterval string   `json:"repeat_interval,omitempty"`
+	Routes         []Route  `json:"routes,omitempty"`
 }
 
 // Receiver is an Alertmanager receiver.
@@ -188,21 +192,40 @@ type WebhookConfig struct {
 	SendResolved bool   `json:"send_resolved"`
 }
 
-// NullReceiver drops what is routed to it (the Watchdog heartbeat, and
-// everything when no receiver is configured).
+// NullReceiver drops what is routed to it (everything when no receiver is
+// configured, and Watchdog when no dead-man's switch is: dev only).
 const NullReceiver = "null"
 
+// DeadMansSwitchReceiver receives the Watchdog heartbeat. config rejects a
+// configured receiver of this name.
+const DeadMansSwitchReceiver = config.DeadMansSwitchReceiver
+
+// WatchdogRepeatInterval is how often the always-firing Watchdog alert is
+// sent again to the dead-man's switch: the switch pages when it has heard
+// nothing for a few of these (its own period, set in the service).
+const WatchdogRepeatInterval = "1m"
+
 // AlertmanagerConfigFor routes every alert to the first configured receiver
-// (or drops it when there is none) and the Watchdog heartbeat to "null".
-func AlertmanagerConfigFor(receivers []config.AlertReceiver) AlertmanagerConfig {
+// (or drops it when there is none), and the Watchdog heartbeat to the
+// dead-man's switch at deadMansSwitchURL every WatchdogRepeatInterval (or
+// drops it when the URL is "").
+func AlertmanagerConfigFor(receivers []config.AlertReceiver, deadMansSwitchURL string) AlertmanagerConfig {
+	watchdog := Route{Receiver: NullReceiver, Matchers: []string{`alertname = "Watchdog"`}}
 	c := AlertmanagerConfig{
 		Route: Route{
 			Receiver: NullReceiver,
 			GroupBy:  []string{"namespace", "alertname"},
-			Routes:   []Route{{Receiver: NullReceiver, Matchers: []string{`alertname = "Watchdog"`}}},
 		},
 		Receivers: []Receiver{{Name: NullReceiver}},
 	}
+	if deadMansSwitchURL != "" {
+		watchdog.Receiver = DeadMansSwitchReceiver
+		watchdog.GroupWait, watchdog.GroupInterval, watchdog.RepeatInterval = "0s", WatchdogRepeatInterval, WatchdogRepeatInterval
+		// send_resolved false: Watchdog never resolves while all is well,
+		// and a resolved message would read as a heartbeat.
+		c.Receivers = append(c.Receivers, Receiver{Name: DeadMansSwitchReceiver, WebhookConfigs: []WebhookConfig{{URL: deadMansSwitchURL}}})
+	}
+	c.Route.Routes = []Route{watchdog}
 	for i, r := range receivers {
 		if i == 0 {
 			c.Route.Receiver = r.Name
@@ -234,7 +257,7 @@ func KubePrometheusStackValues(m config.Monitoring) KubePrometheusStack {
 	if m.GrafanaAdminPassword != "" {
 		v.Grafana.Admin = &GrafanaAdmin{ExistingSecret: GrafanaAdminSecret, UserKey: GrafanaUserKey, PasswordKey: GrafanaPasswordKey}
 	}
-	v.Alertmanager.Config = AlertmanagerConfigFor(m.AlertReceivers)
+	v.Alertmanager.Config = AlertmanagerConfigFor(m.AlertReceivers, m.DeadMansSwitchURL)
 	return v
 }
 
@@ -250,6 +273,29 @@ type LoadBalancerController struct {
 	// EnableServiceMutatorWebhook false: plain type=LoadBalancer Services
 	// keep Kubernetes' default behaviour unless they ask for the controller.
 	EnableServiceMutatorWebhook bool `json:"enableServiceMutatorWebhook"`
+	// IngressClassParams: the chart creates the IngressClass named
+	// IngressClass and, with a spec, IngressClassParams of that name which it references.
+	IngressClassParams IngressClassParams `json:"ingressClassParams"`
+}
+
+// IngressClass is the class the chart creates and model-api's Ingress
+// names (gitops/charts/model-api: ingress.className).
+const IngressClass = "alb"
+
+// TLSPolicy is the ALB security policy of every HTTPS listener: TLS 1.3
+// and 1.2 only, AWS's recommended policy.
+const TLSPolicy = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+
+// IngressClassParams are settings the controller enforces on every Ingress
+// of the class; a field set here wins over the Ingress's annotation
+// (certificate-arn, ssl-policy), so the certificate comes from stack config
+// and not from git.
+type IngressClassParams struct {
+	Create bool `json:"create"`
+	Spec   struct {
+		CertificateARN []string `json:"certificateArn,omitempty"`
+		SSLPolicy      string   `json:"sslPolicy,omitempty"`
+	} `json:"spec"`
 }
 
 // Paths of the deploy-time values of the controller's chart.
@@ -258,10 +304,18 @@ var (
 	LoadBalancerControllerVPCPath     = []string{"vpcId"}
 )
 
-// LoadBalancerControllerValues returns the controller's values.
-func LoadBalancerControllerValues(clusterName, region string) LoadBalancerController {
+// LoadBalancerControllerValues returns the controller's values. Every
+// HTTPS listener of the IngressClass serves certificateARN ("" leaves the
+// controller to discover one by host, which finds none for model-api's
+// host-less Ingress: dev without a certificate has no public endpoint).
+func LoadBalancerControllerValues(clusterName, region, certificateARN string) LoadBalancerController {
 	v := LoadBalancerController{ClusterName: clusterName, Region: region}
 	v.ServiceAccount.Create, v.ServiceAccount.Name = true, LoadBalancerControllerServiceAccount
+	v.IngressClassParams.Create = true
+	v.IngressClassParams.Spec.SSLPolicy = TLSPolicy
+	if certificateARN != "" {
+		v.IngressClassParams.Spec.CertificateARN = []string{certificateARN}
+	}
 	return v
 }
 

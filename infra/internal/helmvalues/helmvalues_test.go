@@ -71,29 +71,55 @@ func TestKubePrometheusStackValues(t *testing.T) {
 }
 
 func TestAlertmanagerRouting(t *testing.T) {
-	none := AlertmanagerConfigFor(nil)
-	if none.Route.Receiver != NullReceiver || len(none.Receivers) != 1 {
-		t.Errorf("no receivers: %+v", none)
+	none := AlertmanagerConfigFor(nil, "")
+	if none.Route.Receiver != NullReceiver || len(none.Receivers) != 1 || none.Route.Routes[0].Receiver != NullReceiver {
+		t.Errorf("no receivers (dev): %+v", none)
 	}
 	c := AlertmanagerConfigFor([]config.AlertReceiver{
 		{Name: "team", Type: "slack", URL: "https://hooks.example/a", Channel: "#alerts"},
 		{Name: "pager", Type: "webhook", URL: "https://pager.example/b"},
-	})
+	}, "https://hc.example/ping")
 	if c.Route.Receiver != "team" {
 		t.Errorf("default receiver = %q, want the first one", c.Route.Receiver)
 	}
-	if len(c.Route.Routes) != 1 || c.Route.Routes[0].Receiver != NullReceiver || c.Route.Routes[0].Matchers[0] != `alertname = "Watchdog"` {
-		t.Errorf("Watchdog route = %+v", c.Route.Routes)
+	// Watchdog goes to the dead-man's switch, first (so not also to the
+	// team) and often: the switch pages when the heartbeats stop.
+	want := Route{
+		Receiver: DeadMansSwitchReceiver, Matchers: []string{`alertname = "Watchdog"`},
+		GroupWait: "0s", GroupInterval: "1m", RepeatInterval: "1m",
+	}
+	if len(c.Route.Routes) != 1 || !reflect.DeepEqual(c.Route.Routes[0], want) {
+		t.Errorf("Watchdog route = %+v, want %+v", c.Route.Routes, want)
 	}
 	names := []string{}
 	for _, r := range c.Receivers {
 		names = append(names, r.Name)
 	}
-	if !reflect.DeepEqual(names, []string{"null", "team", "pager"}) {
+	if !reflect.DeepEqual(names, []string{"null", DeadMansSwitchReceiver, "team", "pager"}) {
 		t.Errorf("receivers = %v", names)
 	}
-	if c.Receivers[1].SlackConfigs[0].Channel != "#alerts" || c.Receivers[2].WebhookConfigs[0].URL != "https://pager.example/b" {
+	if got := c.Receivers[1].WebhookConfigs; len(got) != 1 || got[0].URL != "https://hc.example/ping" || got[0].SendResolved {
+		t.Errorf("dead-man's switch receiver = %+v, want one webhook without resolved messages", got)
+	}
+	if c.Receivers[2].SlackConfigs[0].Channel != "#alerts" || c.Receivers[3].WebhookConfigs[0].URL != "https://pager.example/b" {
 		t.Errorf("receivers = %+v", c.Receivers)
+	}
+}
+
+// The values carry the switch's URL, so they are secret when it is set.
+func TestMonitoringValuesSecret(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		m    config.Monitoring
+		want bool
+	}{
+		{"nothing secret", config.Monitoring{}, false},
+		{"secret receivers", config.Monitoring{AlertReceiversSecret: true}, true},
+		{"dead-man's switch", config.Monitoring{DeadMansSwitchURL: "https://hc.example/x"}, true},
+	} {
+		if got := tt.m.ValuesSecret(); got != tt.want {
+			t.Errorf("%s: ValuesSecret() = %v, want %v", tt.name, got, tt.want)
+		}
 	}
 }
 
@@ -108,13 +134,35 @@ func TestArgoCDValues(t *testing.T) {
 }
 
 func TestLoadBalancerControllerValues(t *testing.T) {
-	m, err := ToMap(LoadBalancerControllerValues("mlops-dev", "eu-west-1"))
+	m, err := ToMap(LoadBalancerControllerValues("mlops-dev", "eu-west-1", ""))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if get(t, m, "clusterName") != "mlops-dev" || get(t, m, "region") != "eu-west-1" ||
 		get(t, m, "serviceAccount", "name") != LoadBalancerControllerServiceAccount || get(t, m, "enableServiceMutatorWebhook") != false {
 		t.Errorf("lbc values = %v", m)
+	}
+	if got := get(t, m, "ingressClassParams", "spec", "certificateArn"); got != nil {
+		t.Errorf("certificateArn without a certificate = %v", got)
+	}
+
+	const arn = "arn:aws:acm:eu-west-1:111122223333:certificate/0a1b"
+	m, err = ToMap(LoadBalancerControllerValues("mlops-prod", "eu-west-1", arn))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		path []string
+		want any
+	}{
+		{[]string{"ingressClassParams", "create"}, true},
+		{[]string{"ingressClassParams", "spec", "certificateArn"}, []any{arn}},
+		{[]string{"ingressClassParams", "spec", "sslPolicy"}, TLSPolicy},
+	}
+	for _, tt := range tests {
+		if got := get(t, m, tt.path...); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("%v = %#v, want %#v", tt.path, got, tt.want)
+		}
 	}
 }
 
