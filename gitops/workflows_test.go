@@ -930,34 +930,3 @@ func TestPulumiVersion(t *testing.T) {
 		t.Error("no pulumi/actions step")
 	}
 }
-
-// TestReleaseEditsTheImageKeys: release.yml rewrites the quoted
-// image.repository and image.tag lines of the top-level image: block of
-// each environment's values; they must be there, once.
-func TestReleaseEditsTheImageKeys(t *testing.T) {
-	for _, env := range environments {
-		path := filepath.Join(chartDir, "values-"+env+".yaml")
-		block, repos, tags := false, 0, 0
-		for _, line := range strings.Split(string(readFile(t, path)), "\n") {
-			switch {
-			case regexp.MustCompile(`^image:\s*$`).MatchString(line):
-				block = true
-			case block && regexp.MustCompile(`^[^\s#]`).MatchString(line):
-				block = false
-			case block && strings.HasPrefix(line, "  repository:"):
-				repos++
-				if !regexp.MustCompile(`^  repository: "[^"]+"$`).MatchString(line) {
-					t.Errorf("%s: %q: want a quoted string", path, line)
-				}
-			case block && strings.HasPrefix(line, "  tag:"):
-				tags++
-				if !regexp.MustCompile(`^  tag: "[^"]+"$`).MatchString(line) {
-					t.Errorf("%s: %q: want a quoted string", path, line)
-				}
-			}
-		}
-		if repos != 1 || tags != 1 {
-			t.Errorf("%s: %d image.repository and %d image.tag lines in the top-level image: block, want one each", path, repos, tags)
-		}
-	}
-}
