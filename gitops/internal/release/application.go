@@ -87,7 +87,7 @@ func Write(doc []byte, r Release) ([]byte, error) {
 func parse(doc []byte) (*yaml.Node, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(doc, &root); err != nil {
-		return nil, fmt.Errorf("%w: parse the Application: %v", ErrInvalid, err)
+		return nil, fmt.Errorf("%w: parse the Application: %w", ErrInvalid, err)
 	}
 	if root.Kind != yaml.DocumentNode || len(root.Content) != 1 || root.Content[0].Kind != yaml.MappingNode {
 		return nil, fmt.Errorf("%w: want one YAML document holding a mapping", ErrInvalid)
