@@ -36,6 +36,11 @@ type application struct {
 			Helm           struct {
 				ReleaseName string   `json:"releaseName"`
 				ValueFiles  []string `json:"valueFiles"`
+				Parameters  []struct {
+					Name        string `json:"name"`
+					Value       string `json:"value"`
+					ForceString bool   `json:"forceString"`
+				} `json:"parameters"`
 			} `json:"helm"`
 		} `json:"source"`
 		Destination struct {
@@ -170,6 +175,8 @@ var documentedSyncOptions = []string{
 }
 
 // githubRepoURL is the form infra gives the root Application (config.GitHub.RepoURL).
+var commitSHA = regexp.MustCompile(`^[0-9a-f]{40}$`)
+
 var githubRepoURL = regexp.MustCompile(`^https://github\.com/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+\.git$`)
 
 func TestApplications(t *testing.T) {
@@ -197,8 +204,8 @@ func TestApplications(t *testing.T) {
 			if !githubRepoURL.MatchString(src.RepoURL) {
 				t.Errorf("repoURL %q: want https://github.com/<owner>/<repo>.git, as infra gives the root Application", src.RepoURL)
 			}
-			if src.TargetRevision == "" {
-				t.Errorf("targetRevision is empty (HEAD): want the branch infra's root Application tracks")
+			if !commitSHA.MatchString(src.TargetRevision) {
+				t.Errorf("targetRevision %q: want the full commit sha the release pinned (a branch would deploy every change to main unreleased)", src.TargetRevision)
 			}
 			if src.Chart != "" {
 				t.Errorf("source.chart %q: must not be set for a chart in git (Argo CD docs)", src.Chart)
@@ -293,9 +300,11 @@ func TestApplicationsPerEnvironment(t *testing.T) {
 }
 
 // TestApplicationsMatchInfraStacks checks each Application reads the
-// repository and revision its stack's root Application reads
-// (Pulumi.<env>.yaml: mlops:githubRepository, mlops:gitRevision), and that
-// the stack's root Application syncs the environment's folder.
+// repository its stack's root Application reads (Pulumi.<env>.yaml:
+// mlops:githubRepository), and that the stack's root Application syncs the
+// environment's folder. The revision differs on purpose: the root
+// Application tracks mlops:gitRevision, each environment's Application the
+// commit its release pinned (TestApplications).
 func TestApplicationsMatchInfraStacks(t *testing.T) {
 	for _, env := range environments {
 		t.Run(env, func(t *testing.T) {
@@ -323,9 +332,6 @@ func TestApplicationsMatchInfraStacks(t *testing.T) {
 			repo := str("githubRepository", "")
 			if want := "https://github.com/" + repo + ".git"; app.Spec.Source.RepoURL != want {
 				t.Errorf("repoURL %q, want %q (%s mlops:githubRepository)", app.Spec.Source.RepoURL, want, stackFile)
-			}
-			if rev := str("gitRevision", "main"); app.Spec.Source.TargetRevision != rev {
-				t.Errorf("targetRevision %q, want %q (%s mlops:gitRevision)", app.Spec.Source.TargetRevision, rev, stackFile)
 			}
 			if _, err := url.Parse(app.Spec.Source.RepoURL); err != nil {
 				t.Error(err)

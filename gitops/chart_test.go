@@ -20,6 +20,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"sigs.k8s.io/yaml"
 
+	"github.com/mlopsgo/mlops/gitops/internal/release"
 	"github.com/mlopsgo/mlops/gitops/internal/render"
 )
 
@@ -449,35 +450,95 @@ func TestEnvironmentsExposeTheService(t *testing.T) {
 	}
 }
 
-// TestImageInOnePlace checks each environment file names the image's
-// repository and tag as plain strings where CI writes them, and that the
-// Deployment runs exactly that.
-func TestImageInOnePlace(t *testing.T) {
-	for _, c := range valuesCases(t) {
-		if c.name != "dev" && c.name != "prod" {
-			continue
-		}
-		t.Run(c.name, func(t *testing.T) {
-			if len(c.files) != 1 {
-				t.Fatalf("%s: %d value files, want values-%s.yaml alone", c.name, len(c.files), c.name)
+// TestImageFromTheApplication checks the image lives in one place: no
+// environment's values file names one (the chart's default is empty), each
+// Application passes it as Helm parameters once released, and the
+// Deployment then runs exactly repository@digest; before the first release
+// the render fails saying what is missing, so nothing runs.
+func TestImageFromTheApplication(t *testing.T) {
+	for _, env := range environments {
+		t.Run(env, func(t *testing.T) {
+			appFile := filepath.Join(appsDir, env, "model-api.yaml")
+			app := loadApplication(t, appFile)
+			var files []string
+			for _, f := range app.Spec.Source.Helm.ValueFiles {
+				abs, err := filepath.Abs(filepath.Join(chartDir, f))
+				if err != nil {
+					t.Fatal(err)
+				}
+				files = append(files, abs)
+				var v struct {
+					Image map[string]any `json:"image"`
+				}
+				if err := yaml.Unmarshal(readFile(t, abs), &v); err != nil {
+					t.Fatal(err)
+				}
+				for _, k := range []string{"repository", "tag", "digest"} {
+					if _, ok := v.Image[k]; ok {
+						t.Errorf("%s sets image.%s: the image belongs in %s's Helm parameters only", f, k, appFile)
+					}
+				}
 			}
-			var v struct {
-				Image map[string]any `json:"image"`
+			params := map[string]string{}
+			for _, p := range app.Spec.Source.Helm.Parameters {
+				params[p.Name] = p.Value
+				if strings.HasPrefix(p.Name, "image.") && !p.ForceString {
+					t.Errorf("parameter %s: want forceString: true (a numeric-looking tag stays a string)", p.Name)
+				}
 			}
-			if err := yaml.Unmarshal(readFile(t, c.files[0]), &v); err != nil {
+			opts := render.Options{ChartDir: chartDir, Release: app.Spec.Source.Helm.ReleaseName, Namespace: app.Spec.Destination.Namespace, ValueFiles: files}
+			if len(params) == 0 {
+				// Not released yet.
+				_, err := render.Render(opts)
+				if err == nil || !strings.Contains(err.Error(), "image.repository is required") {
+					t.Errorf("render without image parameters: %v, want the chart to fail with image.repository is required", err)
+				}
+				return
+			}
+			r, err := release.Read(readFile(t, appFile))
+			if err != nil {
 				t.Fatal(err)
 			}
-			repo, ok1 := v.Image["repository"].(string)
-			tag, ok2 := v.Image["tag"].(string)
-			if !ok1 || !ok2 || repo == "" || tag == "" {
-				t.Fatalf("%s: image %v: want image.repository and image.tag, both non-empty strings", c.files[0], v.Image)
+			if err := r.Validate(); err != nil {
+				t.Errorf("%s: %v", appFile, err)
 			}
-			if !strings.Contains(repo, ".dkr.ecr.") || !strings.HasSuffix(repo, "/mlops-"+c.name+"/model-api") {
-				t.Errorf("image.repository %q: want the stack's ECR repository <account>.dkr.ecr.<region>.amazonaws.com/mlops-%s/model-api", repo, c.name)
+			if len(params) != 3 {
+				t.Errorf("parameters %v: want image.repository, image.tag and image.digest alone", params)
 			}
-			m := renderCase(t, c)
-			if got := container(t, m.Deployment).Image; got != repo+":"+tag {
-				t.Errorf("container image %q, want %q", got, repo+":"+tag)
+			if !strings.Contains(r.Repository, ".dkr.ecr.") || !strings.HasSuffix(r.Repository, "/mlops-"+env+"/model-api") {
+				t.Errorf("image.repository %q: want the stack's ECR repository <account>.dkr.ecr.<region>.amazonaws.com/mlops-%s/model-api", r.Repository, env)
+			}
+			if r.Tag != r.Revision {
+				t.Errorf("image.tag %q, targetRevision %q: want the image built from the pinned commit", r.Tag, r.Revision)
+			}
+			opts.Values = map[string]any{"image": map[string]any{"repository": r.Repository, "tag": r.Tag, "digest": r.Digest}}
+			m, err := render.Render(opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := container(t, m.Deployment).Image; got != r.Image() {
+				t.Errorf("container image %q, want %q", got, r.Image())
+			}
+		})
+	}
+}
+
+// TestNoImageNoRender checks the chart has no default image: without one,
+// and with a repository but neither tag nor digest, the render fails
+// naming what the release must write.
+func TestNoImageNoRender(t *testing.T) {
+	cases := map[string]struct {
+		values map[string]any
+		want   string
+	}{
+		"nothing":         {nil, "image.repository is required"},
+		"repository only": {map[string]any{"image": map[string]any{"repository": "registry.example.com/model-api"}}, "image.tag or image.digest is required"},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			_, err := render.Render(render.Options{ChartDir: chartDir, Values: c.values})
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("render: %v, want an error mentioning %q", err, c.want)
 			}
 		})
 	}
@@ -574,7 +635,8 @@ func TestRejectedValues(t *testing.T) {
 				t.Fatalf("%s: add its expected error to the table", f)
 			}
 			abs, _ := filepath.Abs(f)
-			_, err := render.Render(render.Options{ChartDir: chartDir, ValueFiles: []string{abs}})
+			img, _ := filepath.Abs(testImage)
+			_, err := render.Render(render.Options{ChartDir: chartDir, ValueFiles: []string{img, abs}})
 			if err == nil || !strings.Contains(err.Error(), frag) {
 				t.Errorf("%s: got error %v, want one mentioning %q", f, err, frag)
 			}
@@ -639,7 +701,7 @@ func TestDockerfileContract(t *testing.T) {
 		t.Fatalf("the Dockerfile has USER %q and EXPOSE %q; want both in its last stage", user, expose)
 	}
 	uid, _, _ := strings.Cut(user, ":")
-	m := renderCase(t, valuesCase{name: "defaults", release: "model-api", namespace: "model-api-test"})
+	m := renderCase(t, valuesCase{name: "defaults", files: []string{testImage}, release: "model-api", namespace: "model-api-test"})
 	c := container(t, m.Deployment)
 	if want := strconv.FormatInt(*c.SecurityContext.RunAsUser, 10); uid != want {
 		t.Errorf("the Dockerfile runs as USER %q, the chart as uid %s", user, want)

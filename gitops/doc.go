@@ -28,5 +28,8 @@
 // Each Application is checked field by field against Argo CD's Application
 // schema (testdata/argocd, restated from Argo CD's CRD, with unknown fields
 // as errors), and against the repository: the chart path and value files it
-// names exist, and its repoURL and revision match the infra stack's.
+// names exist, its repoURL matches the infra stack's, and it pins a commit
+// sha and (once released) the image as Helm parameters; the chart renders
+// nothing without an image. internal/release and cmd/bumpapp write those
+// pins, refusing to move an environment backwards.
 package gitops

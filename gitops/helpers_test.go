@@ -23,6 +23,9 @@ const (
 	repoRoot = ".."
 	chartDir = "charts/model-api"
 	appsDir  = "apps"
+	// testImage is prepended to every test render's value files: the
+	// chart has no default image.
+	testImage = "testdata/image.yaml"
 )
 
 // valuesCase is one accepted set of value files.
@@ -39,13 +42,15 @@ var environments = []string{"dev", "prod"}
 
 // valuesCases returns every accepted values combination: the chart's
 // defaults, each environment as its Application renders it, and each
-// accepted fixture in testdata/values plus the e2e's values.
+// accepted fixture in testdata/values plus the e2e's values, each over the
+// test image (the Applications' own image parameters are checked by
+// TestImageFromTheApplication, so the renders do not change per release).
 func valuesCases(t *testing.T) []valuesCase {
 	t.Helper()
-	cases := []valuesCase{{name: "defaults", release: "model-api", namespace: "model-api-test"}}
+	cases := []valuesCase{{name: "defaults", files: []string{testImage}, release: "model-api", namespace: "model-api-test"}}
 	for _, env := range environments {
 		app := loadApplication(t, filepath.Join(appsDir, env, "model-api.yaml"))
-		var files []string
+		files := []string{testImage}
 		for _, f := range app.Spec.Source.Helm.ValueFiles {
 			files = append(files, filepath.Join(chartDir, f))
 		}
@@ -60,7 +65,7 @@ func valuesCases(t *testing.T) []valuesCase {
 		if strings.HasPrefix(filepath.Base(f), "invalid-") {
 			continue
 		}
-		cases = append(cases, valuesCase{name: strings.TrimSuffix(filepath.Base(f), ".yaml"), files: []string{f}, release: "model-api", namespace: "model-api-test"})
+		cases = append(cases, valuesCase{name: strings.TrimSuffix(filepath.Base(f), ".yaml"), files: []string{testImage, f}, release: "model-api", namespace: "model-api-test"})
 	}
 	return cases
 }

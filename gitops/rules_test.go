@@ -278,7 +278,7 @@ func TestAlertRules(t *testing.T) {
 // long window, and the latency SLI counts the threshold's bucket of the
 // routes it covers.
 func TestBurnRateAlerts(t *testing.T) {
-	m := renderCase(t, valuesCase{name: "prod", release: "model-api", namespace: "model-api-prod", files: []string{filepath.Join(chartDir, "values-prod.yaml")}})
+	m := renderCase(t, valuesCase{name: "prod", release: "model-api", namespace: "model-api-prod", files: []string{testImage, filepath.Join(chartDir, "values-prod.yaml")}})
 	pairs := map[string][]string{
 		"page":   {"ratio_rate1h", "ratio_rate5m", "> 14.4 * (1 - %s)", "rate1h{", "ratio_rate6h", "ratio_rate30m", "> 6 * (1 - %s)", "rate6h{"},
 		"ticket": {"ratio_rate1d", "ratio_rate2h", "> 3 * (1 - %s)", "rate1d{", "ratio_rate3d", "ratio_rate6h", "> 1 * (1 - %s)", "rate3d{"},

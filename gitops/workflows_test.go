@@ -42,7 +42,9 @@ var wantWorkflows = []string{"ci.yml", "infra-preview.yml", "release.yml", "trai
 var allowedSecrets = map[string]string{
 	"GITHUB_TOKEN":        "the job's own token",
 	"PULUMI_ACCESS_TOKEN": "Pulumi Cloud backend (infra-preview.yml)",
-	"PROMOTION_TOKEN":     "optional: lets the prod promotion pull request start workflows (release.yml)",
+	// The GitHub App's key: its token pushes the dev bump to main and opens
+	// the prod promotion pull request (release.yml; docs/cicd.md).
+	"RELEASE_APP_PRIVATE_KEY": "the release GitHub App's private key (release.yml)",
 }
 
 // configureAWSInputs are the inputs of configure-aws-credentials a step may
@@ -470,10 +472,16 @@ func TestWorkflowsPinnedActions(t *testing.T) {
 }
 
 // TestWorkflowsCheckoutCredentials: checkout leaves the token in .git/config
-// only for jobs that push.
+// only for jobs that push (with contents: write, or with a GitHub App token
+// given contents: write).
 func TestWorkflowsCheckoutCredentials(t *testing.T) {
 	forEachJob(loadWorkflows(t), func(w workflowFile, id string, j *workflowJob) {
 		pushes := effectivePermissions(t, w, j)["contents"] == "write"
+		for _, s := range j.Steps {
+			if s.action() == appTokenAction && s.with("permission-contents") == "write" {
+				pushes = true
+			}
+		}
 		for _, s := range j.Steps {
 			if s.action() == "actions/checkout" && !pushes && s.with("persist-credentials") != "false" {
 				t.Errorf("%s: job %s: checkout without persist-credentials: false in a job that does not push", w.name, id)
@@ -710,9 +718,14 @@ func checkSubject(t *testing.T, where string, w workflowFile, j *workflowJob, su
 	events := jobEvents(w, j)
 	switch {
 	case strings.Contains(subject, ":environment:"):
+		// ENVIRONMENT stands for the stack's githubDeployEnvironment; other
+		// names are fixed environments (release, train).
+		if _, name, _ := strings.Cut(subject, ":environment:"); name != "ENVIRONMENT" {
+			environment = name
+		}
 		if env != environment {
-			t.Errorf("%s: the role trusts %s: the job's environment is %q, want %q (Pulumi.%s.yaml githubDeployEnvironment)",
-				where, subject, env, environment, ciStack)
+			t.Errorf("%s: the role trusts %s: the job's environment is %q, want %q",
+				where, subject, env, environment)
 		}
 	case env != "":
 		t.Errorf("%s: the role trusts %s, but the job's environment %q makes GitHub send the environment subject", where, subject, env)
@@ -931,33 +944,243 @@ func TestPulumiVersion(t *testing.T) {
 	}
 }
 
-// TestReleaseEditsTheImageKeys: release.yml rewrites the quoted
-// image.repository and image.tag lines of the top-level image: block of
-// each environment's values; they must be there, once.
-func TestReleaseEditsTheImageKeys(t *testing.T) {
-	for _, env := range environments {
-		path := filepath.Join(chartDir, "values-"+env+".yaml")
-		block, repos, tags := false, 0, 0
-		for _, line := range strings.Split(string(readFile(t, path)), "\n") {
-			switch {
-			case regexp.MustCompile(`^image:\s*$`).MatchString(line):
-				block = true
-			case block && regexp.MustCompile(`^[^\s#]`).MatchString(line):
-				block = false
-			case block && strings.HasPrefix(line, "  repository:"):
-				repos++
-				if !regexp.MustCompile(`^  repository: "[^"]+"$`).MatchString(line) {
-					t.Errorf("%s: %q: want a quoted string", path, line)
+// appTokenAction mints the GitHub App token that pushes to main and opens
+// pull requests (branch protection rejects GITHUB_TOKEN's pushes, and its
+// pull requests start no checks).
+const appTokenAction = "actions/create-github-app-token"
+
+// TestReleaseUsesTheAppToken: every job of release.yml that pushes to main
+// or opens a pull request first mints the App's token, with the App's
+// variables and secret and the least permissions, and the push or pull
+// request uses it; no step uses GITHUB_TOKEN for either.
+func TestReleaseUsesTheAppToken(t *testing.T) {
+	w := loadWorkflow(t, "release.yml")
+	jobs := 0
+	for id, j := range w.Jobs {
+		app := -1
+		for i, s := range j.Steps {
+			pushes := strings.Contains(s.Run, "git push")
+			pr := s.action() == "peter-evans/create-pull-request"
+			if s.action() == appTokenAction && app < 0 {
+				app = i
+				if s.with("client-id") != "${{ vars.RELEASE_APP_CLIENT_ID }}" || s.with("private-key") != "${{ secrets.RELEASE_APP_PRIVATE_KEY }}" {
+					t.Errorf("job %s: the App token step reads %q and %q, want vars.RELEASE_APP_CLIENT_ID and secrets.RELEASE_APP_PRIVATE_KEY", id, s.with("client-id"), s.with("private-key"))
 				}
-			case block && strings.HasPrefix(line, "  tag:"):
-				tags++
-				if !regexp.MustCompile(`^  tag: "[^"]+"$`).MatchString(line) {
-					t.Errorf("%s: %q: want a quoted string", path, line)
+				if s.with("app-id") != "" {
+					t.Errorf("job %s: app-id is deprecated in v3: use client-id", id)
 				}
 			}
+			if !pushes && !pr {
+				continue
+			}
+			jobs++
+			if app < 0 {
+				t.Errorf("job %s: step %q pushes or opens a pull request before any %s step", id, s.Name, appTokenAction)
+				continue
+			}
+			tokenStep := j.Steps[app]
+			token := "${{ steps." + tokenStepID(t, w, id, app) + ".outputs.token }}"
+			if tokenStep.with("permission-contents") != "write" {
+				t.Errorf("job %s: the App token lacks permission-contents: write", id)
+			}
+			if pr {
+				if s.with("token") != token {
+					t.Errorf("job %s: create-pull-request token %q, want %s", id, s.with("token"), token)
+				}
+				if tokenStep.with("permission-pull-requests") != "write" {
+					t.Errorf("job %s: the App token lacks permission-pull-requests: write", id)
+				}
+			}
+			if pushes && !slices.ContainsFunc(j.Steps[:i], func(c workflowStep) bool {
+				return c.action() == "actions/checkout" && c.with("token") == token
+			}) {
+				t.Errorf("job %s: git push without a checkout that persisted %s", id, token)
+			}
 		}
-		if repos != 1 || tags != 1 {
-			t.Errorf("%s: %d image.repository and %d image.tag lines in the top-level image: block, want one each", path, repos, tags)
+	}
+	if jobs < 2 {
+		t.Errorf("release.yml: %d pushes and pull requests, want the dev bump and the prod promotion", jobs)
+	}
+	if strings.Contains(string(w.raw), "github.token") || strings.Contains(string(w.raw), "secrets.GITHUB_TOKEN") {
+		t.Errorf("release.yml uses GITHUB_TOKEN: pushes and pull requests use the App's token")
+	}
+}
+
+// tokenStepID returns the id of step i of job id, read from the raw YAML
+// (workflowStep does not keep ids).
+func tokenStepID(t *testing.T, w workflowFile, id string, i int) string {
+	t.Helper()
+	var doc struct {
+		Jobs map[string]struct {
+			Steps []struct {
+				ID string `yaml:"id"`
+			} `yaml:"steps"`
+		} `yaml:"jobs"`
+	}
+	if err := yaml.Unmarshal(w.raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	sid := doc.Jobs[id].Steps[i].ID
+	if sid == "" {
+		t.Fatalf("job %s: the App token step has no id", id)
+	}
+	return sid
+}
+
+// TestReleaseSettingsFailEarly: the settings job, which every release job
+// follows, checks each variable and secret release.yml reads and its error
+// names them and where they are documented.
+func TestReleaseSettingsFailEarly(t *testing.T) {
+	w := loadWorkflow(t, "release.yml")
+	j := w.Jobs["settings"]
+	if j == nil || len(j.Steps) != 1 {
+		t.Fatalf("release.yml: want a settings job with one step")
+	}
+	check := j.Steps[0].Run
+	read := map[string]bool{}
+	for _, m := range regexp.MustCompile(`\b(?:vars|secrets)\.([A-Z0-9_]+)`).FindAllStringSubmatch(string(w.raw), -1) {
+		read[m[1]] = true
+	}
+	// MODEL_API_URL, dev's endpoint, exists only after the first release:
+	// verify-dev asks for it.
+	delete(read, "MODEL_API_URL")
+	for name := range read {
+		if !regexp.MustCompile(`\b` + name + `\b`).MatchString(check) {
+			t.Errorf("settings does not check %s, which release.yml reads", name)
+		}
+	}
+	if !strings.Contains(check, "::error::") || !strings.Contains(check, "docs/cicd.md") {
+		t.Errorf("settings: want an ::error:: naming what is missing and pointing at docs/cicd.md")
+	}
+	if needs := jobNeeds(t, w, "image"); !slices.Equal(needs, []string{"settings"}) {
+		t.Errorf("image needs %v, want [settings]", needs)
+	}
+}
+
+// TestReleaseOrder: the jobs run in the order that keeps prod to what dev
+// ran: the promotion needs the health and smoke check, which needs the dev
+// bump; each job that assumes the release role declares the environment
+// release; both bumps go through gitops/cmd/bumpapp, and the image is
+// copied by digest.
+func TestReleaseOrder(t *testing.T) {
+	w := loadWorkflow(t, "release.yml")
+	for job, want := range map[string][]string{
+		"bump-dev":     {"image"},
+		"verify-dev":   {"image", "bump-dev"},
+		"promote-prod": {"image", "verify-dev"},
+	} {
+		if got := jobNeeds(t, w, job); !slices.Equal(got, want) {
+			t.Errorf("%s needs %v, want %v", job, got, want)
+		}
+	}
+	for id, j := range w.Jobs {
+		if jobAssumesRole(j) && environmentName(j) != "release" {
+			t.Errorf("job %s assumes a role without environment: release", id)
+		}
+	}
+	verify := w.Jobs["verify-dev"]
+	var all string
+	for _, s := range verify.Steps {
+		all += s.Run
+	}
+	for _, frag := range []string{"get application model-api-dev", "Synced $SHA Healthy", "/predict"} {
+		if !strings.Contains(all, frag) {
+			t.Errorf("verify-dev: no %q: want dev's Application Synced at the commit and Healthy, and a prediction", frag)
+		}
+	}
+	for job, app := range map[string]string{"bump-dev": "$APP_DEV", "promote-prod": "$APP_PROD"} {
+		var runs string
+		for _, s := range w.Jobs[job].Steps {
+			runs += s.Run
+		}
+		if !strings.Contains(runs, "./cmd/bumpapp") || !strings.Contains(runs, `-app "`+app+`"`) {
+			t.Errorf("%s: want the Application %s written by gitops/cmd/bumpapp", job, app)
+		}
+		if strings.Contains(runs, "docker push") || strings.Contains(runs, "docker tag") {
+			t.Errorf("%s: docker tag/push may change the digest: copy with docker buildx imagetools create", job)
+		}
+	}
+	if !strings.Contains(string(w.raw), `docker buildx imagetools create --tag "$TARGET:$SHA" "$SOURCE@$DIGEST"`) {
+		t.Errorf("promote-prod: want the image copied by digest with docker buildx imagetools create")
+	}
+	for _, f := range []string{"APP_DEV: gitops/apps/dev/model-api.yaml", "APP_PROD: gitops/apps/prod/model-api.yaml"} {
+		if !strings.Contains(string(w.raw), f) {
+			t.Errorf("release.yml: no %q", f)
+		}
+	}
+	train := loadWorkflow(t, "train.yml")
+	for id, j := range train.Jobs {
+		if jobAssumesRole(j) && environmentName(j) != "train" {
+			t.Errorf("train.yml: job %s assumes a role without environment: train", id)
+		}
+	}
+}
+
+func loadWorkflow(t *testing.T, name string) workflowFile {
+	t.Helper()
+	for _, w := range loadWorkflows(t) {
+		if w.name == name {
+			return w
+		}
+	}
+	t.Fatalf("no %s", name)
+	return workflowFile{}
+}
+
+// jobNeeds returns a job's needs (a name or a list).
+func jobNeeds(t *testing.T, w workflowFile, job string) []string {
+	t.Helper()
+	var doc struct {
+		Jobs map[string]struct {
+			Needs yaml.Node `yaml:"needs"`
+		} `yaml:"jobs"`
+	}
+	if err := yaml.Unmarshal(w.raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	n := doc.Jobs[job].Needs
+	switch n.Kind {
+	case yaml.ScalarNode:
+		return []string{n.Value}
+	case yaml.SequenceNode:
+		var out []string
+		for _, c := range n.Content {
+			out = append(out, c.Value)
+		}
+		return out
+	}
+	return nil
+}
+
+// TestCICDDocumentsTheRelease: docs/cicd.md names every variable and
+// secret release.yml reads, the environments the roles trust, and the
+// release App's permissions, which must be the ones the workflow asks for.
+func TestCICDDocumentsTheRelease(t *testing.T) {
+	doc := string(readFile(t, filepath.Join(repoRoot, "docs", "cicd.md")))
+	w := loadWorkflow(t, "release.yml")
+	for _, m := range regexp.MustCompile(`\b(?:vars|secrets)\.([A-Z0-9_]+)`).FindAllStringSubmatch(string(w.raw), -1) {
+		if !strings.Contains(doc, m[1]) {
+			t.Errorf("docs/cicd.md does not name %s, which release.yml reads", m[1])
+		}
+	}
+	for _, frag := range []string{
+		"`release`", "`train`", "repo:OWNER/REPO:environment:release", "repo:OWNER/REPO:environment:train",
+		"**Contents: Read and write**", "**Pull requests: Read and write**", "**Metadata: Read-only**",
+	} {
+		if !strings.Contains(doc, frag) {
+			t.Errorf("docs/cicd.md lacks %q", frag)
+		}
+	}
+	for id, j := range w.Jobs {
+		for _, s := range j.Steps {
+			if s.action() != appTokenAction {
+				continue
+			}
+			for k := range s.With {
+				if p, ok := strings.CutPrefix(k, "permission-"); ok && p != "contents" && p != "pull-requests" {
+					t.Errorf("job %s asks the App for %s, which docs/cicd.md does not list", id, k)
+				}
+			}
 		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"sort"
@@ -21,6 +22,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
 
+	"github.com/mlopsgo/mlops/infra/ciaccess"
 	"github.com/mlopsgo/mlops/infra/internal/config"
 	"github.com/mlopsgo/mlops/infra/internal/policy"
 	"github.com/mlopsgo/mlops/infra/stackoutputs"
@@ -373,6 +375,15 @@ func assertIAM(t *testing.T, r *run) {
 				t.Errorf("role %s: %s", role.Name, pr)
 			}
 			githubSubjects = append(githubSubjects, subs...)
+			// The subject the workflows are told (stackoutputs.CIRoles) is the one trusted.
+			purpose := strings.TrimPrefix(role.str("name"), project+"-"+r.stack+"-ci-")
+			i := slices.IndexFunc(stackoutputs.CIRoles, func(c stackoutputs.CIRole) bool { return c.Purpose == purpose })
+			if i < 0 {
+				t.Errorf("role %s: no stackoutputs.CIRoles entry for purpose %q", role.Name, purpose)
+			} else if want := strings.NewReplacer("repo:OWNER/REPO", repo.SubjectPrefix(), "ENVIRONMENT", r.cfg.GitHub.DeployEnvironment).
+				Replace(stackoutputs.CIRoles[i].Subject); !slices.Equal(subs, []string{want}) {
+				t.Errorf("role %s trusts %q, stackoutputs.CIRoles says %q", role.Name, subs, want)
+			}
 		case slices.Contains(p.Federated, eksProvider):
 			subs, problems := policy.CheckFederatedTrust(d, eksProvider, eksHost, "system:serviceaccount:")
 			for _, pr := range problems {
@@ -394,7 +405,9 @@ func assertIAM(t *testing.T, r *run) {
 	wantSubjects := []string{
 		repo.EnvironmentSubject(r.cfg.GitHub.DeployEnvironment),
 		repo.PullRequestSubject(),
-		repo.BranchSubject("main"), repo.BranchSubject("main"),
+		// Environments, not branches: a job on main without one cannot
+		// assume the release or train role.
+		repo.EnvironmentSubject("release"), repo.EnvironmentSubject("train"),
 	}
 	sort.Strings(wantSubjects)
 	if !slices.Equal(githubSubjects, wantSubjects) {
@@ -455,8 +468,53 @@ func assertIAM(t *testing.T, r *run) {
 	}
 	for _, p := range []string{role("release"), role("train")} {
 		if _, ok := entries[p]; ok {
-			t.Errorf("%s has cluster access it does not need", p)
+			t.Errorf("%s has an access policy: want none", p)
 		}
+	}
+	assertApplicationViewer(t, r, role)
+}
+
+// assertApplicationViewer checks the release role reaches the cluster only
+// to read ArgoCD Applications: its access entry carries one group and no
+// access policy, and that group is bound, in the argocd namespace alone, to
+// get, list and watch on applications.argoproj.io. The train role has no
+// entry.
+func assertApplicationViewer(t *testing.T, r *run, role func(string) string) {
+	t.Helper()
+	groups := map[string][]any{}
+	for _, e := range r.ofType("aws:eks/accessEntry:AccessEntry") {
+		g, _ := e.get("kubernetesGroups").([]any)
+		groups[e.str("principalArn")] = g
+	}
+	if g := groups[role("release")]; !slices.Equal(g, []any{ciaccess.ApplicationViewerGroup}) {
+		t.Errorf("release role's access entry groups = %v, want [%s]", g, ciaccess.ApplicationViewerGroup)
+	}
+	if _, ok := groups[role("train")]; ok {
+		t.Errorf("the train role has an access entry: it does not reach the cluster")
+	}
+	roles := r.ofType("kubernetes:rbac.authorization.k8s.io/v1:Role")
+	bindings := r.ofType("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding")
+	if len(roles) != 1 || len(bindings) != 1 {
+		t.Fatalf("%d Roles and %d RoleBindings, want the Application viewer's one each", len(roles), len(bindings))
+	}
+	ro, b := roles[0], bindings[0]
+	if ro.str("metadata", "namespace") != "argocd" || b.str("metadata", "namespace") != "argocd" {
+		t.Errorf("Application viewer in namespaces %q and %q, want argocd", ro.str("metadata", "namespace"), b.str("metadata", "namespace"))
+	}
+	wantRules := []any{map[string]any{
+		"apiGroups": []any{"argoproj.io"}, "resources": []any{"applications"}, "verbs": []any{"get", "list", "watch"},
+	}}
+	if got := ro.get("rules"); !reflect.DeepEqual(got, wantRules) {
+		t.Errorf("Application viewer rules = %v, want %v", got, wantRules)
+	}
+	subjects, _ := b.get("subjects").([]any)
+	if len(subjects) != 1 || !reflect.DeepEqual(subjects[0], map[string]any{
+		"apiGroup": "rbac.authorization.k8s.io", "kind": "Group", "name": ciaccess.ApplicationViewerGroup,
+	}) {
+		t.Errorf("Application viewer subjects = %v, want the group %s alone", subjects, ciaccess.ApplicationViewerGroup)
+	}
+	if b.str("roleRef", "kind") != "Role" || b.str("roleRef", "name") != ro.str("metadata", "name") {
+		t.Errorf("Application viewer binding refers to %v, want the Role %s", b.get("roleRef"), ro.str("metadata", "name"))
 	}
 }
 

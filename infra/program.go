@@ -117,6 +117,7 @@ func program(ctx *pulumi.Context) (map[string]pulumi.Input, error) {
 		Monitoring: cfg.Monitoring, Dashboards: boards,
 		RepoURL: cfg.GitHub.RepoURL(), GitOps: cfg.GitOps,
 		Training: cfg.Training, TrainingRoleARN: store.TrainingRoleARN,
+		ApplicationViewers: ciaccess.ApplicationViewerGroup,
 	}); err != nil {
 		return nil, err
 	}

@@ -16,6 +16,10 @@ import (
 // chartDir is the chart, relative to this package.
 const chartDir = "../charts/model-api"
 
+// testImage is the image every render uses (the chart has none by default:
+// the release writes it into each environment's Application).
+const testImage = "../testdata/image.yaml"
+
 // requireE2E skips unless MLOPS_E2E=1 (and always under -short).
 func requireE2E(t *testing.T) {
 	t.Helper()
@@ -35,10 +39,11 @@ func run(t *testing.T, dir, name string, args ...string) string {
 	return string(out)
 }
 
-// renderChart renders the chart with the Go SDK.
+// renderChart renders the chart with the Go SDK, over the test image.
 func renderChart(t *testing.T, o render.Options) *render.Manifest {
 	t.Helper()
 	o.ChartDir = chartDir
+	o.ValueFiles = append([]string{testImage}, o.ValueFiles...)
 	for i, f := range o.ValueFiles {
 		abs, err := filepath.Abs(f)
 		if err != nil {

@@ -32,11 +32,11 @@ func TestE2EHelm(t *testing.T) {
 	kube := strings.TrimPrefix(render.DefaultKubeVersion, "v")
 	for _, f := range valueFiles(t) {
 		t.Run(filepath.Base(f), func(t *testing.T) {
-			out := run(t, ".", helm, "lint", "--strict", "--kube-version", kube, "--namespace", "model-api-test", "-f", f, chartDir)
+			out := run(t, ".", helm, "lint", "--strict", "--kube-version", kube, "--namespace", "model-api-test", "-f", testImage, "-f", f, chartDir)
 			if !strings.Contains(out, "0 chart(s) failed") {
 				t.Errorf("helm lint:\n%s", out)
 			}
-			cli := run(t, ".", helm, "template", "model-api", chartDir, "--kube-version", kube, "--namespace", "model-api-test", "-f", f)
+			cli := run(t, ".", helm, "template", "model-api", chartDir, "--kube-version", kube, "--namespace", "model-api-test", "-f", testImage, "-f", f)
 			dir := t.TempDir()
 			path := filepath.Join(dir, "manifest.yaml")
 			if err := os.WriteFile(path, []byte(cli), 0o644); err != nil {

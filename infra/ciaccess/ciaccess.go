@@ -21,6 +21,21 @@ const (
 	Train   = "train"
 )
 
+// GitHub environments whose jobs may assume the release and train roles:
+// a job on main without one (a schedule, a workflow_dispatch, a newly
+// merged workflow) cannot. The repository's environment settings (required
+// reviewers, deployment branches) then guard the roles (docs/cicd.md).
+const (
+	ReleaseEnvironment = "release"
+	TrainEnvironment   = "train"
+)
+
+// ApplicationViewerGroup is the Kubernetes group of the release role's
+// access entry: the platform binds it to reading ArgoCD Applications, so
+// the release can wait for dev to run what it released before opening the
+// prod promotion.
+const ApplicationViewerGroup = "mlops:application-viewers"
+
 // Args configures the CI roles.
 type Args struct {
 	Scope  policy.Scope
@@ -85,13 +100,15 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		purpose, subject string
 		permissions      policy.Document
 		// accessPolicy is the EKS access policy, "" for roles that do not
-		// reach the cluster.
+		// reach the cluster or reach it through groups.
 		accessPolicy string
+		// groups are Kubernetes groups of an access entry without a policy.
+		groups []string
 	}{
-		{Preview, args.Repo.PullRequestSubject(), policy.PreviewPolicy(s), "AmazonEKSViewPolicy"},
-		{Deploy, args.Repo.EnvironmentSubject(g.DeployEnvironment), policy.DeployPolicy(s), "AmazonEKSClusterAdminPolicy"},
-		{Release, args.Repo.BranchSubject(g.ReleaseBranch), policy.ReleasePolicy(s), ""},
-		{Train, args.Repo.BranchSubject(g.ReleaseBranch), policy.BucketReadWritePolicy(s.Env, s.BucketName), ""},
+		{Preview, args.Repo.PullRequestSubject(), policy.PreviewPolicy(s), "AmazonEKSViewPolicy", nil},
+		{Deploy, args.Repo.EnvironmentSubject(g.DeployEnvironment), policy.DeployPolicy(s), "AmazonEKSClusterAdminPolicy", nil},
+		{Release, args.Repo.EnvironmentSubject(ReleaseEnvironment), policy.ReleasePolicy(s), "", []string{ApplicationViewerGroup}},
+		{Train, args.Repo.EnvironmentSubject(TrainEnvironment), policy.BucketReadWritePolicy(s.Env, s.BucketName), "", nil},
 	}
 	for _, r := range roles {
 		roleName := s.NamePrefix + "-ci-" + r.purpose
@@ -122,6 +139,11 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		if r.accessPolicy != "" {
 			if err := cluster.AccessEntry(ctx, roleName, args.ClusterName, role.Arn,
 				s.AccessPolicyARN(r.accessPolicy), args.Tags, parent); err != nil {
+				return nil, err
+			}
+		}
+		if len(r.groups) > 0 {
+			if err := cluster.GroupAccessEntry(ctx, roleName, args.ClusterName, role.Arn, r.groups, args.Tags, parent); err != nil {
 				return nil, err
 			}
 		}

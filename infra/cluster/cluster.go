@@ -313,6 +313,22 @@ func AccessEntry(ctx *pulumi.Context, name string, clusterName, principal pulumi
 	return err
 }
 
+// GroupAccessEntry gives principal access to the cluster as the members of
+// the Kubernetes groups (bound by RBAC objects elsewhere), with no EKS
+// access policy.
+func GroupAccessEntry(ctx *pulumi.Context, name string, clusterName, principal pulumi.StringInput, groups []string,
+	tags map[string]string, opts ...pulumi.ResourceOption,
+) error {
+	_, err := awseks.NewAccessEntry(ctx, name, &awseks.AccessEntryArgs{
+		ClusterName:      clusterName,
+		PrincipalArn:     principal,
+		Type:             pulumi.String("STANDARD"),
+		KubernetesGroups: pulumi.ToStringArray(groups),
+		Tags:             pulumi.ToStringMap(tags),
+	}, opts...)
+	return err
+}
+
 // serviceRole creates a role an AWS service assumes, with AWS managed
 // policies attached.
 func serviceRole(ctx *pulumi.Context, roleName, service string, managed []string, e policy.Env,

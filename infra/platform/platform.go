@@ -37,6 +37,9 @@ type Args struct {
 	GitOps          config.GitOps
 	Training        config.Training
 	TrainingRoleARN pulumi.StringInput
+	// ApplicationViewers is the Kubernetes group that may read the ArgoCD
+	// Applications (and nothing else). Optional. Default: none.
+	ApplicationViewers string
 }
 
 // Platform is the component.
@@ -68,6 +71,13 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		ns[n] = res
 	}
 	monitoring := ns[helmvalues.MonitoringNamespace].Metadata.Name().Elem()
+
+	if args.ApplicationViewers != "" {
+		if err := applicationViewer(ctx, name, helmvalues.ArgoCDNamespace, args.ApplicationViewers,
+			on(pulumi.DependsOn([]pulumi.Resource{ns[helmvalues.ArgoCDNamespace]}))...); err != nil {
+			return nil, err
+		}
+	}
 
 	// The training Job's identity (IRSA).
 	if _, err := corev1.NewServiceAccount(ctx, name+"-training-sa", &corev1.ServiceAccountArgs{

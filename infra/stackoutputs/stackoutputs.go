@@ -42,8 +42,9 @@ var Secret = []string{Kubeconfig}
 
 // CIRole is one GitHub Actions role: the output holding its ARN, the
 // repository variable a workflow should read it from, and the only OIDC
-// subject it trusts (OWNER/REPO, BRANCH and ENVIRONMENT are the stack's
-// githubRepository, githubReleaseBranch and githubDeployEnvironment).
+// subject it trusts (OWNER/REPO and ENVIRONMENT are the stack's
+// githubRepository and githubDeployEnvironment; release and train trust the
+// fixed GitHub environments "release" and "train").
 type CIRole struct {
 	Purpose        string `json:"purpose"`
 	Output         string `json:"output"`
@@ -66,12 +67,12 @@ var CIRoles = []CIRole{
 	},
 	{
 		Purpose: "release", Output: ReleaseRoleARN, GitHubVariable: "AWS_RELEASE_ROLE_ARN",
-		Subject: "repo:OWNER/REPO:ref:refs/heads/BRANCH",
-		Access:  "push images to this stack's ECR repository only",
+		Subject: "repo:OWNER/REPO:environment:release",
+		Access:  "push images to this stack's ECR repository only; EKS: read ArgoCD Applications in argocd, nothing else",
 	},
 	{
 		Purpose: "train", Output: TrainRoleARN, GitHubVariable: "AWS_TRAIN_ROLE_ARN",
-		Subject: "repo:OWNER/REPO:ref:refs/heads/BRANCH",
+		Subject: "repo:OWNER/REPO:environment:train",
 		Access:  "read and write objects of the artifact bucket (DVC remote)",
 	},
 }

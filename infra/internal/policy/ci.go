@@ -192,7 +192,8 @@ func DeployPolicy(s Scope) Document {
 }
 
 // ReleasePolicy pushes images to this stack's ECR repository and nowhere
-// else. GetAuthorizationToken has no resource-level permissions.
+// else, and describes this stack's cluster (for a kubeconfig).
+// GetAuthorizationToken has no resource-level permissions.
 func ReleasePolicy(s Scope) Document {
 	return doc(
 		allow("ECRLogin", []string{"ecr:GetAuthorizationToken"}, "*"),
@@ -203,6 +204,9 @@ func ReleasePolicy(s Scope) Document {
 			// release.yml waits for the scan on push and prints its findings.
 			"ecr:DescribeImageScanFindings",
 		}, s.repositoryARN()),
+		// verify-dev: aws eks update-kubeconfig, then kubectl as the access
+		// entry's Application-viewer group (Kubernetes RBAC, not IAM).
+		allow("EKSDescribe", []string{"eks:DescribeCluster"}, s.clusterARNs()[0]),
 	)
 }
 

@@ -298,6 +298,7 @@ func TestReleasePolicyCoversReleaseWorkflow(t *testing.T) {
 		"ecr:GetAuthorizationToken", "ecr:BatchCheckLayerAvailability", "ecr:InitiateLayerUpload",
 		"ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage",
 		"ecr:DescribeImages", "ecr:DescribeImageScanFindings",
+		"eks:DescribeCluster", // verify-dev's aws eks update-kubeconfig
 	}
 	for _, call := range calls {
 		allowed := false

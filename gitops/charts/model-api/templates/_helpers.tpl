@@ -49,16 +49,24 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end }}
 {{- end }}
 
-{{/* The image tag: the environment's, else the chart's appVersion. */}}
+{{/* The app.kubernetes.io/version label: the image tag, else the chart's appVersion. */}}
 {{- define "model-api.tag" -}}
 {{- .Values.image.tag | default .Chart.AppVersion | toString }}
 {{- end }}
 
+{{/*
+The image. There is no default: an environment runs nothing until its
+release writes image.repository, image.tag and image.digest as Helm
+parameters of its Application (gitops/apps/<env>/model-api.yaml), and a
+render without them fails saying so. With a digest the image is pulled by
+digest and the tag is only informative.
+*/}}
 {{- define "model-api.image" -}}
+{{- $repo := required "image.repository is required: the release writes it, with image.tag and image.digest, into the environment's Application (gitops/apps/<env>/model-api.yaml); nothing runs before the first release" .Values.image.repository }}
 {{- if .Values.image.digest }}
-{{- printf "%s@%s" .Values.image.repository .Values.image.digest }}
+{{- printf "%s@%s" $repo .Values.image.digest }}
 {{- else }}
-{{- printf "%s:%s" .Values.image.repository (include "model-api.tag" .) }}
+{{- printf "%s:%s" $repo (required "image.tag or image.digest is required: the release writes both into the environment's Application" (.Values.image.tag | toString)) }}
 {{- end }}
 {{- end }}
 
