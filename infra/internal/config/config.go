@@ -89,7 +89,6 @@ type Config struct {
 type GitHub struct {
 	Owner, Repo       string
 	OwnerID, RepoID   string // both or neither: immutable OIDC subjects
-	ReleaseBranch     string
 	DeployEnvironment string
 	OIDCProvider      string // OIDCCreate or OIDCExisting
 }
@@ -282,10 +281,6 @@ func loadGitHub(r *reader, c *Config) {
 	}
 	if (g.OwnerID == "") != (g.RepoID == "") {
 		r.fail("githubOwnerId", "githubOwnerId and githubRepoId are set together or not at all")
-	}
-	g.ReleaseBranch = r.str("githubReleaseBranch")
-	if !validRef(g.ReleaseBranch) {
-		r.fail("githubReleaseBranch", "%q is not a valid branch name", g.ReleaseBranch)
 	}
 	g.DeployEnvironment = r.str("githubDeployEnvironment")
 	if g.DeployEnvironment == "" {

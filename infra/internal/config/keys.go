@@ -23,7 +23,6 @@ var Keys = []Key{
 	{Name: "githubRepository", Required: true, Doc: "GitHub `owner/repo` of this repository: OIDC trust subjects and the ArgoCD repoURL."},
 	{Name: "githubOwnerId", Doc: "Numeric id of the owner; with githubRepoId, switches the OIDC subjects to GitHub's immutable `repo:owner@id/repo@id:...` form."},
 	{Name: "githubRepoId", Doc: "Numeric id of the repository (see githubOwnerId); both or neither."},
-	{Name: "githubReleaseBranch", Default: "main", Doc: "Branch whose pushes may assume the release and train roles."},
 	{Name: "githubDeployEnvironment", Default: "<stack name>", Doc: "GitHub environment whose jobs may assume the deploy role."},
 	{Name: "githubOidcProvider", Default: "create", Doc: "`create` the account's GitHub OIDC provider, or use the `existing` one (one per account: a second stack in the same account says `existing`)."},
 	{Name: "gitRevision", Default: "main", Doc: "Git revision (branch, tag or commit) the root ArgoCD Application tracks."},
