@@ -125,7 +125,7 @@ func (t *Trainer) FitForest(ctx context.Context, X [][]float64, y []int, classes
 	}
 	f := &model.Forest{Trees: make([]model.Tree, len(grown))}
 	for i, g := range grown {
-		f.Trees[i] = *g.tree
+		f.Trees[i] = *g
 	}
 	res := &Result{Fitted: &classifier.Fitted{
 		Params:     model.Params{Forest: f},
@@ -133,22 +133,16 @@ func (t *Trainer) FitForest(ctx context.Context, X [][]float64, y []int, classes
 		Converged:  true,
 	}}
 	if t.cfg.Bootstrap {
-		res.OOB = outOfBag(f, grown, X, y, classes)
+		res.OOB = outOfBag(f, seeds, X, y, classes)
 	}
 	return res, nil
-}
-
-// grownTree is one fitted tree and the rows its bootstrap sample left out.
-type grownTree struct {
-	tree *model.Tree
-	oob  []int
 }
 
 // grow fits one tree per seed on up to Config.Workers goroutines and returns
 // them in seed order: on X by the exact method, or on bins, shared by all,
 // by the hist method when bins is not nil.
-func (t *Trainer) grow(ctx context.Context, X [][]float64, bins *tree.Binned, y []int, classes, maxFeatures int, seeds [][2]uint64) ([]grownTree, error) {
-	out := make([]grownTree, len(seeds))
+func (t *Trainer) grow(ctx context.Context, X [][]float64, bins *tree.Binned, y []int, classes, maxFeatures int, seeds [][2]uint64) ([]*model.Tree, error) {
+	out := make([]*model.Tree, len(seeds))
 	err := classifier.Run(classifier.Workers(t.cfg.Workers), len(seeds), func(_, i int) error {
 		// The caller's context itself, not a derived one, is asked before
 		// every tree, so its cancellation is seen at once.
@@ -171,26 +165,16 @@ func (t *Trainer) grow(ctx context.Context, X [][]float64, bins *tree.Binned, y 
 // growOne draws the bootstrap sample of one tree and grows it; the sample
 // and the tree's feature draws both come from the tree's own source, as
 // scikit-learn uses one random_state per tree for both.
-func (t *Trainer) growOne(ctx context.Context, X [][]float64, bins *tree.Binned, y []int, classes, maxFeatures int, seed [2]uint64) (grownTree, error) {
+func (t *Trainer) growOne(ctx context.Context, X [][]float64, bins *tree.Binned, y []int, classes, maxFeatures int, seed [2]uint64) (*model.Tree, error) {
 	src := rand.NewPCG(seed[0], seed[1])
 	var weights []float64
-	var oob []int
 	if t.cfg.Bootstrap {
-		n := len(X)
-		rng := rand.New(src)
-		weights = make([]float64, n)
-		for range n {
-			weights[rng.IntN(n)]++
-		}
-		for i, w := range weights {
-			if w == 0 {
-				oob = append(oob, i)
-			}
-		}
+		weights = make([]float64, len(X))
+		bootstrap(weights, rand.New(src))
 	}
 	tr, err := tree.New(t.cfg.treeConfig(maxFeatures, src))
 	if err != nil {
-		return grownTree{}, err
+		return nil, err
 	}
 	var fit *classifier.Fitted
 	if bins != nil {
@@ -199,15 +183,28 @@ func (t *Trainer) growOne(ctx context.Context, X [][]float64, bins *tree.Binned,
 		fit, err = tr.FitWeighted(ctx, X, y, classes, weights)
 	}
 	if err != nil {
-		return grownTree{}, err
+		return nil, err
 	}
-	return grownTree{tree: fit.Params.Tree, oob: oob}, nil
+	return fit.Params.Tree, nil
+}
+
+// bootstrap draws a tree's bootstrap sample from rng as scikit-learn's
+// _generate_sample_indices does, len(weights) rows with replacement, and
+// sets weights[i] to the number of times row i was drawn.
+func bootstrap(weights []float64, rng *rand.Rand) {
+	clear(weights)
+	n := len(weights)
+	for range n {
+		weights[rng.IntN(n)]++
+	}
 }
 
 // outOfBag averages, for every row, the leaf distributions of the trees
 // that left it out, in tree order, and scores the argmax as scikit-learn's
-// _compute_oob_predictions and _set_oob_score_and_attributes do.
-func outOfBag(f *model.Forest, grown []grownTree, X [][]float64, y []int, classes int) *OOB {
+// _compute_oob_predictions and _set_oob_score_and_attributes do. Each
+// tree's sample is drawn again from its seed rather than kept from the
+// fit: the left-out rows of 100 trees on a million rows took 300 MB.
+func outOfBag(f *model.Forest, seeds [][2]uint64, X [][]float64, y []int, classes int) *OOB {
 	n := len(X)
 	flat := make([]float64, n*classes)
 	decision := make([][]float64, n)
@@ -215,9 +212,14 @@ func outOfBag(f *model.Forest, grown []grownTree, X [][]float64, y []int, classe
 		decision[i] = flat[i*classes : (i+1)*classes : (i+1)*classes]
 	}
 	count := make([]int, n)
-	for i, g := range grown {
+	weights := make([]float64, n)
+	for i, seed := range seeds {
+		bootstrap(weights, rand.New(rand.NewPCG(seed[0], seed[1])))
 		t := &f.Trees[i]
-		for _, row := range g.oob {
+		for row, w := range weights {
+			if w != 0 {
+				continue
+			}
 			for k, p := range t.Value[t.Leaf(X[row])] {
 				decision[row][k] += p
 			}
