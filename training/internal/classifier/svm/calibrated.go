@@ -202,7 +202,7 @@ func solveTask(ctx context.Context, a augmented, label []int, task calibrationTa
 	// As LinearSVC.fit inside CalibratedClassifierCV, the choice is made on
 	// the fold's training rows.
 	if cfg.primal(len(task.train), a.stride-1) {
-		sol, err = solvePrimal(ctx, a, task.train, y, cfg.C, tronConfig{eps: cd.eps, maxIter: cd.maxIter})
+		sol, err = solvePrimal(ctx, a, task.train, y, cfg.C, tronConfig(cd)) // liblinear's eps and max_iter for both
 	} else {
 		sol, err = solveDualCD(ctx, a, task.train, y, cfg.C, cd, rand.New(rand.NewPCG(task.seed[0], task.seed[1])))
 	}
