@@ -149,10 +149,9 @@ type Config struct {
 	LinearTol float64 `yaml:"linear_tol"`
 	// LinearMaxIter bounds the passes of the dual coordinate descent over
 	// the rows of each binary problem, or the primal's Newton iterations,
-	// LinearSVC's max_iter. Reaching it
-	// is not an error: the fit reports Converged false. 0 means
-	// DefaultLinearMaxIter; it must not be negative. The libsvm solver
-	// ignores it. Default: 0.
+	// LinearSVC's max_iter. Reaching it is not an error: the fit reports
+	// Converged false. 0 means DefaultLinearMaxIter; it must not be
+	// negative. The libsvm solver ignores it. Default: 0.
 	LinearMaxIter int `yaml:"linear_max_iter"`
 	// Dual chooses liblinear's solver for each binary problem: DualAuto,
 	// DualTrue or DualFalse; "" means DualAuto. params.yaml takes auto,
@@ -168,9 +167,9 @@ type Config struct {
 	// that fits the Platt scaling of each pair, or, with liblinear, seeds
 	// the order of the coordinate descent's steps in each binary problem
 	// (two values per problem, drawn whether the problem is solved in its
-	// dual or, without randomness, in its primal). A fit consumes values from
-	// it, so two fits reproduce each other only from identically seeded
-	// sources. nil means a fixed source (rand.NewPCG(0, 0)) for every fit,
+	// dual or, without randomness, in its primal). A fit consumes values
+	// from it, so two fits reproduce each other only from identically
+	// seeded sources. nil means a fixed source (rand.NewPCG(0, 0)) for every fit,
 	// which keeps fits deterministic and the Trainer safe for concurrent
 	// use. Default: nil.
 	Src rand.Source `yaml:"-"`
