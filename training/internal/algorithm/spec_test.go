@@ -34,7 +34,7 @@ func TestHyperparametersRoundTrip(t *testing.T) {
 		LogisticRegression: "{C: 0.5, max_iter: 50, tol: 0.001, fit_intercept: false, standardize: true}",
 		DecisionTree:       "{criterion: entropy, max_depth: 3, min_samples_split: 4, min_samples_leaf: 2, min_impurity_decrease: 0.01, tree_method: hist, max_bin: 32}",
 		RandomForest:       "{n_estimators: 7, criterion: log_loss, max_depth: 5, min_samples_split: 3, min_samples_leaf: 2, max_features: 0.5, bootstrap: false, min_impurity_decrease: 0.1, tree_method: exact, max_bin: 1000}",
-		SVM:                "{kernel: linear, C: 2, gamma: 0.25, tol: 0.01, shrinking: false, max_iter: 1000, solver: liblinear, standardize: true, linear_tol: 0.001, linear_max_iter: 500}",
+		SVM:                "{kernel: linear, C: 2, gamma: 0.25, tol: 0.01, shrinking: false, max_iter: 1000, solver: liblinear, standardize: true, linear_tol: 0.001, linear_max_iter: 500, dual: false}",
 		XGBoost:            "{n_estimators: 10, learning_rate: 0.1, max_depth: 3, min_child_weight: 2, gamma: 0.5, reg_lambda: 2, reg_alpha: 0.5, subsample: 0.8, colsample_bytree: 0.5, base_score: 0.25, tree_method: hist, max_bin: 64}",
 	}
 	for _, name := range Names() {
@@ -146,7 +146,7 @@ func TestConfigureRejects(t *testing.T) {
 		{SVM, "{C: 0}", "models.svm.C is 0; it must be a finite number > 0"},
 		{SVM, "{max_iter: 0}", "models.svm.max_iter is 0; it must be -1 (no bound) or at least 1"},
 		{SVM, "{gamma: [1]}", "models.svm.gamma at line 1 must be scale, auto or a positive number"},
-		{SVM, "{cache_size: 10}", "models.svm.cache_size (line 1) is not a parameter of svm; its parameters are C, gamma, kernel, linear_max_iter, linear_tol, max_iter, shrinking, solver, standardize, tol, and timeout"},
+		{SVM, "{cache_size: 10}", "models.svm.cache_size (line 1) is not a parameter of svm; its parameters are C, dual, gamma, kernel, linear_max_iter, linear_tol, max_iter, shrinking, solver, standardize, tol, and timeout"},
 		{DecisionTree, "{max_depth: 0}", "models.decision_tree.max_depth is 0; it must be at least 1, or null for unlimited"},
 		{RandomForest, "{max_features: 0}", "models.random_forest.max_features is 0; an integer must be at least 1"},
 		{RandomForest, "{tree_method: approx}", `models.random_forest.tree_method is "approx"; it must be auto, exact or hist`},

@@ -24,8 +24,8 @@ const calibrationFolds = 3
 // configured, is fitted once on all of X before the folds, as
 // make_pipeline(StandardScaler(), CalibratedClassifierCV(...)) would.
 //
-// It returns the model, the coordinate descent's outer iterations summed
-// over every binary problem, and whether all of them converged.
+// It returns the model, the iterations (dual passes or primal Newton steps)
+// summed over every binary problem, and whether all of them converged.
 func (t *Trainer) fitLiblinear(ctx context.Context, X [][]float64, y []int, classes int) (*model.LinearSVM, int, bool, error) {
 	m := &model.LinearSVM{}
 	if t.cfg.Standardize {
@@ -152,7 +152,7 @@ type calibrationResult struct {
 func (t *Trainer) runTasks(ctx context.Context, a augmented, label []int, tasks []calibrationTask) ([]calibrationResult, error) {
 	out := make([]calibrationResult, len(tasks))
 	workers := min(classifier.Workers(t.cfg.Workers), len(tasks))
-	cd := t.cfg.dualCD()
+	cfg := t.cfg
 	var (
 		next     atomic.Int64
 		stop     atomic.Bool
@@ -167,7 +167,7 @@ func (t *Trainer) runTasks(ctx context.Context, a augmented, label []int, tasks 
 				if i >= len(tasks) {
 					return
 				}
-				res, err := solveTask(ctx, a, label, tasks[i], t.cfg.C, cd)
+				res, err := solveTask(ctx, a, label, tasks[i], cfg)
 				if err != nil {
 					errOnce.Do(func() { firstErr = err })
 					stop.Store(true)
@@ -184,17 +184,28 @@ func (t *Trainer) runTasks(ctx context.Context, a augmented, label []int, tasks 
 	return out, nil
 }
 
-// solveTask fits one binary LinearSVC and calibrates its decision function
+// solveTask fits one binary LinearSVC, in its primal or its dual as cfg
+// says for the task's training rows, and calibrates its decision function
 // on the held-out rows with scikit-learn's _SigmoidCalibration: Platt's
 // sigmoid with his regularized targets, the problem libsvm's sigmoid_train
 // solves.
-func solveTask(ctx context.Context, a augmented, label []int, task calibrationTask, c float64, cd dualCDConfig) (calibrationResult, error) {
+func solveTask(ctx context.Context, a augmented, label []int, task calibrationTask, cfg Config) (calibrationResult, error) {
 	y := make([]int8, len(task.train))
 	for s, i := range task.train {
 		y[s] = sign(label[i] == task.positive)
 	}
-	rng := rand.New(rand.NewPCG(task.seed[0], task.seed[1]))
-	sol, err := solveDualCD(ctx, a, task.train, y, c, cd, rng)
+	var (
+		sol linearSolution
+		err error
+	)
+	cd := cfg.dualCD()
+	// As LinearSVC.fit inside CalibratedClassifierCV, the choice is made on
+	// the fold's training rows.
+	if cfg.primal(len(task.train), a.stride-1) {
+		sol, err = solvePrimal(ctx, a, task.train, y, cfg.C, tronConfig(cd)) // liblinear's eps and max_iter for both
+	} else {
+		sol, err = solveDualCD(ctx, a, task.train, y, cfg.C, cd, rand.New(rand.NewPCG(task.seed[0], task.seed[1])))
+	}
 	if err != nil {
 		return calibrationResult{}, err
 	}

@@ -38,10 +38,28 @@ const (
 	// one-vs-one, Platt scaling from an internal 5-fold cross-validation.
 	SolverLibsvm = "libsvm"
 	// SolverLiblinear is scikit-learn's CalibratedClassifierCV(LinearSVC(),
-	// cv=3, method="sigmoid"): liblinear's dual coordinate descent for the
-	// squared hinge loss, one-vs-rest, calibrated on 3 stratified folds. It
-	// needs the linear kernel.
+	// cv=3, method="sigmoid"): liblinear's primal Newton method or dual
+	// coordinate descent (see Config.Dual) for the squared hinge loss,
+	// one-vs-rest, calibrated on 3 stratified folds. It needs the linear
+	// kernel.
 	SolverLiblinear = "liblinear"
+)
+
+// Settings of Config.Dual, scikit-learn's LinearSVC(dual=...).
+const (
+	// DualAuto solves the primal when a binary problem has at least as many
+	// training rows as features and the dual otherwise, as scikit-learn
+	// 1.3's dual="auto": with many more rows than features the dual's
+	// coordinate descent needs many passes over every row, while the
+	// primal's Newton method works in as many dimensions as there are
+	// features.
+	DualAuto = "auto"
+	// DualTrue always solves the dual, liblinear's L2R_L2LOSS_SVC_DUAL
+	// (scikit-learn 1.2's default).
+	DualTrue = "true"
+	// DualFalse always solves the primal, liblinear's L2R_L2LOSS_SVC: a
+	// trust-region Newton method (TRON).
+	DualFalse = "false"
 )
 
 // LiblinearMinRows is the training set size from which SolverAuto picks
@@ -124,15 +142,22 @@ type Config struct {
 	Standardize bool `yaml:"standardize"`
 	// LinearTol is liblinear's eps, scikit-learn's LinearSVC tol: the dual
 	// coordinate descent stops once its projected gradients span at most
-	// LinearTol. 0 means DefaultLinearTol; it must not be negative.
-	// The libsvm solver ignores it. Default: 0.
+	// LinearTol; the primal Newton method once the gradient's norm is at
+	// most LinearTol·max(min(pos, neg), 1)/rows times its norm at w = 0, as
+	// liblinear scales it by the smaller class. 0 means DefaultLinearTol; it
+	// must not be negative. The libsvm solver ignores it. Default: 0.
 	LinearTol float64 `yaml:"linear_tol"`
 	// LinearMaxIter bounds the passes of the dual coordinate descent over
-	// the rows of each binary problem, LinearSVC's max_iter. Reaching it
-	// is not an error: the fit reports Converged false. 0 means
-	// DefaultLinearMaxIter; it must not be negative. The libsvm solver
-	// ignores it. Default: 0.
+	// the rows of each binary problem, or the primal's Newton iterations,
+	// LinearSVC's max_iter. Reaching it is not an error: the fit reports
+	// Converged false. 0 means DefaultLinearMaxIter; it must not be
+	// negative. The libsvm solver ignores it. Default: 0.
 	LinearMaxIter int `yaml:"linear_max_iter"`
+	// Dual chooses liblinear's solver for each binary problem: DualAuto,
+	// DualTrue or DualFalse; "" means DualAuto. params.yaml takes auto,
+	// true or false, as scikit-learn's LinearSVC(dual=...). The libsvm
+	// solver ignores it. Default: DualAuto.
+	Dual string `yaml:"dual"`
 	// Workers bounds the binary problems the liblinear solver fits in
 	// parallel (3 folds times one problem per class); 0 means GOMAXPROCS.
 	// The fitted model does not depend on it. The libsvm solver ignores
@@ -141,9 +166,10 @@ type Config struct {
 	// Src shuffles the rows of libsvm's internal 5-fold cross-validation
 	// that fits the Platt scaling of each pair, or, with liblinear, seeds
 	// the order of the coordinate descent's steps in each binary problem
-	// (two values per problem). A fit consumes values from
-	// it, so two fits reproduce each other only from identically seeded
-	// sources. nil means a fixed source (rand.NewPCG(0, 0)) for every fit,
+	// (two values per problem, drawn whether the problem is solved in its
+	// dual or, without randomness, in its primal). A fit consumes values
+	// from it, so two fits reproduce each other only from identically
+	// seeded sources. nil means a fixed source (rand.NewPCG(0, 0)) for every fit,
 	// which keeps fits deterministic and the Trainer safe for concurrent
 	// use. Default: nil.
 	Src rand.Source `yaml:"-"`
@@ -154,7 +180,7 @@ type Config struct {
 // chosen automatically, with LinearSVC's defaults for liblinear.
 func DefaultConfig() Config {
 	return Config{Kernel: RBF, C: 1, GammaRule: GammaScale, Tol: 1e-3, Shrinking: true, MaxIter: -1,
-		Solver: SolverAuto, LinearTol: DefaultLinearTol, LinearMaxIter: DefaultLinearMaxIter}
+		Solver: SolverAuto, LinearTol: DefaultLinearTol, LinearMaxIter: DefaultLinearMaxIter, Dual: DualAuto}
 }
 
 // UnmarshalYAML decodes a params.yaml section over c, so absent keys keep
@@ -190,7 +216,33 @@ func (c Config) Hyperparameters() map[string]any {
 		solver = SolverAuto
 	}
 	return map[string]any{"kernel": c.Kernel, "C": c.C, "gamma": gamma, "tol": c.Tol, "shrinking": c.Shrinking, "max_iter": c.MaxIter,
-		"solver": solver, "standardize": c.Standardize, "linear_tol": c.LinearTol, "linear_max_iter": c.LinearMaxIter}
+		"solver": solver, "standardize": c.Standardize, "linear_tol": c.LinearTol, "linear_max_iter": c.LinearMaxIter,
+		"dual": dualSetting(c.Dual)}
+}
+
+// dualSetting returns a Dual setting as params.yaml spells it: auto, or
+// the boolean scikit-learn takes.
+func dualSetting(dual string) any {
+	switch dual {
+	case DualTrue:
+		return true
+	case DualFalse:
+		return false
+	}
+	return DualAuto
+}
+
+// Recorded returns the settings a bundle of a fit on rows training rows
+// records: Hyperparameters, less dual where the fit used libsvm, which
+// ignores it, so that bundles of the libsvm solver (Iris's) are what they
+// were before the setting existed. Read back as a params.yaml section, the
+// map fits the same model on the same data.
+func (c Config) Recorded(rows int) map[string]any {
+	hp := c.Hyperparameters()
+	if !c.liblinear(rows) {
+		delete(hp, "dual")
+	}
+	return hp
 }
 
 // validate checks every field, naming the first bad one.
@@ -224,6 +276,8 @@ func (c Config) validate() error {
 		return classifier.Invalid(ErrConfig, "linear_tol", "is %v; it must be a finite number >= 0 (0: the default)", c.LinearTol)
 	case c.LinearMaxIter < 0:
 		return classifier.Invalid(ErrConfig, "linear_max_iter", "is %d; it must be at least 0 (0: the default)", c.LinearMaxIter)
+	case c.Dual != "" && c.Dual != DualAuto && c.Dual != DualTrue && c.Dual != DualFalse:
+		return classifier.Invalid(ErrConfig, "dual", "is %q; it must be %s, %s or %s", c.Dual, DualAuto, DualTrue, DualFalse)
 	case c.Workers < 0:
 		return classifier.Invalid(ErrConfig, "Workers", "is %d; it must be at least 0 (0 for GOMAXPROCS)", c.Workers)
 	}
@@ -252,6 +306,21 @@ func (c Config) dualCD() dualCDConfig {
 		cfg.maxIter = DefaultLinearMaxIter
 	}
 	return cfg
+}
+
+// primal reports whether liblinear solves a binary problem of rows
+// training rows and features features (the bias not counted) in the
+// primal; the Config must be valid.
+func (c Config) primal(rows, features int) bool {
+	switch c.Dual {
+	case DualTrue:
+		return false
+	case DualFalse:
+		return true
+	}
+	// scikit-learn 1.3's _validate_dual_parameter: dual when
+	// n_samples < n_features.
+	return rows >= features
 }
 
 // gamma returns the RBF coefficient for the training rows X, as

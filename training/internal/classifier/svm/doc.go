@@ -58,12 +58,20 @@
 // pair six times for its Platt scaling. For the linear kernel on larger data
 // [Config.Solver] selects scikit-learn's CalibratedClassifierCV(LinearSVC(),
 // cv=3, method="sigmoid") instead (automatically from [LiblinearMinRows]
-// rows): liblinear's dual coordinate descent for the L2-regularized squared
-// hinge loss (solve_l2r_l1l2_svc, L2R_L2LOSS_SVC_DUAL: C, tol 1e-4, 1000
-// passes, the intercept as a bias feature of value 1 that is regularized
-// too, rows visited in a random order drawn from [Config.Src] at every
-// pass, liblinear's shrinking), one-vs-rest over the classes present (one
-// problem for two classes, the second class positive). Its calibration
+// rows). Each binary problem minimizes the L2-regularized squared hinge
+// loss, the intercept a bias feature of value 1 that is regularized too, in
+// one of two ways, chosen by [Config.Dual] as scikit-learn 1.3's
+// LinearSVC(dual="auto") chooses: in the primal when the fold's training
+// rows are at least as many as the features, with liblinear's trust-region
+// Newton method (L2R_L2LOSS_SVC, TRON with conjugate gradient as
+// scikit-learn 1.2 vendors it: deterministic, a handful of Newton steps of
+// a few passes over the rows each), otherwise in the dual, with its
+// coordinate descent (solve_l2r_l1l2_svc, L2R_L2LOSS_SVC_DUAL: rows
+// visited in a random order drawn from [Config.Src] at every pass,
+// liblinear's shrinking), which on many rows and few features runs out its
+// 1000 passes without converging. Both use C, tol 1e-4 and 1000 iterations
+// by default, one-vs-rest over the classes present (one problem for two
+// classes, the second class positive). Its calibration
 // splits the rows into 3 folds as StratifiedKFold(3) does, fits LinearSVC
 // on two folds and a Platt sigmoid per decision function on the third
 // (scikit-learn's _sigmoid_calibration: Platt's regularized targets, solved
@@ -74,6 +82,7 @@
 // source seeded from [Config.Src] in a fixed order, so the model does not
 // depend on how many run at once. A class with
 // fewer than 3 rows is an error ([ErrTooFewRows]), as in scikit-learn.
-// liblinear draws its order from its own generator, so weights match
-// LinearSVC's within the tolerance, not bit for bit.
+// In the dual, liblinear draws its order from its own generator, so weights
+// match LinearSVC's within the tolerance, not bit for bit; the primal
+// follows liblinear's arithmetic and matches to rounding.
 package svm

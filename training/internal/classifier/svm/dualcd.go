@@ -46,8 +46,10 @@ type dualCDConfig struct {
 	maxIter int     // outer iterations (passes over the active rows)
 }
 
-// dualCDResult is the solution of one binary problem.
-type dualCDResult struct {
+// linearSolution is the solution of one binary LinearSVC problem, by
+// either solver: iterations counts the dual's outer passes or the primal's
+// Newton steps.
+type linearSolution struct {
 	w          []float64 // weights over the augmented row; the last is the intercept
 	iterations int
 	converged  bool
@@ -70,7 +72,7 @@ const pgZero = 1e-12
 // reactivates every row and goes on), or after cfg.maxIter outer
 // iterations, which is reported as not converged. It returns the context's
 // error when ctx is done, checked before every outer iteration.
-func solveDualCD(ctx context.Context, a augmented, rows []int, y []int8, c float64, cfg dualCDConfig, rng *rand.Rand) (dualCDResult, error) {
+func solveDualCD(ctx context.Context, a augmented, rows []int, y []int8, c float64, cfg dualCDConfig, rng *rand.Rand) (linearSolution, error) {
 	l := len(rows)
 	w := make([]float64, a.stride)
 	alpha := make([]float64, l)
@@ -91,10 +93,10 @@ func solveDualCD(ctx context.Context, a augmented, rows []int, y []int8, c float
 	// liblinear also tracks the smallest projected gradient of the last
 	// pass to shrink rows at the upper bound; the L2 loss has none.
 	pgMaxOld := math.Inf(1)
-	res := dualCDResult{w: w}
+	res := linearSolution{w: w}
 	for res.iterations < cfg.maxIter {
 		if err := ctx.Err(); err != nil {
-			return dualCDResult{}, err
+			return linearSolution{}, err
 		}
 		pgMaxNew, pgMinNew := math.Inf(-1), math.Inf(1)
 		for i := range active {

@@ -38,6 +38,17 @@ func TestLiblinearConformance(t *testing.T) {
 			return cfg
 		}},
 		"two classes": {binary, liblinearConfig},
+		"iris, dual": {iris, func() Config {
+			cfg := liblinearConfig()
+			cfg.Dual = DualTrue
+			cfg.Src = rand.NewPCG(1, 2)
+			return cfg
+		}},
+		"iris, standardized, primal": {iris, func() Config {
+			cfg := liblinearConfig()
+			cfg.Standardize, cfg.Dual = true, DualFalse
+			return cfg
+		}},
 	}
 	for name, c := range configs {
 		t.Run(name, func(t *testing.T) {
@@ -93,6 +104,8 @@ func TestLiblinearConfigErrors(t *testing.T) {
 		"negative iterations":   {func(c *Config) { c.LinearMaxIter = -2 }, "linear_max_iter is -2"},
 		"negative workers":      {func(c *Config) { c.Workers = -1 }, "Workers is -1"},
 		"infinite tol":          {func(c *Config) { c.LinearTol = math.Inf(1) }, "linear_tol is +Inf"},
+		"unknown dual":          {func(c *Config) { c.Dual = "yes" }, `dual is "yes"; it must be auto, true or false`},
+		"empty dual is auto":    {func(c *Config) { c.Dual = "" }, ""},
 		"linear with libsvm ok": {func(c *Config) { c.Solver = SolverLibsvm }, ""},
 	}
 	for name, tt := range tests {
@@ -114,22 +127,52 @@ func TestLiblinearConfigErrors(t *testing.T) {
 }
 
 // TestLiblinearWorkers fits with one worker on one processor and with four
-// on four: the problems run in parallel but draw from their own sources,
-// so the models must be bitwise identical.
+// on four: the problems run in parallel but draw from their own sources
+// (the dual) or none (the primal), so the models must be bitwise
+// identical.
 func TestLiblinearWorkers(t *testing.T) {
 	d := classifiertest.Blobs(rand.NewPCG(3, 3), 600, 5, 4)
-	fitWith := func(procs, workers int) *classifier.Fitted {
-		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
-		cfg := liblinearConfig()
-		cfg.Workers = workers
-		cfg.Src = rand.NewPCG(9, 9)
-		fit, err := mustNew(t, cfg).Fit(t.Context(), d.X, d.Y, len(d.Classes))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return fit
+	for _, dual := range []string{DualTrue, DualFalse} {
+		t.Run("dual "+dual, func(t *testing.T) {
+			fitWith := func(procs, workers int) *classifier.Fitted {
+				defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+				cfg := liblinearConfig()
+				cfg.Workers, cfg.Dual = workers, dual
+				cfg.Src = rand.NewPCG(9, 9)
+				fit, err := mustNew(t, cfg).Fit(t.Context(), d.X, d.Y, len(d.Classes))
+				if err != nil {
+					t.Fatal(err)
+				}
+				return fit
+			}
+			classifiertest.CheckIdentical(t, fitWith(1, 1), fitWith(4, 4))
+		})
 	}
-	classifiertest.CheckIdentical(t, fitWith(1, 1), fitWith(4, 4))
+}
+
+// TestDualChoice checks which problem liblinear solves, as scikit-learn
+// 1.3's LinearSVC(dual=...) decides: auto solves the dual only when the
+// training rows are fewer than the features.
+func TestDualChoice(t *testing.T) {
+	tests := []struct {
+		dual           string
+		rows, features int
+		wantPrimal     bool
+	}{
+		{DualAuto, 98, 4, true},
+		{DualAuto, 20, 20, true},
+		{DualAuto, 19, 20, false},
+		{"", 100000, 20, true},
+		{DualTrue, 100000, 20, false},
+		{DualFalse, 10, 20, true},
+	}
+	for _, tt := range tests {
+		cfg := liblinearConfig()
+		cfg.Dual = tt.dual
+		if got := cfg.primal(tt.rows, tt.features); got != tt.wantPrimal {
+			t.Errorf("dual %q, %d rows, %d features: primal %t, want %t", tt.dual, tt.rows, tt.features, got, tt.wantPrimal)
+		}
+	}
 }
 
 // TestStratifiedFolds compares with scikit-learn 1.2.1's
@@ -191,17 +234,21 @@ func TestLiblinearAbsentClass(t *testing.T) {
 	}
 }
 
+// TestLiblinearMaxIter stops both solvers after one iteration (a pass over
+// the rows, or a Newton step) of each of the 3 folds times 3 one-vs-rest
+// problems: 9 in all, reported as not converged.
 func TestLiblinearMaxIter(t *testing.T) {
 	iris := classifiertest.Iris(t)
-	cfg := liblinearConfig()
-	cfg.LinearMaxIter = 1
-	fit, err := mustNew(t, cfg).Fit(t.Context(), iris.X, iris.Y, 3)
-	if err != nil {
-		t.Fatalf("Fit: %v, want non-convergence reported, not an error", err)
-	}
-	// 3 folds times 3 one-vs-rest problems, one pass each.
-	if fit.Converged || fit.Iterations != 9 {
-		t.Errorf("converged %t after %d iterations, want false after 9", fit.Converged, fit.Iterations)
+	for _, dual := range []string{DualTrue, DualFalse} {
+		cfg := liblinearConfig()
+		cfg.LinearMaxIter, cfg.Dual = 1, dual
+		fit, err := mustNew(t, cfg).Fit(t.Context(), iris.X, iris.Y, 3)
+		if err != nil {
+			t.Fatalf("dual %s: Fit: %v, want non-convergence reported, not an error", dual, err)
+		}
+		if fit.Converged || fit.Iterations != 9 {
+			t.Errorf("dual %s: converged %t after %d iterations, want false after 9", dual, fit.Converged, fit.Iterations)
+		}
 	}
 }
 
@@ -281,6 +328,33 @@ func TestLiblinearPredictsIris(t *testing.T) {
 		}
 		if acc := float64(correct) / float64(len(iris.X)); acc < want-0.01 {
 			t.Errorf("standardize %t: training accuracy %.4f, scikit-learn %.4f", standardize, acc, want)
+		}
+	}
+}
+
+// TestRecorded checks that bundles record dual only where liblinear fitted
+// the model, so that the libsvm bundles of Iris are unchanged, and as
+// params.yaml spells it.
+func TestRecorded(t *testing.T) {
+	tests := []struct {
+		name string
+		edit func(*Config)
+		rows int
+		want any // nil: not recorded
+	}{
+		{"libsvm on Iris", func(*Config) {}, 147, nil},
+		{"rbf on many rows", func(c *Config) { c.Kernel = RBF }, 100000, nil},
+		{"auto on many rows", func(*Config) {}, LiblinearMinRows, DualAuto},
+		{"standardized Iris", func(c *Config) { c.Standardize = true }, 147, DualAuto},
+		{"primal asked for", func(c *Config) { c.Solver, c.Dual = SolverLiblinear, DualFalse }, 147, false},
+		{"dual asked for", func(c *Config) { c.Dual = DualTrue }, 5000, true},
+	}
+	for _, tt := range tests {
+		cfg := linearConfig()
+		tt.edit(&cfg)
+		got, ok := cfg.Recorded(tt.rows)["dual"]
+		if tt.want == nil && ok || tt.want != nil && got != tt.want {
+			t.Errorf("%s: Recorded(%d)[dual] = %v (present %t), want %v", tt.name, tt.rows, got, ok, tt.want)
 		}
 	}
 }

@@ -42,16 +42,17 @@ func (t *Trainer) Config() Config { return t.cfg }
 // With libsvm, Iterations counts the SMO iterations of the final binary
 // problems (not those of the Platt cross-validation); Converged is false
 // when Config.MaxIter stopped any problem, the Platt ones included. With
-// liblinear, Iterations counts the coordinate descent's passes summed over
-// every binary problem of every calibration fold; Converged is false when
-// Config.LinearMaxIter stopped any of them. Neither is an error. History is
+// liblinear, Iterations counts the coordinate descent's passes, or the
+// primal's Newton steps, summed over every binary problem of every
+// calibration fold; Converged is false when Config.LinearMaxIter stopped
+// any of them. Neither is an error. History is
 // nil.
 //
 // Fit returns an error wrapping a classifier input error for invalid data,
 // the context's error when ctx is done (checked before every binary problem
-// and every 1000 solver iterations, or every pass of liblinear's), ErrSolver
-// when the fitted parameters are not finite, or, with liblinear,
-// ErrTooFewRows when a class has fewer than 3 rows.
+// and every 1000 solver iterations, or every pass or Newton step of
+// liblinear's), ErrSolver when the fitted parameters are not finite, or,
+// with liblinear, ErrTooFewRows when a class has fewer than 3 rows.
 func (t *Trainer) Fit(ctx context.Context, X [][]float64, y []int, classes int) (*classifier.Fitted, error) {
 	if err := classifier.CheckInput(X, y, classes); err != nil {
 		return nil, fmt.Errorf("svm: fit: %w", err)

@@ -41,10 +41,23 @@ def uses_liblinear(h, rows, liblinear_min_rows):
     return solver == "liblinear"
 
 
+def linearsvc_dual(h, rows, features):
+    """LinearSVC's dual for mlops's dual setting on rows training rows of
+    features features. scikit-learn 1.2 has no dual="auto": it is resolved as
+    mlops (and scikit-learn 1.3) resolve it, the dual only when the rows are
+    fewer than the features. mlops decides on each calibration fold's
+    training rows; rows here are the whole training set's, which can only
+    differ within a fold's share of the rows around rows == features."""
+    dual = h.get("dual", True)  # mlops solved the dual before the key existed
+    if dual == "auto":
+        return rows < features
+    return bool(dual)
+
+
 job_liblinear_min_rows = 2000
 
 
-def estimator(name, h, seed, rows, auto_hist_rows):
+def estimator(name, h, seed, rows, features, auto_hist_rows):
     if name == "logistic_regression":
         lr = LogisticRegression(C=h["C"], max_iter=h["max_iter"], tol=h["tol"],
                                 fit_intercept=h["fit_intercept"],
@@ -66,11 +79,13 @@ def estimator(name, h, seed, rows, auto_hist_rows):
                                       random_state=seed)
     if name == "svm":
         if uses_liblinear(h, rows, job_liblinear_min_rows):
-            # As mlops's liblinear solver: LinearSVC (squared hinge, dual),
-            # probabilities from CalibratedClassifierCV's sigmoid on 3 folds.
+            # As mlops's liblinear solver: LinearSVC (squared hinge, primal
+            # or dual as mlops chose), probabilities from
+            # CalibratedClassifierCV's sigmoid on 3 folds.
             from sklearn.calibration import CalibratedClassifierCV
             from sklearn.svm import LinearSVC
-            svc = LinearSVC(C=h["C"], tol=h["linear_tol"], max_iter=h["linear_max_iter"], random_state=seed)
+            svc = LinearSVC(C=h["C"], tol=h["linear_tol"], max_iter=h["linear_max_iter"],
+                            dual=linearsvc_dual(h, rows, features), random_state=seed)
             est = CalibratedClassifierCV(svc, cv=3, method="sigmoid")
             return make_pipeline(StandardScaler(), est) if h.get("standardize") else est
         # probability=True as ours always fits the Platt scaling; predict()
@@ -113,7 +128,8 @@ def main():
     for name, h in job["models"].items():
         accs = []
         for fold in job["folds"]:
-            est = estimator(name, h, job["seed"], len(fold["train"]), job.get("auto_hist_rows", 5000))
+            est = estimator(name, h, job["seed"], len(fold["train"]), X.shape[1],
+                            job.get("auto_hist_rows", 5000))
             est.fit(X[fold["train"]], y[fold["train"]])
             accs.append(float((est.predict(X[fold["test"]]) == y[fold["test"]]).mean()))
         out["accuracy"][name] = accs
