@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"sync"
-	"sync/atomic"
 
 	"github.com/mlopsgo/mlops/training/internal/classifier"
 	"github.com/mlopsgo/mlops/training/internal/classifier/scaling"
@@ -151,35 +149,16 @@ type calibrationResult struct {
 // the results in task order.
 func (t *Trainer) runTasks(ctx context.Context, a augmented, label []int, tasks []calibrationTask) ([]calibrationResult, error) {
 	out := make([]calibrationResult, len(tasks))
-	workers := min(classifier.Workers(t.cfg.Workers), len(tasks))
-	cfg := t.cfg
-	var (
-		next     atomic.Int64
-		stop     atomic.Bool
-		errOnce  sync.Once
-		firstErr error
-		wg       sync.WaitGroup
-	)
-	for range workers {
-		wg.Go(func() {
-			for !stop.Load() {
-				i := int(next.Add(1)) - 1
-				if i >= len(tasks) {
-					return
-				}
-				res, err := solveTask(ctx, a, label, tasks[i], cfg)
-				if err != nil {
-					errOnce.Do(func() { firstErr = err })
-					stop.Store(true)
-					return
-				}
-				out[i] = res
-			}
-		})
-	}
-	wg.Wait()
-	if firstErr != nil {
-		return nil, firstErr
+	err := classifier.Run(classifier.Workers(t.cfg.Workers), len(tasks), func(_, i int) error {
+		res, err := solveTask(ctx, a, label, tasks[i], t.cfg)
+		if err != nil {
+			return err
+		}
+		out[i] = res
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }
