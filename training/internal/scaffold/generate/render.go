@@ -10,6 +10,8 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/mlopsgo/mlops/training/internal/algorithm"
+	"github.com/mlopsgo/mlops/training/internal/classifier/boost"
+	"github.com/mlopsgo/mlops/training/internal/classifier/tree"
 	"github.com/mlopsgo/mlops/training/internal/params"
 )
 
@@ -178,12 +180,14 @@ func modelComments(name string, s sizing) []string {
 	switch name {
 	case algorithm.LogisticRegression:
 		return []string{"standardize: inputs scaled to zero mean and unit variance (stored in the", "bundle), so L-BFGS converges within max_iter whatever the columns' scales."}
+	case algorithm.DecisionTree:
+		return []string{"tree_method auto: scikit-learn's exact splitter below", fmt.Sprintf("%d training rows, histograms (max_bin bins a feature) from there.", tree.AutoHistRows)}
 	case algorithm.RandomForest:
-		return []string{"max_features: sqrt, log2, an integer count, a float fraction in (0, 1], or null (all)."}
+		return []string{"max_features: sqrt, log2, an integer count, a float fraction in (0, 1], or null (all).", "tree_method as for decision_tree; the forest bins the data once for all its trees."}
 	case algorithm.SVM:
-		return []string{"Linear kernel, as the original project chose. With standardize, the auto", "solver is liblinear (LinearSVC, calibrated on 3 folds), fast at any size;", "solver: libsvm with standardize: false gives SVC with libsvm's Platt", "probabilities, whose time grows about with the square of the rows."}
+		return []string{"Linear kernel, as the original project chose. With standardize, the auto", "solver is liblinear (LinearSVC, calibrated on 3 folds), solved in the primal", "(dual: auto) when the rows outnumber the features, fast at any size;", "solver: libsvm with standardize: false gives SVC with libsvm's Platt", "probabilities, whose time grows about with the square of the rows."}
 	case algorithm.XGBoost:
-		return []string{"Gradient-boosted trees: XGBoost 1.7's exact method, multi:softprob.", "max_depth 6 bounds every tree at 64 leaves."}
+		return []string{"Gradient-boosted trees, XGBoost 1.7's multi:softprob. tree_method auto: exact", fmt.Sprintf("below %d training rows, histograms (max_bin bins a feature) from there.", boost.AutoHistRows), "max_depth 6 bounds every tree at 64 leaves."}
 	}
 	return nil
 }
