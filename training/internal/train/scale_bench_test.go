@@ -72,7 +72,7 @@ var scaleFinalOnly = []string{"random_forest"}
 // scaleSkipped are the models not run from scaleLargeRows rows, with the
 // reason the table gives.
 var scaleSkipped = map[string]string{
-	"svm": "not run: CalibratedClassifierCV(LinearSVC, cv=3) took 144 s for one fit of 80k rows, 36 times its " +
+	"svm": "CalibratedClassifierCV(LinearSVC, cv=3) took 144 s for one fit of 80k rows, 36 times its " +
 		"time at 8k (README, TestE2ELinearSVCSpeed); one fit of 800k rows would take over an hour, more than " +
 		"make bench-training has",
 }
@@ -137,7 +137,8 @@ func requireBench(t *testing.T) scaleEnv {
 // library (same CSV, folds, training split and hyper-parameters, two cores
 // each) on make_classification data of 10k, 100k and 1M rows x 20
 // features, and writes a markdown table per size to MLOPS_BENCH_OUT (and
-// the log). Times are reported, not asserted; a mean CV accuracy more than
+// the log). MLOPS_BENCH_SIZES and MLOPS_BENCH_MODELS (comma separated)
+// restrict the sizes and models. Times are reported, not asserted; a mean CV accuracy more than
 // scaleMargin below the reference's fails the test.
 func TestBenchScale(t *testing.T) {
 	env := requireBench(t)
@@ -277,10 +278,17 @@ func benchSize(t *testing.T, env scaleEnv, rows int) string {
 	table.WriteString("| model | mlops time | reference time | ratio | mlops acc | reference acc | target met? |\n")
 	table.WriteString("|---|---|---|---|---|---|---|\n")
 	var notes []string
-	for _, name := range p.Models.Enabled() {
+	names := p.Models.Enabled()
+	if only := os.Getenv("MLOPS_BENCH_MODELS"); only != "" {
+		if names, err = p.Models.Select(strings.Split(only, ",")); err != nil {
+			t.Fatalf("MLOPS_BENCH_MODELS: %v", err)
+		}
+	}
+	for _, name := range names {
 		large := rows >= scaleLargeRows
 		if reason, ok := scaleSkipped[name]; ok && large {
-			fmt.Fprintf(&table, "| %s | — | — | — | — | — | %s |\n", name, reason)
+			fmt.Fprintf(&table, "| %s ‡ | — | — | — | — | — | not run |\n", name)
+			notes = append(notes, "‡ "+name+": "+reason+".")
 			continue
 		}
 		finalOnly := large && slices.Contains(scaleFinalOnly, name)
@@ -291,7 +299,7 @@ func benchSize(t *testing.T, env scaleEnv, rows int) string {
 		if finalOnly {
 			mlopsCmd = "MLOPS_BENCH_FINAL_FIT=" + name + " " + shellJoin(env.testBinary, "-test.run", "^TestBenchScaleFinalFit$", "-test.count", "1")
 			refArgs = append(refArgs, "final")
-			notes = append(notes, fmt.Sprintf("%s: one fit on the training split, no cross-validation (the reference's CV would take over 10 minutes); "+
+			notes = append(notes, fmt.Sprintf("† %s: one fit on the training split, no cross-validation (the reference's CV would take over 10 minutes); "+
 				"mlops's side is TestBenchScaleFinalFit, mlops train's code minus CV; accuracies on the hold-out rows.", name))
 		}
 		refCmd := shellJoin(refArgs...)
@@ -349,7 +357,7 @@ func benchSize(t *testing.T, env scaleEnv, rows int) string {
 		}
 	}
 	for _, n := range notes {
-		table.WriteString("\n† " + n + "\n")
+		table.WriteString("\n" + n + "\n")
 	}
 	return table.String()
 }
@@ -385,6 +393,10 @@ func TestBenchScaleFinalFit(t *testing.T) {
 	j := &job{params: p, data: d, trainIdx: trainIdx, testIdx: testIdx, stats: trainingStats(d, trainIdx), bar: progress.New(io.Discard, "", 0)}
 	mr, err := fitFinal(t.Context(), j, algs[0])
 	if err != nil {
+		t.Fatal(err)
+	}
+	// As trainModel does once the CV figures are in the bundle.
+	if err := mr.Bundle.Seal(); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.MkdirAll("models-"+name, 0o755); err != nil {
