@@ -64,9 +64,10 @@ const scaleLargeRows = 1_000_000
 // with cross-validation from scaleLargeRows rows (issue #15): both sides fit
 // them once on the training split and score the hold-out rows. mlops train
 // has no option to skip cross-validation, so TestBenchScaleFinalFit stands
-// in for it. The random forest: scikit-learn took about 4 s a fit at 8,000
-// rows with n_jobs=2 on this machine, so 4 fits of 667k-800k rows at 1M
-// would take some 20 minutes.
+// in for it. The random forest: at 100k rows scikit-learn's 4 fits (3
+// folds and the final fit, n_jobs=2) took 97 s of CPU on this machine; ten
+// times the rows take some 12 times the CPU, so at 1M its CV and final fit
+// would take about 20 minutes of CPU, over 10 minutes on two cores.
 var scaleFinalOnly = []string{"random_forest"}
 
 // scaleSkipped are the models not run from scaleLargeRows rows, with the
