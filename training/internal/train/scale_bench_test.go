@@ -43,6 +43,7 @@ type scaleTarget struct {
 	text     string
 }
 
+// scaleTargets are issue #15's time targets, by model.
 var scaleTargets = map[string]scaleTarget{
 	"logistic_regression": {maxRatio: 2, text: "≤ 2x"},
 	"decision_tree":       {maxRatio: 0.5, sizes: []int{100_000}, text: "≤ 0.5x at 100k"},
