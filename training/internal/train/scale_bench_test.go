@@ -207,6 +207,9 @@ func scaleHeader(t *testing.T, env scaleEnv) string {
 		runtime.NumCPU(), cpu, runtime.Version(), version(env.mlops, "--version"),
 		version(env.python, "-c", "import sklearn, xgboost, numpy; print(f'scikit-learn {sklearn.__version__}, XGBoost {xgboost.__version__}, numpy {numpy.__version__}')"),
 		version(env.hyperfine, "--version"))
+	if v := os.Getenv("OMP_WAIT_POLICY"); v != "" {
+		fmt.Fprintf(&b, "OMP_WAIT_POLICY=%s (XGBoost's OpenMP threads).\n\n", v)
+	}
 	b.WriteString(`Data: make_classification (20 features, 10 informative, 3 classes, seed 7),
 params.yaml from mlops init. Each row times the whole command with hyperfine,
 mean ± standard deviation of the runs: ` + "`mlops train --only MODEL`" + ` against
