@@ -14,111 +14,19 @@ import warnings
 
 import numpy as np
 import sklearn
-from sklearn.ensemble import RandomForestClassifier
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
-from sklearn.svm import SVC
-from sklearn.tree import DecisionTreeClassifier
 
-
-def tree_method(h, rows, auto_hist_rows):
-    """The XGBoost tree method of h, auto resolved as mlops resolves it:
-    exact below auto_hist_rows training rows, hist from there."""
-    m = h.get("tree_method", "exact")
-    if m == "auto":
-        return "exact" if rows < auto_hist_rows else "hist"
-    return m
-
-
-def uses_liblinear(h, rows, liblinear_min_rows):
-    """Whether mlops's SVM uses liblinear for h on rows training rows: its
-    solver, with auto resolved as mlops resolves it."""
-    solver = h.get("solver", "libsvm")
-    if solver == "auto":
-        return h["kernel"] == "linear" and (rows >= liblinear_min_rows or h.get("standardize", False))
-    return solver == "liblinear"
-
-
-def linearsvc_dual(h, rows, features):
-    """LinearSVC's dual for mlops's dual setting on rows training rows of
-    features features. scikit-learn 1.2 has no dual="auto": it is resolved as
-    mlops (and scikit-learn 1.3) resolve it, the dual only when the rows are
-    fewer than the features. mlops decides on each calibration fold's
-    training rows; rows here are the whole training set's, which can only
-    differ within a fold's share of the rows around rows == features."""
-    dual = h.get("dual", True)  # mlops solved the dual before the key existed
-    if dual == "auto":
-        return rows < features
-    return bool(dual)
-
-
-job_liblinear_min_rows = 2000
-
-
-def estimator(name, h, seed, rows, features, auto_hist_rows):
-    if name == "logistic_regression":
-        lr = LogisticRegression(C=h["C"], max_iter=h["max_iter"], tol=h["tol"],
-                                fit_intercept=h["fit_intercept"],
-                                multi_class="multinomial", solver="lbfgs")
-        return make_pipeline(StandardScaler(), lr) if h["standardize"] else lr
-    if name == "decision_tree":
-        return DecisionTreeClassifier(criterion=h["criterion"], max_depth=h["max_depth"],
-                                      min_samples_split=h["min_samples_split"],
-                                      min_samples_leaf=h["min_samples_leaf"],
-                                      min_impurity_decrease=h["min_impurity_decrease"],
-                                      random_state=seed)
-    if name == "random_forest":
-        return RandomForestClassifier(n_estimators=h["n_estimators"], criterion=h["criterion"],
-                                      max_depth=h["max_depth"],
-                                      min_samples_split=h["min_samples_split"],
-                                      min_samples_leaf=h["min_samples_leaf"],
-                                      max_features=h["max_features"], bootstrap=h["bootstrap"],
-                                      min_impurity_decrease=h["min_impurity_decrease"],
-                                      random_state=seed)
-    if name == "svm":
-        if uses_liblinear(h, rows, job_liblinear_min_rows):
-            # As mlops's liblinear solver: LinearSVC (squared hinge, primal
-            # or dual as mlops chose), probabilities from
-            # CalibratedClassifierCV's sigmoid on 3 folds.
-            from sklearn.calibration import CalibratedClassifierCV
-            from sklearn.svm import LinearSVC
-            svc = LinearSVC(C=h["C"], tol=h["linear_tol"], max_iter=h["linear_max_iter"],
-                            dual=linearsvc_dual(h, rows, features), random_state=seed)
-            est = CalibratedClassifierCV(svc, cv=3, method="sigmoid")
-            return make_pipeline(StandardScaler(), est) if h.get("standardize") else est
-        # probability=True as ours always fits the Platt scaling; predict()
-        # still returns libsvm's one-vs-one vote, where we serve (and score)
-        # the most probable class.
-        return SVC(kernel=h["kernel"], C=h["C"], gamma=h["gamma"], tol=h["tol"],
-                   shrinking=h["shrinking"], max_iter=h["max_iter"], probability=True,
-                   random_state=seed)
-    if name == "xgboost":
-        import xgboost  # python3-xgboost 1.7.4; imported only when asked for
-        method = tree_method(h, rows, auto_hist_rows)
-        return xgboost.XGBClassifier(tree_method=method, max_bin=h.get("max_bin", 256),
-                                     n_estimators=h["n_estimators"],
-                                     learning_rate=h["learning_rate"], max_depth=h["max_depth"],
-                                     min_child_weight=h["min_child_weight"], gamma=h["gamma"],
-                                     reg_lambda=h["reg_lambda"], reg_alpha=h["reg_alpha"],
-                                     subsample=h["subsample"], colsample_bytree=h["colsample_bytree"],
-                                     base_score=h["base_score"], random_state=seed,
-                                     # One thread for exact: its OpenMP threads spin and crawl on
-                                     # a loaded machine; the trees are the same. hist gets two,
-                                     # as the comparisons in the README use.
-                                     n_jobs=1 if method == "exact" else 2)
-    raise SystemExit(f"parity.py: no scikit-learn estimator for model {name!r}")
+# The mapping of mlops's hyper-parameters to the reference estimators,
+# shared with bench_scale.py; found beside this script (sys.path[0]).
+from reference import AUTO_HIST_ROWS, LIBLINEAR_MIN_ROWS, estimator
 
 
 def main():
     # max_iter=100 is scikit-learn's default and stops lbfgs early on raw Iris
     # features; the warning says so every fold. Both sides use the same limit.
     warnings.filterwarnings("ignore", category=ConvergenceWarning)
-    global job_liblinear_min_rows
     with open(sys.argv[1]) as f:
         job = json.load(f)
-    job_liblinear_min_rows = job.get("liblinear_min_rows", job_liblinear_min_rows)
     X = np.asarray(job["X"], dtype=np.float64)
     y = np.asarray(job["y"], dtype=np.int64)
     out = {"versions": {"sklearn": sklearn.__version__, "numpy": np.__version__}, "accuracy": {}}
@@ -129,7 +37,8 @@ def main():
         accs = []
         for fold in job["folds"]:
             est = estimator(name, h, job["seed"], len(fold["train"]), X.shape[1],
-                            job.get("auto_hist_rows", 5000))
+                            job.get("auto_hist_rows", AUTO_HIST_ROWS),
+                            job.get("liblinear_min_rows", LIBLINEAR_MIN_ROWS))
             est.fit(X[fold["train"]], y[fold["train"]])
             accs.append(float((est.predict(X[fold["test"]]) == y[fold["test"]]).mean()))
         out["accuracy"][name] = accs
