@@ -11,6 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"runtime/debug"
 
 	"github.com/spf13/cobra"
 
@@ -47,6 +48,14 @@ type Options struct {
 // environment, read here once, and returns the process exit code (see
 // Run).
 func Main(ctx context.Context, args []string, s Streams) int {
+	// mlops's large allocations (data sets, bins, bundles) hold no
+	// pointers, so the collector's work hardly grows with them: halving
+	// the heap's headroom over the live data (GOGC 50, not 100) cuts the
+	// peak RSS of training on a large data set by about a sixth for about
+	// 2% more CPU (README, "Memory"). A GOGC in the environment still wins.
+	if _, ok := os.LookupEnv("GOGC"); !ok {
+		debug.SetGCPercent(50)
+	}
 	dir, err := os.Getwd()
 	if err != nil {
 		fmt.Fprintf(s.ErrOut, "mlops: %v\n", err)
