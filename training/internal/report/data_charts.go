@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"image/color"
+	"math"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -61,10 +62,7 @@ func Scatter(d *dataset.Dataset, i, j int) ([]byte, error) {
 		return nil, err
 	}
 	// Room on the right for the legend, clear of the points.
-	lo, hi := d.X[0][i], d.X[0][i]
-	for _, x := range d.X {
-		lo, hi = min(lo, x[i]), max(hi, x[i])
-	}
+	lo, hi := valueRange(d, i)
 	p.X.Min, p.X.Max = lo-0.03*(hi-lo), hi+0.35*(hi-lo)
 	p.Add(plotter.NewGrid())
 	return renderSVG(p, 5*vg.Inch, 3.6*vg.Inch)
@@ -74,8 +72,10 @@ func addClassScatters(p *plot.Plot, d *dataset.Dataset, i, j int, radius float64
 	for k, class := range d.Classes {
 		var xys plotter.XYs
 		for r, y := range d.Y {
-			if y == k {
-				xys = append(xys, plotter.XY{X: d.X[r][i], Y: d.X[r][j]})
+			// A missing value (data.missing: impute) has no place on
+			// the plot.
+			if x, v := d.X[r][i], d.X[r][j]; y == k && !math.IsNaN(x) && !math.IsNaN(v) {
+				xys = append(xys, plotter.XY{X: x, Y: v})
 			}
 		}
 		if len(xys) == 0 {
@@ -131,10 +131,7 @@ func ScatterMatrix(d *dataset.Dataset) ([]byte, error) {
 }
 
 func addClassHistograms(p *plot.Plot, d *dataset.Dataset, j int) error {
-	lo, hi := d.X[0][j], d.X[0][j]
-	for _, x := range d.X {
-		lo, hi = min(lo, x[j]), max(hi, x[j])
-	}
+	lo, hi := valueRange(d, j)
 	if hi == lo {
 		hi = lo + 1
 	}
@@ -144,8 +141,8 @@ func addClassHistograms(p *plot.Plot, d *dataset.Dataset, j int) error {
 		counts := make([]float64, bins)
 		found := false
 		for r, y := range d.Y {
-			if y == k {
-				b := min(int((d.X[r][j]-lo)/width), bins-1)
+			if v := d.X[r][j]; y == k && !math.IsNaN(v) {
+				b := min(int((v-lo)/width), bins-1)
 				counts[b]++
 				found = true
 			}
@@ -173,4 +170,19 @@ func maxOf(vs []float64) float64 {
 		m = max(m, v)
 	}
 	return m
+}
+
+// valueRange returns the smallest and largest value of feature j, missing
+// values (NaN) left out; both are 0 when every value is missing.
+func valueRange(d *dataset.Dataset, j int) (lo, hi float64) {
+	lo, hi = math.Inf(1), math.Inf(-1)
+	for _, x := range d.X {
+		if v := x[j]; !math.IsNaN(v) {
+			lo, hi = min(lo, v), max(hi, v)
+		}
+	}
+	if lo > hi {
+		return 0, 0
+	}
+	return lo, hi
 }

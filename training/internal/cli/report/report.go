@@ -136,7 +136,9 @@ func loadData(ctx context.Context, r *tracking.Run, override string) (*dataset.D
 	if override != "" {
 		path = override
 	}
-	d, err := dataset.Load(ctx, dataset.Spec{Path: path, Label: r.Data.Label, Features: r.Data.Features})
+	// Blank cells read as missing values, which the charts leave out: a run
+	// with data.missing: impute trained on such a file.
+	d, err := dataset.Load(ctx, dataset.Spec{Path: path, Label: r.Data.Label, Features: r.Data.Features, BlankAsNaN: true})
 	if err != nil {
 		return nil, err.Error()
 	}
