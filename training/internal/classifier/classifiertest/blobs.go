@@ -12,6 +12,24 @@ import (
 // sizes beyond Iris.
 func Blobs(src rand.Source, n, features, classes int) Dataset {
 	rng := rand.New(src)
+	d := newDataset(n, features, classes)
+	for i := range n {
+		k := i % classes
+		row := make([]float64, features)
+		for j := range row {
+			// Shifting each feature's centre differently keeps the classes
+			// apart on every axis without making any one feature perfect.
+			row[j] = 2*float64((k+j)%classes) + rng.NormFloat64()
+		}
+		d.X[i] = row
+		d.Y[i] = k
+	}
+	return d
+}
+
+// newDataset returns a data set of n rows to fill, its features named x0,
+// x1, ... and its classes c0, c1, ...
+func newDataset(n, features, classes int) Dataset {
 	d := Dataset{
 		Features: make([]string, features),
 		Classes:  make([]string, classes),
@@ -23,17 +41,6 @@ func Blobs(src rand.Source, n, features, classes int) Dataset {
 	}
 	for k := range classes {
 		d.Classes[k] = fmt.Sprintf("c%d", k)
-	}
-	for i := range n {
-		k := i % classes
-		row := make([]float64, features)
-		for j := range row {
-			// Shifting each feature's centre differently keeps the classes
-			// apart on every axis without making any one feature perfect.
-			row[j] = 2*float64((k+j)%classes) + rng.NormFloat64()
-		}
-		d.X[i] = row
-		d.Y[i] = k
 	}
 	return d
 }

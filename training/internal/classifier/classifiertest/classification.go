@@ -1,7 +1,6 @@
 package classifiertest
 
 import (
-	"fmt"
 	"math/rand/v2"
 )
 
@@ -14,18 +13,9 @@ import (
 // accuracy comparisons use it where blobs are too easy.
 func Classification(src rand.Source, n, features, informative, classes int) Dataset {
 	rng := rand.New(src)
-	d := Dataset{
-		Features: make([]string, features),
-		Classes:  make([]string, classes),
-		X:        make([][]float64, n),
-		Y:        make([]int, n),
-	}
-	for j := range features {
-		d.Features[j] = fmt.Sprintf("x%d", j)
-	}
+	d := newDataset(n, features, classes)
 	centres := make([][]float64, classes)
 	for k := range classes {
-		d.Classes[k] = fmt.Sprintf("c%d", k)
 		centres[k] = make([]float64, informative)
 		for j := range centres[k] {
 			centres[k][j] = 2*rng.Float64() - 1
