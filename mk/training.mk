@@ -18,7 +18,7 @@ e2e-training:
 	cd training && MLOPS_E2E=1 MLOPS_PYTHON=$(PYTHON) $(GO) test -count=1 -timeout 30m -run '^TestE2E' -skip '^TestE2ELinearSVCSpeed$$' -v \
 		./internal/train/ ./internal/classifier/boost/ ./internal/classifier/svm/
 
-## bench-training: single-row prediction and fit benchmarks; mlops train vs the same work in scikit-learn/XGBoost (hyperfine), on Iris and as a scale table at 10k, 100k and 1M generated rows (bin/bench-scale.md; not CI, about an hour)
+## bench-training: single-row prediction and fit benchmarks; mlops train vs the same work in scikit-learn/XGBoost (hyperfine), on Iris and as a scale table at 10k, 100k and 1M generated rows (bin/bench-scale.md; not CI)
 .PHONY: bench-training
 bench-training: $(BIN)/mlops
 	cd training/model && $(GO) test -run '^$$' -bench 'PredictInto' -benchmem .
