@@ -217,16 +217,23 @@ func TestAlertRules(t *testing.T) {
 		}
 		var got, records []string
 		for _, g := range pr.Spec.Groups {
+			alertSeen := false
 			for _, r := range g.Rules {
 				if r.Record != "" {
 					if g.Name != sloGroup || r.Alert != "" {
 						t.Errorf("recording rule %s in group %s: want recording rules in %s only", r.Record, g.Name, sloGroup)
 					}
+					// An alert before a recording rule of its group would
+					// read that rule's value from the last evaluation.
+					if alertSeen {
+						t.Errorf("recording rule %s comes after an alert in %s: want every recording rule first", r.Record, sloGroup)
+					}
 					records = append(records, r.Record+" "+r.Labels["slo"])
 					continue
 				}
-				if g.Name == sloGroup {
-					t.Errorf("alert %s in the recording rules' group", r.Alert)
+				alertSeen = true
+				if g.Name == sloGroup && !strings.HasSuffix(r.Alert, "BudgetBurn") {
+					t.Errorf("alert %s in the recording rules' group: only the burn-rate alerts, which read its ratios, belong there", r.Alert)
 				}
 				sev := r.Labels["severity"]
 				got = append(got, r.Alert+" "+sev)
