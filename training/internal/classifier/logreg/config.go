@@ -29,6 +29,11 @@ type Config struct {
 	// constant feature gets scale 1. Default: false, as the original project
 	// (scikit-learn's LogisticRegression has no scaling of its own).
 	Standardize bool `yaml:"standardize"`
+	// Workers bounds the goroutines that evaluate the objective, each over
+	// its own blocks of rows; 0 means GOMAXPROCS. The fitted model does not
+	// depend on it: the blocks and the order their sums are added in are
+	// fixed. It must not be negative. Default: 0.
+	Workers int `yaml:"-"`
 }
 
 // DefaultConfig returns scikit-learn 1.2's defaults: C 1, MaxIter 100, Tol
@@ -52,6 +57,8 @@ func (c Config) validate() error {
 		return classifier.Invalid(ErrConfig, "max_iter", "is %d; it must be at least 1", c.MaxIter)
 	case !(c.Tol > 0) || math.IsInf(c.Tol, 1):
 		return classifier.Invalid(ErrConfig, "tol", "is %v; it must be a finite number > 0", c.Tol)
+	case c.Workers < 0:
+		return classifier.Invalid(ErrConfig, "Workers", "is %d; it must be at least 0 (0 for GOMAXPROCS)", c.Workers)
 	}
 	return nil
 }

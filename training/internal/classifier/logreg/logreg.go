@@ -40,21 +40,29 @@ func (t *Trainer) Config() Config { return t.cfg }
 //
 // History holds the objective C·Σ −log p + ½‖W‖² after each L-BFGS
 // iteration (the starting point is not included) and Iterations counts them.
-// Converged is true when the gradient test of [Config.Tol] passed, or when
-// the line search stalled in floating point with the gradient within
-// rounding of zero. Otherwise the fit still returns the best parameters it
-// found, with Converged false and one message in Warnings, as scikit-learn
-// warns "lbfgs failed to converge": when MaxIter iterations ran first, or
-// when the line search could not decrease the objective any further
-// (scikit-learn's ABNORMAL_TERMINATION_IN_LNSRCH; on large data sets this
-// happens with the gradient just above Tol, where a step's decrease is
-// comparable to the rounding of the objective).
+// Converged is true when the gradient test of [Config.Tol] passed, when an
+// iteration lowered the objective by no more than SciPy's relative ftol (as
+// scikit-learn 1.2's lbfgs stops), or when the line search stalled in
+// floating point with the gradient within rounding of zero. Otherwise the
+// fit still returns the best parameters it found, with Converged false and
+// one message in Warnings, as scikit-learn warns "lbfgs failed to
+// converge": when MaxIter iterations ran first, or when the line search
+// could not decrease the objective within maxLineSearch evaluations
+// (scikit-learn's ABNORMAL_TERMINATION_IN_LNSRCH, where a step's decrease is
+// below the rounding of the objective while the gradient is above Tol).
 //
 // Fit returns an error wrapping a classifier input error for invalid data,
 // the context's error when ctx is done (checked before every evaluation of the
 // objective), or ErrSolver when the objective or its gradient is not finite
 // (features so large that the logits overflow).
 func (t *Trainer) Fit(ctx context.Context, X [][]float64, y []int, classes int) (*classifier.Fitted, error) {
+	return t.fit(ctx, X, y, classes, ftol)
+}
+
+// fit is Fit with the relative-decrease bound of the stopping rule as a
+// parameter, so that a test can turn it off (0) and meet the line-search
+// stall it otherwise prevents.
+func (t *Trainer) fit(ctx context.Context, X [][]float64, y []int, classes int, ftol float64) (*classifier.Fitted, error) {
 	if err := classifier.CheckInput(X, y, classes); err != nil {
 		return nil, fmt.Errorf("logreg: fit: %w", err)
 	}
@@ -65,8 +73,8 @@ func (t *Trainer) Fit(ctx context.Context, X [][]float64, y []int, classes int) 
 	if t.cfg.Standardize {
 		mean, scale = standardization(X)
 	}
-	obj := newObjective(X, y, classes, t.cfg.C, t.cfg.FitIntercept, mean, scale)
-	mon := &monitor{tol: t.cfg.Tol, maxIter: t.cfg.MaxIter, c: t.cfg.C}
+	obj := newObjective(X, y, classes, t.cfg.C, t.cfg.FitIntercept, mean, scale, classifier.Workers(t.cfg.Workers))
+	mon := &monitor{tol: t.cfg.Tol, ftol: ftol, maxIter: t.cfg.MaxIter, c: t.cfg.C}
 	problem := optimize.Problem{
 		Func: obj.Func,
 		Grad: obj.Grad,
@@ -81,7 +89,7 @@ func (t *Trainer) Fit(ctx context.Context, X [][]float64, y []int, classes int) 
 	// strict (<) where SciPy's is not, and its default function-change test
 	// would stop long before Tol is met.
 	settings := &optimize.Settings{Converger: mon}
-	method := &optimize.LBFGS{GradStopThreshold: math.NaN()}
+	method := &optimize.LBFGS{GradStopThreshold: math.NaN(), Linesearcher: &boundedLinesearch{Linesearcher: &optimize.Bisection{}}}
 	res, err := optimize.Minimize(problem, make([]float64, obj.dim()), settings, method)
 	if err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil {
@@ -122,7 +130,7 @@ func outcome(res *optimize.Result, err error, mon *monitor, nonFinite bool) (con
 	iters := len(mon.history)
 	if err == nil {
 		switch res.Status {
-		case optimize.GradientThreshold:
+		case optimize.GradientThreshold, optimize.FunctionConvergence:
 			return true, "", nil
 		case optimize.IterationLimit:
 			return false, fmt.Sprintf("logreg: L-BFGS failed to converge: reached max_iter %d with the largest gradient component at %.2g, above tol %g; increase max_iter or standardize the features",
@@ -155,6 +163,17 @@ func warnings(w string) []string {
 	return []string{w}
 }
 
+// ftol is the relative-decrease test of SciPy's L-BFGS-B with the defaults
+// scikit-learn 1.2 leaves it (factr 1e7, ftol = factr·ε ≈ 2.2e-9): the fit
+// has converged once an iteration lowers the objective by no more than ftol
+// of its magnitude, (f_k − f_{k+1}) ≤ ftol·max(|f_k|, |f_{k+1}|, 1).
+// Without it the gradient test of Tol alone decides, and on large data sets
+// it is met, if ever, only after iterations whose decrease is at the
+// rounding of the objective (a sum over every row), where the line search
+// stalls after many evaluations: 69 evaluations for 22 iterations on
+// 100,000 rows, against 17 for 16 with this test, at the same accuracy.
+const ftol = 1e7 * 0x1p-52
+
 // stallTol bounds, relative to the objective's magnitude, the largest
 // gradient component at which a stalled line search still counts as
 // convergence: the square root of the float64 machine epsilon, the usual
@@ -175,10 +194,12 @@ func stall(err error) bool {
 // calls Converged at every major iteration, the starting point included.
 type monitor struct {
 	tol     float64
+	ftol    float64 // the relative decrease that ends the fit; see ftol
 	maxIter int
 	c       float64
 
 	started bool
+	prevF   float64 // the objective at the previous major iteration
 	history []float64
 }
 
@@ -190,19 +211,22 @@ func (m *monitor) Init(int) {
 	m.history = nil
 }
 
-// Converged records the objective at loc and applies the gradient test and
-// the iteration limit.
+// Converged records the objective at loc and applies, in SciPy's order, the
+// gradient test, the relative-decrease test and the iteration limit.
 func (m *monitor) Converged(loc *optimize.Location) optimize.Status {
-	if m.started {
+	first, prev := !m.started, m.prevF
+	m.started, m.prevF = true, loc.F
+	if !first {
 		// loc.F is the objective divided by C; History reports the
 		// objective itself.
 		m.history = append(m.history, m.c*loc.F)
 	}
-	m.started = true
-	if floats.Norm(loc.Gradient, math.Inf(1)) <= m.tol {
+	switch {
+	case floats.Norm(loc.Gradient, math.Inf(1)) <= m.tol:
 		return optimize.GradientThreshold
-	}
-	if len(m.history) >= m.maxIter {
+	case !first && prev-loc.F <= m.ftol*max(math.Abs(prev), math.Abs(loc.F), 1):
+		return optimize.FunctionConvergence
+	case len(m.history) >= m.maxIter:
 		return optimize.IterationLimit
 	}
 	return optimize.NotTerminated

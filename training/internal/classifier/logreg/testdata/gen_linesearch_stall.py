@@ -1,10 +1,13 @@
 """Write linesearch_stall.csv and linesearch_stall.json: data on which L-BFGS's
-line search stalls before the gradient test passes.
+line search used to stall before the gradient test passed.
 
-The Go test TestFitLineSearchStall in the parent directory fits the CSV's rows,
-each repeated REPEATS times, and expects the fit to end with a warning and the
-best parameters found, not an error. Run from this directory with Debian's
-interpreter, which has scikit-learn:
+The Go tests in the parent directory fit the CSV's rows. TestFitStopsAsSciPy
+repeats each REPEATS times, standardizes them and expects the fit to stop as
+scikit-learn's does, converged, without a warning, in about its number of
+iterations. TestFitLineSearchStall makes the line search fail on the same
+rows shifted by 1e6 and expects a warning and the best parameters found, not
+an error. Run from this directory with Debian's interpreter, which has
+scikit-learn:
 
     /usr/bin/python3 gen_linesearch_stall.py
 
@@ -12,20 +15,21 @@ Why these data: on scikit-learn's make_classification(n_samples=10000,
 n_features=20, n_informative=10, n_redundant=5, n_classes=3), the default
 fit (C=1, tol=1e-4, max_iter=100, raw features) used to abort `mlops train`
 with "linesearch: failed to converge with the largest gradient component at
-0.00011". With 10,000 rows the objective is in the thousands, and near the
-optimum the decrease a step could bring is comparable to the rounding of the
-objective, so the line search cannot improve it although the gradient is
-still just above tol. The effect needs the objective's scale of many rows,
-not many distinct rows: 200 rows (seed 2, the first of seeds 0-9 that stalls
-at this size), rounded to 4 decimals and repeated 50 times, give 10,000 rows
-that stall the same way, from a 30 kB file. Repeating rows is what
-scikit-learn's sample_weight does, so the reference below fits the 200 rows
-with sample_weight=50.
+0.00011". Near the optimum the decrease a step could bring becomes
+comparable to the rounding of the objective, a sum over every row, so the
+line search could not improve it although the gradient was still above tol.
+SciPy, and now mlops, stop before that: once an iteration lowers the
+objective by no more than ftol (2.2e-9) of it. The effect needs the
+objective's scale of many rows, not many distinct rows: 200 rows (seed 2),
+rounded to 4 decimals and repeated 200 times, 40,000 rows, stalled the line
+search at iteration 42 with the largest gradient component at 9e-4 (without
+the ftol test), from a 30 kB file. Repeating rows is what scikit-learn's
+sample_weight does, so the reference below fits the 200 rows with
+sample_weight=200, after StandardScaler as mlops's standardize: true.
 
 linesearch_stall.json records scikit-learn's fit of the same data: its
-training accuracy (the Go test expects its own to be close) and its number of
-iterations; scikit-learn's lbfgs stops earlier on SciPy's default ftol and
-does not warn here.
+training accuracy (the Go test expects its own to be close), its number of
+iterations and its convergence warnings.
 """
 
 import json
@@ -39,11 +43,13 @@ import sklearn
 from sklearn.datasets import make_classification
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROWS = 200
 SEED = 2
-REPEATS = 50
+REPEATS = 200
 
 
 def main():
@@ -61,17 +67,19 @@ def main():
     X, y = data[:, :-1], data[:, -1].astype(int)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ConvergenceWarning)
-        lr = LogisticRegression(multi_class="multinomial").fit(X, y, sample_weight=np.full(len(y), REPEATS))
+        lr = make_pipeline(StandardScaler(), LogisticRegression(multi_class="multinomial"))
+        lr.fit(X, y, logisticregression__sample_weight=np.full(len(y), REPEATS))
     ref = {
         "command": "/usr/bin/python3 gen_linesearch_stall.py",
         "generator": "make_classification(n_samples=%d, n_features=20, n_informative=10, n_redundant=5, n_classes=3, random_state=%d), rounded to 4 decimals" % (ROWS, SEED),
-        "estimator": "LogisticRegression(multi_class=\"multinomial\") (C=1, tol=1e-4, max_iter=100), sample_weight=%d" % REPEATS,
+        "estimator": "StandardScaler, LogisticRegression(multi_class=\"multinomial\") (C=1, tol=1e-4, max_iter=100), sample_weight=%d" % REPEATS,
+        "standardize": True,
         "sklearn_version": sklearn.__version__,
         "scipy_version": scipy.__version__,
         "numpy_version": np.__version__,
         "rows": ROWS,
         "repeats": REPEATS,
-        "n_iter": int(lr.n_iter_[0]),
+        "n_iter": int(lr[-1].n_iter_[0]),
         "convergence_warnings": [str(w.message) for w in caught if issubclass(w.category, ConvergenceWarning)],
         "train_accuracy": float(lr.score(X, y)),
     }
