@@ -179,23 +179,28 @@ func (b *Boosted) predictInto(dst, x []float64) {
 		dst[k] = base
 	}
 	for t, s := range b.TreeStart {
-		n := s
-		for {
-			f := b.Feature[n]
-			if f < 0 {
-				break
-			}
-			// A NaN fails every comparison: it goes where DefaultLeft says.
-			if v := float32(x[f]); v < b.Threshold[n] || (v != v && (b.DefaultLeft == nil || b.DefaultLeft[n])) {
-				n = s + int(b.Left[n])
-			} else {
-				n = s + int(b.Right[n])
-			}
-		}
 		k := b.TreeClass[t]
-		dst[k] = float64(float32(dst[k]) + b.Value[n])
+		dst[k] = float64(float32(dst[k]) + b.Value[b.leaf(s, x)])
 	}
 	Softmax(dst)
+}
+
+// leaf returns the index of the leaf x falls into in the tree whose root is
+// node s.
+func (b *Boosted) leaf(s int, x []float64) int {
+	n := s
+	for {
+		f := b.Feature[n]
+		if f < 0 {
+			return n
+		}
+		// A NaN fails every comparison: it goes where DefaultLeft says.
+		if v := float32(x[f]); v < b.Threshold[n] || (v != v && (b.DefaultLeft == nil || b.DefaultLeft[n])) {
+			n = s + int(b.Left[n])
+		} else {
+			n = s + int(b.Right[n])
+		}
+	}
 }
 
 func finite32(vs ...float32) bool {

@@ -106,6 +106,10 @@ type Predictor interface {
 	// observation x. It does not allocate and is safe for concurrent use.
 	// It panics if len(x) or len(dst) does not match the compiled shape.
 	PredictInto(dst, x []float64)
+	// PredictBatch writes the probabilities of each row X[i] into dst[i],
+	// each equal to PredictInto's to the last bit, faster for many rows.
+	// It does not allocate and is safe for concurrent use.
+	PredictBatch(dst, X [][]float64)
 }
 
 // Compile validates p for the given numbers of features and classes and

@@ -277,10 +277,11 @@ func fitFinal(ctx context.Context, j *job, alg algorithm) (*ModelResult, error) 
 		return nil, fmt.Errorf("fit %s: %w", alg.name, err)
 	}
 	proba := make([][]float64, len(Xt))
-	for i, x := range Xt {
-		proba[i] = make([]float64, len(d.Classes))
-		pred.PredictInto(proba[i], x)
+	slab := make([]float64, len(Xt)*len(d.Classes))
+	for i := range proba {
+		proba[i] = slab[i*len(d.Classes) : (i+1)*len(d.Classes)]
 	}
+	pred.PredictBatch(proba, Xt)
 	report := metrics.Evaluate(yt, proba, len(d.Classes))
 
 	features := make([]model.Feature, len(p.Data.Features))
