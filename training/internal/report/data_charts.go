@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"math/rand/v2"
+	"slices"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -52,13 +54,14 @@ func ClassDistribution(d *dataset.Dataset) ([]byte, error) {
 	return renderSVG(p, 5*vg.Inch, 3.2*vg.Inch)
 }
 
-// Scatter plots feature j against feature i, one colour per class.
+// Scatter plots feature j against feature i, one colour per class, for at
+// most MaxScatterPoints rows (see ScatterRows).
 func Scatter(d *dataset.Dataset, i, j int) ([]byte, error) {
 	p := newPlot(fmt.Sprintf("%s vs %s", d.Features[i], d.Features[j]))
 	p.X.Label.Text, p.Y.Label.Text = d.Features[i], d.Features[j]
 	p.Legend.Top = true
 	p.Legend.Left = false
-	if err := addClassScatters(p, d, i, j, 2.6, true); err != nil {
+	if err := addClassScatters(p, d, i, j, 2.6, true, ScatterRows(d, MaxScatterPoints)); err != nil {
 		return nil, err
 	}
 	// Room on the right for the legend, clear of the points.
@@ -68,13 +71,46 @@ func Scatter(d *dataset.Dataset, i, j int) ([]byte, error) {
 	return renderSVG(p, 5*vg.Inch, 3.6*vg.Inch)
 }
 
-func addClassScatters(p *plot.Plot, d *dataset.Dataset, i, j int, radius float64, legend bool) error {
+// MaxScatterPoints is the most rows a scatter plot draws. A larger data set
+// is drawn from a random sample of that many rows, the same sample for every
+// plot of the report: a million points would make an SVG of hundreds of
+// megabytes that no browser opens, and show no more than the sample does.
+const MaxScatterPoints = 2000
+
+// MaxMatrixPoints is the most rows each panel of the scatter matrix draws,
+// a sample drawn as ScatterRows draws its own: the matrix has up to 56
+// panels, each a few centimetres wide.
+const MaxMatrixPoints = 500
+
+// MaxMatrixFeatures is the most features the scatter matrix shows (the
+// first ones, in input order): beyond that its panels are too small to read
+// and their number grows as the square.
+const MaxMatrixFeatures = 8
+
+// ScatterRows returns the rows of d a scatter plot of at most max points
+// draws, in row order: every row, or a sample of max rows drawn with a
+// fixed seed, so that the report of the same data is the same.
+func ScatterRows(d *dataset.Dataset, max int) []int {
+	n := len(d.Y)
+	if n <= max {
+		rows := make([]int, n)
+		for i := range rows {
+			rows[i] = i
+		}
+		return rows
+	}
+	rows := rand.New(rand.NewPCG(1, 2)).Perm(n)[:max]
+	slices.Sort(rows)
+	return rows
+}
+
+func addClassScatters(p *plot.Plot, d *dataset.Dataset, i, j int, radius float64, legend bool, rows []int) error {
 	for k, class := range d.Classes {
 		var xys plotter.XYs
-		for r, y := range d.Y {
+		for _, r := range rows {
 			// A missing value (data.missing: impute) has no place on
 			// the plot.
-			if x, v := d.X[r][i], d.X[r][j]; y == k && !math.IsNaN(x) && !math.IsNaN(v) {
+			if x, v, y := d.X[r][i], d.X[r][j], d.Y[r]; y == k && !math.IsNaN(x) && !math.IsNaN(v) {
 				xys = append(xys, plotter.XY{X: x, Y: v})
 			}
 		}
@@ -97,10 +133,12 @@ func addClassScatters(p *plot.Plot, d *dataset.Dataset, i, j int, radius float64
 	return nil
 }
 
-// ScatterMatrix plots every feature against every other, with each
-// feature's per-class histogram on the diagonal.
+// ScatterMatrix plots every feature against every other (the first
+// MaxMatrixFeatures), with each feature's per-class histogram of every row
+// on the diagonal.
 func ScatterMatrix(d *dataset.Dataset) ([]byte, error) {
-	n := len(d.Features)
+	n := min(len(d.Features), MaxMatrixFeatures)
+	rows := ScatterRows(d, MaxMatrixPoints)
 	plots := make([][]*plot.Plot, n)
 	for r := range n {
 		plots[r] = make([]*plot.Plot, n)
@@ -120,7 +158,7 @@ func ScatterMatrix(d *dataset.Dataset) ([]byte, error) {
 				if err := addClassHistograms(p, d, c); err != nil {
 					return nil, err
 				}
-			} else if err := addClassScatters(p, d, c, r, 1.4, false); err != nil {
+			} else if err := addClassScatters(p, d, c, r, 1.4, false, rows); err != nil {
 				return nil, err
 			}
 			plots[r][c] = p

@@ -102,6 +102,10 @@ func Build(opts Options) (*Report, error) {
 			fmt.Sprintf("Rows per %s in %s (after dropping %d exact duplicates).", d.Label, DisplayPath(opts.Root, d.Name), d.Duplicates), false, svg, err); err != nil {
 			return nil, err
 		}
+		drawn := "Each row of the data"
+		if n := len(ScatterRows(d, MaxScatterPoints)); n < len(d.Y) {
+			drawn = fmt.Sprintf("A random sample of %d of the %d rows (the same in every plot)", n, len(d.Y))
+		}
 		pairs := opts.Pairs
 		if pairs == nil {
 			pairs = DefaultPairs(len(d.Features))
@@ -113,14 +117,20 @@ func Build(opts Options) (*Report, error) {
 			}
 			svg, err := Scatter(d, i, j)
 			if err := add(&rep.DataCharts, "scatter-"+d.Features[i]+"-"+d.Features[j], d.Features[i]+" vs "+d.Features[j],
-				"Each row of the data, coloured by "+d.Label+".", false, svg, err); err != nil {
+				drawn+", coloured by "+d.Label+".", false, svg, err); err != nil {
 				return nil, err
 			}
 		}
 		if len(d.Features) >= 2 {
 			svg, err := ScatterMatrix(d)
-			if err := add(&rep.DataCharts, "scatter-matrix", "Scatter matrix",
-				"Every feature against every other; the diagonal holds each feature's histogram per class.", true, svg, err); err != nil {
+			caption := "Every feature against every other; the diagonal holds each feature's histogram per class."
+			if len(d.Features) > MaxMatrixFeatures {
+				caption = fmt.Sprintf("The first %d of the %d features against each other; the diagonal holds each feature's histogram per class.", MaxMatrixFeatures, len(d.Features))
+			}
+			if n := len(ScatterRows(d, MaxMatrixPoints)); n < len(d.Y) {
+				caption += fmt.Sprintf(" The points are a random sample of %d rows; the histograms count every row.", n)
+			}
+			if err := add(&rep.DataCharts, "scatter-matrix", "Scatter matrix", caption, true, svg, err); err != nil {
 				return nil, err
 			}
 		}
