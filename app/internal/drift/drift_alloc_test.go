@@ -16,7 +16,7 @@ import (
 func TestObserveDoesNotAllocate(t *testing.T) {
 	w := NewWindow([]model.Feature{feature("a", 1, 2, 3), feature("b", 4, 5, 6)}, 100)
 	row := []float64{1.5, 5.5}
-	if allocs := testing.AllocsPerRun(100, func() { w.Observe(row) }); allocs != 0 {
+	if allocs := testing.AllocsPerRun(100, func() { w.Observe(row, nil) }); allocs != 0 {
 		t.Errorf("Observe allocates %v times per call, want 0", allocs)
 	}
 }

@@ -51,7 +51,7 @@ func TestWindow(t *testing.T) {
 		t.Fatalf("empty window: scores %v over %d, want zeros over 0", scores, n)
 	}
 	// Feature a follows the training distribution; b sits above the maximum.
-	w.Observe([]float64{0.5, 50, 2.5, 50, 4.5, 50, 6.5, 50})
+	w.Observe([]float64{0.5, 50, 2.5, 50, 4.5, 50, 6.5, 50}, nil)
 	scores, n = w.Scores(scores[:0])
 	if n != 4 {
 		t.Fatalf("window holds %d observations, want 4", n)
@@ -63,7 +63,7 @@ func TestWindow(t *testing.T) {
 		t.Errorf("shifted feature: %+v, want PSI > 1 and KS 1", scores[1])
 	}
 	// Four in-distribution rows push the shifted ones out of the window.
-	w.Observe([]float64{0.5, 0.5, 2.5, 2.5, 4.5, 4.5, 6.5, 6.5})
+	w.Observe([]float64{0.5, 0.5, 2.5, 2.5, 4.5, 4.5, 6.5, 6.5}, nil)
 	scores, n = w.Scores(scores[:0])
 	if n != 4 || math.Abs(scores[1].PSI) > tol || scores[1].KS > tol {
 		t.Errorf("after the window moved on: %+v over %d, want no drift over 4", scores, n)
@@ -77,7 +77,7 @@ func TestObserveConcurrently(t *testing.T) {
 		go func() {
 			defer func() { done <- struct{}{} }()
 			for i := range 200 {
-				w.Observe([]float64{float64(i % 4)})
+				w.Observe([]float64{float64(i % 4)}, nil)
 			}
 		}()
 	}
@@ -86,5 +86,40 @@ func TestObserveConcurrently(t *testing.T) {
 	}
 	if _, n := w.Scores(nil); n != 10 {
 		t.Errorf("window holds %d observations, want its size 10", n)
+	}
+}
+
+// TestWindowMissing observes rows whose feature b was null and filled with
+// its training median: those values must count in no bin, so that b shows
+// no drift although every one of them sits in the median's bin, and must
+// leave the window cleanly when newer rows push them out.
+func TestWindowMissing(t *testing.T) {
+	feats := []model.Feature{feature("a", 0, 1, 2, 3, 4, 5, 6, 7), feature("b", 0, 1, 2, 3, 4, 5, 6, 7)}
+	w := NewWindow(feats, 4)
+	// b: one observed value per bin, and two rows whose b was imputed as
+	// 3.5 (indices 3 and 7 of the rows).
+	w.Observe([]float64{0.5, 0.5, 2.5, 3.5, 4.5, 2.5, 6.5, 3.5}, []int{3, 7})
+	scores, n := w.Scores(nil)
+	if n != 4 {
+		t.Fatalf("window holds %d observations, want 4", n)
+	}
+	// Observed b values 0.5 and 2.5, in the first two of four bins.
+	if want := 0.5; math.Abs(scores[1].KS-want) > tol {
+		t.Errorf("b with two missing values: KS %v, want %v (over the two observed values only)", scores[1].KS, want)
+	}
+	// Everything imputed: b has no observed value, so no drift.
+	w.Observe([]float64{0.5, 3.5, 2.5, 3.5, 4.5, 3.5, 6.5, 3.5}, []int{1, 3, 5, 7})
+	if scores, _ = w.Scores(scores[:0]); scores[1].PSI != 0 || scores[1].KS != 0 {
+		t.Errorf("b all missing: %+v, want PSI 0 and KS 0", scores[1])
+	}
+	// Observed again: the missing slots leave the window.
+	w.Observe([]float64{0.5, 0.5, 2.5, 2.5, 4.5, 4.5, 6.5, 6.5}, nil)
+	if scores, _ = w.Scores(scores[:0]); math.Abs(scores[1].PSI) > tol || scores[1].KS > tol {
+		t.Errorf("after the missing rows left: %+v, want no drift", scores[1])
+	}
+	for j, c := range w.counts {
+		if c[len(c)-1] != 0 {
+			t.Errorf("feature %d still counts %d missing values", j, c[len(c)-1])
+		}
 	}
 }

@@ -24,7 +24,7 @@ type Window struct {
 	ring   []uint32 // size rows of one extended-bin index per feature
 	next   int      // ring row the next observation overwrites
 	n      int      // observations held, at most size
-	counts [][]int  // window counts per feature, extended bins
+	counts [][]int  // window counts per feature, extended bins, then missing
 }
 
 // NewWindow returns an empty window of the given size (at least 1) over the
@@ -39,7 +39,9 @@ func NewWindow(feats []model.Feature, size int) *Window {
 		w.names = append(w.names, f.Name)
 		w.hists = append(w.hists, h)
 		w.ref = append(w.ref, ref)
-		w.counts = append(w.counts, make([]int, len(ref)))
+		// One more slot counts the missing values, which the scores
+		// leave out.
+		w.counts = append(w.counts, make([]int, len(ref)+1))
 	}
 	return w
 }
@@ -60,10 +62,14 @@ func bin(h model.Histogram, v float64) uint32 {
 }
 
 // Observe adds rows of inputs, row-major with one value per feature, the
-// oldest observations making room once the window is full. It does not
-// allocate. It panics if len(rows) is not a multiple of the number of
-// features.
-func (w *Window) Observe(rows []float64) {
+// oldest observations making room once the window is full. missing holds
+// the indices in rows, in increasing order, of values that were absent
+// from the request and
+// filled with the model's impute value: they are held as missing, in no
+// bin, so that a stream of nulls does not pile up in the bin of the
+// training median and read as drift. It does not allocate. It panics if
+// len(rows) is not a multiple of the number of features.
+func (w *Window) Observe(rows []float64, missing []int) {
 	nf := len(w.names)
 	if nf == 0 {
 		return
@@ -83,6 +89,16 @@ func (w *Window) Observe(rows []float64) {
 			slot[j] = b
 			w.counts[j][b]++
 		}
+		for len(missing) > 0 && missing[0] < r+nf {
+			j := missing[0] - r
+			missing = missing[1:]
+			if j < 0 {
+				continue // not increasing; already past that row
+			}
+			w.counts[j][slot[j]]--
+			slot[j] = uint32(len(w.ref[j]))
+			w.counts[j][slot[j]]++
+		}
 		w.next = (w.next + 1) % w.size
 		if w.n < w.size {
 			w.n++
@@ -96,7 +112,8 @@ func (w *Window) Scores(dst []Score) ([]Score, int) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	for j, name := range w.names {
-		dst = append(dst, Score{Feature: name, PSI: PSI(w.ref[j], w.counts[j]), KS: KS(w.ref[j], w.counts[j])})
+		cur := w.counts[j][:len(w.ref[j])]
+		dst = append(dst, Score{Feature: name, PSI: PSI(w.ref[j], cur), KS: KS(w.ref[j], cur)})
 	}
 	return dst, w.n
 }

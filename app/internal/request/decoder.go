@@ -3,6 +3,7 @@ package request
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"sync"
 
@@ -25,8 +26,11 @@ type Decoder struct {
 	// filled with the feature's impute value; nimputed is their sum.
 	imputed  []int
 	nimputed int
-	ins      []inferInput
-	shapes   []int
+	// imputedAt holds the index in the returned values of each null the
+	// last Rows or Infer filled, in order.
+	imputedAt []int
+	ins       []inferInput
+	shapes    []int
 }
 
 // Locations shared by every request; [at] copies before extending them.
@@ -44,7 +48,7 @@ func Get() *Decoder { return pool.Get().(*Decoder) }
 // Put returns d to the pool. Slices d returned must not be used afterwards.
 func Put(d *Decoder) {
 	// A huge request must not pin its buffers in the pool forever.
-	if cap(d.doc.nodes) > 1<<16 || cap(d.vals) > 1<<16 || cap(d.doc.buf) > 1<<16 {
+	if cap(d.doc.nodes) > 1<<16 || cap(d.vals) > 1<<16 || cap(d.doc.buf) > 1<<16 || cap(d.imputedAt) > 1<<16 {
 		return
 	}
 	d.doc.body = nil
@@ -179,7 +183,6 @@ func (d *Decoder) Rows(feats []model.Feature) ([]float64, error) {
 			return
 		}
 		clear(seen)
-		dst := d.vals[row*nf : (row+1)*nf]
 		for i := doc.nodes[obj].first; i >= 0; i = doc.nodes[i].next {
 			n := &doc.nodes[i]
 			key := doc.bytes(n.key)
@@ -193,7 +196,7 @@ func (d *Decoder) Rows(feats []model.Feature) ([]float64, error) {
 				continue
 			}
 			seen[j] = true
-			d.value(&c, loc, i, j, &feats[j], &dst[j])
+			d.value(&c, loc, i, j, &feats[j], row*nf+j)
 		}
 		for j, ok := range seen {
 			if !ok {
@@ -220,6 +223,15 @@ func (d *Decoder) Rows(feats []model.Feature) ([]float64, error) {
 // is valid until the next call or [Put].
 func (d *Decoder) Imputed() (perFeature []int, total int) { return d.imputed, d.nimputed }
 
+// ImputedAt returns the indices, in the values the last Rows or Infer
+// returned, of the nulls it filled, in increasing order. The slice is valid
+// until the next call or [Put].
+func (d *Decoder) ImputedAt() []int {
+	// Rows fills a row's values in the request's key order.
+	slices.Sort(d.imputedAt)
+	return d.imputedAt
+}
+
 // resetImputed clears the imputed counts for n features.
 func (d *Decoder) resetImputed(n int) {
 	if cap(d.imputed) < n {
@@ -228,17 +240,19 @@ func (d *Decoder) resetImputed(n int) {
 	d.imputed = d.imputed[:n]
 	clear(d.imputed)
 	d.nimputed = 0
+	d.imputedAt = d.imputedAt[:0]
 }
 
-// impute fills *dst with feature j's impute value and counts it, or
-// reports that f has none.
-func (d *Decoder) impute(j int, f *model.Feature, dst *float64) bool {
+// impute fills d.vals[at], a value of feature j, with f's impute value and
+// counts it, or reports that f has none.
+func (d *Decoder) impute(j int, f *model.Feature, at int) bool {
 	if f.Impute == nil {
 		return false
 	}
-	*dst = *f.Impute
+	d.vals[at] = *f.Impute
 	d.imputed[j]++
 	d.nimputed++
+	d.imputedAt = append(d.imputedAt, at)
 	return true
 }
 
@@ -258,12 +272,13 @@ func (d *Decoder) seenFor(n int) []bool {
 
 // value checks one value of feature j and stores it in dst; a null is
 // filled with the feature's impute value when it has one.
-func (d *Decoder) value(c *collector, loc []any, i int32, j int, f *model.Feature, dst *float64) {
+func (d *Decoder) value(c *collector, loc []any, i int32, j int, f *model.Feature, k int) {
+	dst := &d.vals[k]
 	n := &d.doc.nodes[i]
 	switch n.kind {
 	case kindNumber:
 	case kindNull:
-		if !d.impute(j, f, dst) {
+		if !d.impute(j, f, k) {
 			c.add(at(loc, f.Name), noImpute, TypeNone)
 		}
 		return

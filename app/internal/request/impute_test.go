@@ -72,6 +72,7 @@ func TestRowsImpute(t *testing.T) {
 			if !slices.Equal(values, tt.values) || !slices.Equal(perFeature, tt.imputed) || total != tt.imputed[0]+tt.imputed[1] {
 				t.Errorf("values %v, imputed %v (%d); want %v, %v", values, perFeature, total, tt.values, tt.imputed)
 			}
+			checkImputedAt(t, d, tt.feats, total)
 		})
 	}
 }
@@ -111,10 +112,27 @@ func TestInferImpute(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			perFeature, _ := d.Imputed()
+			perFeature, total := d.Imputed()
 			if !slices.Equal(req.Values, tt.values) || !slices.Equal(perFeature, tt.imputed) {
 				t.Errorf("values %v, imputed %v; want %v, %v", req.Values, perFeature, tt.values, tt.imputed)
 			}
+			checkImputedAt(t, d, imputeFeatures(), total)
 		})
+	}
+}
+
+// checkImputedAt requires ImputedAt to name, in increasing order, total
+// values, each a null that was filled: the drift window leaves them out.
+func checkImputedAt(t *testing.T, d *Decoder, feats []model.Feature, total int) {
+	t.Helper()
+	at := d.ImputedAt()
+	if len(at) != total || !slices.IsSorted(at) {
+		t.Fatalf("ImputedAt %v, want %d increasing indices", at, total)
+	}
+	for _, k := range at {
+		f := feats[k%len(feats)]
+		if f.Impute == nil || d.vals[k] != *f.Impute {
+			t.Errorf("ImputedAt names value %d (%v of %s), not a filled null", k, d.vals[k], f.Name)
+		}
 	}
 }

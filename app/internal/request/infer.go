@@ -339,7 +339,7 @@ func (d *Decoder) tensor(c *collector, in inferInput, feats []model.Feature, row
 		if kind == kindNull {
 			// A missing value: filled when the model was trained with
 			// data.missing: impute.
-			if d.impute(j, &feats[j], &d.vals[r*len(feats)+j]) {
+			if d.impute(j, &feats[j], r*len(feats)+j) {
 				return true
 			}
 			c.add(loc(), fmt.Sprintf("element %d (row %d, feature %s) is null: the model was trained with data.missing: error, so it has no value to impute", k, r, feats[j].Name), TypeNone)

@@ -112,7 +112,7 @@ func (s *Server) postV2Infer(c *fiber.Ctx) error {
 	sv.countImputed(d)
 	nc := len(sv.m.Classes)
 	probs := make([]float64, req.Rows*nc)
-	s.infer(sv, req.Values, probs)
+	s.infer(sv, req.Values, d.ImputedAt(), probs)
 
 	id := req.ID
 	if !req.HasID {

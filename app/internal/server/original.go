@@ -104,7 +104,7 @@ func (s *Server) postPredict(c *fiber.Ctx) error {
 	sv.countImputed(d)
 	var stack [16]float64
 	probs := probsBuf(stack[:], len(sv.m.Classes))
-	s.infer(sv, x, probs)
+	s.infer(sv, x, d.ImputedAt(), probs)
 
 	buf := getBuf()
 	defer putBuf(buf)
@@ -140,7 +140,7 @@ func (s *Server) postPredictBatch(c *fiber.Ctx) error {
 	sv.countImputed(d)
 	rows, nc := d.NumRows(), len(sv.m.Classes)
 	probs := make([]float64, rows*nc)
-	s.infer(sv, x, probs)
+	s.infer(sv, x, d.ImputedAt(), probs)
 
 	buf := getBuf()
 	defer putBuf(buf)
@@ -189,7 +189,7 @@ func (s *Server) postPredictAllModels(c *fiber.Ctx) error {
 		}
 		sv.countImputed(d)
 		probs := probsBuf(stack[:], len(sv.m.Classes))
-		s.infer(sv, x, probs)
+		s.infer(sv, x, d.ImputedAt(), probs)
 		if i > 0 {
 			b = append(b, ',')
 		}
@@ -217,8 +217,9 @@ func (s *Server) serving() (*live, error) {
 
 // infer predicts every row of x (row-major, one value per feature) into
 // probs (one slot per class per row) and records the model's metrics, the
-// compatibility counters and the drift window.
-func (s *Server) infer(sv *served, x, probs []float64) {
+// compatibility counters and the drift window, where the values at the
+// indices imputed (nulls the decoder filled) count as missing.
+func (s *Server) infer(sv *served, x []float64, imputed []int, probs []float64) {
 	m := sv.m
 	nf, nc := len(m.Features), len(m.Classes)
 	rows := len(x) / nf
@@ -244,7 +245,7 @@ func (s *Server) infer(sv *served, x, probs []float64) {
 	s.summary.total.Add(int64(rows))
 	s.summary.requests.Add(1)
 	s.summary.durNanos.Add(int64(elapsed))
-	m.Drift.Observe(x)
+	m.Drift.Observe(x, imputed)
 }
 
 // rejected counts a rejected prediction request and returns err. sv is the
