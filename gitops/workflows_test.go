@@ -70,6 +70,7 @@ type workflow struct {
 
 type workflowJob struct {
 	If          string    `yaml:"if"`
+	RunsOn      yaml.Node `yaml:"runs-on"`
 	Environment yaml.Node `yaml:"environment"`
 	Permissions yaml.Node `yaml:"permissions"`
 	Concurrency yaml.Node `yaml:"concurrency"`
@@ -83,6 +84,8 @@ type workflowJob struct {
 
 type workflowStep struct {
 	Name string         `yaml:"name"`
+	ID   string         `yaml:"id"`
+	If   string         `yaml:"if"`
 	Uses yaml.Node      `yaml:"uses"`
 	Run  string         `yaml:"run"`
 	With map[string]any `yaml:"with"`
@@ -658,7 +661,10 @@ func stackConfig(t *testing.T, stack, key, def string) string {
 // rather than the dev stack's (e.g. PROD_AWS_RELEASE_ROLE_ARN).
 const prodPrefix = "PROD_"
 
-var varsExpr = regexp.MustCompile(`^\$\{\{\s*vars\.([A-Za-z0-9_]+)\s*\}\}$`)
+var (
+	varsExpr      = regexp.MustCompile(`^\$\{\{\s*vars\.([A-Za-z0-9_]+)\s*\}\}$`)
+	matrixKeyExpr = regexp.MustCompile(`^\$\{\{\s*matrix\.([A-Za-z0-9_-]+)\s*\}\}$`)
+)
 
 // TestWorkflowsRoles: each role a workflow assumes is a CI role infra
 // outputs (role-to-assume: ${{ vars.<its githubVariable> }}), assumed from a
@@ -677,28 +683,26 @@ func TestWorkflowsRoles(t *testing.T) {
 			if got := s.with("aws-region"); got != "${{ vars.AWS_REGION }}" {
 				t.Errorf("%s: aws-region %q, want ${{ vars.AWS_REGION }} (the stack's region output)", where, got)
 			}
-			m := varsExpr.FindStringSubmatch(s.with("role-to-assume"))
-			if m == nil {
-				t.Errorf("%s: role-to-assume %q: want ${{ vars.<a CI role's githubVariable> }}", where, s.with("role-to-assume"))
-				continue
+			for _, name := range roleVariables(t, where, j, s.with("role-to-assume")) {
+				// PROD_<variable> holds the same role of the prod stack (the
+				// release copies the image into prod's repository with it;
+				// the preview matrix previews prod with it).
+				stack, variable := ciStack, name
+				if v, ok := strings.CutPrefix(variable, prodPrefix); ok {
+					stack, variable = "prod", v
+				}
+				i := slices.IndexFunc(out.CIRoles, func(r ciRole) bool { return r.GitHubVariable == variable })
+				if i < 0 {
+					t.Errorf("%s: role-to-assume vars.%s: not a CI role of infra/stackoutputs/outputs.json", where, name)
+					continue
+				}
+				role := out.CIRoles[i]
+				if stack == ciStack {
+					used[role.Purpose] = true
+				}
+				environment := stackConfig(t, stack, "githubDeployEnvironment", stack)
+				checkSubject(t, where, w, j, role.Subject, environment)
 			}
-			// PROD_<variable> holds the same role of the prod stack (the
-			// release copies the image into prod's repository with it).
-			stack, variable := ciStack, m[1]
-			if v, ok := strings.CutPrefix(variable, prodPrefix); ok {
-				stack, variable = "prod", v
-			}
-			i := slices.IndexFunc(out.CIRoles, func(r ciRole) bool { return r.GitHubVariable == variable })
-			if i < 0 {
-				t.Errorf("%s: role-to-assume vars.%s: not a CI role of infra/stackoutputs/outputs.json", where, m[1])
-				continue
-			}
-			role := out.CIRoles[i]
-			if stack == ciStack {
-				used[role.Purpose] = true
-			}
-			environment := stackConfig(t, stack, "githubDeployEnvironment", stack)
-			checkSubject(t, where, w, j, role.Subject, environment)
 		}
 	})
 	for _, r := range out.CIRoles {
@@ -706,6 +710,35 @@ func TestWorkflowsRoles(t *testing.T) {
 			t.Errorf("no workflow assumes the %s role (vars.%s)", r.Purpose, r.GitHubVariable)
 		}
 	}
+}
+
+// roleVariables returns the repository variables a role-to-assume reads:
+// ${{ vars.X }} itself, or ${{ matrix.K }} whose every value (a matrix
+// include: entry per stack) is ${{ vars.X }}.
+func roleVariables(t *testing.T, where string, j *workflowJob, expr string) []string {
+	t.Helper()
+	if m := varsExpr.FindStringSubmatch(expr); m != nil {
+		return []string{m[1]}
+	}
+	m := matrixKeyExpr.FindStringSubmatch(expr)
+	if m == nil {
+		t.Errorf("%s: role-to-assume %q: want ${{ vars.<a CI role's githubVariable> }} or a matrix key holding them", where, expr)
+		return nil
+	}
+	values := matrixValues(j.Strategy.Matrix, m[1])
+	if len(values) == 0 {
+		t.Errorf("%s: role-to-assume %s: the matrix has no %s", where, expr, m[1])
+	}
+	var out []string
+	for _, v := range values {
+		vm := varsExpr.FindStringSubmatch(v)
+		if vm == nil {
+			t.Errorf("%s: role-to-assume %s = %q: want ${{ vars.<a CI role's githubVariable> }}", where, expr, v)
+			continue
+		}
+		out = append(out, vm[1])
+	}
+	return out
 }
 
 // checkSubject checks that the job's OIDC subject is the one the role
