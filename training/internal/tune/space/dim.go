@@ -141,6 +141,29 @@ func (d Dim) Value(x float64) any {
 	return min(max(v, d.Low), d.High)
 }
 
+// Internal returns the internal value of the parameter value x stands
+// for: x clipped to Bounds for a float, the index of the choice for a
+// categorical dimension, the integer (its logarithm on a log scale; the
+// value past High for null) for an integer, as Optuna records a trial's
+// integer rather than the draw it was rounded from.
+func (d Dim) Internal(x float64) float64 {
+	switch d.Kind {
+	case KindCategorical:
+		return float64(min(max(int(math.Round(x)), 0), len(d.Choices)-1))
+	case KindInt:
+		v := d.top()
+		if i, ok := d.Value(x).(int); ok {
+			v = float64(i)
+		}
+		if d.Log {
+			return math.Log(v)
+		}
+		return v
+	}
+	low, high, _ := d.Bounds()
+	return min(max(x, low), high)
+}
+
 // Random draws an internal value uniformly over Bounds (log-uniformly in
 // the parameter's own units for a log scale), as Optuna's RandomSampler
 // does.
