@@ -23,19 +23,20 @@ const (
 
 // registry lists every algorithm in the order training runs them and tables
 // list them. Rank breaks ties between equally good models: the simpler
-// (lower) wins.
+// (lower) wins. Each algorithm's search space (what `mlops tune` samples)
+// is declared beside its Config, in its package's space.go.
 var registry = []Algorithm{
-	define(LogisticRegression, "logistic_regression", 0, logreg.DefaultConfig,
+	define(LogisticRegression, "logistic_regression", 0, logreg.DefaultConfig, logreg.Space,
 		func(c logreg.Config, _ rand.Source) (classifier.Trainer, error) { return logreg.New(c) }),
-	define(DecisionTree, "decision_tree", 1, tree.DefaultConfig,
+	define(DecisionTree, "decision_tree", 1, tree.DefaultConfig, tree.Space,
 		func(c tree.Config, src rand.Source) (classifier.Trainer, error) { c.Src = src; return tree.New(c) }),
-	define(RandomForest, "random_forest", 3, forest.DefaultConfig,
+	define(RandomForest, "random_forest", 3, forest.DefaultConfig, forest.Space,
 		func(c forest.Config, src rand.Source) (classifier.Trainer, error) { c.Src = src; return forest.New(c) }),
 	// The original project used the linear kernel; scikit-learn's default
 	// is RBF, which svm.DefaultConfig keeps.
-	define(SVM, "svm", 2, func() svm.Config { c := svm.DefaultConfig(); c.Kernel = svm.Linear; return c },
+	define(SVM, "svm", 2, func() svm.Config { c := svm.DefaultConfig(); c.Kernel = svm.Linear; return c }, svm.Space,
 		func(c svm.Config, src rand.Source) (classifier.Trainer, error) { c.Src = src; return svm.New(c) }),
-	define(XGBoost, "gradient_boosted_trees", 4, boost.DefaultConfig,
+	define(XGBoost, "gradient_boosted_trees", 4, boost.DefaultConfig, boost.Space,
 		func(c boost.Config, src rand.Source) (classifier.Trainer, error) { c.Src = src; return boost.New(c) }),
 }
 

@@ -12,6 +12,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/mlopsgo/mlops/training/internal/classifier"
+	"github.com/mlopsgo/mlops/training/internal/tune/space"
 )
 
 // TimeoutKey is the params.yaml key every model section accepts besides its
@@ -29,6 +30,14 @@ type Algorithm struct {
 	Rank int
 
 	configure func(section *yaml.Node) (Spec, error)
+	space     func() space.Space
+}
+
+// Space returns the hyper-parameters `mlops tune` searches, declared by
+// the algorithm's package. A point of it, laid over a params.yaml section
+// with space.Overlay, is configured by Configure like any section.
+func (a Algorithm) Space() space.Space {
+	return a.space()
 }
 
 // Spec is one configured model: its params.yaml section decoded over the
@@ -90,9 +99,10 @@ func (s Spec) Recorded(rows int) map[string]any {
 }
 
 // define registers an algorithm whose Config type is C: defaults gives its
-// starting values, build validates one and returns its trainer.
-func define[C config](name, kind string, rank int, defaults func() C, build func(C, rand.Source) (classifier.Trainer, error)) Algorithm {
-	a := Algorithm{Name: name, Kind: kind, Rank: rank}
+// starting values, tuned its search space, build validates one and returns
+// its trainer.
+func define[C config](name, kind string, rank int, defaults func() C, tuned func() space.Space, build func(C, rand.Source) (classifier.Trainer, error)) Algorithm {
+	a := Algorithm{Name: name, Kind: kind, Rank: rank, space: tuned}
 	a.configure = func(section *yaml.Node) (Spec, error) {
 		cfg := defaults()
 		var timeout time.Duration

@@ -26,6 +26,7 @@ import (
 	"github.com/mlopsgo/mlops/training/internal/cli/runs"
 	"github.com/mlopsgo/mlops/training/internal/cli/streams"
 	"github.com/mlopsgo/mlops/training/internal/cli/train"
+	"github.com/mlopsgo/mlops/training/internal/cli/tune"
 	"github.com/mlopsgo/mlops/training/internal/dvc/repo"
 	"github.com/mlopsgo/mlops/training/internal/version"
 )
@@ -133,6 +134,7 @@ func NewRootCommand(logger *slog.Logger, level *slog.LevelVar, s Streams, env re
 	root.AddCommand(runs.NewCommand(logger, s), report.NewCommand(logger, s))
 	root.AddCommand(data.NewCommand(logger, s, env), pipeline.NewCommand(logger, s, env))
 	root.AddCommand(initcmd.NewCommand(logger, s, env))
+	root.AddCommand(tune.NewCommand(logger, s))
 	// Added now rather than at Execute, so its usage errors are marked too.
 	root.InitDefaultCompletionCmd()
 	markUsageErrors(root)

@@ -81,6 +81,18 @@ func (m *Models) Spec(name string) (algorithm.Spec, bool) {
 	return s, ok
 }
 
+// Section returns the model name's settings as params.yaml writes them
+// (nil if it does not list the model): the base a tuning trial's values
+// are laid over. The node is shared: callers must not modify it.
+func (m *Models) Section(name string) *yaml.Node {
+	for _, s := range m.sections {
+		if s.name == name {
+			return s.node
+		}
+	}
+	return nil
+}
+
 // Select narrows the enabled models to only (all when only is empty). It
 // fails on a name that is unknown or not enabled in params.yaml.
 func (m *Models) Select(only []string) ([]string, error) {

@@ -24,6 +24,8 @@ type Params struct {
 	// algorithms. Optional. Default: 42.
 	Seed   uint64 `yaml:"seed"`
 	Models Models `yaml:"models"`
+	// Tune configures `mlops tune`. Optional. Default: see Tune.
+	Tune Tune `yaml:"tune"`
 }
 
 // Data says where the data is and how to read it.
@@ -80,6 +82,7 @@ func Default() Params {
 		Split: Split{TestSize: 0.2},
 		CV:    CV{Folds: 10, Repeats: 5},
 		Seed:  42,
+		Tune:  defaultTune(),
 	}
 }
 
@@ -151,7 +154,10 @@ func (p *Params) Validate() error {
 	if p.CV.Repeats < 1 {
 		return invalid("cv.repeats", fmt.Sprintf("is %d; it must be at least 1", p.CV.Repeats))
 	}
-	return p.Models.validate()
+	if err := p.Models.validate(); err != nil {
+		return err
+	}
+	return p.Tune.validate(&p.Models)
 }
 
 // Impute reports whether blank feature cells are imputed (data.missing:

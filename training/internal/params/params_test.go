@@ -15,6 +15,7 @@ import (
 	"github.com/mlopsgo/mlops/training/internal/classifier/logreg"
 	"github.com/mlopsgo/mlops/training/internal/classifier/svm"
 	"github.com/mlopsgo/mlops/training/internal/classifier/tree"
+	"github.com/mlopsgo/mlops/training/internal/tune/space"
 )
 
 // spec returns the configured model name of p, failing the test if absent.
@@ -60,6 +61,12 @@ func TestLoadValid(t *testing.T) {
 			}
 			if p.Data.Impute() {
 				t.Error("data.missing absent, want error (no imputation)")
+			}
+			if p.Tune.Trials != 50 || p.Tune.Batch != 8 || p.Tune.InnerFolds != 3 {
+				t.Errorf("tune defaults not applied: %+v", p.Tune)
+			}
+			if s, _ := p.Tune.Models.Space(algorithm.LogisticRegression); !reflect.DeepEqual(s, logreg.Space()) {
+				t.Errorf("logistic_regression space %v, want the declared one", s)
 			}
 			if p.Seed != 42 || p.Split.TestSize != 0.2 || p.CV.Folds != 10 || p.CV.Repeats != 5 {
 				t.Errorf("defaults not applied: %+v", p)
@@ -151,6 +158,25 @@ func TestLoadValid(t *testing.T) {
 				t.Errorf("data.missing %q, Impute() %v; want error, false", p.Data.Missing, p.Data.Impute())
 			}
 		}},
+		{"testdata/valid-tune.yaml", func(t *testing.T, p *Params) {
+			if p.Tune.Trials != 20 || p.Tune.Batch != 4 || p.Tune.InnerFolds != 3 {
+				t.Errorf("tune %+v, want trials 20, batch 4, inner folds 3 (the default)", p.Tune)
+			}
+			sv, _ := p.Tune.Models.Space(algorithm.SVM)
+			want := svm.Space()
+			want[0] = space.Categorical("kernel", svm.RBF)
+			want[1].Low, want[1].High = 0.01, 100
+			if !reflect.DeepEqual(sv, want) {
+				t.Errorf("svm space\n%v\nwant\n%v", sv, want)
+			}
+			dt, _ := p.Tune.Models.Space(algorithm.DecisionTree)
+			if d, _ := dt.Lookup("max_depth"); d.High != 8 || d.Unlimited {
+				t.Errorf("decision_tree max_depth %v, want up to 8 and never unlimited", d)
+			}
+			if _, ok := p.Tune.Models.Space(algorithm.XGBoost); !ok {
+				t.Error("xgboost has no space: every model keeps its declared one")
+			}
+		}},
 		{"testdata/valid-timeout.yaml", func(t *testing.T, p *Params) {
 			if got := spec(t, p, algorithm.SVM).Timeout; got != 90*time.Second {
 				t.Errorf("svm timeout %v, want 90s", got)
@@ -206,6 +232,15 @@ func TestLoadInvalid(t *testing.T) {
 		"invalid-models-list.yaml":            "models at line 9 must map model names to their settings",
 		"invalid-xgboost-unknown-key.yaml":    "models.xgboost.eta (line 10) is not a parameter of xgboost",
 		"invalid-missing-typo.yaml":           `data.missing is "typo"; it must be error (the default) or impute`,
+		"invalid-tune-trials.yaml":            "tune.trials is 0; it must be at least 1",
+		"invalid-tune-batch.yaml":             "tune.batch is -1; it must be at least 1",
+		"invalid-tune-inner-folds.yaml":       "tune.inner_folds is 1; it must be at least 2",
+		"invalid-tune-unknown-key.yaml":       "field trails not found",
+		"invalid-tune-model-not-listed.yaml":  "tune.models.xgboost (line 13) narrows a model that models: does not list",
+		"invalid-tune-unknown-model.yaml":     "tune.models.svn (line 13) is not a model",
+		"invalid-tune-not-tuned.yaml":         "tune.models.svm.tol (line 13) is not a tuned parameter; the tuned parameters are kernel, C, gamma",
+		"invalid-tune-outside.yaml":           "tune.models.svm.C.low is 1e-05 (line 14), outside the declared range; the declared space is log-uniform [0.001, 1000]",
+		"invalid-tune-choice.yaml":            `tune.models.svm.kernel: "poly" (line 14) is not a choice; the declared space is one of linear, rbf`,
 	}
 	entries, err := os.ReadDir("testdata")
 	if err != nil {

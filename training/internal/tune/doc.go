@@ -1,0 +1,26 @@
+// Package tune searches each model's hyper-parameters and estimates,
+// honestly, how well "tune, then train" does: nested cross-validation.
+//
+// # Nested cross-validation
+//
+// The outer loop is the repeated stratified k-fold cross-validation that
+// `mlops train` uses (params.yaml's cv:, seed:). For each outer fold a
+// search runs on the fold's training part alone, scoring each trial by an
+// inner stratified k-fold cross-validation of that part; the best trial's
+// parameters are then fitted on the whole training part and scored on the
+// outer test fold, which the search never saw. The mean of those scores
+// is the nested estimate. The best inner scores are reported too, marked
+// optimistic: they are maxima over many noisy trials. A final search on
+// the training split (the rows `mlops train` fits its bundles on) picks
+// the parameters that `mlops tune --apply` writes.
+//
+// # Determinism
+//
+// Trials are proposed in batches of a fixed size (tune.batch), each batch
+// from the results of earlier batches only, and every fit has its own
+// random stream, so results for a seed are the same whatever the number
+// of workers. Every search advances in lockstep: a batch's first inner
+// fold for every trial of every search, then successive-halving pruning
+// (a barrier), then the next fold for the survivors, each stage's fits
+// run in parallel on all workers.
+package tune

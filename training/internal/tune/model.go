@@ -1,0 +1,46 @@
+package tune
+
+import (
+	"fmt"
+
+	"github.com/mlopsgo/mlops/training/internal/algorithm"
+	"github.com/mlopsgo/mlops/training/internal/classifier"
+	"github.com/mlopsgo/mlops/training/internal/params"
+	"github.com/mlopsgo/mlops/training/internal/tune/space"
+)
+
+// Model is what a search tunes: a named model, its search space and how
+// to get a trainer for a point of it.
+type Model struct {
+	Name  string
+	Space space.Space
+	// Trainer returns a trainer of the model with p's values laid over its
+	// configured settings (p nil: the settings as configured), whose
+	// randomness comes from stream of seed. It fails when the algorithm
+	// rejects the settings.
+	Trainer func(p space.Point, seed, stream uint64) (classifier.Trainer, error)
+}
+
+// modelOf returns the model name of p, tuned over its narrowed space.
+func modelOf(p *params.Params, name string) (Model, error) {
+	a, ok := algorithm.Lookup(name)
+	if !ok {
+		return Model{}, fmt.Errorf("tune %s: %w: unknown model", name, params.ErrInvalid)
+	}
+	s, ok := p.Tune.Models.Space(name)
+	if !ok {
+		return Model{}, fmt.Errorf("tune %s: %w: no search space (were the params validated?)", name, params.ErrInvalid)
+	}
+	section := p.Models.Section(name)
+	return Model{
+		Name:  name,
+		Space: s,
+		Trainer: func(pt space.Point, seed, stream uint64) (classifier.Trainer, error) {
+			spec, err := a.Configure(space.Overlay(section, pt))
+			if err != nil {
+				return nil, fmt.Errorf("tune %s: the point %v: %w", name, pt, err)
+			}
+			return spec.NewTrainer(seed, stream)
+		},
+	}, nil
+}

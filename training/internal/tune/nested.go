@@ -1,0 +1,128 @@
+package tune
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/mlopsgo/mlops/training/internal/classifier"
+	"github.com/mlopsgo/mlops/training/internal/metrics"
+	"github.com/mlopsgo/mlops/training/internal/tune/sampler"
+	"github.com/mlopsgo/mlops/training/internal/tune/space"
+)
+
+// ModelResult is one model's tuning outcome.
+type ModelResult struct {
+	Name  string
+	Space space.Space
+	// DefaultCV is the configured (untuned) settings' accuracy over the
+	// outer folds: the cross-validation `mlops train` reports.
+	DefaultCV metrics.Summary
+	// Nested is the nested estimate of "tune, then train": each outer
+	// fold's search's best parameters fitted on the fold's training part
+	// and scored on its test fold.
+	Nested metrics.Summary
+	// InnerBest is each outer search's best inner score. Optimistic: a
+	// maximum over many noisy trials, on rows the search chose by.
+	InnerBest metrics.Summary
+	// Chosen is the final search's best point, on the training split:
+	// what --apply writes.
+	Chosen space.Point
+	// ChosenInner is Chosen's inner cross-validation score (optimistic).
+	ChosenInner float64
+	// Outer holds each outer fold's best point, in fold order.
+	Outer []space.Point
+	// Trials is the number of trials each search ran; Pruned counts the
+	// trials stopped early over every search.
+	Trials, Pruned int
+	Duration       time.Duration
+}
+
+// plan is the data-independent layout of a tuning run: the outer folds,
+// the final search's rows, and the settings of every search.
+type plan struct {
+	outer      []fold
+	final      []int // the training split
+	innerFolds func(rows []int) ([]fold, error)
+	seed       uint64
+	opts       searchOptions
+	newSampler func(s space.Space, src rand.Source) sampler.Sampler
+}
+
+// tuneModel runs m's searches (one per outer fold, then the final one on
+// the training split) and the nested estimate, with fs as the only access
+// to data.
+func tuneModel(ctx context.Context, m Model, fs fitScorer, pl plan) (*ModelResult, error) {
+	start := time.Now()
+	workers := pl.opts.workers
+	res := &ModelResult{Name: m.Name, Space: m.Space}
+
+	// The configured settings on the outer folds, with the streams `mlops
+	// train` gives its folds: the same numbers as its CV.
+	def := make([]float64, len(pl.outer))
+	err := classifier.Run(workers, len(pl.outer), func(_, f int) error {
+		var err error
+		def[f], err = fs(ctx, fitCall{Study: -1, Train: pl.outer[f].Train, Test: pl.outer[f].Test, Stream: uint64(f) + 1})
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("tune %s: default settings: %w", m.Name, err)
+	}
+	res.DefaultCV = metrics.Summarize(def)
+
+	studies := make([]*study, len(pl.outer)+1)
+	for i := range studies {
+		rows := pl.final
+		if i < len(pl.outer) {
+			rows = pl.outer[i].Train
+		}
+		inner, err := pl.innerFolds(rows)
+		if err != nil {
+			return nil, fmt.Errorf("tune %s: %w", m.Name, err)
+		}
+		studies[i] = &study{index: i, inner: inner, space: m.Space,
+			sampler: pl.newSampler(m.Space, rand.NewPCG(pl.seed, 1<<32|uint64(i)))}
+	}
+	if err := search(ctx, studies, fs, pl.opts); err != nil {
+		return nil, err
+	}
+
+	final := studies[len(pl.outer)]
+	res.Trials = len(final.trials)
+	for _, s := range studies {
+		for _, t := range s.trials {
+			if t.pruned {
+				res.Pruned++
+			}
+		}
+	}
+	bestFinal := final.best()
+	if bestFinal == nil {
+		return nil, fmt.Errorf("tune %s: the final search completed no trial", m.Name)
+	}
+	res.Chosen, res.ChosenInner = bestFinal.point, bestFinal.mean()
+
+	res.Outer = make([]space.Point, len(pl.outer))
+	inner := make([]float64, len(pl.outer))
+	for f := range pl.outer {
+		b := studies[f].best()
+		if b == nil {
+			return nil, fmt.Errorf("tune %s: the search of outer fold %d completed no trial", m.Name, f)
+		}
+		res.Outer[f], inner[f] = b.point, b.mean()
+	}
+	res.InnerBest = metrics.Summarize(inner)
+	nested := make([]float64, len(pl.outer))
+	err = classifier.Run(workers, len(pl.outer), func(_, f int) error {
+		var err error
+		nested[f], err = fs(ctx, fitCall{Study: -1, Point: res.Outer[f], Train: pl.outer[f].Train, Test: pl.outer[f].Test, Stream: uint64(f) + 1})
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("tune %s: nested estimate: %w", m.Name, err)
+	}
+	res.Nested = metrics.Summarize(nested)
+	res.Duration = time.Since(start)
+	return res, nil
+}

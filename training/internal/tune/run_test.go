@@ -1,0 +1,101 @@
+package tune
+
+import (
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/mlopsgo/mlops/training/internal/train"
+)
+
+// irisParams writes a params file for data/iris.csv with 3 x 1 outer
+// folds, the given models: section and tune: section, and returns its
+// path.
+func irisParams(t *testing.T, models, tune string) string {
+	t.Helper()
+	data, err := filepath.Abs("../../../data/iris.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := fmt.Sprintf(`data:
+  name: iris
+  path: %s
+  label: species
+  features:
+    - {name: sepal_length, min: 0, max: 10}
+    - {name: sepal_width, min: 0, max: 10}
+    - {name: petal_length, min: 0, max: 10}
+    - {name: petal_width, min: 0, max: 10}
+cv: {folds: 3, repeats: 1}
+models:
+%s
+tune:
+%s
+`, data, models, tune)
+	path := filepath.Join(t.TempDir(), "params.yaml")
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func discard() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+// TestRunIris tunes two models on Iris with 1 and 4 workers: the results
+// must be identical, the default settings' cross-validation must be the
+// one `mlops train` reports for the same params, and the estimates must be
+// those of models that learned (Iris is easy: well above chance).
+func TestRunIris(t *testing.T) {
+	path := irisParams(t, "  logistic_regression: {}\n  decision_tree: {}", "  trials: 10\n  batch: 4")
+	var results []*Result
+	for _, workers := range []int{1, 4} {
+		r, err := Run(t.Context(), discard(), Options{ParamsPath: path, Workers: workers})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range r.Models {
+			m.Duration = 0
+		}
+		results = append(results, r)
+	}
+	if !reflect.DeepEqual(results[0].Models, results[1].Models) {
+		t.Errorf("1 worker and 4 workers differ:\n%+v\n%+v", results[0].Models[0], results[1].Models[0])
+	}
+	trained, err := train.Fit(t.Context(), discard(), train.Options{ParamsPath: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, m := range results[0].Models {
+		if cv := trained.Models[i].CV; m.DefaultCV.Mean != cv.Mean || m.Name != trained.Models[i].Name {
+			t.Errorf("%s: default CV %v, mlops train's %v", m.Name, m.DefaultCV.Mean, cv.Mean)
+		}
+		if m.Nested.Mean < 0.8 || m.InnerBest.Mean < 0.8 || m.Trials != 10 || len(m.Outer) != 3 || len(m.Chosen) != len(m.Space) {
+			t.Errorf("%s: nested %v, inner best %v, %d trials, %d outer points, chosen %v", m.Name, m.Nested.Mean, m.InnerBest.Mean, m.Trials, len(m.Outer), m.Chosen)
+		}
+	}
+}
+
+func TestRunRejects(t *testing.T) {
+	tests := map[string]struct {
+		models, tune string
+		opts         Options
+		want         string
+	}{
+		"unknown model":  {"  svm: {}", "  trials: 2", Options{Models: []string{"svn"}}, `unknown model "svn"`},
+		"not configured": {"  svm: {}", "  trials: 2", Options{Models: []string{"xgboost"}}, `model "xgboost" is not configured`},
+		"inner folds":    {"  svm: {}", "  inner_folds: 40", Options{}, "inner 40-fold cross-validation of 98 rows (lower tune.inner_folds or use more data)"},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			tt.opts.ParamsPath = irisParams(t, tt.models, tt.tune)
+			_, err := Run(t.Context(), discard(), tt.opts)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %v, want one containing %q", err, tt.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,166 @@
+package tune
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math"
+	"math/rand/v2"
+	"time"
+
+	"github.com/mlopsgo/mlops/training/internal/classifier"
+	"github.com/mlopsgo/mlops/training/internal/dataset"
+	"github.com/mlopsgo/mlops/training/internal/params"
+	"github.com/mlopsgo/mlops/training/internal/progress"
+	"github.com/mlopsgo/mlops/training/internal/tune/sampler"
+	"github.com/mlopsgo/mlops/training/internal/tune/space"
+)
+
+// ErrImpute is returned for data sets whose blank cells params.yaml
+// imputes: tuning does not impute yet.
+var ErrImpute = errors.New("tune: data.missing: impute is not supported yet")
+
+// Options configures a tuning run. The zero value of each optional field
+// means its default.
+type Options struct {
+	// ParamsPath is params.yaml. Optional. Default: params.yaml.
+	ParamsPath string
+	// Models restricts tuning to these model names. Optional. Default:
+	// every model params.yaml lists.
+	Models []string
+	// Trials is the number of trials of each search. Optional. Default:
+	// tune.trials, or unbounded when Time is set.
+	Trials int
+	// Time bounds each model's searches: no batch starts after Time
+	// divided by the number of models has passed (the first batch always
+	// runs). Optional. Default: none.
+	Time time.Duration
+	// NoPruning scores every trial on every inner fold. Optional. Default:
+	// false (successive-halving pruning).
+	NoPruning bool
+	// Workers bounds parallel fits; the results do not depend on it.
+	// Optional. Default: GOMAXPROCS.
+	Workers int
+	// Progress receives the progress bar (drawn only on a terminal).
+	// Optional. Default: none.
+	Progress io.Writer
+}
+
+// Result is a tuning run's outcome.
+type Result struct {
+	Params *params.Params
+	Models []*ModelResult
+}
+
+// Run tunes the selected models of the params file, one after the other,
+// each with its searches in parallel.
+func Run(ctx context.Context, logger *slog.Logger, opts Options) (*Result, error) {
+	if opts.ParamsPath == "" {
+		opts.ParamsPath = params.DefaultFile
+	}
+	p, err := params.Load(opts.ParamsPath)
+	if err != nil {
+		return nil, err
+	}
+	names, err := p.Models.Select(opts.Models)
+	if err != nil {
+		return nil, err
+	}
+	if p.Data.Impute() {
+		return nil, fmt.Errorf("%w: %s sets it; tune on data without blank cells, or set data.missing: error", ErrImpute, opts.ParamsPath)
+	}
+	d, err := dataset.Load(ctx, dataset.Spec{Path: p.Data.Path, Label: p.Data.Label, Features: p.Data.FeatureNames()})
+	if err != nil {
+		return nil, err
+	}
+	if err := d.CheckStratifiable(p.CV.Folds); err != nil {
+		return nil, err
+	}
+	trainIdx, _, err := dataset.StratifiedSplit(d.Y, len(d.Classes), p.Split.TestSize, p.Seed)
+	if err != nil {
+		return nil, fmt.Errorf("split %s: %w", p.Data.Path, err)
+	}
+	outerFolds, err := dataset.RepeatedStratifiedKFold(d.Y, len(d.Classes), p.CV.Folds, p.CV.Repeats, p.Seed)
+	if err != nil {
+		return nil, fmt.Errorf("cross-validation folds of %s: %w", p.Data.Path, err)
+	}
+	trials := opts.Trials
+	switch {
+	case trials == 0 && opts.Time > 0:
+		trials = math.MaxInt32
+	case trials == 0:
+		trials = p.Tune.Trials
+	}
+	pl := plan{
+		final: trainIdx,
+		innerFolds: func(rows []int) ([]fold, error) {
+			return innerFolds(d.Y, len(d.Classes), rows, p.Tune.InnerFolds, p.Seed)
+		},
+		seed:       p.Seed,
+		newSampler: func(s space.Space, src rand.Source) sampler.Sampler { return sampler.NewTPE(s, src) },
+		opts: searchOptions{
+			trials: trials, batch: p.Tune.Batch, prune: !opts.NoPruning, workers: classifier.Workers(opts.Workers),
+		},
+	}
+	for _, f := range outerFolds {
+		pl.outer = append(pl.outer, fold{Train: f.Train, Test: f.Test})
+	}
+	logger.Info("tuning", "file", p.Data.Path, "rows", len(d.Y), "models", len(names),
+		"outer_cv", fmt.Sprintf("%d folds x %d repeats", p.CV.Folds, p.CV.Repeats), "inner_folds", p.Tune.InnerFolds,
+		"searches_per_model", len(outerFolds)+1, "batch", p.Tune.Batch)
+	res := &Result{Params: p}
+	for _, name := range names {
+		m, err := modelOf(p, name)
+		if err != nil {
+			return nil, err
+		}
+		pl := pl
+		if opts.Time > 0 {
+			pl.opts.deadline = time.Now().Add(opts.Time / time.Duration(len(names)))
+		}
+		w := opts.Progress
+		if w == nil {
+			w = io.Discard
+		}
+		total := (len(pl.outer) + 1) * min(trials, math.MaxInt32/(len(pl.outer)+1))
+		pl.opts.bar = progress.New(w, "tuning "+name, total)
+		r, err := tuneModel(ctx, m, accuracyScorer(d, m, p.Seed), pl)
+		pl.opts.bar.Done()
+		if err != nil {
+			return nil, err
+		}
+		logger.Info("model tuned", "model", name, "trials", r.Trials, "pruned", r.Pruned,
+			"default_cv", fmt.Sprintf("%.4f", r.DefaultCV.Mean), "nested", fmt.Sprintf("%.4f", r.Nested.Mean),
+			"chosen", r.Chosen.String(), "duration", r.Duration.Round(time.Millisecond))
+		res.Models = append(res.Models, r)
+	}
+	return res, nil
+}
+
+// innerFolds returns a stratified k-fold split of rows (row indices of the
+// data set whose labels are y) as row indices of the data set.
+func innerFolds(y []int, classes int, rows []int, k int, seed uint64) ([]fold, error) {
+	sub := make([]int, len(rows))
+	for i, r := range rows {
+		sub[i] = y[r]
+	}
+	folds, err := dataset.RepeatedStratifiedKFold(sub, classes, k, 1, seed)
+	if err != nil {
+		return nil, fmt.Errorf("inner %d-fold cross-validation of %d rows (lower tune.inner_folds or use more data): %w", k, len(rows), err)
+	}
+	out := make([]fold, len(folds))
+	for i, f := range folds {
+		out[i] = fold{Train: mapRows(rows, f.Train), Test: mapRows(rows, f.Test)}
+	}
+	return out, nil
+}
+
+func mapRows(rows, idx []int) []int {
+	out := make([]int, len(idx))
+	for i, j := range idx {
+		out[i] = rows[j]
+	}
+	return out
+}
