@@ -161,14 +161,15 @@ func toSet(keys []string) map[string]bool {
 
 // operatorKeys are what a person sets on a stack before its first `pulumi
 // up` (docs/deploy.md's checklist): secrets the committed file cannot hold
-// unencrypted, and the account's own certificate. operatorSecrets are the
-// ones set with --secret.
+// unencrypted, the account's own certificate, and who may reach the API
+// endpoint. operatorSecrets are the ones set with --secret.
 var (
 	operatorKeys = map[string]map[string]string{
 		"prod": {
-			project + ":alertReceivers":    `[{"name":"oncall","type":"webhook","url":"https://pager.example/hook"}]`,
-			project + ":deadMansSwitchUrl": "https://hc-ping.example/0a1b2c3d",
-			project + ":certificateArn":    "arn:aws:acm:" + testRegion + ":" + testAccount + ":certificate/0a1b2c3d-aaaa-bbbb-cccc-0123456789ab",
+			project + ":alertReceivers":           `[{"name":"oncall","type":"webhook","url":"https://pager.example/hook"}]`,
+			project + ":deadMansSwitchUrl":        "https://hc-ping.example/0a1b2c3d",
+			project + ":certificateArn":           "arn:aws:acm:" + testRegion + ":" + testAccount + ":certificate/0a1b2c3d-aaaa-bbbb-cccc-0123456789ab",
+			project + ":clusterPublicAccessCidrs": `["203.0.113.0/24"]`,
 		},
 	}
 	operatorSecrets = []string{project + ":alertReceivers", project + ":deadMansSwitchUrl"}
@@ -1023,6 +1024,7 @@ func TestBadConfig(t *testing.T) {
 		{name: "missing dashboards", set: map[string]string{"mlops:dashboardsDir": "no-such-folder"}, wantKey: "mlops:dashboardsDir", noInvoke: true},
 		{name: "broken dashboard", set: map[string]string{"mlops:dashboardsDir": badDashboards}, wantKey: "mlops:dashboardsDir", noInvoke: true},
 		{name: "more zones than the region has", set: map[string]string{"mlops:azCount": "4"}, wantKey: "mlops:azCount"},
+		{name: "prod API endpoint open to the internet", set: map[string]string{"mlops:environment": "prod", "mlops:clusterPublicAccessCidrs": `["0.0.0.0/0"]`}, wantKey: "mlops:clusterPublicAccessCidrs", noInvoke: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -1100,5 +1102,43 @@ func assertPodSecurity(t *testing.T, r *run) {
 		if name != "monitoring" && enforce < levels["baseline"] {
 			t.Errorf("namespace %s enforces %s; only monitoring (node-exporter) needs privileged", name, ns.str("metadata", "labels", "pod-security.kubernetes.io/enforce"))
 		}
+	}
+}
+
+// recordingLog is a pulumi.Log that keeps what it is given (the mocks'
+// engine drops log messages).
+type recordingLog struct{ warnings []string }
+
+func (l *recordingLog) Debug(string, *pulumi.LogArgs) error { return nil }
+func (l *recordingLog) Info(string, *pulumi.LogArgs) error  { return nil }
+func (l *recordingLog) Error(string, *pulumi.LogArgs) error { return nil }
+func (l *recordingLog) Warn(msg string, _ *pulumi.LogArgs) error {
+	l.warnings = append(l.warnings, msg)
+	return nil
+}
+
+// Dev may leave the API endpoint open to the internet, and is warned
+// through the Pulumi log; prod must list who may reach it (TestBadConfig,
+// TestProdNeedsOperatorKeys), and the cluster takes exactly that list.
+func TestAPIEndpointAccess(t *testing.T) {
+	for _, stack := range []string{"dev", "prod"} {
+		t.Run(stack, func(t *testing.T) {
+			r := runStack(t, stack)
+			log := &recordingLog{}
+			if err := warn(log, r.cfg.Warnings); err != nil {
+				t.Fatal(err)
+			}
+			open := slices.Contains(r.cfg.Cluster.PublicAccessCIDRs, "0.0.0.0/0")
+			warned := slices.ContainsFunc(log.warnings, func(w string) bool {
+				return strings.HasPrefix(w, project+":clusterPublicAccessCidrs: ")
+			})
+			if open != warned || (stack == "prod" && open) {
+				t.Errorf("%s: endpoint open to %v, warnings %q", stack, r.cfg.Cluster.PublicAccessCIDRs, log.warnings)
+			}
+			c := r.ofType("eks:index:Cluster")[0]
+			if got := fmt.Sprint(c.get("publicAccessCidrs")); got != fmt.Sprint(toAny(r.cfg.Cluster.PublicAccessCIDRs)) {
+				t.Errorf("cluster publicAccessCidrs = %s, want %v", got, r.cfg.Cluster.PublicAccessCIDRs)
+			}
+		})
 	}
 }

@@ -35,6 +35,9 @@ func program(ctx *pulumi.Context) (map[string]pulumi.Input, error) {
 	if err != nil {
 		return nil, fmt.Errorf("stack config: %w", err)
 	}
+	if err := warn(ctx.Log, cfg.Warnings); err != nil {
+		return nil, err
+	}
 	dir := cfg.DashboardsDir
 	if !filepath.IsAbs(dir) {
 		dir = filepath.Join(ctx.RootDirectory(), dir)
@@ -170,4 +173,15 @@ func program(ctx *pulumi.Context) (map[string]pulumi.Input, error) {
 		stackoutputs.ArgoCDPasswordCommand: pulumi.String(fmt.Sprintf(
 			"kubectl -n %s get secret argocd-initial-admin-secret -o jsonpath='{.data.password}' | base64 -d", helmvalues.ArgoCDNamespace)),
 	}, nil
+}
+
+// warn logs what config accepted but a person should hear about, as Pulumi
+// warnings (shown by preview and up).
+func warn(log pulumi.Log, warnings []string) error {
+	for _, w := range warnings {
+		if err := log.Warn(w, nil); err != nil {
+			return fmt.Errorf("log a config warning: %w", err)
+		}
+	}
+	return nil
 }
