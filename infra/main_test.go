@@ -417,6 +417,7 @@ func assertIAM(t *testing.T, r *run) {
 	sort.Strings(serviceAccounts)
 	wantSAs := []string{
 		"system:serviceaccount:kube-system:aws-load-balancer-controller",
+		"system:serviceaccount:kube-system:aws-node",
 		"system:serviceaccount:kube-system:ebs-csi-controller-sa",
 		"system:serviceaccount:training:trainer",
 	}
@@ -708,6 +709,9 @@ func assertCluster(t *testing.T, r *run) {
 	if !strings.HasSuffix(addons["aws-ebs-csi-driver"].str("serviceAccountRoleArn"), "-ebs-csi") {
 		t.Errorf("EBS CSI driver has no IRSA role: %v", addons["aws-ebs-csi-driver"].In)
 	}
+	assertNodeHardening(t, r, groups[0])
+	assertSecretsEncryption(t, r, c)
+	assertVPCCNIRole(t, r, addons["vpc-cni"], groups[0])
 	oidc := 0
 	for _, p := range r.ofType("aws:iam/openIdConnectProvider:OpenIdConnectProvider") {
 		if strings.Contains(p.str("url"), "oidc.eks.") {
@@ -719,6 +723,80 @@ func assertCluster(t *testing.T, r *run) {
 	}
 	if lg := r.ofType("aws:cloudwatch/logGroup:LogGroup"); len(lg) != 1 || lg[0].get("retentionInDays") != float64(r.cfg.Cluster.LogRetentionDays) {
 		t.Errorf("control-plane log group = %+v", lg)
+	}
+}
+
+// assertNodeHardening checks the nodes launch from a template that answers
+// instance metadata to IMDSv2 only and to the host only (hop limit 1: a
+// pod's request is one hop further), with an encrypted disk of the
+// configured size; EKS refuses a node group disk size beside a template.
+func assertNodeHardening(t *testing.T, r *run, group res) {
+	t.Helper()
+	templates := r.ofType("aws:ec2/launchTemplate:LaunchTemplate")
+	if len(templates) != 1 {
+		t.Fatalf("%d launch templates, want the nodes' one", len(templates))
+	}
+	lt := templates[0]
+	meta := map[string]any{"httpEndpoint": "enabled", "httpTokens": "required", "httpPutResponseHopLimit": float64(1)}
+	for k, want := range meta {
+		if got := lt.get("metadataOptions", k); got != want {
+			t.Errorf("launch template metadataOptions.%s = %v, want %v", k, got, want)
+		}
+	}
+	disks, _ := lt.get("blockDeviceMappings").([]any)
+	if len(disks) != 1 {
+		t.Fatalf("launch template block devices = %v, want the root volume", disks)
+	}
+	disk := res{In: disks[0].(map[string]any)}
+	if disk.str("deviceName") != "/dev/xvda" || disk.get("ebs", "volumeSize") != float64(r.cfg.Nodes.DiskSizeGiB) ||
+		disk.str("ebs", "encrypted") != "true" || disk.str("ebs", "volumeType") != "gp3" {
+		t.Errorf("node disk = %v, want an encrypted gp3 /dev/xvda of %d GiB", disk.In, r.cfg.Nodes.DiskSizeGiB)
+	}
+	if group.str("launchTemplate", "id") != lt.Name+"-id" || group.str("launchTemplate", "version") == "" {
+		t.Errorf("node group launchTemplate = %v, want %s at a version", group.get("launchTemplate"), lt.Name)
+	}
+	if group.get("diskSize") != nil {
+		t.Errorf("node group diskSize = %v beside a launch template", group.get("diskSize"))
+	}
+}
+
+// assertSecretsEncryption checks Kubernetes Secrets are envelope-encrypted
+// with a customer-managed key that rotates.
+func assertSecretsEncryption(t *testing.T, r *run, c res) {
+	t.Helper()
+	keys := r.ofType("aws:kms/key:Key")
+	if len(keys) != 1 {
+		t.Fatalf("%d KMS keys, want the cluster's secrets key", len(keys))
+	}
+	if keys[0].get("enableKeyRotation") != true {
+		t.Error("the secrets key does not rotate")
+	}
+	if got, want := c.str("encryptionConfigKeyArn"), fmt.Sprintf("arn:aws:kms:%s:%s:key/%s-key-id", testRegion, testAccount, keys[0].Name); got != want {
+		t.Errorf("cluster encryptionConfigKeyArn = %q, want the secrets key %q", got, want)
+	}
+}
+
+// assertVPCCNIRole checks the VPC CNI runs with its own IRSA role and the
+// node role has no CNI rights, and that the add-on is in place before the
+// nodes (which need it to become Ready).
+func assertVPCCNIRole(t *testing.T, r *run, cni, group res) {
+	t.Helper()
+	if want := fmt.Sprintf("arn:aws:iam::%s:role/%s-%s-vpc-cni", testAccount, project, r.stack); cni.str("serviceAccountRoleArn") != want {
+		t.Errorf("vpc-cni serviceAccountRoleArn = %q, want %q", cni.str("serviceAccountRoleArn"), want)
+	}
+	attached := map[string][]string{}
+	for _, a := range r.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment") {
+		attached[a.str("role")] = append(attached[a.str("role")], a.str("policyArn"))
+	}
+	cniPolicy := "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy"
+	for role, policies := range attached {
+		want := role == project+"-"+r.stack+"-vpc-cni"
+		if slices.Contains(policies, cniPolicy) != want {
+			t.Errorf("role %s: AmazonEKS_CNI_Policy attached %t, want %t", role, !want, want)
+		}
+	}
+	if !slices.ContainsFunc(group.DependsOn, func(d string) bool { return strings.HasSuffix(d, "aws:eks/addon:Addon::"+cni.Name) }) {
+		t.Errorf("node group does not wait for the vpc-cni add-on: %v", group.DependsOn)
 	}
 }
 

@@ -55,6 +55,12 @@ func (m *mocks) NewResource(a pulumi.MockResourceArgs) (string, resource.Propert
 	case "aws:s3/bucketV2:BucketV2":
 		id = in("bucket")
 		set("arn", fmt.Sprintf("arn:%s:s3:::%s", m.partition, id))
+	case "aws:kms/key:Key":
+		id = a.Name + "-key-id"
+		set("keyId", id)
+		set("arn", fmt.Sprintf("arn:%s:kms:%s:%s:key/%s", m.partition, m.region, m.account, id))
+	case "aws:ec2/launchTemplate:LaunchTemplate":
+		out["latestVersion"] = resource.NewNumberProperty(1)
 	case "aws:ec2/vpc:Vpc":
 		id = "vpc-" + a.Name
 	case "aws:ec2/subnet:Subnet":

@@ -95,7 +95,8 @@ func program(ctx *pulumi.Context) (map[string]pulumi.Input, error) {
 
 	eks, err := cluster.New(ctx, "cluster", cluster.Args{
 		Env: env, NamePrefix: names.Prefix(), Name: names.ClusterName(), LogGroup: names.ClusterLogGroup(), Tags: tags,
-		VpcID: net.VpcID, PublicSubnetIDs: net.PublicSubnetIDs, PrivateSubnetIDs: net.PrivateSubnetIDs,
+		CreatorARN: identity.Arn,
+		VpcID:      net.VpcID, PublicSubnetIDs: net.PublicSubnetIDs, PrivateSubnetIDs: net.PrivateSubnetIDs,
 		NodeSubnetIDs: net.NodeSubnetIDs,
 		Cluster:       cfg.Cluster, Nodes: cfg.Nodes, Addons: cfg.Addons, Edge: cfg.Edge,
 		MetricsServer: metricsChart, LoadBalancerController: lbcChart,
@@ -130,9 +131,7 @@ func program(ctx *pulumi.Context) (map[string]pulumi.Input, error) {
 			Env: env, NamePrefix: names.Prefix(), ClusterName: names.ClusterName(),
 			RepositoryName: names.RepositoryName(), BucketName: bucketName, LogGroup: names.ClusterLogGroup(),
 			StateBucket: cfg.State.Bucket, KMSKeyARN: cfg.State.KMSKeyARN, ForceDestroy: cfg.Storage.ForceDestroy,
-			PassRoles: []string{
-				names.Name(cluster.ClusterRoleSuffix), names.Name(cluster.NodeRoleSuffix),
-			},
+			PassRoles:       passedRoles(names),
 			ManagedPolicies: policy.ManagedPolicyARNs(env),
 		},
 		Repo:        policy.Repo{Owner: cfg.GitHub.Owner, Name: cfg.GitHub.Repo, OwnerID: cfg.GitHub.OwnerID, RepoID: cfg.GitHub.RepoID},
@@ -184,4 +183,13 @@ func warn(log pulumi.Log, warnings []string) error {
 		}
 	}
 	return nil
+}
+
+// passedRoles names the roles the deploy role hands to EKS.
+func passedRoles(names naming.Namer) []string {
+	var out []string
+	for _, suffix := range cluster.PassedRoleSuffixes {
+		out = append(out, names.Name(suffix))
+	}
+	return out
 }
