@@ -1177,8 +1177,12 @@ func assertPodSecurity(t *testing.T, r *run) {
 		if !ok1 || !ok2 || !ok3 || warn < enforce || audit < enforce {
 			t.Errorf("namespace %s: Pod Security labels %v", name, ns.get("metadata", "labels"))
 		}
-		if name != "monitoring" && enforce < levels["baseline"] {
-			t.Errorf("namespace %s enforces %s; only monitoring (node-exporter) needs privileged", name, ns.str("metadata", "labels", "pod-security.kubernetes.io/enforce"))
+		// The strictest level each namespace's pods run at: only
+		// monitoring (node-exporter) needs privileged; argocd's chart and
+		// the training Job meet restricted.
+		want := map[string]int{"monitoring": levels["privileged"], "argocd": levels["restricted"], r.cfg.Training.Namespace: levels["restricted"]}
+		if w, ok := want[name]; !ok || enforce != w {
+			t.Errorf("namespace %s enforces %s, want %v", name, ns.str("metadata", "labels", "pod-security.kubernetes.io/enforce"), want)
 		}
 	}
 }
