@@ -66,6 +66,7 @@ func (r res) str(path ...string) string {
 // run is one execution of the program.
 type run struct {
 	stack     string
+	acct      *awsAccount
 	cfg       *config.Config
 	resources []res
 	calls     []string
@@ -96,8 +97,16 @@ func stackConfig(t *testing.T, stack string) map[string]string {
 	return values
 }
 
-// runProgram runs the program under mocks with the given config.
+// runProgram runs the program under mocks with the given config, in a new
+// account.
 func runProgram(t *testing.T, stack string, values map[string]string, secretKeys []string, account, region string) *run {
+	t.Helper()
+	return runIn(t, newAccount(account, region), stack, values, secretKeys)
+}
+
+// runIn runs the program under mocks in the account acct, which keeps what
+// earlier runs created.
+func runIn(t *testing.T, acct *awsAccount, stack string, values map[string]string, secretKeys []string) *run {
 	t.Helper()
 	cfgJSON, err := json.Marshal(values)
 	if err != nil {
@@ -115,8 +124,8 @@ func runProgram(t *testing.T, stack string, values map[string]string, secretKeys
 	t.Setenv("PULUMI_CONFIG_SECRET_KEYS", string(keysJSON))
 	t.Setenv("PULUMI_ROOT_DIRECTORY", root)
 
-	m := &mocks{account: account, region: region, partition: "aws"}
-	r := &run{stack: stack, outputs: map[string]any{}, secret: map[string]bool{}}
+	m := &mocks{account: acct.id, region: acct.region, partition: acct.partition, acct: acct}
+	r := &run{stack: stack, acct: acct, outputs: map[string]any{}, secret: map[string]bool{}}
 	r.cfg, _ = config.Load(project, stack, config.MapSource{Values: values, Secrets: toSet(secretKeys)})
 	r.err = pulumi.RunErr(func(ctx *pulumi.Context) error {
 		outs, err := program(ctx)
@@ -355,7 +364,7 @@ func assertBuckets(t *testing.T, r *run) {
 func assertIAM(t *testing.T, r *run) {
 	githubProvider := fmt.Sprintf("arn:aws:iam::%s:oidc-provider/%s", testAccount, policy.GitHubOIDCHost)
 	repo := policy.Repo{Owner: r.cfg.GitHub.Owner, Name: r.cfg.GitHub.Repo}
-	eksHost := strings.TrimPrefix((&mocks{region: testRegion}).issuer(project+"-"+r.stack), "https://")
+	eksHost := strings.TrimPrefix((&mocks{region: testRegion, acct: r.acct}).issuer(project+"-"+r.stack), "https://")
 	eksProvider := fmt.Sprintf("arn:aws:iam::%s:oidc-provider/%s", testAccount, eksHost)
 
 	var githubSubjects, serviceAccounts []string
@@ -585,6 +594,11 @@ func assertHelmReleases(t *testing.T, r *run) {
 				if v := rel.get("values", "prometheus", "prometheusSpec", sel); v != false {
 					t.Errorf("kube-prometheus-stack %s = %v", sel, v)
 				}
+			}
+			// Helm installs CRDs once; the chart's hook Job upgrades them
+			// with the chart.
+			if rel.get("values", "crds", "upgradeJob", "enabled") != true {
+				t.Error("kube-prometheus-stack CRDs are not upgraded with the chart (crds.upgradeJob.enabled)")
 			}
 			if rel.get("values", "grafana", "sidecar", "dashboards", "label") != "grafana_dashboard" {
 				t.Error("Grafana's dashboard sidecar does not select grafana_dashboard")
@@ -1220,6 +1234,99 @@ func TestAPIEndpointAccess(t *testing.T) {
 			c := r.ofType("eks:index:Cluster")[0]
 			if got := fmt.Sprint(c.get("publicAccessCidrs")); got != fmt.Sprint(toAny(r.cfg.Cluster.PublicAccessCIDRs)) {
 				t.Errorf("cluster publicAccessCidrs = %s, want %v", got, r.cfg.Cluster.PublicAccessCIDRs)
+			}
+		})
+	}
+}
+
+// knownRerunConflicts are the identities a second `pulumi up` after a
+// destroy still collides with, on purpose or not yet fixed, by stack.
+// dev creates the account's GitHub OIDC provider and retains it on destroy
+// (ciaccess: other stacks of the account use it), so creating it again
+// fails (platform review, Break 4). The IAM bootstrap program of issue #14
+// takes the provider out of this program; remove the entry then.
+var knownRerunConflicts = map[string][]string{
+	"dev": {"IAM OIDC provider " + policy.GitHubOIDCHost},
+}
+
+// A stack can be destroyed and brought up again in the same account: the
+// second run creates no identity the account still holds (IAM role names,
+// OIDC provider URLs, EKS access entries, and every other unique name),
+// beyond knownRerunConflicts.
+func TestUpDestroyUp(t *testing.T) {
+	for _, stack := range []string{"dev", "prod"} {
+		t.Run(stack, func(t *testing.T) {
+			values := stackConfig(t, stack)
+			var secrets []string
+			if keys := operatorKeys[stack]; keys != nil {
+				maps.Copy(values, keys)
+				secrets = operatorSecrets
+			}
+			acct := newAccount(testAccount, testRegion)
+			if first := runIn(t, acct, stack, values, secrets); first.err != nil {
+				t.Fatalf("first up: %v", first.err)
+			}
+			held := len(acct.held)
+			acct.destroy()
+			t.Logf("%d identities created, %d retained by the destroy", held, len(acct.held))
+
+			second := runIn(t, acct, stack, values, secrets)
+			var unexpected []string
+			for _, id := range acct.rejected {
+				if !slices.Contains(knownRerunConflicts[stack], id) {
+					unexpected = append(unexpected, id)
+				}
+			}
+			switch {
+			case len(unexpected) > 0:
+				t.Errorf("second up creates what the account still holds: %q", unexpected)
+			case len(acct.rejected) > 0:
+				t.Logf("known conflicts (knownRerunConflicts): %q", acct.rejected)
+			case second.err != nil:
+				t.Errorf("second up: %v", second.err)
+			}
+		})
+	}
+}
+
+// An admin principal that is the identity running `pulumi up` gets no
+// access entry of its own: EKS gave it one when it created the cluster, and
+// a second fails. Other admins get theirs.
+func TestAdminEntryForTheDeployingIdentity(t *testing.T) {
+	iam := func(r string) string { return fmt.Sprintf("arn:aws:iam::%s:%s", testAccount, r) }
+	tests := []struct {
+		name, caller string
+		admins       []string
+		// want are the admin principals that get an entry.
+		want []string
+	}{
+		{name: "user", caller: iam("user/ci"), admins: []string{iam("user/ci"), iam("user/alice")}, want: []string{iam("user/alice")}},
+		{name: "role session", caller: fmt.Sprintf("arn:aws:sts::%s:assumed-role/admin/alice", testAccount),
+			admins: []string{iam("role/admin"), iam("role/oncall")}, want: []string{iam("role/oncall")}},
+		{name: "someone else", caller: iam("user/ci"), admins: []string{iam("role/admin")}, want: []string{iam("role/admin")}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			values := stackConfig(t, "dev")
+			b, err := json.Marshal(tt.admins)
+			if err != nil {
+				t.Fatal(err)
+			}
+			values[project+":clusterAdminPrincipalArns"] = string(b)
+			acct := newAccount(testAccount, testRegion)
+			acct.caller = tt.caller
+			r := runIn(t, acct, "dev", values, nil)
+			if r.err != nil {
+				t.Fatalf("up: %v (rejected %q)", r.err, acct.rejected)
+			}
+			var got []string
+			for _, e := range r.ofType("aws:eks/accessEntry:AccessEntry") {
+				if slices.Contains(tt.admins, e.str("principalArn")) {
+					got = append(got, e.str("principalArn"))
+				}
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("admin access entries for %q, want %q", got, tt.want)
 			}
 		})
 	}
