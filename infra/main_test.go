@@ -94,6 +94,13 @@ func stackConfig(t *testing.T, stack string) map[string]string {
 		t.Fatal(err)
 	}
 	values[project+":dashboardsDir"] = "dashboards"
+	// The repository's own AppProject (the test's project root is
+	// testdata).
+	projectFile, err := filepath.Abs(filepath.Join("..", "gitops", "projects", "mlops.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	values[project+":argocdProjectFile"] = projectFile
 	return values
 }
 
@@ -894,6 +901,31 @@ func assertRootApplication(t *testing.T, r *run) {
 	if a.str("metadata", "namespace") != "argocd" || a.get("spec", "syncPolicy", "automated", "prune") != true {
 		t.Errorf("root application = %v", a.In)
 	}
+	// It runs under the repository's AppProject, not ArgoCD's default
+	// project, which allows any repository, destination and kind.
+	projects := r.ofType("kubernetes:argoproj.io/v1alpha1:AppProject")
+	if len(projects) != 1 {
+		t.Fatalf("%d AppProjects, want gitops/projects/mlops.yaml's", len(projects))
+	}
+	p := projects[0]
+	if got := a.str("spec", "project"); got != "mlops" || p.str("metadata", "name") != got || p.str("metadata", "namespace") != "argocd" {
+		t.Errorf("root application project %q, AppProject %s/%s", got, p.str("metadata", "namespace"), p.str("metadata", "name"))
+	}
+	if repos := fmt.Sprint(p.get("spec", "sourceRepos")); repos != "["+a.str("spec", "source", "repoURL")+"]" {
+		t.Errorf("AppProject sourceRepos %s, want the root application's repository alone", repos)
+	}
+	if wl, _ := p.get("spec", "namespaceResourceWhitelist").([]any); len(wl) == 0 {
+		t.Error("AppProject has no namespaced resource whitelist (gitops/projects/mlops.yaml's spec was not passed on)")
+	}
+	dependsOn := func(x res, suffix string) bool {
+		return slices.ContainsFunc(x.DependsOn, func(d string) bool { return strings.HasSuffix(d, suffix) })
+	}
+	if !dependsOn(a, "kubernetes:argoproj.io/v1alpha1:AppProject::"+p.Name) {
+		t.Errorf("root application does not wait for its AppProject: %v", a.DependsOn)
+	}
+	if !dependsOn(p, "kubernetes:helm.sh/v3:Release::argocd") {
+		t.Errorf("AppProject does not wait for the argocd release (its CRD): %v", p.DependsOn)
+	}
 	// The Application CRD comes with ArgoCD's release, and the app's chart
 	// renders ServiceMonitor and PrometheusRule, whose CRDs come with
 	// kube-prometheus-stack's: the root Application waits for both.
@@ -1116,6 +1148,8 @@ func TestBadConfig(t *testing.T) {
 		{name: "missing dashboards", set: map[string]string{"mlops:dashboardsDir": "no-such-folder"}, wantKey: "mlops:dashboardsDir", noInvoke: true},
 		{name: "broken dashboard", set: map[string]string{"mlops:dashboardsDir": badDashboards}, wantKey: "mlops:dashboardsDir", noInvoke: true},
 		{name: "more zones than the region has", set: map[string]string{"mlops:azCount": "4"}, wantKey: "mlops:azCount"},
+		{name: "a fork's repository, this repository's project", set: map[string]string{"mlops:githubRepository": "someone/mlops"}, wantKey: "mlops:argocdProjectFile"},
+		{name: "missing project file", set: map[string]string{"mlops:argocdProjectFile": "no-such-file.yaml"}, wantKey: "mlops:argocdProjectFile", noInvoke: true},
 		{name: "prod API endpoint open to the internet", set: map[string]string{"mlops:environment": "prod", "mlops:clusterPublicAccessCidrs": `["0.0.0.0/0"]`}, wantKey: "mlops:clusterPublicAccessCidrs", noInvoke: true},
 	}
 	for _, tt := range tests {

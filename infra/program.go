@@ -9,6 +9,7 @@ import (
 
 	"github.com/mlopsgo/mlops/infra/ciaccess"
 	"github.com/mlopsgo/mlops/infra/cluster"
+	"github.com/mlopsgo/mlops/infra/internal/appproject"
 	"github.com/mlopsgo/mlops/infra/internal/config"
 	"github.com/mlopsgo/mlops/infra/internal/dashboards"
 	"github.com/mlopsgo/mlops/infra/internal/helmvalues"
@@ -38,13 +39,13 @@ func program(ctx *pulumi.Context) (map[string]pulumi.Input, error) {
 	if err := warn(ctx.Log, cfg.Warnings); err != nil {
 		return nil, err
 	}
-	dir := cfg.DashboardsDir
-	if !filepath.IsAbs(dir) {
-		dir = filepath.Join(ctx.RootDirectory(), dir)
-	}
-	boards, err := dashboards.Load(dir)
+	boards, err := dashboards.Load(rootPath(ctx, cfg.DashboardsDir))
 	if err != nil {
 		return nil, fmt.Errorf("%s:dashboardsDir: %w", cfg.Project, err)
+	}
+	project, err := appproject.Load(rootPath(ctx, cfg.ArgoCDProjectFile), cfg.GitHub.RepoURL())
+	if err != nil {
+		return nil, fmt.Errorf("%s:argocdProjectFile (and %s:githubRepository): %w", cfg.Project, cfg.Project, err)
 	}
 
 	// Who and where we deploy: resolved from the credentials, never written
@@ -119,7 +120,7 @@ func program(ctx *pulumi.Context) (map[string]pulumi.Input, error) {
 		Provider: eks.Provider, DependsOn: eks.Ready,
 		ArgoCD: argoChart, KubePrometheusStack: kpsChart,
 		Monitoring: cfg.Monitoring, Dashboards: boards,
-		RepoURL: cfg.GitHub.RepoURL(), GitOps: cfg.GitOps,
+		RepoURL: cfg.GitHub.RepoURL(), GitOps: cfg.GitOps, Project: project,
 		Training: cfg.Training, TrainingRoleARN: store.TrainingRoleARN,
 		ApplicationViewers: ciaccess.ApplicationViewerGroup,
 	}); err != nil {
@@ -192,4 +193,13 @@ func passedRoles(names naming.Namer) []string {
 		out = append(out, names.Name(suffix))
 	}
 	return out
+}
+
+// rootPath resolves a config path relative to the project root (where
+// Pulumi.yaml is).
+func rootPath(ctx *pulumi.Context, p string) string {
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(ctx.RootDirectory(), p)
 }

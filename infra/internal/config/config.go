@@ -83,6 +83,8 @@ type Config struct {
 
 	// DashboardsDir is relative to the project root unless absolute.
 	DashboardsDir string
+	// ArgoCDProjectFile is relative to the project root unless absolute.
+	ArgoCDProjectFile string
 
 	// Warnings are what Load accepts but a person should hear about (dev's
 	// API endpoint open to the internet); the program logs each one.
@@ -463,6 +465,10 @@ func loadStorage(r *reader, c *Config) {
 	c.DashboardsDir = r.str("dashboardsDir")
 	if c.DashboardsDir == "" {
 		r.fail("dashboardsDir", "must name a folder")
+	}
+	c.ArgoCDProjectFile = r.str("argocdProjectFile")
+	if c.ArgoCDProjectFile == "" {
+		r.fail("argocdProjectFile", "must name a file")
 	}
 }
 

@@ -62,6 +62,7 @@ var Keys = []Key{
 	{Name: "secretsKmsKeyArn", Doc: "ARN of the KMS key of an `awskms://` secrets provider, so the preview and deploy roles may use it; empty otherwise."},
 	{Name: "trainingNamespace", Default: "training", Doc: "Namespace of the training Job's service account."},
 	{Name: "trainingServiceAccount", Default: "trainer", Doc: "Service account that may assume the training Job's IRSA role."},
+	{Name: "argocdProjectFile", Default: "gitops/projects/mlops.yaml", Doc: "ArgoCD AppProject manifest the platform creates and every Application of this repository runs under, relative to the project root; its sourceRepos must be the stack's repository alone."},
 	{Name: "dashboardsDir", Default: "dashboards/generated", Doc: "Folder of the Grafana dashboard JSON files, relative to the project root; one ConfigMap per *.json file."},
 }
 
