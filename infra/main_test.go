@@ -859,6 +859,15 @@ func assertNetwork(t *testing.T, r *run) {
 	if len(zones) < 2 || len(zones) != r.cfg.Network.AZCount {
 		t.Errorf("subnets span %d zones", len(zones))
 	}
+	// Public IPs only where the nodes need them: in the public subnets
+	// when there is no NAT gateway to reach the internet through.
+	for _, s := range subnets {
+		public := s.str("tags", "kubernetes.io/role/elb") == "1"
+		want := public && r.cfg.Network.NATGateways == config.NATNone
+		if got := s.get("mapPublicIpOnLaunch") == true; got != want {
+			t.Errorf("subnet %s: mapPublicIpOnLaunch %t, want %t (natGateways %s)", s.Name, got, want, r.cfg.Network.NATGateways)
+		}
+	}
 	wantNAT := map[string]int{config.NATNone: 0, config.NATSingle: 1, config.NATPerAZ: r.cfg.Network.AZCount}[r.cfg.Network.NATGateways]
 	if n := len(r.ofType("aws:ec2/natGateway:NatGateway")); n != wantNAT {
 		t.Errorf("%d NAT gateways, want %d", n, wantNAT)
