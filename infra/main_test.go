@@ -66,6 +66,7 @@ func (r res) str(path ...string) string {
 // run is one execution of the program.
 type run struct {
 	stack     string
+	acct      *awsAccount
 	cfg       *config.Config
 	resources []res
 	calls     []string
@@ -93,11 +94,26 @@ func stackConfig(t *testing.T, stack string) map[string]string {
 		t.Fatal(err)
 	}
 	values[project+":dashboardsDir"] = "dashboards"
+	// The repository's own AppProject (the test's project root is
+	// testdata).
+	projectFile, err := filepath.Abs(filepath.Join("..", "gitops", "projects", "mlops.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	values[project+":argocdProjectFile"] = projectFile
 	return values
 }
 
-// runProgram runs the program under mocks with the given config.
+// runProgram runs the program under mocks with the given config, in a new
+// account.
 func runProgram(t *testing.T, stack string, values map[string]string, secretKeys []string, account, region string) *run {
+	t.Helper()
+	return runIn(t, newAccount(account, region), stack, values, secretKeys)
+}
+
+// runIn runs the program under mocks in the account acct, which keeps what
+// earlier runs created.
+func runIn(t *testing.T, acct *awsAccount, stack string, values map[string]string, secretKeys []string) *run {
 	t.Helper()
 	cfgJSON, err := json.Marshal(values)
 	if err != nil {
@@ -115,8 +131,8 @@ func runProgram(t *testing.T, stack string, values map[string]string, secretKeys
 	t.Setenv("PULUMI_CONFIG_SECRET_KEYS", string(keysJSON))
 	t.Setenv("PULUMI_ROOT_DIRECTORY", root)
 
-	m := &mocks{account: account, region: region, partition: "aws"}
-	r := &run{stack: stack, outputs: map[string]any{}, secret: map[string]bool{}}
+	m := &mocks{account: acct.id, region: acct.region, partition: acct.partition, acct: acct}
+	r := &run{stack: stack, acct: acct, outputs: map[string]any{}, secret: map[string]bool{}}
 	r.cfg, _ = config.Load(project, stack, config.MapSource{Values: values, Secrets: toSet(secretKeys)})
 	r.err = pulumi.RunErr(func(ctx *pulumi.Context) error {
 		outs, err := program(ctx)
@@ -161,14 +177,15 @@ func toSet(keys []string) map[string]bool {
 
 // operatorKeys are what a person sets on a stack before its first `pulumi
 // up` (docs/deploy.md's checklist): secrets the committed file cannot hold
-// unencrypted, and the account's own certificate. operatorSecrets are the
-// ones set with --secret.
+// unencrypted, the account's own certificate, and who may reach the API
+// endpoint. operatorSecrets are the ones set with --secret.
 var (
 	operatorKeys = map[string]map[string]string{
 		"prod": {
-			project + ":alertReceivers":    `[{"name":"oncall","type":"webhook","url":"https://pager.example/hook"}]`,
-			project + ":deadMansSwitchUrl": "https://hc-ping.example/0a1b2c3d",
-			project + ":certificateArn":    "arn:aws:acm:" + testRegion + ":" + testAccount + ":certificate/0a1b2c3d-aaaa-bbbb-cccc-0123456789ab",
+			project + ":alertReceivers":           `[{"name":"oncall","type":"webhook","url":"https://pager.example/hook"}]`,
+			project + ":deadMansSwitchUrl":        "https://hc-ping.example/0a1b2c3d",
+			project + ":certificateArn":           "arn:aws:acm:" + testRegion + ":" + testAccount + ":certificate/0a1b2c3d-aaaa-bbbb-cccc-0123456789ab",
+			project + ":clusterPublicAccessCidrs": `["203.0.113.0/24"]`,
 		},
 	}
 	operatorSecrets = []string{project + ":alertReceivers", project + ":deadMansSwitchUrl"}
@@ -354,7 +371,7 @@ func assertBuckets(t *testing.T, r *run) {
 func assertIAM(t *testing.T, r *run) {
 	githubProvider := fmt.Sprintf("arn:aws:iam::%s:oidc-provider/%s", testAccount, policy.GitHubOIDCHost)
 	repo := policy.Repo{Owner: r.cfg.GitHub.Owner, Name: r.cfg.GitHub.Repo}
-	eksHost := strings.TrimPrefix((&mocks{region: testRegion}).issuer(project+"-"+r.stack), "https://")
+	eksHost := strings.TrimPrefix((&mocks{region: testRegion, acct: r.acct}).issuer(project+"-"+r.stack), "https://")
 	eksProvider := fmt.Sprintf("arn:aws:iam::%s:oidc-provider/%s", testAccount, eksHost)
 
 	var githubSubjects, serviceAccounts []string
@@ -416,6 +433,7 @@ func assertIAM(t *testing.T, r *run) {
 	sort.Strings(serviceAccounts)
 	wantSAs := []string{
 		"system:serviceaccount:kube-system:aws-load-balancer-controller",
+		"system:serviceaccount:kube-system:aws-node",
 		"system:serviceaccount:kube-system:ebs-csi-controller-sa",
 		"system:serviceaccount:training:trainer",
 	}
@@ -584,6 +602,11 @@ func assertHelmReleases(t *testing.T, r *run) {
 					t.Errorf("kube-prometheus-stack %s = %v", sel, v)
 				}
 			}
+			// Helm installs CRDs once; the chart's hook Job upgrades them
+			// with the chart.
+			if rel.get("values", "crds", "upgradeJob", "enabled") != true {
+				t.Error("kube-prometheus-stack CRDs are not upgraded with the chart (crds.upgradeJob.enabled)")
+			}
 			if rel.get("values", "grafana", "sidecar", "dashboards", "label") != "grafana_dashboard" {
 				t.Error("Grafana's dashboard sidecar does not select grafana_dashboard")
 			}
@@ -707,6 +730,9 @@ func assertCluster(t *testing.T, r *run) {
 	if !strings.HasSuffix(addons["aws-ebs-csi-driver"].str("serviceAccountRoleArn"), "-ebs-csi") {
 		t.Errorf("EBS CSI driver has no IRSA role: %v", addons["aws-ebs-csi-driver"].In)
 	}
+	assertNodeHardening(t, r, groups[0])
+	assertSecretsEncryption(t, r, c)
+	assertVPCCNIRole(t, r, addons["vpc-cni"], groups[0])
 	oidc := 0
 	for _, p := range r.ofType("aws:iam/openIdConnectProvider:OpenIdConnectProvider") {
 		if strings.Contains(p.str("url"), "oidc.eks.") {
@@ -718,6 +744,80 @@ func assertCluster(t *testing.T, r *run) {
 	}
 	if lg := r.ofType("aws:cloudwatch/logGroup:LogGroup"); len(lg) != 1 || lg[0].get("retentionInDays") != float64(r.cfg.Cluster.LogRetentionDays) {
 		t.Errorf("control-plane log group = %+v", lg)
+	}
+}
+
+// assertNodeHardening checks the nodes launch from a template that answers
+// instance metadata to IMDSv2 only and to the host only (hop limit 1: a
+// pod's request is one hop further), with an encrypted disk of the
+// configured size; EKS refuses a node group disk size beside a template.
+func assertNodeHardening(t *testing.T, r *run, group res) {
+	t.Helper()
+	templates := r.ofType("aws:ec2/launchTemplate:LaunchTemplate")
+	if len(templates) != 1 {
+		t.Fatalf("%d launch templates, want the nodes' one", len(templates))
+	}
+	lt := templates[0]
+	meta := map[string]any{"httpEndpoint": "enabled", "httpTokens": "required", "httpPutResponseHopLimit": float64(1)}
+	for k, want := range meta {
+		if got := lt.get("metadataOptions", k); got != want {
+			t.Errorf("launch template metadataOptions.%s = %v, want %v", k, got, want)
+		}
+	}
+	disks, _ := lt.get("blockDeviceMappings").([]any)
+	if len(disks) != 1 {
+		t.Fatalf("launch template block devices = %v, want the root volume", disks)
+	}
+	disk := res{In: disks[0].(map[string]any)}
+	if disk.str("deviceName") != "/dev/xvda" || disk.get("ebs", "volumeSize") != float64(r.cfg.Nodes.DiskSizeGiB) ||
+		disk.str("ebs", "encrypted") != "true" || disk.str("ebs", "volumeType") != "gp3" {
+		t.Errorf("node disk = %v, want an encrypted gp3 /dev/xvda of %d GiB", disk.In, r.cfg.Nodes.DiskSizeGiB)
+	}
+	if group.str("launchTemplate", "id") != lt.Name+"-id" || group.str("launchTemplate", "version") == "" {
+		t.Errorf("node group launchTemplate = %v, want %s at a version", group.get("launchTemplate"), lt.Name)
+	}
+	if group.get("diskSize") != nil {
+		t.Errorf("node group diskSize = %v beside a launch template", group.get("diskSize"))
+	}
+}
+
+// assertSecretsEncryption checks Kubernetes Secrets are envelope-encrypted
+// with a customer-managed key that rotates.
+func assertSecretsEncryption(t *testing.T, r *run, c res) {
+	t.Helper()
+	keys := r.ofType("aws:kms/key:Key")
+	if len(keys) != 1 {
+		t.Fatalf("%d KMS keys, want the cluster's secrets key", len(keys))
+	}
+	if keys[0].get("enableKeyRotation") != true {
+		t.Error("the secrets key does not rotate")
+	}
+	if got, want := c.str("encryptionConfigKeyArn"), fmt.Sprintf("arn:aws:kms:%s:%s:key/%s-key-id", testRegion, testAccount, keys[0].Name); got != want {
+		t.Errorf("cluster encryptionConfigKeyArn = %q, want the secrets key %q", got, want)
+	}
+}
+
+// assertVPCCNIRole checks the VPC CNI runs with its own IRSA role and the
+// node role has no CNI rights, and that the add-on is in place before the
+// nodes (which need it to become Ready).
+func assertVPCCNIRole(t *testing.T, r *run, cni, group res) {
+	t.Helper()
+	if want := fmt.Sprintf("arn:aws:iam::%s:role/%s-%s-vpc-cni", testAccount, project, r.stack); cni.str("serviceAccountRoleArn") != want {
+		t.Errorf("vpc-cni serviceAccountRoleArn = %q, want %q", cni.str("serviceAccountRoleArn"), want)
+	}
+	attached := map[string][]string{}
+	for _, a := range r.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment") {
+		attached[a.str("role")] = append(attached[a.str("role")], a.str("policyArn"))
+	}
+	cniPolicy := "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy"
+	for role, policies := range attached {
+		want := role == project+"-"+r.stack+"-vpc-cni"
+		if slices.Contains(policies, cniPolicy) != want {
+			t.Errorf("role %s: AmazonEKS_CNI_Policy attached %t, want %t", role, !want, want)
+		}
+	}
+	if !slices.ContainsFunc(group.DependsOn, func(d string) bool { return strings.HasSuffix(d, "aws:eks/addon:Addon::"+cni.Name) }) {
+		t.Errorf("node group does not wait for the vpc-cni add-on: %v", group.DependsOn)
 	}
 }
 
@@ -758,6 +858,15 @@ func assertNetwork(t *testing.T, r *run) {
 	}
 	if len(zones) < 2 || len(zones) != r.cfg.Network.AZCount {
 		t.Errorf("subnets span %d zones", len(zones))
+	}
+	// Public IPs only where the nodes need them: in the public subnets
+	// when there is no NAT gateway to reach the internet through.
+	for _, s := range subnets {
+		public := s.str("tags", "kubernetes.io/role/elb") == "1"
+		want := public && r.cfg.Network.NATGateways == config.NATNone
+		if got := s.get("mapPublicIpOnLaunch") == true; got != want {
+			t.Errorf("subnet %s: mapPublicIpOnLaunch %t, want %t (natGateways %s)", s.Name, got, want, r.cfg.Network.NATGateways)
+		}
 	}
 	wantNAT := map[string]int{config.NATNone: 0, config.NATSingle: 1, config.NATPerAZ: r.cfg.Network.AZCount}[r.cfg.Network.NATGateways]
 	if n := len(r.ofType("aws:ec2/natGateway:NatGateway")); n != wantNAT {
@@ -800,6 +909,31 @@ func assertRootApplication(t *testing.T, r *run) {
 	}
 	if a.str("metadata", "namespace") != "argocd" || a.get("spec", "syncPolicy", "automated", "prune") != true {
 		t.Errorf("root application = %v", a.In)
+	}
+	// It runs under the repository's AppProject, not ArgoCD's default
+	// project, which allows any repository, destination and kind.
+	projects := r.ofType("kubernetes:argoproj.io/v1alpha1:AppProject")
+	if len(projects) != 1 {
+		t.Fatalf("%d AppProjects, want gitops/projects/mlops.yaml's", len(projects))
+	}
+	p := projects[0]
+	if got := a.str("spec", "project"); got != "mlops" || p.str("metadata", "name") != got || p.str("metadata", "namespace") != "argocd" {
+		t.Errorf("root application project %q, AppProject %s/%s", got, p.str("metadata", "namespace"), p.str("metadata", "name"))
+	}
+	if repos := fmt.Sprint(p.get("spec", "sourceRepos")); repos != "["+a.str("spec", "source", "repoURL")+"]" {
+		t.Errorf("AppProject sourceRepos %s, want the root application's repository alone", repos)
+	}
+	if wl, _ := p.get("spec", "namespaceResourceWhitelist").([]any); len(wl) == 0 {
+		t.Error("AppProject has no namespaced resource whitelist (gitops/projects/mlops.yaml's spec was not passed on)")
+	}
+	dependsOn := func(x res, suffix string) bool {
+		return slices.ContainsFunc(x.DependsOn, func(d string) bool { return strings.HasSuffix(d, suffix) })
+	}
+	if !dependsOn(a, "kubernetes:argoproj.io/v1alpha1:AppProject::"+p.Name) {
+		t.Errorf("root application does not wait for its AppProject: %v", a.DependsOn)
+	}
+	if !dependsOn(p, "kubernetes:helm.sh/v3:Release::argocd") {
+		t.Errorf("AppProject does not wait for the argocd release (its CRD): %v", p.DependsOn)
 	}
 	// The Application CRD comes with ArgoCD's release, and the app's chart
 	// renders ServiceMonitor and PrometheusRule, whose CRDs come with
@@ -1023,6 +1157,9 @@ func TestBadConfig(t *testing.T) {
 		{name: "missing dashboards", set: map[string]string{"mlops:dashboardsDir": "no-such-folder"}, wantKey: "mlops:dashboardsDir", noInvoke: true},
 		{name: "broken dashboard", set: map[string]string{"mlops:dashboardsDir": badDashboards}, wantKey: "mlops:dashboardsDir", noInvoke: true},
 		{name: "more zones than the region has", set: map[string]string{"mlops:azCount": "4"}, wantKey: "mlops:azCount"},
+		{name: "a fork's repository, this repository's project", set: map[string]string{"mlops:githubRepository": "someone/mlops"}, wantKey: "mlops:argocdProjectFile"},
+		{name: "missing project file", set: map[string]string{"mlops:argocdProjectFile": "no-such-file.yaml"}, wantKey: "mlops:argocdProjectFile", noInvoke: true},
+		{name: "prod API endpoint open to the internet", set: map[string]string{"mlops:environment": "prod", "mlops:clusterPublicAccessCidrs": `["0.0.0.0/0"]`}, wantKey: "mlops:clusterPublicAccessCidrs", noInvoke: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -1097,8 +1234,143 @@ func assertPodSecurity(t *testing.T, r *run) {
 		if !ok1 || !ok2 || !ok3 || warn < enforce || audit < enforce {
 			t.Errorf("namespace %s: Pod Security labels %v", name, ns.get("metadata", "labels"))
 		}
-		if name != "monitoring" && enforce < levels["baseline"] {
-			t.Errorf("namespace %s enforces %s; only monitoring (node-exporter) needs privileged", name, ns.str("metadata", "labels", "pod-security.kubernetes.io/enforce"))
+		// The strictest level each namespace's pods run at: only
+		// monitoring (node-exporter) needs privileged; argocd's chart and
+		// the training Job meet restricted.
+		want := map[string]int{"monitoring": levels["privileged"], "argocd": levels["restricted"], r.cfg.Training.Namespace: levels["restricted"]}
+		if w, ok := want[name]; !ok || enforce != w {
+			t.Errorf("namespace %s enforces %s, want %v", name, ns.str("metadata", "labels", "pod-security.kubernetes.io/enforce"), want)
 		}
+	}
+}
+
+// recordingLog is a pulumi.Log that keeps what it is given (the mocks'
+// engine drops log messages).
+type recordingLog struct{ warnings []string }
+
+func (l *recordingLog) Debug(string, *pulumi.LogArgs) error { return nil }
+func (l *recordingLog) Info(string, *pulumi.LogArgs) error  { return nil }
+func (l *recordingLog) Error(string, *pulumi.LogArgs) error { return nil }
+func (l *recordingLog) Warn(msg string, _ *pulumi.LogArgs) error {
+	l.warnings = append(l.warnings, msg)
+	return nil
+}
+
+// Dev may leave the API endpoint open to the internet, and is warned
+// through the Pulumi log; prod must list who may reach it (TestBadConfig,
+// TestProdNeedsOperatorKeys), and the cluster takes exactly that list.
+func TestAPIEndpointAccess(t *testing.T) {
+	for _, stack := range []string{"dev", "prod"} {
+		t.Run(stack, func(t *testing.T) {
+			r := runStack(t, stack)
+			log := &recordingLog{}
+			if err := warn(log, r.cfg.Warnings); err != nil {
+				t.Fatal(err)
+			}
+			open := slices.Contains(r.cfg.Cluster.PublicAccessCIDRs, "0.0.0.0/0")
+			warned := slices.ContainsFunc(log.warnings, func(w string) bool {
+				return strings.HasPrefix(w, project+":clusterPublicAccessCidrs: ")
+			})
+			if open != warned || (stack == "prod" && open) {
+				t.Errorf("%s: endpoint open to %v, warnings %q", stack, r.cfg.Cluster.PublicAccessCIDRs, log.warnings)
+			}
+			c := r.ofType("eks:index:Cluster")[0]
+			if got := fmt.Sprint(c.get("publicAccessCidrs")); got != fmt.Sprint(toAny(r.cfg.Cluster.PublicAccessCIDRs)) {
+				t.Errorf("cluster publicAccessCidrs = %s, want %v", got, r.cfg.Cluster.PublicAccessCIDRs)
+			}
+		})
+	}
+}
+
+// knownRerunConflicts are the identities a second `pulumi up` after a
+// destroy still collides with, on purpose or not yet fixed, by stack.
+// dev creates the account's GitHub OIDC provider and retains it on destroy
+// (ciaccess: other stacks of the account use it), so creating it again
+// fails (platform review, Break 4). The IAM bootstrap program of issue #14
+// takes the provider out of this program; remove the entry then.
+var knownRerunConflicts = map[string][]string{
+	"dev": {"IAM OIDC provider " + policy.GitHubOIDCHost},
+}
+
+// A stack can be destroyed and brought up again in the same account: the
+// second run creates no identity the account still holds (IAM role names,
+// OIDC provider URLs, EKS access entries, and every other unique name),
+// beyond knownRerunConflicts.
+func TestUpDestroyUp(t *testing.T) {
+	for _, stack := range []string{"dev", "prod"} {
+		t.Run(stack, func(t *testing.T) {
+			values := stackConfig(t, stack)
+			var secrets []string
+			if keys := operatorKeys[stack]; keys != nil {
+				maps.Copy(values, keys)
+				secrets = operatorSecrets
+			}
+			acct := newAccount(testAccount, testRegion)
+			if first := runIn(t, acct, stack, values, secrets); first.err != nil {
+				t.Fatalf("first up: %v", first.err)
+			}
+			held := len(acct.held)
+			acct.destroy()
+			t.Logf("%d identities created, %d retained by the destroy", held, len(acct.held))
+
+			second := runIn(t, acct, stack, values, secrets)
+			var unexpected []string
+			for _, id := range acct.rejected {
+				if !slices.Contains(knownRerunConflicts[stack], id) {
+					unexpected = append(unexpected, id)
+				}
+			}
+			switch {
+			case len(unexpected) > 0:
+				t.Errorf("second up creates what the account still holds: %q", unexpected)
+			case len(acct.rejected) > 0:
+				t.Logf("known conflicts (knownRerunConflicts): %q", acct.rejected)
+			case second.err != nil:
+				t.Errorf("second up: %v", second.err)
+			}
+		})
+	}
+}
+
+// An admin principal that is the identity running `pulumi up` gets no
+// access entry of its own: EKS gave it one when it created the cluster, and
+// a second fails. Other admins get theirs.
+func TestAdminEntryForTheDeployingIdentity(t *testing.T) {
+	iam := func(r string) string { return fmt.Sprintf("arn:aws:iam::%s:%s", testAccount, r) }
+	tests := []struct {
+		name, caller string
+		admins       []string
+		// want are the admin principals that get an entry.
+		want []string
+	}{
+		{name: "user", caller: iam("user/ci"), admins: []string{iam("user/ci"), iam("user/alice")}, want: []string{iam("user/alice")}},
+		{name: "role session", caller: fmt.Sprintf("arn:aws:sts::%s:assumed-role/admin/alice", testAccount),
+			admins: []string{iam("role/admin"), iam("role/oncall")}, want: []string{iam("role/oncall")}},
+		{name: "someone else", caller: iam("user/ci"), admins: []string{iam("role/admin")}, want: []string{iam("role/admin")}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			values := stackConfig(t, "dev")
+			b, err := json.Marshal(tt.admins)
+			if err != nil {
+				t.Fatal(err)
+			}
+			values[project+":clusterAdminPrincipalArns"] = string(b)
+			acct := newAccount(testAccount, testRegion)
+			acct.caller = tt.caller
+			r := runIn(t, acct, "dev", values, nil)
+			if r.err != nil {
+				t.Fatalf("up: %v (rejected %q)", r.err, acct.rejected)
+			}
+			var got []string
+			for _, e := range r.ofType("aws:eks/accessEntry:AccessEntry") {
+				if slices.Contains(tt.admins, e.str("principalArn")) {
+					got = append(got, e.str("principalArn"))
+				}
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("admin access entries for %q, want %q", got, tt.want)
+			}
+		})
 	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"strings"
 	"sync"
 
@@ -10,15 +11,106 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// mocks stands in for the Pulumi engine and the AWS account: it records
-// every registration and invoke, and answers with the outputs the program
-// reads (ARNs, ids, the cluster's kubeconfig and OIDC issuer).
+// mocks stands in for the Pulumi engine during one run of the program: it
+// records every registration and invoke, and answers with the outputs the
+// program reads (ARNs, ids, the cluster's kubeconfig and OIDC issuer). What
+// the AWS account holds across runs is its acct.
 type mocks struct {
 	account, region, partition string
+	acct                       *awsAccount
 
 	mu        sync.Mutex
 	resources []pulumi.MockResourceArgs
 	calls     []pulumi.MockCallArgs
+}
+
+// awsAccount is what the mocked AWS account holds across runs of the
+// program: the physical identities AWS keeps unique (IAM role names, OIDC
+// provider URLs, EKS clusters and their access entries, and other names),
+// each marked with whether it outlives `pulumi destroy` (RetainOnDelete).
+// Creating an identity the account holds fails, as AWS does
+// (EntityAlreadyExists, ResourceInUseException). Creating an EKS cluster
+// also creates the access entry EKS gives its creator, the caller.
+type awsAccount struct {
+	id, region, partition string
+	// caller is the ARN sts:GetCallerIdentity returns: a user, or a role
+	// session (arn:aws:sts::<account>:assumed-role/<role>/<session>).
+	caller string
+
+	mu   sync.Mutex
+	held map[string]bool // identity -> retained on destroy
+	// clusters counts the clusters created under each name, so a cluster
+	// created again gets a new OIDC issuer, as EKS gives it.
+	clusters map[string]int
+	// rejected lists the identities a create failed on.
+	rejected []string
+}
+
+func newAccount(id, region string) *awsAccount {
+	return &awsAccount{
+		id: id, region: region, partition: "aws",
+		caller:   fmt.Sprintf("arn:aws:iam::%s:user/ci", id),
+		held:     map[string]bool{},
+		clusters: map[string]int{},
+	}
+}
+
+// create records an identity, or fails if the account holds it already.
+func (a *awsAccount) create(identity string, retain bool) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if _, ok := a.held[identity]; ok {
+		a.rejected = append(a.rejected, identity)
+		return fmt.Errorf("mock AWS: %s already exists", identity)
+	}
+	a.held[identity] = retain
+	return nil
+}
+
+// destroy is a `pulumi destroy` of everything the runs created: what is
+// retained stays in the account.
+func (a *awsAccount) destroy() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	maps.DeleteFunc(a.held, func(_ string, retained bool) bool { return !retained })
+	a.rejected = nil
+}
+
+// creatorPrincipal is the principal of the access entry EKS gives a
+// cluster's creator: a role session counts as its role.
+func (a *awsAccount) creatorPrincipal() string {
+	rest, ok := strings.CutPrefix(a.caller, fmt.Sprintf("arn:%s:sts::%s:assumed-role/", a.partition, a.id))
+	if !ok {
+		return a.caller
+	}
+	role, _, _ := strings.Cut(rest, "/")
+	return fmt.Sprintf("arn:%s:iam::%s:role/%s", a.partition, a.id, role)
+}
+
+// identities are the physical identities a resource takes in the account,
+// by type: what AWS refuses to create twice.
+func identities(typ string, in func(string) string) []string {
+	switch typ {
+	case "aws:iam/role:Role":
+		return []string{"IAM role " + in("name")}
+	case "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
+		return []string{"IAM OIDC provider " + strings.TrimPrefix(in("url"), "https://")}
+	case "aws:eks/accessEntry:AccessEntry":
+		return []string{"EKS access entry " + in("clusterName") + " " + in("principalArn")}
+	case "eks:index:Cluster":
+		return []string{"EKS cluster " + in("name")}
+	case "aws:kms/alias:Alias":
+		return []string{"KMS alias " + in("name")}
+	case "aws:ec2/launchTemplate:LaunchTemplate":
+		return []string{"launch template " + in("name")}
+	case "aws:cloudwatch/logGroup:LogGroup":
+		return []string{"log group " + in("name")}
+	case "aws:ecr/repository:Repository":
+		return []string{"ECR repository " + in("name")}
+	case "aws:s3/bucketV2:BucketV2":
+		return []string{"S3 bucket " + in("bucket")}
+	}
+	return nil
 }
 
 func (m *mocks) iamARN(r string) string {
@@ -26,7 +118,10 @@ func (m *mocks) iamARN(r string) string {
 }
 
 func (m *mocks) issuer(cluster string) string {
-	return fmt.Sprintf("https://oidc.eks.%s.amazonaws.com/id/%s", m.region, strings.ToUpper(hex.EncodeToString([]byte(cluster))))
+	m.acct.mu.Lock()
+	gen := m.acct.clusters[cluster]
+	m.acct.mu.Unlock()
+	return fmt.Sprintf("https://oidc.eks.%s.amazonaws.com/id/%s%c", m.region, strings.ToUpper(hex.EncodeToString([]byte(cluster))), 'A'+rune(gen))
 }
 
 func (m *mocks) NewResource(a pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
@@ -38,10 +133,24 @@ func (m *mocks) NewResource(a pulumi.MockResourceArgs) (string, resource.Propert
 	id := a.Name + "-id"
 	in := func(k string) string { return str(a.Inputs[resource.PropertyKey(k)]) }
 	set := func(k, v string) { out[resource.PropertyKey(k)] = resource.NewStringProperty(v) }
+	retain := a.RegisterRPC != nil && a.RegisterRPC.GetRetainOnDelete()
+	for _, identity := range identities(a.TypeToken, in) {
+		if err := m.acct.create(identity, retain); err != nil {
+			return "", nil, err
+		}
+	}
 	switch a.TypeToken {
 	case "eks:index:Cluster":
 		// pulumi-eks is a remote component: under mocks it registers no
-		// children, and its outputs are what we return.
+		// children, and its outputs are what we return. EKS gives the
+		// creator an admin access entry (pulumi-eks sets
+		// bootstrapClusterCreatorAdminPermissions with API authentication).
+		if err := m.acct.create("EKS access entry "+in("name")+" "+m.acct.creatorPrincipal(), false); err != nil {
+			return "", nil, err
+		}
+		m.acct.mu.Lock()
+		m.acct.clusters[in("name")]++
+		m.acct.mu.Unlock()
 		set("kubeconfigJson", `{"apiVersion":"v1","kind":"Config"}`)
 	case "aws:iam/role:Role":
 		id = in("name")
@@ -55,6 +164,12 @@ func (m *mocks) NewResource(a pulumi.MockResourceArgs) (string, resource.Propert
 	case "aws:s3/bucketV2:BucketV2":
 		id = in("bucket")
 		set("arn", fmt.Sprintf("arn:%s:s3:::%s", m.partition, id))
+	case "aws:kms/key:Key":
+		id = a.Name + "-key-id"
+		set("keyId", id)
+		set("arn", fmt.Sprintf("arn:%s:kms:%s:%s:key/%s", m.partition, m.region, m.account, id))
+	case "aws:ec2/launchTemplate:LaunchTemplate":
+		out["latestVersion"] = resource.NewNumberProperty(1)
 	case "aws:ec2/vpc:Vpc":
 		id = "vpc-" + a.Name
 	case "aws:ec2/subnet:Subnet":
@@ -72,7 +187,7 @@ func (m *mocks) Call(a pulumi.MockCallArgs) (resource.PropertyMap, error) {
 	switch a.Token {
 	case "aws:index/getCallerIdentity:getCallerIdentity":
 		return obj(map[string]any{
-			"accountId": m.account, "arn": m.iamARN("user/ci"), "userId": "AIDAMOCK", "id": m.account,
+			"accountId": m.account, "arn": m.acct.caller, "userId": "AIDAMOCK", "id": m.account,
 		}), nil
 	case "aws:index/getPartition:getPartition":
 		return obj(map[string]any{"partition": m.partition, "dnsSuffix": "amazonaws.com", "id": m.partition}), nil

@@ -9,6 +9,7 @@ import (
 
 	"github.com/mlopsgo/mlops/infra/ciaccess"
 	"github.com/mlopsgo/mlops/infra/cluster"
+	"github.com/mlopsgo/mlops/infra/internal/appproject"
 	"github.com/mlopsgo/mlops/infra/internal/config"
 	"github.com/mlopsgo/mlops/infra/internal/dashboards"
 	"github.com/mlopsgo/mlops/infra/internal/helmvalues"
@@ -35,13 +36,16 @@ func program(ctx *pulumi.Context) (map[string]pulumi.Input, error) {
 	if err != nil {
 		return nil, fmt.Errorf("stack config: %w", err)
 	}
-	dir := cfg.DashboardsDir
-	if !filepath.IsAbs(dir) {
-		dir = filepath.Join(ctx.RootDirectory(), dir)
+	if err := warn(ctx.Log, cfg.Warnings); err != nil {
+		return nil, err
 	}
-	boards, err := dashboards.Load(dir)
+	boards, err := dashboards.Load(rootPath(ctx, cfg.DashboardsDir))
 	if err != nil {
 		return nil, fmt.Errorf("%s:dashboardsDir: %w", cfg.Project, err)
+	}
+	project, err := appproject.Load(rootPath(ctx, cfg.ArgoCDProjectFile), cfg.GitHub.RepoURL())
+	if err != nil {
+		return nil, fmt.Errorf("%s:argocdProjectFile (and %s:githubRepository): %w", cfg.Project, cfg.Project, err)
 	}
 
 	// Who and where we deploy: resolved from the credentials, never written
@@ -92,7 +96,8 @@ func program(ctx *pulumi.Context) (map[string]pulumi.Input, error) {
 
 	eks, err := cluster.New(ctx, "cluster", cluster.Args{
 		Env: env, NamePrefix: names.Prefix(), Name: names.ClusterName(), LogGroup: names.ClusterLogGroup(), Tags: tags,
-		VpcID: net.VpcID, PublicSubnetIDs: net.PublicSubnetIDs, PrivateSubnetIDs: net.PrivateSubnetIDs,
+		CreatorARN: identity.Arn,
+		VpcID:      net.VpcID, PublicSubnetIDs: net.PublicSubnetIDs, PrivateSubnetIDs: net.PrivateSubnetIDs,
 		NodeSubnetIDs: net.NodeSubnetIDs,
 		Cluster:       cfg.Cluster, Nodes: cfg.Nodes, Addons: cfg.Addons, Edge: cfg.Edge,
 		MetricsServer: metricsChart, LoadBalancerController: lbcChart,
@@ -115,7 +120,7 @@ func program(ctx *pulumi.Context) (map[string]pulumi.Input, error) {
 		Provider: eks.Provider, DependsOn: eks.Ready,
 		ArgoCD: argoChart, KubePrometheusStack: kpsChart,
 		Monitoring: cfg.Monitoring, Dashboards: boards,
-		RepoURL: cfg.GitHub.RepoURL(), GitOps: cfg.GitOps,
+		RepoURL: cfg.GitHub.RepoURL(), GitOps: cfg.GitOps, Project: project,
 		Training: cfg.Training, TrainingRoleARN: store.TrainingRoleARN,
 		ApplicationViewers: ciaccess.ApplicationViewerGroup,
 	}); err != nil {
@@ -127,9 +132,7 @@ func program(ctx *pulumi.Context) (map[string]pulumi.Input, error) {
 			Env: env, NamePrefix: names.Prefix(), ClusterName: names.ClusterName(),
 			RepositoryName: names.RepositoryName(), BucketName: bucketName, LogGroup: names.ClusterLogGroup(),
 			StateBucket: cfg.State.Bucket, KMSKeyARN: cfg.State.KMSKeyARN, ForceDestroy: cfg.Storage.ForceDestroy,
-			PassRoles: []string{
-				names.Name(cluster.ClusterRoleSuffix), names.Name(cluster.NodeRoleSuffix),
-			},
+			PassRoles:       passedRoles(names),
 			ManagedPolicies: policy.ManagedPolicyARNs(env),
 		},
 		Repo:        policy.Repo{Owner: cfg.GitHub.Owner, Name: cfg.GitHub.Repo, OwnerID: cfg.GitHub.OwnerID, RepoID: cfg.GitHub.RepoID},
@@ -170,4 +173,33 @@ func program(ctx *pulumi.Context) (map[string]pulumi.Input, error) {
 		stackoutputs.ArgoCDPasswordCommand: pulumi.String(fmt.Sprintf(
 			"kubectl -n %s get secret argocd-initial-admin-secret -o jsonpath='{.data.password}' | base64 -d", helmvalues.ArgoCDNamespace)),
 	}, nil
+}
+
+// warn logs what config accepted but a person should hear about, as Pulumi
+// warnings (shown by preview and up).
+func warn(log pulumi.Log, warnings []string) error {
+	for _, w := range warnings {
+		if err := log.Warn(w, nil); err != nil {
+			return fmt.Errorf("log a config warning: %w", err)
+		}
+	}
+	return nil
+}
+
+// passedRoles names the roles the deploy role hands to EKS.
+func passedRoles(names naming.Namer) []string {
+	var out []string
+	for _, suffix := range cluster.PassedRoleSuffixes {
+		out = append(out, names.Name(suffix))
+	}
+	return out
+}
+
+// rootPath resolves a config path relative to the project root (where
+// Pulumi.yaml is).
+func rootPath(ctx *pulumi.Context, p string) string {
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(ctx.RootDirectory(), p)
 }

@@ -1,9 +1,11 @@
 // Package cluster is the EKS cluster (pulumi-eks v2) with one managed node
-// group, control-plane logging, access-entry authentication and the IAM OIDC
-// provider for IRSA; its add-ons (VPC CNI with network policies, the EBS CSI
-// driver, metrics-server, the AWS Load Balancer Controller); and the
-// Kubernetes provider built from its kubeconfig, which every Kubernetes
-// resource of the program uses.
+// group, control-plane logging, access-entry authentication, Secrets
+// envelope-encrypted with a customer-managed KMS key and the IAM OIDC
+// provider for IRSA; its add-ons (VPC CNI with network policies and its own
+// IRSA role, the EBS CSI driver, metrics-server, the AWS Load Balancer
+// Controller); and the Kubernetes provider built from its kubeconfig, which
+// every Kubernetes resource of the program uses. Nodes require IMDSv2 with
+// a hop limit of 1, so pods cannot use the node role's credentials.
 package cluster
 
 import (
@@ -11,8 +13,10 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	awseks "github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi-eks/sdk/v2/go/eks"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
@@ -24,16 +28,26 @@ import (
 	"github.com/mlopsgo/mlops/infra/internal/helmvalues"
 	"github.com/mlopsgo/mlops/infra/internal/irsa"
 	"github.com/mlopsgo/mlops/infra/internal/policy"
+	"github.com/mlopsgo/mlops/infra/internal/principal"
 )
 
-// Role names (suffixes of the stack prefix) the cluster creates; the deploy
-// role may pass the first two to EKS.
+// Role names (suffixes of the stack prefix) the cluster creates.
 const (
 	ClusterRoleSuffix = "eks-cluster"
 	NodeRoleSuffix    = "eks-node"
 	EBSCSIRoleSuffix  = "ebs-csi"
+	VPCCNIRoleSuffix  = "vpc-cni"
 	LBCRoleSuffix     = "lb-controller"
 )
+
+// PassedRoleSuffixes are the roles the deploy role hands to EKS: the
+// cluster's and the nodes' roles, and the IRSA roles of the add-ons
+// (CreateAddon with a service account role needs iam:PassRole on it).
+var PassedRoleSuffixes = []string{ClusterRoleSuffix, NodeRoleSuffix, EBSCSIRoleSuffix, VPCCNIRoleSuffix}
+
+// vpcCNIServiceAccount is the VPC CNI's service account (the aws-node
+// DaemonSet in kube-system), which its IRSA role trusts.
+const vpcCNIServiceAccount = "aws-node"
 
 // Args configures the cluster.
 type Args struct {
@@ -42,6 +56,10 @@ type Args struct {
 	Name       string // EKS cluster name
 	LogGroup   string
 	Tags       map[string]string
+	// CreatorARN is the identity running `pulumi up` (sts:GetCallerIdentity):
+	// EKS makes it cluster admin on creation, so an AdminPrincipalARNs entry
+	// naming it gets no second access entry.
+	CreatorARN string
 
 	VpcID            pulumi.StringInput
 	PublicSubnetIDs  pulumi.StringArrayInput
@@ -104,9 +122,30 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	if err != nil {
 		return nil, err
 	}
+	// No AmazonEKS_CNI_Policy here: the VPC CNI has its own IRSA role
+	// below, so nothing on a node holds rights over the VPC's network
+	// interfaces.
 	nodeRole, nodeAttach, err := serviceRole(ctx, roleName(NodeRoleSuffix), "ec2.amazonaws.com",
-		[]string{"AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryPullOnly"}, e, args.Tags, parent)
+		[]string{"AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly"}, e, args.Tags, parent)
 	if err != nil {
+		return nil, err
+	}
+
+	// Kubernetes Secrets are envelope-encrypted with this key (EKS wraps
+	// each data key with it). Its default key policy leaves access to the
+	// account's IAM policies.
+	secretsKey, err := kms.NewKey(ctx, name+"-secrets", &kms.KeyArgs{
+		Description:       pulumi.String("EKS Secrets envelope encryption of cluster " + args.Name),
+		EnableKeyRotation: pulumi.Bool(true),
+		Tags:              tags,
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := kms.NewAlias(ctx, name+"-secrets", &kms.AliasArgs{
+		Name:        pulumi.String("alias/" + args.Name + "-eks-secrets"),
+		TargetKeyId: secretsKey.KeyId,
+	}, parent); err != nil {
 		return nil, err
 	}
 
@@ -120,6 +159,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		EndpointPublicAccess:   pulumi.BoolPtr(true),
 		EndpointPrivateAccess:  pulumi.BoolPtr(true),
 		PublicAccessCidrs:      pulumi.ToStringArray(args.Cluster.PublicAccessCIDRs),
+		EncryptionConfigKeyArn: secretsKey.Arn,
 		AuthenticationMode:     &authMode,
 		EnabledClusterLogTypes: pulumi.ToStringArray(args.Cluster.LogTypes),
 		ServiceRole:            clusterRole,
@@ -137,25 +177,6 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	}
 	clusterName := cluster.KubeconfigJson.ApplyT(func(string) string { return args.Name }).(pulumi.StringOutput)
 
-	nodeGroup, err := eks.NewManagedNodeGroup(ctx, args.Name+"-nodes", &eks.ManagedNodeGroupArgs{
-		Cluster:       cluster,
-		NodeRole:      nodeRole,
-		AmiType:       pulumi.StringPtr(args.Nodes.AMIType),
-		InstanceTypes: pulumi.ToStringArray([]string{args.Nodes.InstanceType}),
-		CapacityType:  pulumi.StringPtr(args.Nodes.CapacityType),
-		DiskSize:      pulumi.IntPtr(args.Nodes.DiskSizeGiB),
-		SubnetIds:     args.NodeSubnetIDs,
-		ScalingConfig: &awseks.NodeGroupScalingConfigArgs{
-			MinSize:     pulumi.Int(args.Nodes.MinSize),
-			DesiredSize: pulumi.Int(args.Nodes.DesiredSize),
-			MaxSize:     pulumi.Int(args.Nodes.MaxSize),
-		},
-		Tags: tags,
-	}, parent, pulumi.DependsOn(nodeAttach))
-	if err != nil {
-		return nil, err
-	}
-
 	// The IAM OIDC provider for IRSA, from the cluster's issuer.
 	issuer := awseks.LookupClusterOutput(ctx, awseks.LookupClusterOutputArgs{Name: clusterName}).
 		Identities().Index(pulumi.Int(0)).Oidcs().Index(pulumi.Int(0)).Issuer()
@@ -164,6 +185,93 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		ClientIdLists: pulumi.ToStringArray([]string{policy.STSAudience}),
 		Tags:          tags,
 	}, parent)
+	if err != nil {
+		return nil, err
+	}
+
+	// The VPC CNI add-on with its own IRSA role, before any node exists:
+	// the node role no longer carries the CNI policy, so nodes only become
+	// Ready once aws-node runs with this role. (The add-on takes over EKS's
+	// default aws-node DaemonSet, which has no pods yet.)
+	cniRole, err := irsa.NewRole(ctx, roleName(VPCCNIRoleSuffix), irsa.Args{
+		RoleName: roleName(VPCCNIRoleSuffix), ProviderARN: oidc.Arn, Issuer: issuer,
+		Namespace: helmvalues.SystemNamespace, ServiceAccount: vpcCNIServiceAccount, Tags: args.Tags,
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+	cniAttach, err := iam.NewRolePolicyAttachment(ctx, roleName(VPCCNIRoleSuffix), &iam.RolePolicyAttachmentArgs{
+		Role: cniRole.Name, PolicyArn: pulumi.String(e.ManagedPolicyARN("AmazonEKS_CNI_Policy")),
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+	vpcCNI, err := awseks.NewAddon(ctx, name+"-vpc-cni", &awseks.AddonArgs{
+		ClusterName:              clusterName,
+		AddonName:                pulumi.String("vpc-cni"),
+		AddonVersion:             optional(args.Addons.VPCCNI),
+		ServiceAccountRoleArn:    cniRole.Arn,
+		ConfigurationValues:      pulumi.String(`{"enableNetworkPolicy":"true"}`),
+		ResolveConflictsOnCreate: pulumi.String("OVERWRITE"),
+		ResolveConflictsOnUpdate: pulumi.String("OVERWRITE"),
+		Tags:                     tags,
+	}, parent, pulumi.DependsOn([]pulumi.Resource{cniAttach}))
+	if err != nil {
+		return nil, err
+	}
+
+	// Nodes answer instance metadata only to IMDSv2 requests from the host
+	// itself (hop limit 1): a pod's request crosses one more hop and gets
+	// nothing, so pods cannot take the node role's credentials. Everything
+	// that needs AWS runs with IRSA; the load balancer controller gets its
+	// region and VPC from its values instead of the metadata service.
+	lt, err := ec2.NewLaunchTemplate(ctx, args.Name+"-nodes", &ec2.LaunchTemplateArgs{
+		Name:        pulumi.String(args.Name + "-nodes"),
+		Description: pulumi.String("EKS managed nodes of " + args.Name + ": IMDSv2 only, hop limit 1, encrypted gp3 root volume"),
+		MetadataOptions: &ec2.LaunchTemplateMetadataOptionsArgs{
+			HttpEndpoint:            pulumi.String("enabled"),
+			HttpTokens:              pulumi.String("required"),
+			HttpPutResponseHopLimit: pulumi.Int(1),
+		},
+		BlockDeviceMappings: ec2.LaunchTemplateBlockDeviceMappingArray{&ec2.LaunchTemplateBlockDeviceMappingArgs{
+			DeviceName: pulumi.String(dataDevice(args.Nodes.AMIType)),
+			Ebs: &ec2.LaunchTemplateBlockDeviceMappingEbsArgs{
+				VolumeSize:          pulumi.Int(args.Nodes.DiskSizeGiB),
+				VolumeType:          pulumi.String("gp3"),
+				Encrypted:           pulumi.String("true"),
+				DeleteOnTermination: pulumi.String("true"),
+			},
+		}},
+		TagSpecifications: ec2.LaunchTemplateTagSpecificationArray{
+			&ec2.LaunchTemplateTagSpecificationArgs{ResourceType: pulumi.String("instance"), Tags: tags},
+			&ec2.LaunchTemplateTagSpecificationArgs{ResourceType: pulumi.String("volume"), Tags: tags},
+		},
+		UpdateDefaultVersion: pulumi.Bool(true),
+		Tags:                 tags,
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+
+	nodeGroup, err := eks.NewManagedNodeGroup(ctx, args.Name+"-nodes", &eks.ManagedNodeGroupArgs{
+		Cluster:       cluster,
+		NodeRole:      nodeRole,
+		AmiType:       pulumi.StringPtr(args.Nodes.AMIType),
+		InstanceTypes: pulumi.ToStringArray([]string{args.Nodes.InstanceType}),
+		CapacityType:  pulumi.StringPtr(args.Nodes.CapacityType),
+		SubnetIds:     args.NodeSubnetIDs,
+		// The disk size is the launch template's (EKS refuses both).
+		LaunchTemplate: &awseks.NodeGroupLaunchTemplateArgs{
+			Id:      lt.ID(),
+			Version: lt.LatestVersion.ApplyT(func(v int) string { return fmt.Sprint(v) }).(pulumi.StringOutput),
+		},
+		ScalingConfig: &awseks.NodeGroupScalingConfigArgs{
+			MinSize:     pulumi.Int(args.Nodes.MinSize),
+			DesiredSize: pulumi.Int(args.Nodes.DesiredSize),
+			MaxSize:     pulumi.Int(args.Nodes.MaxSize),
+		},
+		Tags: tags,
+	}, parent, pulumi.DependsOn(append([]pulumi.Resource{vpcCNI}, nodeAttach...)))
 	if err != nil {
 		return nil, err
 	}
@@ -184,18 +292,6 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	}
 
 	afterNodes := pulumi.DependsOn([]pulumi.Resource{nodeGroup})
-	vpcCNI, err := awseks.NewAddon(ctx, name+"-vpc-cni", &awseks.AddonArgs{
-		ClusterName:              clusterName,
-		AddonName:                pulumi.String("vpc-cni"),
-		AddonVersion:             optional(args.Addons.VPCCNI),
-		ConfigurationValues:      pulumi.String(`{"enableNetworkPolicy":"true"}`),
-		ResolveConflictsOnCreate: pulumi.String("OVERWRITE"),
-		ResolveConflictsOnUpdate: pulumi.String("OVERWRITE"),
-		Tags:                     tags,
-	}, parent, afterNodes)
-	if err != nil {
-		return nil, err
-	}
 	ebsCSI, err := awseks.NewAddon(ctx, name+"-ebs-csi", &awseks.AddonArgs{
 		ClusterName:              clusterName,
 		AddonName:                pulumi.String("aws-ebs-csi-driver"),
@@ -269,7 +365,13 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	}
 
 	// People (and roles) other than the creator who administer the cluster.
+	// The creator has an access entry from EKS already (pulumi-eks creates
+	// the cluster with bootstrapClusterCreatorAdminPermissions): a second
+	// one for the same principal fails with ResourceInUseException.
 	for i, arn := range args.Cluster.AdminPrincipalARNs {
+		if principal.Same(arn, args.CreatorARN) {
+			continue
+		}
 		if err := AccessEntry(ctx, fmt.Sprintf("%s-admin-%d", name, i), clusterName, pulumi.String(arn),
 			e.AccessPolicyARN("AmazonEKSClusterAdminPolicy"), args.Tags, parent); err != nil {
 			return nil, err
@@ -354,6 +456,16 @@ func serviceRole(ctx *pulumi.Context, roleName, service string, managed []string
 		attached = append(attached, a)
 	}
 	return role, attached, nil
+}
+
+// dataDevice is the block device of the nodes' container storage: the root
+// volume of Amazon Linux, the second (data) volume of Bottlerocket, as EKS's
+// own launch template sizes them.
+func dataDevice(amiType string) string {
+	if strings.HasPrefix(amiType, "BOTTLEROCKET") {
+		return "/dev/xvdb"
+	}
+	return "/dev/xvda"
 }
 
 func optional(s string) pulumi.StringPtrInput {

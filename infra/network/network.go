@@ -92,7 +92,14 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 			VpcId:            vpc.ID(),
 			CidrBlock:        pulumi.String(s.CIDR),
 			AvailabilityZone: pulumi.String(s.AZ),
-			// Managed node groups in public subnets need public IPs.
+			// Only without NAT, where the nodes sit here: a public IP is
+			// then their only way out (images from ECR, registry.k8s.io,
+			// quay.io and Docker Hub; the STS and EKS APIs), and EKS
+			// refuses a node group in public subnets without one. Nothing
+			// reaches them in return: the cluster security group admits
+			// traffic from itself only. With NAT (prod), nodes are private
+			// and no instance here gets a public IP (the NAT gateways have
+			// Elastic IPs of their own).
 			MapPublicIpOnLaunch: pulumi.Bool(args.NATGateways == config.NATNone),
 			Tags: tags(map[string]string{
 				"Name":                   fmt.Sprintf("%s-public-%s", args.NamePrefix, s.AZ),

@@ -11,6 +11,7 @@ import (
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/mlopsgo/mlops/infra/internal/appproject"
 	"github.com/mlopsgo/mlops/infra/internal/config"
 	"github.com/mlopsgo/mlops/infra/internal/dashboards"
 	"github.com/mlopsgo/mlops/infra/internal/helm"
@@ -33,8 +34,11 @@ type Args struct {
 	Monitoring                  config.Monitoring
 	Dashboards                  []dashboards.Dashboard
 
-	RepoURL         string
-	GitOps          config.GitOps
+	RepoURL string
+	GitOps  config.GitOps
+	// Project is the AppProject the root Application, and the Applications
+	// it syncs, run under (gitops/projects).
+	Project         appproject.Project
 	Training        config.Training
 	TrainingRoleARN pulumi.StringInput
 	// ApplicationViewers is the Kubernetes group that may read the ArgoCD
@@ -138,7 +142,24 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		return nil, err
 	}
 
-	// The root Application, after the ArgoCD release (its CRD) and the
+	// The AppProject every Application of this repository runs under,
+	// after the ArgoCD release (its CRD), instead of ArgoCD's permissive
+	// default project.
+	project, err := apiextensions.NewCustomResource(ctx, name+"-app-project", &apiextensions.CustomResourceArgs{
+		ApiVersion: pulumi.String("argoproj.io/v1alpha1"),
+		Kind:       pulumi.String("AppProject"),
+		Metadata: &metav1.ObjectMetaArgs{
+			Name:      pulumi.String(args.Project.Name),
+			Namespace: pulumi.String(appproject.Namespace),
+			Labels:    pulumi.ToStringMap(args.Project.Labels),
+		},
+		OtherFields: kubernetes.UntypedArgs{"spec": pulumi.ToMap(args.Project.Spec)},
+	}, on(pulumi.DependsOn([]pulumi.Resource{argo}))...)
+	if err != nil {
+		return nil, err
+	}
+
+	// The root Application, after its project, the ArgoCD release (its CRD) and the
 	// monitoring stack (the ServiceMonitor and PrometheusRule CRDs the
 	// app's chart uses). Its finalizer makes deleting it delete what it
 	// deployed first (load balancers included), which teardown relies on.
@@ -152,7 +173,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		},
 		OtherFields: kubernetes.UntypedArgs{
 			"spec": pulumi.Map{
-				"project": pulumi.String("default"),
+				"project": pulumi.String(args.Project.Name),
 				"source": pulumi.Map{
 					"repoURL":        pulumi.String(args.RepoURL),
 					"targetRevision": pulumi.String(args.GitOps.Revision),
@@ -168,7 +189,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 				},
 			},
 		},
-	}, on(pulumi.DependsOn([]pulumi.Resource{argo, kps}))...); err != nil {
+	}, on(pulumi.DependsOn([]pulumi.Resource{project, argo, kps}))...); err != nil {
 		return nil, err
 	}
 

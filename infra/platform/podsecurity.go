@@ -10,19 +10,23 @@ const (
 )
 
 // PodSecurityLabels returns the Pod Security admission labels of a
-// namespace the program creates: what it enforces, and the stricter level
-// it warns and audits at, so a workload that could tighten shows up
-// without being refused.
+// namespace the program creates: the strictest level its workloads run at,
+// enforced, and warned and audited at the level above it when there is one.
+//   - argocd enforces restricted: every pod of the argo-cd chart (10.1.1,
+//     Dex off, as helmvalues.ArgoCDValues sets it) runs as non-root with
+//     no privilege escalation, all capabilities dropped and seccomp
+//     RuntimeDefault (checked on its `helm template` output; a chart bump
+//     that breaks this shows in the release's events as refused pods).
+//   - training enforces restricted: it holds the training Job's service
+//     account, and the Job runs the project's non-root image.
 //   - monitoring enforces privileged: kube-prometheus-stack's node-exporter
 //     needs the host's network, PID namespace and paths. It warns at
 //     baseline, so anything else that needs privileges is visible.
-//   - argocd and training enforce baseline (no host access, no privileged
-//     containers) and warn at restricted.
 //
 // The app's namespaces come from its ArgoCD Applications, which enforce
 // restricted (gitops/apps).
 func PodSecurityLabels(namespace string) map[string]string {
-	enforce, warn := psBaseline, psRestricted
+	enforce, warn := psRestricted, psRestricted
 	if namespace == helmvalues.MonitoringNamespace {
 		enforce, warn = psPrivileged, psBaseline
 	}

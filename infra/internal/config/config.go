@@ -83,6 +83,12 @@ type Config struct {
 
 	// DashboardsDir is relative to the project root unless absolute.
 	DashboardsDir string
+	// ArgoCDProjectFile is relative to the project root unless absolute.
+	ArgoCDProjectFile string
+
+	// Warnings are what Load accepts but a person should hear about (dev's
+	// API endpoint open to the internet); the program logs each one.
+	Warnings []string
 }
 
 // GitHub is the repository the CI roles trust.
@@ -325,8 +331,17 @@ func loadNetworkAndCluster(r *reader, c *Config) {
 		r.fail("clusterPublicAccessCidrs", "at least one CIDR is needed (CI runners reach the API endpoint)")
 	}
 	for _, s := range c.Cluster.PublicAccessCIDRs {
-		if p, err := netip.ParsePrefix(s); err != nil || p.Masked() != p {
+		switch p, err := netip.ParsePrefix(s); {
+		case err != nil || p.Masked() != p:
 			r.fail("clusterPublicAccessCidrs", "%q is not a CIDR", s)
+		case p.Bits() != 0:
+			// A bounded range: fine in any environment.
+		case c.Environment == EnvProd:
+			// Anyone on the internet could then try credentials against the
+			// API server: prod names who may reach it.
+			r.fail("clusterPublicAccessCidrs", "%q opens a prod cluster's API endpoint to the internet: pulumi config set %s '[\"<your CIDR>\",\"<CI runners' CIDR>\"]'", s, r.full("clusterPublicAccessCidrs"))
+		default:
+			c.Warnings = append(c.Warnings, fmt.Sprintf("%s: %q leaves the cluster's API endpoint open to the internet (authentication still applies); list your own and your CI runners' CIDRs", r.full("clusterPublicAccessCidrs"), s))
 		}
 	}
 	c.Cluster.LogTypes = r.list("clusterLogTypes")
@@ -450,6 +465,10 @@ func loadStorage(r *reader, c *Config) {
 	c.DashboardsDir = r.str("dashboardsDir")
 	if c.DashboardsDir == "" {
 		r.fail("dashboardsDir", "must name a folder")
+	}
+	c.ArgoCDProjectFile = r.str("argocdProjectFile")
+	if c.ArgoCDProjectFile == "" {
+		r.fail("argocdProjectFile", "must name a file")
 	}
 }
 

@@ -68,14 +68,15 @@ func TestDefaults(t *testing.T) {
 }
 
 // prodValues is what a prod stack sets beyond minimal: the environment, a
-// receiver, the dead-man's switch (both secret, prodSecrets) and the
-// certificate.
+// receiver, the dead-man's switch (both secret, prodSecrets), the
+// certificate and who may reach the API endpoint.
 func prodValues() map[string]string {
 	return map[string]string{
-		"mlops:environment":       EnvProd,
-		"mlops:alertReceivers":    `[{"name":"oncall","type":"webhook","url":"https://pager.example/hook"}]`,
-		"mlops:deadMansSwitchUrl": "https://hc.example/ping/abc",
-		"mlops:certificateArn":    "arn:aws:acm:eu-west-1:111122223333:certificate/0a1b2c3d-aaaa-bbbb-cccc-0123456789ab",
+		"mlops:environment":              EnvProd,
+		"mlops:alertReceivers":           `[{"name":"oncall","type":"webhook","url":"https://pager.example/hook"}]`,
+		"mlops:deadMansSwitchUrl":        "https://hc.example/ping/abc",
+		"mlops:certificateArn":           "arn:aws:acm:eu-west-1:111122223333:certificate/0a1b2c3d-aaaa-bbbb-cccc-0123456789ab",
+		"mlops:clusterPublicAccessCidrs": `["203.0.113.0/24"]`,
 	}
 }
 
@@ -152,6 +153,9 @@ func TestValidation(t *testing.T) {
 		{name: "prod with an empty receiver list", set: withValue(prodValues(), "mlops:alertReceivers", "[]"), secrets: prodSecrets, wantKey: "mlops:alertReceivers", wantMsg: "pulumi config set --secret mlops:alertReceivers"},
 		{name: "prod without a dead-man's switch", set: prodValues(), unset: []string{"mlops:deadMansSwitchUrl"}, secrets: prodSecrets, wantKey: "mlops:deadMansSwitchUrl", wantMsg: "pulumi config set --secret mlops:deadMansSwitchUrl"},
 		{name: "prod without a certificate", set: prodValues(), unset: []string{"mlops:certificateArn"}, secrets: prodSecrets, wantKey: "mlops:certificateArn", wantMsg: "pulumi config set mlops:certificateArn"},
+		{name: "prod without API endpoint CIDRs", set: prodValues(), unset: []string{"mlops:clusterPublicAccessCidrs"}, secrets: prodSecrets, wantKey: "mlops:clusterPublicAccessCidrs", wantMsg: "internet"},
+		{name: "prod API endpoint open among others", set: withValue(prodValues(), "mlops:clusterPublicAccessCidrs", `["203.0.113.0/24","0.0.0.0/0"]`), secrets: prodSecrets, wantKey: "mlops:clusterPublicAccessCidrs", wantMsg: `"0.0.0.0/0"`},
+		{name: "prod API endpoint open over IPv6", set: withValue(prodValues(), "mlops:clusterPublicAccessCidrs", `["::/0"]`), secrets: prodSecrets, wantKey: "mlops:clusterPublicAccessCidrs", wantMsg: "internet"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -166,6 +170,36 @@ func TestValidation(t *testing.T) {
 			}
 			if !strings.Contains(err.Error(), tt.wantKey+":") || !strings.Contains(err.Error(), tt.wantMsg) {
 				t.Errorf("error %q does not name %s (%q)", err, tt.wantKey, tt.wantMsg)
+			}
+		})
+	}
+}
+
+// An API endpoint open to the internet is refused in prod (TestValidation)
+// and accepted with a warning naming the key in dev.
+func TestOpenEndpointWarnsInDev(t *testing.T) {
+	tests := []struct {
+		name  string
+		cidrs string
+		warn  bool
+	}{
+		{name: "default", warn: true},
+		{name: "open among others", cidrs: `["203.0.113.0/24","0.0.0.0/0"]`, warn: true},
+		{name: "bounded", cidrs: `["203.0.113.0/24","198.51.100.7/32"]`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			values := minimal()
+			if tt.cidrs != "" {
+				values["mlops:clusterPublicAccessCidrs"] = tt.cidrs
+			}
+			c, err := load(t, values)
+			if err != nil {
+				t.Fatal(err)
+			}
+			warned := len(c.Warnings) == 1 && strings.HasPrefix(c.Warnings[0], "mlops:clusterPublicAccessCidrs: ")
+			if warned != tt.warn || (!tt.warn && len(c.Warnings) != 0) {
+				t.Errorf("warnings = %q, want a warning naming mlops:clusterPublicAccessCidrs: %t", c.Warnings, tt.warn)
 			}
 		})
 	}
@@ -318,12 +352,14 @@ func TestEveryKeyIsRead(t *testing.T) {
 
 // operatorKeys are what a person sets on the prod stack before its first
 // `pulumi up` (docs/deploy.md's checklist): secrets the committed file cannot
-// hold unencrypted, and the account's own certificate.
+// hold unencrypted, the account's own certificate, and the CIDRs that may
+// reach the API endpoint.
 var operatorKeys = map[string]map[string]string{
 	"prod": {
-		"mlops:alertReceivers":    `[{"name":"oncall","type":"slack","url":"https://hooks.slack.example/T0/B0/x","channel":"#oncall"}]`,
-		"mlops:deadMansSwitchUrl": "https://hc-ping.example/0a1b2c3d",
-		"mlops:certificateArn":    "arn:aws:acm:us-east-1:111122223333:certificate/0a1b2c3d-aaaa-bbbb-cccc-0123456789ab",
+		"mlops:alertReceivers":           `[{"name":"oncall","type":"slack","url":"https://hooks.slack.example/T0/B0/x","channel":"#oncall"}]`,
+		"mlops:deadMansSwitchUrl":        "https://hc-ping.example/0a1b2c3d",
+		"mlops:certificateArn":           "arn:aws:acm:us-east-1:111122223333:certificate/0a1b2c3d-aaaa-bbbb-cccc-0123456789ab",
+		"mlops:clusterPublicAccessCidrs": `["203.0.113.0/24"]`,
 	},
 }
 

@@ -31,7 +31,7 @@ var Keys = []Key{
 	{Name: "azCount", Default: "2", Doc: "Availability zones used (2 to 4); one public and one private subnet in each."},
 	{Name: "natGateways", Default: "none", Doc: "`none`: nodes in the public subnets with public IPs, no NAT cost (as the original did); `single`: one NAT gateway, nodes private; `perAz`: one NAT gateway per zone."},
 	{Name: "clusterVersion", Default: "1.35", Doc: "Kubernetes version of the EKS control plane and nodes."},
-	{Name: "clusterPublicAccessCidrs", Default: `["0.0.0.0/0"]`, Doc: "CIDRs allowed to reach the public API endpoint (CI runners and you)."},
+	{Name: "clusterPublicAccessCidrs", Default: `["0.0.0.0/0"]`, Doc: "CIDRs allowed to reach the public API endpoint (CI runners and you). A prod stack must set it and may not list `0.0.0.0/0`; dev may, with a warning."},
 	{Name: "clusterLogTypes", Default: `["api","audit","authenticator"]`, Doc: "Control-plane log types sent to CloudWatch."},
 	{Name: "clusterLogRetentionDays", Default: "7", Doc: "Retention of the control-plane log group (a CloudWatch retention value)."},
 	{Name: "clusterAdminPrincipalArns", Default: "[]", Doc: "IAM role or user ARNs given cluster-admin access entries (the identity that runs the first `pulumi up` is admin already)."},
@@ -62,6 +62,7 @@ var Keys = []Key{
 	{Name: "secretsKmsKeyArn", Doc: "ARN of the KMS key of an `awskms://` secrets provider, so the preview and deploy roles may use it; empty otherwise."},
 	{Name: "trainingNamespace", Default: "training", Doc: "Namespace of the training Job's service account."},
 	{Name: "trainingServiceAccount", Default: "trainer", Doc: "Service account that may assume the training Job's IRSA role."},
+	{Name: "argocdProjectFile", Default: "gitops/projects/mlops.yaml", Doc: "ArgoCD AppProject manifest the platform creates and every Application of this repository runs under, relative to the project root; its sourceRepos must be the stack's repository alone."},
 	{Name: "dashboardsDir", Default: "dashboards/generated", Doc: "Folder of the Grafana dashboard JSON files, relative to the project root; one ConfigMap per *.json file."},
 }
 

@@ -88,9 +88,23 @@ func ArgoCDValues() ArgoCD {
 
 // KubePrometheusStack values.
 type KubePrometheusStack struct {
+	CRDs         CRDs         `json:"crds"`
 	Prometheus   Prometheus   `json:"prometheus"`
 	Grafana      Grafana      `json:"grafana"`
 	Alertmanager Alertmanager `json:"alertmanager"`
+}
+
+// CRDs values of kube-prometheus-stack. Helm installs a chart's CRDs on
+// the first install only and never upgrades them, so a chart bump would
+// leave the operator with CRDs older than it expects. The chart's upgrade
+// Job (crds.upgradeJob, off by default; 88.5.3's values) applies them with
+// server-side apply from a pre-install/pre-upgrade hook, which a Pulumi
+// Helm Release runs; its forceConflicts (true in 88.5.3) takes the fields
+// over from Helm.
+type CRDs struct {
+	UpgradeJob struct {
+		Enabled bool `json:"enabled"`
+	} `json:"upgradeJob"`
 }
 
 // Prometheus values.
@@ -246,6 +260,7 @@ func AlertmanagerConfigFor(receivers []config.AlertReceiver, deadMansSwitchURL s
 // keeps its data on an encrypted gp3 volume.
 func KubePrometheusStackValues(m config.Monitoring) KubePrometheusStack {
 	var v KubePrometheusStack
+	v.CRDs.UpgradeJob.Enabled = true
 	s := &v.Prometheus.PrometheusSpec
 	s.Retention = m.PrometheusRetention
 	s.StorageSpec.VolumeClaimTemplate.Spec.StorageClassName = StorageClass

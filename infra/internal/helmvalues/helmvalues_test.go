@@ -40,6 +40,8 @@ func TestKubePrometheusStackValues(t *testing.T) {
 		path []string
 		want any
 	}{
+		// CRDs follow chart bumps (Helm itself installs them once).
+		{[]string{"crds", "upgradeJob", "enabled"}, true},
 		{[]string{"prometheus", "prometheusSpec", "retention"}, "10d"},
 		{[]string{"prometheus", "prometheusSpec", "storageSpec", "volumeClaimTemplate", "spec", "storageClassName"}, "gp3"},
 		{[]string{"prometheus", "prometheusSpec", "storageSpec", "volumeClaimTemplate", "spec", "resources", "requests", "storage"}, "20Gi"},
