@@ -31,10 +31,6 @@ var Exceptions = []Exception{
 		Reason: "account-level EKS reads without resource-level permissions",
 	},
 	{
-		Sid: "IAMOIDCList", Actions: []string{"iam:ListOpenIDConnectProviders"},
-		Reason: "listing OIDC providers (looking up the existing GitHub provider) has no resource-level permissions",
-	},
-	{
 		Sid: "LBCDescribe",
 		Actions: []string{
 			"ec2:DescribeAccountAttributes", "ec2:DescribeAddresses", "ec2:DescribeAvailabilityZones",
