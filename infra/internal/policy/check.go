@@ -31,6 +31,14 @@ var Exceptions = []Exception{
 		Reason: "account-level EKS reads without resource-level permissions",
 	},
 	{
+		Sid: "LogsDescribe", Actions: []string{"logs:DescribeLogGroups"},
+		Reason: "DescribeLogGroups has no resource-level permissions (it lists the account's log groups); the provider reads the control-plane log group with it",
+	},
+	{
+		Sid: "EKSCreateCluster", Actions: []string{"eks:CreateCluster"},
+		Reason: "CreateCluster has no resource-level permissions; the statement requires the stack's project and stack request tags",
+	},
+	{
 		Sid: "LBCDescribe",
 		Actions: []string{
 			"ec2:DescribeAccountAttributes", "ec2:DescribeAddresses", "ec2:DescribeAvailabilityZones",

@@ -111,7 +111,7 @@ func readStatements(s Scope) []Statement {
 		}, s.rolesARN()),
 		allow("IAMOIDCRead", []string{"iam:GetOpenIDConnectProvider", "iam:ListOpenIDConnectProviderTags"}, s.eksOIDCProviderARN()),
 		allow("S3BucketRead", bucketReadActions, s.BucketARN(s.BucketName)),
-		allow("LogsDescribe", []string{"logs:DescribeLogGroups"}, s.ARN("logs", "log-group:*")),
+		allow("LogsDescribe", []string{"logs:DescribeLogGroups"}, "*"),
 		allow("LogsRead", []string{"logs:ListTagsForResource", "logs:ListTagsLogGroup"}, s.logGroupARNs()...),
 	}
 	return st
@@ -146,8 +146,15 @@ func DeployPolicy(s Scope) Document {
 	st = append(st, ec2Statements(s)...)
 	st = append(st, iamStatements(s)...)
 	st = append(st,
+		// CreateCluster names no resource (IAM takes "*" only): the new
+		// cluster must carry the stack's tags instead.
+		Statement{
+			Sid: "EKSCreateCluster", Effect: "Allow",
+			Action: Strings{"eks:CreateCluster"}, Resource: Strings{"*"},
+			Condition: Conditions{"StringEquals": s.stackTags("aws:RequestTag")},
+		},
 		allow("EKSManage", []string{
-			"eks:CreateCluster", "eks:DeleteCluster", "eks:UpdateClusterConfig", "eks:UpdateClusterVersion",
+			"eks:DeleteCluster", "eks:UpdateClusterConfig", "eks:UpdateClusterVersion",
 			"eks:TagResource", "eks:UntagResource",
 			"eks:CreateNodegroup", "eks:DeleteNodegroup", "eks:UpdateNodegroupConfig", "eks:UpdateNodegroupVersion",
 			"eks:CreateAddon", "eks:DeleteAddon", "eks:UpdateAddon",

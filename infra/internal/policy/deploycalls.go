@@ -85,6 +85,10 @@ func DeployCalls(s Scope) []TypeCalls {
 		return Call{"iam:PassRole", s.RoleARN(roleName), map[string]string{"iam:PassedToService": service}}
 	}
 	cluster := s.clusterARNs()
+	// Example ARNs of one node group, add-on and access entry of the cluster.
+	nodegroup := s.ARN("eks", "nodegroup/"+s.ClusterName+"/nodes/0example")
+	addon := s.ARN("eks", "addon/"+s.ClusterName+"/vpc-cni/0example")
+	accessEntry := s.ARN("eks", "access-entry/"+s.ClusterName+"/role/"+s.Account+"/example/0example")
 	bucket := s.BucketARN(s.BucketName)
 	logGroup := s.logGroupARNs()[0]
 	oidc := s.GlobalARN("iam", "oidc-provider/oidc.eks."+s.Region+".amazonaws.com/id/EXAMPLE")
@@ -117,10 +121,8 @@ func DeployCalls(s Scope) []TypeCalls {
 			describe("ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroupRules"))},
 		{Type: "aws:ec2/securityGroupRule:SecurityGroupRule", Calls: join(
 			on(sg, "ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress", "ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress"),
-			[]Call{
-				{Action: "ec2:AuthorizeSecurityGroupIngress", Resource: ec2("security-group-rule/sgr-0example")},
-				{Action: "ec2:RevokeSecurityGroupIngress", Resource: ec2("security-group-rule/sgr-0example")},
-			})},
+			// Authorize names the new rule too; Revoke names the group only.
+			[]Call{{Action: "ec2:AuthorizeSecurityGroupIngress", Resource: ec2("security-group-rule/sgr-0example")}})},
 		{Type: "aws:ecr/repository:Repository", Calls: iamCalls(s.repositoryARN(), nil,
 			"ecr:CreateRepository", "ecr:DescribeRepositories", "ecr:PutImageTagMutability", "ecr:PutImageScanningConfiguration",
 			"ecr:TagResource", "ecr:ListTagsForResource", "ecr:ListImages", "ecr:BatchDeleteImage", "ecr:DeleteRepository")},
@@ -128,7 +130,7 @@ func DeployCalls(s Scope) []TypeCalls {
 			"ecr:PutLifecyclePolicy", "ecr:GetLifecyclePolicy", "ecr:DeleteLifecyclePolicy")},
 		{Type: "aws:cloudwatch/logGroup:LogGroup", Calls: append(iamCalls(logGroup, nil,
 			"logs:CreateLogGroup", "logs:PutRetentionPolicy", "logs:TagResource", "logs:ListTagsForResource", "logs:DeleteLogGroup"),
-			Call{Action: "logs:DescribeLogGroups", Resource: s.ARN("logs", "log-group:*")})},
+			Call{Action: "logs:DescribeLogGroups", Resource: "*"})},
 		{Type: "aws:iam/role:Role", Calls: append(iamCalls(role("eks-cluster"), bounded, "iam:CreateRole"),
 			iamCalls(role("eks-cluster"), nil, "iam:GetRole", "iam:TagRole", "iam:UpdateAssumeRolePolicy",
 				"iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole", "iam:DeleteRole")...)},
@@ -144,20 +146,20 @@ func DeployCalls(s Scope) []TypeCalls {
 			{Action: "iam:GetOpenIDConnectProvider", Resource: oidc},
 			{"iam:DeleteOpenIDConnectProvider", oidc, own},
 		}},
-		{Type: "aws:eks/cluster:Cluster", Calls: append(iamCalls(cluster[0], nil,
-			"eks:CreateCluster", "eks:DescribeCluster", "eks:TagResource", "eks:UpdateClusterConfig", "eks:DeleteCluster"),
-			pass(s.NamePrefix+"-eks-cluster", "eks.amazonaws.com"))},
+		{Type: "aws:eks/cluster:Cluster", Calls: join(iamCalls("*", req, "eks:CreateCluster"),
+			iamCalls(cluster[0], nil, "eks:DescribeCluster", "eks:TagResource", "eks:UpdateClusterConfig", "eks:DeleteCluster"),
+			[]Call{pass(s.NamePrefix+"-eks-cluster", "eks.amazonaws.com")})},
 		{Type: "eks:index:Cluster", Calls: []Call{{Action: "eks:DescribeCluster", Resource: cluster[0]}}},
-		{Type: "aws:eks/nodeGroup:NodeGroup", Calls: append(iamCalls(cluster[1], nil,
-			"eks:CreateNodegroup", "eks:DescribeNodegroup", "eks:UpdateNodegroupConfig", "eks:DeleteNodegroup"),
-			pass(s.NamePrefix+"-eks-node", "eks.amazonaws.com"))},
+		{Type: "aws:eks/nodeGroup:NodeGroup", Calls: join(iamCalls(cluster[0], nil, "eks:CreateNodegroup"),
+			iamCalls(nodegroup, nil, "eks:DescribeNodegroup", "eks:UpdateNodegroupConfig", "eks:DeleteNodegroup"),
+			[]Call{pass(s.NamePrefix+"-eks-node", "eks.amazonaws.com")})},
 		noAWS("eks:index:ManagedNodeGroup", "component: its aws:eks/nodeGroup:NodeGroup child makes the calls"),
-		{Type: "aws:eks/addon:Addon", Calls: append(iamCalls(cluster[2], nil,
-			"eks:CreateAddon", "eks:DescribeAddon", "eks:UpdateAddon", "eks:DeleteAddon"),
-			Call{Action: "eks:DescribeAddonVersions", Resource: "*"}, pass(s.NamePrefix+"-ebs-csi", "eks.amazonaws.com"))},
-		{Type: "aws:eks/accessEntry:AccessEntry", Calls: iamCalls(cluster[3], nil,
-			"eks:CreateAccessEntry", "eks:DescribeAccessEntry", "eks:DeleteAccessEntry")},
-		{Type: "aws:eks/accessPolicyAssociation:AccessPolicyAssociation", Calls: iamCalls(cluster[3], nil,
+		{Type: "aws:eks/addon:Addon", Calls: join(iamCalls(cluster[0], nil, "eks:CreateAddon"),
+			iamCalls(addon, nil, "eks:DescribeAddon", "eks:UpdateAddon", "eks:DeleteAddon"),
+			[]Call{{Action: "eks:DescribeAddonVersions", Resource: "*"}, pass(s.NamePrefix+"-ebs-csi", "eks.amazonaws.com")})},
+		{Type: "aws:eks/accessEntry:AccessEntry", Calls: join(iamCalls(cluster[0], nil, "eks:CreateAccessEntry"),
+			iamCalls(accessEntry, nil, "eks:DescribeAccessEntry", "eks:DeleteAccessEntry"))},
+		{Type: "aws:eks/accessPolicyAssociation:AccessPolicyAssociation", Calls: iamCalls(accessEntry, nil,
 			"eks:AssociateAccessPolicy", "eks:ListAssociatedAccessPolicies", "eks:DisassociateAccessPolicy")},
 		{Type: "aws:s3/bucketV2:BucketV2", Calls: iamCalls(bucket, nil,
 			"s3:CreateBucket", "s3:ListBucket", "s3:GetBucketTagging", "s3:PutBucketTagging", "s3:GetBucketAcl", "s3:DeleteBucket")},

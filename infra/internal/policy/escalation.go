@@ -84,8 +84,11 @@ func ec2Statements(s Scope) []Statement {
 		},
 		Statement{
 			Sid: "EC2TagOnCreate", Effect: "Allow", Action: Strings{"ec2:CreateTags"},
-			Resource:  Strings{s.ARN("ec2", "*")},
-			Condition: Conditions{"StringEquals": {"ec2:CreateAction": EC2CreateActions()}},
+			Resource: Strings{s.ARN("ec2", "*")},
+			// ec2:CreateAction holds the API name without the service prefix.
+			Condition: Conditions{"StringEquals": {"ec2:CreateAction": mapStrings(EC2CreateActions(), func(a string) string {
+				return strings.TrimPrefix(a, "ec2:")
+			})}},
 		},
 		allow("EC2SecurityGroupRules", ec2RuleActions, s.ARN("ec2", "security-group-rule/*")),
 	)
