@@ -1,7 +1,8 @@
-# Infra (.ci/apt.d/infra.txt: nodejs, with npm): the IAM policies the bootstrap program (infra/bootstrap) generates,
+# Infra: the IAM policies the bootstrap program (infra/bootstrap) generates,
 # evaluated by a real IAM evaluator, @cloud-copilot/iam-simulate (npm, pinned
 # with its lockfile in infra/bootstrap/iamsim; .ci/install-deps installs it
-# into bin/). make test runs the infra module's hermetic tests (Pulumi mocks).
+# into bin/, with the node and npm of the machine: the e2e container is
+# node:22-bookworm). make test runs the infra module's hermetic tests (Pulumi mocks).
 
 E2E_TARGETS += e2e-iam
 
