@@ -291,7 +291,8 @@ func assertComponents(t *testing.T, r *run) {
 		}
 	}
 	for _, x := range r.resources {
-		if strings.HasPrefix(x.Type, "mlops:infra:") {
+		// The StackReference reads the bootstrap stack; it is no resource.
+		if strings.HasPrefix(x.Type, "mlops:infra:") || x.Type == "pulumi:pulumi:StackReference" {
 			continue
 		}
 		if !strings.Contains(x.Parent, "mlops:infra:") {
@@ -370,11 +371,10 @@ func assertBuckets(t *testing.T, r *run) {
 // assertIAM checks every trust policy and every permission policy.
 func assertIAM(t *testing.T, r *run) {
 	githubProvider := fmt.Sprintf("arn:aws:iam::%s:oidc-provider/%s", testAccount, policy.GitHubOIDCHost)
-	repo := policy.Repo{Owner: r.cfg.GitHub.Owner, Name: r.cfg.GitHub.Repo}
 	eksHost := strings.TrimPrefix((&mocks{region: testRegion, acct: r.acct}).issuer(project+"-"+r.stack), "https://")
 	eksProvider := fmt.Sprintf("arn:aws:iam::%s:oidc-provider/%s", testAccount, eksHost)
 
-	var githubSubjects, serviceAccounts []string
+	var serviceAccounts []string
 	for _, role := range r.ofType("aws:iam/role:Role") {
 		d, err := policy.Parse(role.str("assumeRolePolicy"))
 		if err != nil {
@@ -387,20 +387,7 @@ func assertIAM(t *testing.T, r *run) {
 		p := d.Statement[0].Principal
 		switch {
 		case slices.Contains(p.Federated, githubProvider):
-			subs, problems := policy.CheckFederatedTrust(d, githubProvider, policy.GitHubOIDCHost, repo.SubjectPrefix()+":")
-			for _, pr := range problems {
-				t.Errorf("role %s: %s", role.Name, pr)
-			}
-			githubSubjects = append(githubSubjects, subs...)
-			// The subject the workflows are told (stackoutputs.CIRoles) is the one trusted.
-			purpose := strings.TrimPrefix(role.str("name"), project+"-"+r.stack+"-ci-")
-			i := slices.IndexFunc(stackoutputs.CIRoles, func(c stackoutputs.CIRole) bool { return c.Purpose == purpose })
-			if i < 0 {
-				t.Errorf("role %s: no stackoutputs.CIRoles entry for purpose %q", role.Name, purpose)
-			} else if want := strings.NewReplacer("repo:OWNER/REPO", repo.SubjectPrefix(), "ENVIRONMENT", r.cfg.GitHub.DeployEnvironment).
-				Replace(stackoutputs.CIRoles[i].Subject); !slices.Equal(subs, []string{want}) {
-				t.Errorf("role %s trusts %q, stackoutputs.CIRoles says %q", role.Name, subs, want)
-			}
+			t.Errorf("role %s trusts GitHub: the CI roles belong to the bootstrap stack (infra/bootstrap)", role.Name)
 		case slices.Contains(p.Federated, eksProvider):
 			subs, problems := policy.CheckFederatedTrust(d, eksProvider, eksHost, "system:serviceaccount:")
 			for _, pr := range problems {
@@ -417,18 +404,10 @@ func assertIAM(t *testing.T, r *run) {
 		if !strings.HasPrefix(role.str("name"), project+"-"+r.stack+"-") {
 			t.Errorf("role %s is not named under the stack prefix", role.str("name"))
 		}
-	}
-	sort.Strings(githubSubjects)
-	wantSubjects := []string{
-		repo.EnvironmentSubject(r.cfg.GitHub.DeployEnvironment),
-		repo.PullRequestSubject(),
-		// Environments, not branches: a job on main without one cannot
-		// assume the release or train role.
-		repo.EnvironmentSubject("release"), repo.EnvironmentSubject("train"),
-	}
-	sort.Strings(wantSubjects)
-	if !slices.Equal(githubSubjects, wantSubjects) {
-		t.Errorf("GitHub subjects = %q, want %q", githubSubjects, wantSubjects)
+		// The deploy role may create it only with the bootstrap's boundary.
+		if got, want := role.str("permissionsBoundary"), fmt.Sprintf("arn:aws:iam::%s:policy/%s-boundary", testAccount, project); got != want {
+			t.Errorf("role %s: permissions boundary %q, want %q", role.Name, got, want)
+		}
 	}
 	sort.Strings(serviceAccounts)
 	wantSAs := []string{
@@ -455,7 +434,7 @@ func assertIAM(t *testing.T, r *run) {
 			checked++
 		}
 	}
-	if checked < 7 {
+	if checked < 3 {
 		t.Errorf("only %d policy documents checked", checked)
 	}
 	allowed := policy.ManagedPolicyARNs(policy.Env{Partition: "aws"})
@@ -1073,12 +1052,20 @@ func TestDevAndProdDoNotCollide(t *testing.T) {
 			t.Errorf("dev and prod both create %s in the same account", n)
 		}
 	}
-	// prod reuses dev's GitHub OIDC provider instead of creating a second
-	// one for the same URL.
-	if !slices.Contains(prod.calls, "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider") {
-		t.Error("prod does not look up the existing GitHub OIDC provider")
+	// The account's GitHub OIDC provider and CI roles are the bootstrap's:
+	// neither stack creates them, both read them.
+	for _, r := range []*run{dev, prod} {
+		for _, p := range r.ofType("aws:iam/openIdConnectProvider:OpenIdConnectProvider") {
+			if strings.Contains(p.str("url"), policy.GitHubOIDCHost) {
+				t.Errorf("%s creates the GitHub OIDC provider", r.stack)
+			}
+		}
+		refs := r.ofType("pulumi:pulumi:StackReference")
+		if len(refs) != 1 || refs[0].Name != r.cfg.BootstrapStack {
+			t.Errorf("%s reads stack references %+v, want %s", r.stack, refs, r.cfg.BootstrapStack)
+		}
 	}
-	if len(physicalNames(dev)) < 10 {
+	if len(physicalNames(dev)) < 8 {
 		t.Errorf("only %d physical names compared", len(physicalNames(dev)))
 	}
 }
@@ -1282,20 +1269,11 @@ func TestAPIEndpointAccess(t *testing.T) {
 	}
 }
 
-// knownRerunConflicts are the identities a second `pulumi up` after a
-// destroy still collides with, on purpose or not yet fixed, by stack.
-// dev creates the account's GitHub OIDC provider and retains it on destroy
-// (ciaccess: other stacks of the account use it), so creating it again
-// fails (platform review, Break 4). The IAM bootstrap program of issue #14
-// takes the provider out of this program; remove the entry then.
-var knownRerunConflicts = map[string][]string{
-	"dev": {"IAM OIDC provider " + policy.GitHubOIDCHost},
-}
-
 // A stack can be destroyed and brought up again in the same account: the
 // second run creates no identity the account still holds (IAM role names,
-// OIDC provider URLs, EKS access entries, and every other unique name),
-// beyond knownRerunConflicts.
+// OIDC provider URLs, EKS access entries, and every other unique name). The
+// GitHub OIDC provider, which dev used to create and retain, belongs to the
+// bootstrap program now.
 func TestUpDestroyUp(t *testing.T) {
 	for _, stack := range []string{"dev", "prod"} {
 		t.Run(stack, func(t *testing.T) {
@@ -1314,17 +1292,9 @@ func TestUpDestroyUp(t *testing.T) {
 			t.Logf("%d identities created, %d retained by the destroy", held, len(acct.held))
 
 			second := runIn(t, acct, stack, values, secrets)
-			var unexpected []string
-			for _, id := range acct.rejected {
-				if !slices.Contains(knownRerunConflicts[stack], id) {
-					unexpected = append(unexpected, id)
-				}
-			}
 			switch {
-			case len(unexpected) > 0:
-				t.Errorf("second up creates what the account still holds: %q", unexpected)
 			case len(acct.rejected) > 0:
-				t.Logf("known conflicts (knownRerunConflicts): %q", acct.rejected)
+				t.Errorf("second up creates what the account still holds: %q", acct.rejected)
 			case second.err != nil:
 				t.Errorf("second up: %v", second.err)
 			}

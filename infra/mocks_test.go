@@ -9,6 +9,8 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/mlopsgo/mlops/infra/stackoutputs"
 )
 
 // mocks stands in for the Pulumi engine during one run of the program: it
@@ -140,6 +142,15 @@ func (m *mocks) NewResource(a pulumi.MockResourceArgs) (string, resource.Propert
 		}
 	}
 	switch a.TypeToken {
+	case "pulumi:pulumi:StackReference":
+		// The account's bootstrap stack (infra/bootstrap): the outputs
+		// its own mock test checks it exports, for stacks dev and prod.
+		id = in("name")
+		out = resource.PropertyMap{
+			"name":              resource.NewStringProperty(id),
+			"outputs":           resource.NewObjectProperty(resource.NewPropertyMapFromMap(m.bootstrapOutputs())),
+			"secretOutputNames": resource.NewArrayProperty(nil),
+		}
 	case "eks:index:Cluster":
 		// pulumi-eks is a remote component: under mocks it registers no
 		// children, and its outputs are what we return. EKS gives the
@@ -176,6 +187,23 @@ func (m *mocks) NewResource(a pulumi.MockResourceArgs) (string, resource.Propert
 		id = "subnet-" + a.Name
 	}
 	return id, out, nil
+}
+
+// bootstrapOutputs are the bootstrap stack's outputs in this account.
+func (m *mocks) bootstrapOutputs() map[string]any {
+	stacks := map[string]any{}
+	for _, stack := range []string{"dev", "prod"} {
+		roles := map[string]any{}
+		for purpose, output := range stackoutputs.RoleOutputs {
+			roles[output] = m.iamARN("role/" + project + "-" + stack + "-ci-" + purpose)
+		}
+		stacks[stack] = roles
+	}
+	return map[string]any{
+		stackoutputs.BootstrapStacks:                stacks,
+		stackoutputs.BootstrapGitHubOIDCProviderARN: m.iamARN("oidc-provider/token.actions.githubusercontent.com"),
+		stackoutputs.BootstrapBoundaryARN:           m.iamARN("policy/" + project + "-boundary"),
+	}
 }
 
 func (m *mocks) Call(a pulumi.MockCallArgs) (resource.PropertyMap, error) {

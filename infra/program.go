@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/mlopsgo/mlops/infra/ciaccess"
@@ -75,7 +76,18 @@ func program(ctx *pulumi.Context) (map[string]pulumi.Input, error) {
 	if err != nil {
 		return nil, err
 	}
-	tags := map[string]string{"project": cfg.Project, "stack": cfg.Stack, "managed-by": "pulumi"}
+	tags := map[string]string{policy.TagProject: cfg.Project, policy.TagStack: cfg.Stack, "managed-by": "pulumi"}
+
+	boot, err := readBootstrap(ctx, cfg.BootstrapStack, cfg.Stack)
+	if err != nil {
+		return nil, err
+	}
+	// The deploy role may create a role only with the bootstrap's
+	// permissions boundary: every role this program registers, now or
+	// added later, gets it here.
+	if err := ctx.RegisterStackTransformation(withBoundary(boot.BoundaryARN)); err != nil {
+		return nil, fmt.Errorf("register the boundary transformation: %w", err)
+	}
 	argoChart, kpsChart, metricsChart, lbcChart := helmvalues.Charts(cfg.Charts)
 
 	net, err := network.New(ctx, "network", network.Args{
@@ -127,20 +139,9 @@ func program(ctx *pulumi.Context) (map[string]pulumi.Input, error) {
 		return nil, err
 	}
 
-	ci, err := ciaccess.New(ctx, "ci-access", ciaccess.Args{
-		Scope: policy.Scope{
-			Env: env, NamePrefix: names.Prefix(), ClusterName: names.ClusterName(),
-			RepositoryName: names.RepositoryName(), BucketName: bucketName, LogGroup: names.ClusterLogGroup(),
-			StateBucket: cfg.State.Bucket, KMSKeyARN: cfg.State.KMSKeyARN, ForceDestroy: cfg.Storage.ForceDestroy,
-			PassRoles:       passedRoles(names),
-			ManagedPolicies: policy.ManagedPolicyARNs(env),
-		},
-		Repo:        policy.Repo{Owner: cfg.GitHub.Owner, Name: cfg.GitHub.Repo, OwnerID: cfg.GitHub.OwnerID, RepoID: cfg.GitHub.RepoID},
-		GitHub:      cfg.GitHub,
-		ClusterName: eks.Name,
-		Tags:        tags,
-	})
-	if err != nil {
+	if _, err := ciaccess.New(ctx, "ci-access", names.Prefix(), ciaccess.Args{
+		Env: env, ClusterName: eks.Name, RoleARNs: boot.RoleARNs, Tags: tags,
+	}); err != nil {
 		return nil, err
 	}
 
@@ -158,11 +159,11 @@ func program(ctx *pulumi.Context) (map[string]pulumi.Input, error) {
 		stackoutputs.ECRRepositoryName:       reg.RepositoryName,
 		stackoutputs.ArtifactBucketName:      store.BucketName,
 		stackoutputs.DVCRemoteURL:            store.DVCRemoteURL,
-		stackoutputs.GitHubOIDCProviderARN:   ci.ProviderARN,
-		stackoutputs.PreviewRoleARN:          ci.Roles[ciaccess.Preview].ARN,
-		stackoutputs.DeployRoleARN:           ci.Roles[ciaccess.Deploy].ARN,
-		stackoutputs.ReleaseRoleARN:          ci.Roles[ciaccess.Release].ARN,
-		stackoutputs.TrainRoleARN:            ci.Roles[ciaccess.Train].ARN,
+		stackoutputs.GitHubOIDCProviderARN:   boot.ProviderARN,
+		stackoutputs.PreviewRoleARN:          boot.RoleARNs[ciaccess.Preview],
+		stackoutputs.DeployRoleARN:           boot.RoleARNs[ciaccess.Deploy],
+		stackoutputs.ReleaseRoleARN:          boot.RoleARNs[ciaccess.Release],
+		stackoutputs.TrainRoleARN:            boot.RoleARNs[ciaccess.Train],
 		stackoutputs.TrainingJobRoleARN:      store.TrainingRoleARN,
 		stackoutputs.GrafanaPortForward: pulumi.String(fmt.Sprintf(
 			"kubectl -n %s port-forward svc/%s-grafana 3000:80", helmvalues.MonitoringNamespace, helmvalues.KubePrometheusStackRelease)),
@@ -186,15 +187,6 @@ func warn(log pulumi.Log, warnings []string) error {
 	return nil
 }
 
-// passedRoles names the roles the deploy role hands to EKS.
-func passedRoles(names naming.Namer) []string {
-	var out []string
-	for _, suffix := range cluster.PassedRoleSuffixes {
-		out = append(out, names.Name(suffix))
-	}
-	return out
-}
-
 // rootPath resolves a config path relative to the project root (where
 // Pulumi.yaml is).
 func rootPath(ctx *pulumi.Context, p string) string {
@@ -202,4 +194,52 @@ func rootPath(ctx *pulumi.Context, p string) string {
 		return p
 	}
 	return filepath.Join(ctx.RootDirectory(), p)
+}
+
+// bootstrap is what the main program reads from the account's bootstrap
+// stack.
+type bootstrap struct {
+	ProviderARN pulumi.StringOutput
+	BoundaryARN pulumi.StringOutput
+	// RoleARNs are this stack's CI roles by purpose.
+	RoleARNs map[string]pulumi.StringInput
+}
+
+// readBootstrap reads the bootstrap stack's outputs (a StackReference);
+// a bootstrap that does not list this stack fails the update naming it.
+func readBootstrap(ctx *pulumi.Context, name, stack string) (*bootstrap, error) {
+	ref, err := pulumi.NewStackReference(ctx, name, nil)
+	if err != nil {
+		return nil, fmt.Errorf("bootstrap stack %s: %w", name, err)
+	}
+	stacks := ref.GetOutput(pulumi.String(stackoutputs.BootstrapStacks))
+	b := &bootstrap{
+		ProviderARN: ref.GetStringOutput(pulumi.String(stackoutputs.BootstrapGitHubOIDCProviderARN)),
+		BoundaryARN: ref.GetStringOutput(pulumi.String(stackoutputs.BootstrapBoundaryARN)),
+		RoleARNs:    map[string]pulumi.StringInput{},
+	}
+	for purpose, output := range stackoutputs.RoleOutputs {
+		b.RoleARNs[purpose] = stacks.ApplyT(func(v any) (string, error) {
+			all, _ := v.(map[string]any)
+			roles, _ := all[stack].(map[string]any)
+			arn, _ := roles[output].(string)
+			if arn == "" {
+				return "", fmt.Errorf("bootstrap stack %s has no %s for stack %s: list %s in its stacks and run it (docs/bootstrap.md)", name, output, stack, stack)
+			}
+			return arn, nil
+		}).(pulumi.StringOutput)
+	}
+	return b, nil
+}
+
+// withBoundary sets the permissions boundary of every IAM role.
+func withBoundary(boundaryARN pulumi.StringOutput) pulumi.ResourceTransformation {
+	return func(args *pulumi.ResourceTransformationArgs) *pulumi.ResourceTransformationResult {
+		role, ok := args.Props.(*iam.RoleArgs)
+		if !ok {
+			return nil
+		}
+		role.PermissionsBoundary = boundaryARN
+		return &pulumi.ResourceTransformationResult{Props: role, Opts: args.Opts}
+	}
 }

@@ -46,12 +46,6 @@ const (
 	NATPerAZ  = "perAz"
 )
 
-// GitHub OIDC provider modes.
-const (
-	OIDCCreate   = "create"
-	OIDCExisting = "existing"
-)
-
 // Environments: which rules a stack follows. Prod refuses what dev only
 // allows (a stack without alert receivers, without a certificate).
 const (
@@ -78,8 +72,10 @@ type Config struct {
 	Edge       Edge
 	Registry   Registry
 	Storage    Storage
-	State      State
-	Training   Training
+	// BootstrapStack is the bootstrap stack of the account (infra/bootstrap):
+	// its outputs name the CI roles and the permissions boundary.
+	BootstrapStack string
+	Training       Training
 
 	// DashboardsDir is relative to the project root unless absolute.
 	DashboardsDir string
@@ -96,7 +92,6 @@ type GitHub struct {
 	Owner, Repo       string
 	OwnerID, RepoID   string // both or neither: immutable OIDC subjects
 	DeployEnvironment string
-	OIDCProvider      string // OIDCCreate or OIDCExisting
 }
 
 // RepoURL is the HTTPS clone URL ArgoCD reads.
@@ -205,12 +200,6 @@ type Storage struct {
 	ForceDestroy          bool
 }
 
-// State names the Pulumi backend resources the CI roles may need.
-type State struct {
-	Bucket    string
-	KMSKeyARN string
-}
-
 // Training names the Kubernetes identity of a training Job.
 type Training struct {
 	Namespace      string
@@ -295,7 +284,6 @@ func loadGitHub(r *reader, c *Config) {
 	if !envRE.MatchString(g.DeployEnvironment) {
 		r.fail("githubDeployEnvironment", "%q is not a usable GitHub environment name (letters, digits, '.', '_', '-')", g.DeployEnvironment)
 	}
-	g.OIDCProvider = r.oneOf("githubOidcProvider", OIDCCreate, OIDCExisting)
 
 	c.GitOps.Revision = r.str("gitRevision")
 	if !validRef(c.GitOps.Revision) {
@@ -451,13 +439,9 @@ func loadStorage(r *reader, c *Config) {
 	c.Storage.NoncurrentVersionDays = r.intIn("artifactNoncurrentVersionDays", 1, 3650)
 	c.Storage.ForceDestroy = r.boolean("forceDestroy")
 
-	c.State.Bucket = r.str("stateBucket")
-	if b := c.State.Bucket; b != "" && !bucketRE.MatchString(b) {
-		r.fail("stateBucket", "%q is not an S3 bucket name", b)
-	}
-	c.State.KMSKeyARN = r.str("secretsKmsKeyArn")
-	if k := c.State.KMSKeyARN; k != "" && !kmsARNRE.MatchString(k) {
-		r.fail("secretsKmsKeyArn", "%q is not a KMS key ARN", k)
+	c.BootstrapStack = r.str("bootstrapStack")
+	if b := c.BootstrapStack; b != "" && !stackRefRE.MatchString(b) {
+		r.fail("bootstrapStack", "%q is not a stack reference <organization>/<project>/<stack>", b)
 	}
 
 	c.Training.Namespace = r.label("trainingNamespace")
@@ -513,7 +497,7 @@ var (
 	promDurationRE = regexp.MustCompile(`^[0-9]+(ms|s|m|h|d|w|y)$`)
 	bucketRE       = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
 	acmARNRE       = regexp.MustCompile(`^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[0-9a-f-]+$`)
-	kmsARNRE       = regexp.MustCompile(`^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:(key|alias)/.+$`)
+	stackRefRE     = regexp.MustCompile(`^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$`)
 	principalARNRE = regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]{12}:(role|user)/.+$`)
 	labelRE        = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
 	urlRE          = regexp.MustCompile(`^https://[^\s]+$`)
@@ -530,9 +514,11 @@ func validRef(s string) bool {
 // reader reads keys with their defaults and collects errors.
 type reader struct {
 	project string
-	src     Source
-	seen    map[string]bool
-	errs    []error
+	// keys is the table str reads defaults from (nil: Keys).
+	keys []Key
+	src  Source
+	seen map[string]bool
+	errs []error
 	// failedKeys names the keys of errs, so a rule can skip a key that is
 	// already reported.
 	failedKeys []string
@@ -557,7 +543,7 @@ func (r *reader) failed(name string) bool { return slices.Contains(r.failedKeys,
 // str returns the key's value or its default; a required key that is unset
 // is an error.
 func (r *reader) str(name string) string {
-	k := lookupKey(name)
+	k := lookupKey(r.keys, name)
 	r.seen[name] = true
 	v, ok := r.src.Get(r.full(name))
 	v = strings.TrimSpace(v)

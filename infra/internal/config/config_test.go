@@ -4,6 +4,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -13,6 +14,7 @@ func minimal() map[string]string {
 	return map[string]string{
 		"aws:region":             "eu-west-1",
 		"mlops:githubRepository": "mlopsgo/mlops",
+		"mlops:bootstrapStack":   "organization/mlops-bootstrap/shared",
 	}
 }
 
@@ -39,7 +41,6 @@ func TestDefaults(t *testing.T) {
 		{"repo", c.GitHub.Repo, "mlops"},
 		{"repo url", c.GitHub.RepoURL(), "https://github.com/mlopsgo/mlops.git"},
 		{"deploy environment defaults to the stack", c.GitHub.DeployEnvironment, "dev"},
-		{"oidc", c.GitHub.OIDCProvider, OIDCCreate},
 		{"revision", c.GitOps.Revision, "main"},
 		{"path defaults to the stack's folder", c.GitOps.Path, "gitops/apps/dev"},
 		{"nat", c.Network.NATGateways, NATNone},
@@ -108,7 +109,7 @@ func TestValidation(t *testing.T) {
 		{name: "owner id alone", set: map[string]string{"mlops:githubOwnerId": "123"}, wantKey: "mlops:githubOwnerId"},
 		{name: "non-numeric repo id", set: map[string]string{"mlops:githubOwnerId": "1", "mlops:githubRepoId": "x"}, wantKey: "mlops:githubRepoId"},
 		{name: "environment with colon", set: map[string]string{"mlops:githubDeployEnvironment": "prod:x"}, wantKey: "mlops:githubDeployEnvironment"},
-		{name: "oidc mode", set: map[string]string{"mlops:githubOidcProvider": "maybe"}, wantKey: "mlops:githubOidcProvider"},
+		{name: "bootstrap stack not a reference", set: map[string]string{"mlops:bootstrapStack": "shared"}, wantKey: "mlops:bootstrapStack"},
 		{name: "gitops path escapes", set: map[string]string{"mlops:gitopsPath": "../elsewhere"}, wantKey: "mlops:gitopsPath"},
 		{name: "min greater than max", set: map[string]string{"mlops:nodeMinSize": "4", "mlops:nodeMaxSize": "3"}, wantKey: "mlops:nodeMinSize", wantMsg: "greater than nodeMaxSize"},
 		{name: "desired above max", set: map[string]string{"mlops:nodeDesiredSize": "9"}, wantKey: "mlops:nodeDesiredSize"},
@@ -140,8 +141,6 @@ func TestValidation(t *testing.T) {
 		{name: "retention", set: map[string]string{"mlops:prometheusRetention": "ten days"}, wantKey: "mlops:prometheusRetention"},
 		{name: "ecr keep", set: map[string]string{"mlops:ecrKeepTaggedImages": "0"}, wantKey: "mlops:ecrKeepTaggedImages"},
 		{name: "force destroy", set: map[string]string{"mlops:forceDestroy": "yes please"}, wantKey: "mlops:forceDestroy"},
-		{name: "state bucket", set: map[string]string{"mlops:stateBucket": "Not_A_Bucket"}, wantKey: "mlops:stateBucket"},
-		{name: "kms arn", set: map[string]string{"mlops:secretsKmsKeyArn": "alias/pulumi"}, wantKey: "mlops:secretsKmsKeyArn"},
 		{name: "training namespace", set: map[string]string{"mlops:trainingNamespace": "Training"}, wantKey: "mlops:trainingNamespace"},
 		{name: "environment", set: map[string]string{"mlops:environment": "staging"}, wantKey: "mlops:environment"},
 		{name: "dead-man's switch over http", set: map[string]string{"mlops:deadMansSwitchUrl": "http://hc.example/ping"}, secrets: []string{"mlops:deadMansSwitchUrl"}, wantKey: "mlops:deadMansSwitchUrl", wantMsg: "https"},
@@ -241,7 +240,6 @@ func TestValidValues(t *testing.T) {
 		"mlops:alertReceivers":            `[{"name":"team","type":"slack","url":"https://hooks.example/x","channel":"#alerts"}]`,
 		"mlops:grafanaAdminPassword":      "a-long-enough-password",
 		"mlops:clusterAdminPrincipalArns": `["arn:aws:iam::111122223333:role/admin"]`,
-		"mlops:stateBucket":               "my-state",
 		"mlops:vpcCniAddonVersion":        "v1.20.4-eksbuild.1",
 	})
 	c, err := load(t, values, "mlops:grafanaAdminPassword", "mlops:alertReceivers")
@@ -440,5 +438,72 @@ func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+func bootstrapMinimal() map[string]string {
+	return map[string]string{
+		"aws:region":                       "eu-west-1",
+		"mlops-bootstrap:githubRepository": "mlopsgo/mlops",
+		"mlops-bootstrap:stacks":           `[{"name":"dev","forceDestroy":true},{"name":"prod","deployEnvironment":"production"}]`,
+	}
+}
+
+func TestLoadBootstrap(t *testing.T) {
+	b, err := LoadBootstrap("mlops-bootstrap", MapSource{Values: bootstrapMinimal()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []BootstrapStack{{"dev", "dev", true}, {"prod", "production", false}}
+	if !slices.Equal(b.Stacks, want) || b.Project != "mlops" || b.OIDCProviderARN != "" {
+		t.Errorf("bootstrap = %+v, want stacks %+v, project mlops, no provider ARN", b, want)
+	}
+	if name, err := b.StateBucketName("111122223333"); err != nil || name != "mlops-pulumi-state-111122223333" {
+		t.Errorf("state bucket = %q, %v", name, err)
+	}
+}
+
+func TestLoadBootstrapRejects(t *testing.T) {
+	tests := []struct {
+		name    string
+		set     map[string]string
+		unset   []string
+		wantKey string
+	}{
+		{name: "no stacks", unset: []string{"mlops-bootstrap:stacks"}, wantKey: "mlops-bootstrap:stacks"},
+		{name: "empty stacks", set: map[string]string{"mlops-bootstrap:stacks": "[]"}, wantKey: "mlops-bootstrap:stacks"},
+		{name: "stack twice", set: map[string]string{"mlops-bootstrap:stacks": `[{"name":"dev"},{"name":"dev"}]`}, wantKey: "mlops-bootstrap:stacks"},
+		{name: "unknown field", set: map[string]string{"mlops-bootstrap:stacks": `[{"name":"dev","env":"x"}]`}, wantKey: "mlops-bootstrap:stacks"},
+		{name: "bad environment", set: map[string]string{"mlops-bootstrap:stacks": `[{"name":"dev","deployEnvironment":"a:b"}]`}, wantKey: "mlops-bootstrap:stacks"},
+		{name: "provider arn of another URL", set: map[string]string{"mlops-bootstrap:githubOidcProviderArn": "arn:aws:iam::111122223333:oidc-provider/example.com"}, wantKey: "mlops-bootstrap:githubOidcProviderArn"},
+		{name: "bad bucket", set: map[string]string{"mlops-bootstrap:stateBucket": "Not_A_Bucket"}, wantKey: "mlops-bootstrap:stateBucket"},
+		{name: "no repository", unset: []string{"mlops-bootstrap:githubRepository"}, wantKey: "mlops-bootstrap:githubRepository"},
+		{name: "no region", unset: []string{"aws:region"}, wantKey: "aws:region"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			values := bootstrapMinimal()
+			maps.Copy(values, tt.set)
+			for _, k := range tt.unset {
+				delete(values, k)
+			}
+			_, err := LoadBootstrap("mlops-bootstrap", MapSource{Values: values})
+			if err == nil || !strings.Contains(err.Error(), tt.wantKey+": ") {
+				t.Errorf("err = %v, want one naming %s", err, tt.wantKey)
+			}
+		})
+	}
+}
+
+// docs/bootstrap.md documents every bootstrap key.
+func TestBootstrapGuideListsEveryKey(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "..", "docs", "bootstrap.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range BootstrapKeys {
+		if !strings.Contains(string(b), "`"+k.Name+"`") {
+			t.Errorf("docs/bootstrap.md does not mention `%s`", k.Name)
+		}
 	}
 }

@@ -24,7 +24,6 @@ var Keys = []Key{
 	{Name: "githubOwnerId", Doc: "Numeric id of the owner; with githubRepoId, switches the OIDC subjects to GitHub's immutable `repo:owner@id/repo@id:...` form."},
 	{Name: "githubRepoId", Doc: "Numeric id of the repository (see githubOwnerId); both or neither."},
 	{Name: "githubDeployEnvironment", Default: "<stack name>", Doc: "GitHub environment whose jobs may assume the deploy role."},
-	{Name: "githubOidcProvider", Default: "create", Doc: "`create` the account's GitHub OIDC provider, or use the `existing` one (one per account: a second stack in the same account says `existing`)."},
 	{Name: "gitRevision", Default: "main", Doc: "Git revision (branch, tag or commit) the root ArgoCD Application tracks."},
 	{Name: "gitopsPath", Default: "gitops/apps/<stack name>", Doc: "Folder of the repository the root ArgoCD Application syncs: the stack's own environment folder (ArgoCD does not recurse into sub-folders)."},
 	{Name: "vpcCidr", Default: "10.0.0.0/16", Doc: "IPv4 range of the VPC, a private /16 to /20; each subnet is 1/16 of it."},
@@ -58,21 +57,23 @@ var Keys = []Key{
 	{Name: "ecrUntaggedExpireDays", Default: "7", Doc: "ECR lifecycle: untagged images expire after D days."},
 	{Name: "artifactNoncurrentVersionDays", Default: "30", Doc: "Artifact bucket: non-current object versions expire after this many days."},
 	{Name: "forceDestroy", Default: "false", Doc: "`true` lets `pulumi destroy` empty the bucket and the ECR repository (dev); `false` keeps data safe (prod)."},
-	{Name: "stateBucket", Doc: "Name of the S3 bucket of a `pulumi login s3://...` backend, so the preview and deploy roles may use it; empty with Pulumi Cloud."},
-	{Name: "secretsKmsKeyArn", Doc: "ARN of the KMS key of an `awskms://` secrets provider, so the preview and deploy roles may use it; empty otherwise."},
+	{Name: "bootstrapStack", Required: true, Doc: "The account's bootstrap stack (infra/bootstrap, docs/bootstrap.md) as `<organization>/mlops-bootstrap/<stack>`: the program reads the CI role ARNs and the permissions boundary from its outputs (a StackReference)."},
 	{Name: "trainingNamespace", Default: "training", Doc: "Namespace of the training Job's service account."},
 	{Name: "trainingServiceAccount", Default: "trainer", Doc: "Service account that may assume the training Job's IRSA role."},
 	{Name: "argocdProjectFile", Default: "gitops/projects/mlops.yaml", Doc: "ArgoCD AppProject manifest the platform creates and every Application of this repository runs under, relative to the project root; its sourceRepos must be the stack's repository alone."},
 	{Name: "dashboardsDir", Default: "dashboards/generated", Doc: "Folder of the Grafana dashboard JSON files, relative to the project root; one ConfigMap per *.json file."},
 }
 
-// lookupKey returns the Key named name; it panics on a name that is not in
-// Keys, which is a programming error a test catches.
-func lookupKey(name string) Key {
-	for _, k := range Keys {
+// lookupKey returns the Key named name in keys (nil: Keys); it panics on a
+// name that is not there, which is a programming error a test catches.
+func lookupKey(keys []Key, name string) Key {
+	if keys == nil {
+		keys = Keys
+	}
+	for _, k := range keys {
 		if k.Name == name {
 			return k
 		}
 	}
-	panic("config: key " + name + " is not in Keys")
+	panic("config: key " + name + " is not in the key table")
 }

@@ -31,8 +31,20 @@ var Exceptions = []Exception{
 		Reason: "account-level EKS reads without resource-level permissions",
 	},
 	{
-		Sid: "IAMOIDCList", Actions: []string{"iam:ListOpenIDConnectProviders"},
-		Reason: "listing OIDC providers (looking up the existing GitHub provider) has no resource-level permissions",
+		Sid: "LogsDescribe", Actions: []string{"logs:DescribeLogGroups"},
+		Reason: "DescribeLogGroups has no resource-level permissions (it lists the account's log groups); the provider reads the control-plane log group with it",
+	},
+	{
+		Sid: "EKSCreateCluster", Actions: []string{"eks:CreateCluster"},
+		Reason: "CreateCluster has no resource-level permissions; the statement requires the stack's project and stack request tags",
+	},
+	{
+		Sid: "KMSCreateKey", Actions: []string{"kms:CreateKey", "kms:TagResource"},
+		Reason: "CreateKey has no resource (the key does not exist yet), and tagging at creation is authorized the same way; the statement requires the stack's project and stack request tags",
+	},
+	{
+		Sid: "KMSList", Actions: []string{"kms:ListAliases"},
+		Reason: "ListAliases has no resource-level permissions; it lists alias names only",
 	},
 	{
 		Sid: "LBCDescribe",

@@ -3,9 +3,11 @@ package policy
 import "strings"
 
 // Scope names everything one stack owns, so the CI roles' permissions can
-// name ARNs instead of "*".
+// name ARNs (or the stack's tags) instead of "*".
 type Scope struct {
 	Env
+	Project        string // tag value of TagProject
+	Stack          string // tag value of TagStack
 	NamePrefix     string // "<project>-<stack>": every role the stack creates
 	ClusterName    string
 	RepositoryName string // ECR
@@ -14,12 +16,43 @@ type Scope struct {
 	StateBucket    string // optional: S3 backend of `pulumi login s3://...`
 	KMSKeyARN      string // optional: awskms secrets provider key
 	ForceDestroy   bool   // deploy may empty the bucket on destroy
-	// PassRoles are the role names the deploy role hands to EKS (cluster
-	// and node roles).
-	PassRoles []string
+	// BoundaryARN is the permissions boundary every role the deploy role
+	// creates must carry (the bootstrap's).
+	BoundaryARN string
+	// CIRoles are the names of every CI role of the account (this stack's
+	// and the other stacks'): the deploy role may change none of them.
+	CIRoles []string
+	// CIPolicies are the names of the CI roles' managed policies, which the
+	// deploy role may not change either.
+	CIPolicies []string
+	// PassRoles are the roles the deploy role hands to an AWS service.
+	PassRoles []PassRole
 	// ManagedPolicies are the AWS managed policy ARNs the stack attaches;
 	// the deploy role may attach those and no others.
 	ManagedPolicies []string
+}
+
+// PassRole is a role the deploy role may pass, and the one service it may
+// pass it to (iam:PassedToService).
+type PassRole struct {
+	Name    string
+	Service string
+}
+
+// Tag keys every resource of a stack carries; EC2 and OIDC rights of the
+// deploy role are scoped to resources carrying the stack's values.
+const (
+	TagProject = "project"
+	TagStack   = "stack"
+)
+
+// stackTags is the condition block "these tag keys have this stack's
+// values", for prefix aws:RequestTag or aws:ResourceTag.
+func (s Scope) stackTags(prefix string) map[string]Strings {
+	return map[string]Strings{
+		prefix + "/" + TagProject: {s.Project},
+		prefix + "/" + TagStack:   {s.Stack},
+	}
 }
 
 func (s Scope) clusterARNs() []string {
@@ -36,11 +69,11 @@ func (s Scope) repositoryARN() string { return s.ARN("ecr", "repository/"+s.Repo
 
 func (s Scope) rolesARN() string { return s.RoleARN(s.NamePrefix + "-*") }
 
-func (s Scope) oidcProviderARNs() []string {
-	return []string{
-		s.GlobalARN("iam", "oidc-provider/"+GitHubOIDCHost),
-		s.GlobalARN("iam", "oidc-provider/"+s.EKSOIDCHostPattern()),
-	}
+// eksOIDCProviderARN matches the IRSA provider of any EKS cluster of the
+// region: its id is unknown before the cluster exists, so the deploy
+// role's rights on it are scoped by the stack's tags.
+func (s Scope) eksOIDCProviderARN() string {
+	return s.GlobalARN("iam", "oidc-provider/"+s.EKSOIDCHostPattern())
 }
 
 func (s Scope) logGroupARNs() []string {
@@ -76,10 +109,9 @@ func readStatements(s Scope) []Statement {
 			"iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies",
 			"iam:ListRoleTags", "iam:ListInstanceProfilesForRole",
 		}, s.rolesARN()),
-		allow("IAMOIDCRead", []string{"iam:GetOpenIDConnectProvider", "iam:ListOpenIDConnectProviderTags"}, s.oidcProviderARNs()...),
-		allow("IAMOIDCList", []string{"iam:ListOpenIDConnectProviders"}, "*"),
+		allow("IAMOIDCRead", []string{"iam:GetOpenIDConnectProvider", "iam:ListOpenIDConnectProviderTags"}, s.eksOIDCProviderARN()),
 		allow("S3BucketRead", bucketReadActions, s.BucketARN(s.BucketName)),
-		allow("LogsDescribe", []string{"logs:DescribeLogGroups"}, s.ARN("logs", "log-group:*")),
+		allow("LogsDescribe", []string{"logs:DescribeLogGroups"}, "*"),
 		allow("LogsRead", []string{"logs:ListTagsForResource", "logs:ListTagsLogGroup"}, s.logGroupARNs()...),
 	}
 	return st
@@ -104,29 +136,25 @@ func PreviewPolicy(s Scope) Document {
 }
 
 // DeployPolicy is what `pulumi up` and `pulumi destroy` of this stack need,
-// scoped to the stack's names. Kubernetes access comes from an EKS access
-// entry, not from IAM.
+// scoped to the stack's names and tags. Kubernetes access comes from an EKS
+// access entry, not from IAM. It cannot escalate: every role it creates or
+// changes carries the bootstrap's permissions boundary, it cannot touch the
+// CI roles or the boundary, and its EC2 rights reach only resources tagged
+// with this stack (statements below say how).
 func DeployPolicy(s Scope) Document {
 	st := readStatements(s)
+	st = append(st, ec2Statements(s)...)
+	st = append(st, iamStatements(s)...)
 	st = append(st,
-		// EC2 has no way to name a VPC, subnet or route before it exists:
-		// scope to this account and region instead of "*".
-		allow("EC2Network", []string{
-			"ec2:CreateVpc", "ec2:DeleteVpc", "ec2:ModifyVpcAttribute",
-			"ec2:CreateSubnet", "ec2:DeleteSubnet", "ec2:ModifySubnetAttribute",
-			"ec2:CreateInternetGateway", "ec2:DeleteInternetGateway", "ec2:AttachInternetGateway", "ec2:DetachInternetGateway",
-			"ec2:CreateRouteTable", "ec2:DeleteRouteTable", "ec2:CreateRoute", "ec2:DeleteRoute", "ec2:ReplaceRoute",
-			"ec2:AssociateRouteTable", "ec2:DisassociateRouteTable", "ec2:ReplaceRouteTableAssociation",
-			"ec2:AllocateAddress", "ec2:ReleaseAddress", "ec2:DisassociateAddress",
-			"ec2:CreateNatGateway", "ec2:DeleteNatGateway",
-			"ec2:CreateSecurityGroup", "ec2:DeleteSecurityGroup",
-			"ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress",
-			"ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress",
-			"ec2:UpdateSecurityGroupRuleDescriptionsIngress", "ec2:UpdateSecurityGroupRuleDescriptionsEgress",
-			"ec2:ModifySecurityGroupRules", "ec2:CreateTags", "ec2:DeleteTags",
-		}, s.ARN("ec2", "*")),
+		// CreateCluster names no resource (IAM takes "*" only): the new
+		// cluster must carry the stack's tags instead.
+		Statement{
+			Sid: "EKSCreateCluster", Effect: "Allow",
+			Action: Strings{"eks:CreateCluster"}, Resource: Strings{"*"},
+			Condition: Conditions{"StringEquals": s.stackTags("aws:RequestTag")},
+		},
 		allow("EKSManage", []string{
-			"eks:CreateCluster", "eks:DeleteCluster", "eks:UpdateClusterConfig", "eks:UpdateClusterVersion",
+			"eks:DeleteCluster", "eks:UpdateClusterConfig", "eks:UpdateClusterVersion",
 			"eks:TagResource", "eks:UntagResource",
 			"eks:CreateNodegroup", "eks:DeleteNodegroup", "eks:UpdateNodegroupConfig", "eks:UpdateNodegroupVersion",
 			"eks:CreateAddon", "eks:DeleteAddon", "eks:UpdateAddon",
@@ -138,38 +166,35 @@ func DeployPolicy(s Scope) Document {
 			"ecr:PutImageScanningConfiguration", "ecr:PutLifecyclePolicy", "ecr:DeleteLifecyclePolicy",
 			"ecr:TagResource", "ecr:UntagResource", "ecr:ListImages", "ecr:BatchDeleteImage",
 		}, s.repositoryARN()),
-		allow("IAMRoleManage", []string{
-			"iam:CreateRole", "iam:DeleteRole", "iam:UpdateRole", "iam:UpdateRoleDescription",
-			"iam:UpdateAssumeRolePolicy", "iam:TagRole", "iam:UntagRole",
-			"iam:PutRolePolicy", "iam:DeleteRolePolicy",
-		}, s.rolesARN()),
-		Statement{
-			Sid: "IAMAttachManaged", Effect: "Allow",
-			Action:    Strings{"iam:AttachRolePolicy", "iam:DetachRolePolicy"},
-			Resource:  Strings{s.rolesARN()},
-			Condition: Conditions{"ArnEquals": {"iam:PolicyARN": s.ManagedPolicies}},
-		},
-		allow("IAMPassRole", []string{"iam:PassRole"}, mapStrings(s.PassRoles, s.RoleARN)...),
-		allow("IAMOIDCManage", []string{
-			"iam:CreateOpenIDConnectProvider", "iam:DeleteOpenIDConnectProvider",
-			"iam:TagOpenIDConnectProvider", "iam:UntagOpenIDConnectProvider",
-			"iam:UpdateOpenIDConnectProviderThumbprint",
-			"iam:AddClientIDToOpenIDConnectProvider", "iam:RemoveClientIDFromOpenIDConnectProvider",
-		}, s.oidcProviderARNs()...),
-		Statement{
-			Sid: "IAMServiceLinkedRoles", Effect: "Allow",
-			Action:   Strings{"iam:CreateServiceLinkedRole"},
-			Resource: Strings{s.RoleARN("aws-service-role/*")},
-			Condition: Conditions{"StringEquals": {"iam:AWSServiceName": {
-				"eks.amazonaws.com", "eks-nodegroup.amazonaws.com", "autoscaling.amazonaws.com",
-			}}},
-		},
 		allow("S3BucketManage", []string{
 			"s3:CreateBucket", "s3:DeleteBucket", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy",
 			"s3:PutBucketVersioning", "s3:PutEncryptionConfiguration", "s3:PutBucketPublicAccessBlock",
 			"s3:PutLifecycleConfiguration", "s3:PutBucketTagging", "s3:PutBucketOwnershipControls",
 			"s3:ListBucketVersions",
 		}, s.BucketARN(s.BucketName)),
+		// The Secrets key: CreateKey names no resource (IAM takes "*"
+		// only), so the new key must carry the stack's tags; every call on
+		// a key needs them on the key. EKS's CreateCluster with envelope
+		// encryption calls DescribeKey and CreateGrant as the caller.
+		Statement{
+			Sid: "KMSCreateKey", Effect: "Allow",
+			Action: Strings{"kms:CreateKey", "kms:TagResource"}, Resource: Strings{"*"},
+			Condition: Conditions{"StringEquals": s.stackTags("aws:RequestTag")},
+		},
+		Statement{
+			Sid: "KMSOwnKey", Effect: "Allow",
+			Action: Strings{
+				"kms:DescribeKey", "kms:GetKeyPolicy", "kms:PutKeyPolicy", "kms:GetKeyRotationStatus",
+				"kms:EnableKeyRotation", "kms:ListResourceTags", "kms:TagResource", "kms:UntagResource",
+				"kms:ScheduleKeyDeletion", "kms:CreateGrant", "kms:CreateAlias", "kms:DeleteAlias", "kms:UpdateAlias",
+			},
+			Resource:  Strings{s.ARN("kms", "key/*")},
+			Condition: Conditions{"StringEquals": s.stackTags("aws:ResourceTag")},
+		},
+		// An alias call names the alias and the key: the alias must be the
+		// stack's by name, the key by its tags (above).
+		allow("KMSOwnAlias", []string{"kms:CreateAlias", "kms:DeleteAlias", "kms:UpdateAlias"}, s.ARN("kms", "alias/"+s.NamePrefix+"-*")),
+		allow("KMSList", []string{"kms:ListAliases"}, "*"),
 		allow("LogsManage", []string{
 			"logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:PutRetentionPolicy", "logs:DeleteRetentionPolicy",
 			"logs:TagResource", "logs:UntagResource", "logs:TagLogGroup", "logs:UntagLogGroup",

@@ -157,6 +157,9 @@ func (e Env) BucketARN(bucket string) string {
 // RoleARN is the ARN of a role of this account.
 func (e Env) RoleARN(name string) string { return e.GlobalARN("iam", "role/"+name) }
 
+// PolicyARN is the ARN of a customer managed policy of this account.
+func (e Env) PolicyARN(name string) string { return e.GlobalARN("iam", "policy/"+name) }
+
 // ManagedPolicyARN is the ARN of an AWS managed policy; name may carry a
 // path ("service-role/AmazonEBSCSIDriverPolicy").
 func (e Env) ManagedPolicyARN(name string) string {
@@ -172,4 +175,40 @@ func (e Env) AccessPolicyARN(name string) string {
 // region ("oidc.eks.<region>.amazonaws.com/id/<id>").
 func (e Env) EKSOIDCHostPattern() string {
 	return "oidc.eks." + e.Region + ".amazonaws.com/id/*"
+}
+
+// ManagedPolicyLimit is IAM's size limit of a customer managed policy, in
+// characters without whitespace (JSON renders none).
+const ManagedPolicyLimit = 6144
+
+// Split cuts a document into documents of at most limit characters each,
+// keeping the statements in order, so a permission set larger than one
+// managed policy becomes several attached to the same role. It fails when
+// one statement alone is over the limit.
+func Split(d Document, limit int) ([]Document, error) {
+	var out []Document
+	cur := doc()
+	for _, st := range d.Statement {
+		next := doc(append(append([]Statement{}, cur.Statement...), st)...)
+		n, err := next.JSON()
+		if err != nil {
+			return nil, err
+		}
+		if len(n) <= limit {
+			cur = next
+			continue
+		}
+		if len(cur.Statement) == 0 {
+			return nil, fmt.Errorf("policy: statement %q alone is over %d characters", st.Sid, limit)
+		}
+		out = append(out, cur)
+		cur = doc(st)
+		if n, _ := cur.JSON(); len(n) > limit {
+			return nil, fmt.Errorf("policy: statement %q alone is over %d characters", st.Sid, limit)
+		}
+	}
+	if len(cur.Statement) > 0 {
+		out = append(out, cur)
+	}
+	return out, nil
 }

@@ -11,12 +11,18 @@ var testEnv = Env{Partition: "aws", Account: "111122223333", Region: "eu-west-1"
 
 func testScope() Scope {
 	return Scope{
-		Env: testEnv, NamePrefix: "mlops-dev", ClusterName: "mlops-dev",
+		Env: testEnv, Project: "mlops", Stack: "dev", NamePrefix: "mlops-dev", ClusterName: "mlops-dev",
 		RepositoryName: "mlops-dev/model-api", BucketName: "mlops-dev-artifacts-111122223333",
 		LogGroup: "/aws/eks/mlops-dev/cluster", StateBucket: "state-bucket",
-		KMSKeyARN:       "arn:aws:kms:eu-west-1:111122223333:key/abc",
-		ForceDestroy:    true,
-		PassRoles:       []string{"mlops-dev-eks-cluster", "mlops-dev-eks-node"},
+		KMSKeyARN:    "arn:aws:kms:eu-west-1:111122223333:key/abc",
+		ForceDestroy: true,
+		PassRoles: []PassRole{
+			{"mlops-dev-eks-cluster", "eks.amazonaws.com"}, {"mlops-dev-eks-node", "eks.amazonaws.com"},
+			{"mlops-dev-ebs-csi", "eks.amazonaws.com"},
+		},
+		BoundaryARN:     "arn:aws:iam::111122223333:policy/mlops-boundary",
+		CIRoles:         []string{"mlops-dev-ci-deploy", "mlops-dev-ci-preview", "mlops-prod-ci-deploy"},
+		CIPolicies:      []string{"mlops-dev-ci-deploy-1"},
 		ManagedPolicies: ManagedPolicyARNs(testEnv),
 	}
 }
@@ -32,6 +38,15 @@ func builtPolicies() map[string]Document {
 		"lbc":         LoadBalancerControllerPolicy(testEnv),
 		"bucket-tls":  TLSOnlyBucketPolicy(testEnv.BucketARN(s.BucketName)),
 		"preview-min": PreviewPolicy(Scope{Env: testEnv, NamePrefix: "p", ClusterName: "p", RepositoryName: "p/r", BucketName: "b", LogGroup: "/g"}),
+	}
+}
+
+// boundaries is every permissions boundary this package builds: they follow
+// CheckBoundary's rules instead of Check's.
+func boundaries() map[string]Document {
+	return map[string]Document{
+		"boundary":            BoundaryPolicy(BoundaryScope{Env: testEnv, ArtifactBuckets: []string{"mlops-dev-artifacts-111122223333"}}),
+		"boundary-no-buckets": BoundaryPolicy(BoundaryScope{Env: testEnv}),
 	}
 }
 
@@ -68,12 +83,27 @@ func TestEveryExceptionIsUsed(t *testing.T) {
 	}
 }
 
-// IAM limits a role's inline policies to 10,240 characters together.
-func TestInlinePoliciesFitIAMLimit(t *testing.T) {
+// IAM limits a managed policy to 6,144 characters: Split cuts every
+// permission document into parts that fit, and keeps every statement.
+func TestSplitFitsManagedPolicyLimit(t *testing.T) {
 	for name, d := range builtPolicies() {
-		if n := len(d.MustJSON()); n > 10240 {
-			t.Errorf("%s is %d characters, over IAM's 10,240 for a role's inline policies", name, n)
+		parts, err := Split(d, ManagedPolicyLimit)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
 		}
+		var statements []Statement
+		for i, p := range parts {
+			if n := len(p.MustJSON()); n > ManagedPolicyLimit {
+				t.Errorf("%s part %d is %d characters, over %d", name, i, n, ManagedPolicyLimit)
+			}
+			statements = append(statements, p.Statement...)
+		}
+		if got, want := doc(statements...).MustJSON(), d.MustJSON(); got != want {
+			t.Errorf("%s: the parts together differ from the document", name)
+		}
+	}
+	if _, err := Split(doc(allow("X", []string{"s3:GetObject"}, strings.Repeat("a", 100))), 50); err == nil {
+		t.Error("Split accepted a statement longer than the limit")
 	}
 }
 
@@ -206,16 +236,22 @@ func TestDeployScope(t *testing.T) {
 		switch st.Sid {
 		case "IAMAttachManaged":
 			attach = &d.Statement[i]
-		case "IAMPassRole":
+		case "IAMPassRoleEKS":
 			pass = &d.Statement[i]
 		}
 	}
 	if attach == nil || !slices.Equal(attach.Condition["ArnEquals"]["iam:PolicyARN"], ManagedPolicyARNs(testEnv)) {
 		t.Errorf("deploy may attach policies beyond the managed list: %+v", attach)
 	}
-	want := []string{"arn:aws:iam::111122223333:role/mlops-dev-eks-cluster", "arn:aws:iam::111122223333:role/mlops-dev-eks-node"}
+	want := []string{
+		"arn:aws:iam::111122223333:role/mlops-dev-eks-cluster", "arn:aws:iam::111122223333:role/mlops-dev-eks-node",
+		"arn:aws:iam::111122223333:role/mlops-dev-ebs-csi",
+	}
 	if pass == nil || !slices.Equal(pass.Resource, want) {
 		t.Errorf("PassRole resources = %+v, want %q", pass, want)
+	}
+	if pass != nil && !slices.Equal(pass.Condition["StringEquals"]["iam:PassedToService"], []string{"eks.amazonaws.com"}) {
+		t.Errorf("PassRole condition = %v, want iam:PassedToService eks.amazonaws.com", pass.Condition)
 	}
 	// Without force-destroy, deploy cannot delete objects.
 	s.ForceDestroy = false
@@ -274,6 +310,7 @@ func TestNoHardCodedAccountOrRegion(t *testing.T) {
 	s.KMSKeyARN = ""
 	s.BucketName = "mlops-dev-artifacts-" + other.Account
 	s.ManagedPolicies = ManagedPolicyARNs(other)
+	s.BoundaryARN = other.GlobalARN("iam", "policy/mlops-boundary")
 	for name, d := range map[string]Document{
 		"deploy": DeployPolicy(s), "preview": PreviewPolicy(s), "release": ReleasePolicy(s),
 		"lbc": LoadBalancerControllerPolicy(other),
@@ -309,6 +346,137 @@ func TestReleasePolicyCoversReleaseWorkflow(t *testing.T) {
 		}
 		if !allowed {
 			t.Errorf("the release role may not call %s, which release.yml needs", call)
+		}
+	}
+}
+
+func TestBoundariesPassCheckBoundary(t *testing.T) {
+	for name, d := range boundaries() {
+		if problems := CheckBoundary(d); len(problems) > 0 {
+			t.Errorf("%s: %s", name, strings.Join(problems, "; "))
+		}
+		if n := len(d.MustJSON()); n > 6144 {
+			t.Errorf("%s is %d characters, over IAM's 6,144 for a managed policy", name, n)
+		}
+	}
+}
+
+func TestCheckBoundaryRejects(t *testing.T) {
+	good := BoundaryPolicy(BoundaryScope{Env: testEnv})
+	tests := []struct {
+		name   string
+		change func(d *Document)
+		want   string
+	}{
+		{"allows iam:PutRolePolicy", func(d *Document) {
+			d.Statement = append(d.Statement, allow("X", []string{"iam:PutRolePolicy"}, "*"))
+		}, "allows iam:PutRolePolicy"},
+		{"unlisted wildcard", func(d *Document) {
+			d.Statement = append(d.Statement, allow("X", []string{"s3:*"}, "*"))
+		}, `wildcard action "s3:*"`},
+		{"no escalation deny", func(d *Document) { d.Statement = d.Statement[:len(d.Statement)-1] }, "covers iam:PassRole"},
+		{"conditional deny", func(d *Document) {
+			last := &d.Statement[len(d.Statement)-1]
+			last.Condition = Conditions{"StringEquals": {"aws:PrincipalTag/x": {"y"}}}
+		}, "covers iam:CreateRole"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d, err := Parse(good.MustJSON())
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.change(&d)
+			problems := CheckBoundary(d)
+			if !slices.ContainsFunc(problems, func(p string) bool { return strings.Contains(p, tt.want) }) {
+				t.Errorf("CheckBoundary = %q, want a problem containing %q", problems, tt.want)
+			}
+		})
+	}
+}
+
+// The deploy role cannot escalate: its creates and policy writes need the
+// boundary, and explicit denies cover the CI roles, the boundary policy and
+// boundary removal.
+func TestDeployCannotEscalate(t *testing.T) {
+	s := testScope()
+	d := DeployPolicy(s)
+	find := func(sid string) Statement {
+		t.Helper()
+		for _, st := range d.Statement {
+			if st.Sid == sid {
+				return st
+			}
+		}
+		t.Fatalf("no statement %s", sid)
+		return Statement{}
+	}
+	for _, a := range []string{"iam:CreateRole", "iam:PutRolePermissionsBoundary", "iam:PutRolePolicy", "iam:AttachRolePolicy"} {
+		for _, st := range d.Statement {
+			if st.Effect != "Allow" || !slices.Contains(st.Action, a) {
+				continue
+			}
+			if got := st.Condition["StringEquals"]["iam:PermissionsBoundary"]; !slices.Equal(got, []string{s.BoundaryARN}) {
+				t.Errorf("statement %s allows %s without the boundary condition (%v)", st.Sid, a, st.Condition)
+			}
+		}
+	}
+	ci := find("DenyCIRoleChanges")
+	for _, r := range s.CIRoles {
+		if !slices.Contains(ci.Resource, s.RoleARN(r)) {
+			t.Errorf("DenyCIRoleChanges does not cover %s", r)
+		}
+	}
+	for _, a := range []string{
+		"iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:UpdateAssumeRolePolicy",
+		"iam:PutRolePermissionsBoundary", "iam:DeleteRolePermissionsBoundary",
+	} {
+		if !slices.Contains(ci.Action, a) {
+			t.Errorf("DenyCIRoleChanges does not deny %s", a)
+		}
+	}
+	b := find("DenyPolicyChanges")
+	if !slices.Equal(b.Resource, []string{s.BoundaryARN, "arn:aws:iam::111122223333:policy/mlops-dev-ci-deploy-1"}) || !slices.Contains(b.Action, "iam:CreatePolicyVersion") || !slices.Contains(b.Action, "iam:SetDefaultPolicyVersion") {
+		t.Errorf("DenyPolicyChanges = %+v", b)
+	}
+	if st := find("DenyBoundaryRemoval"); !slices.Equal(st.Resource, []string{"*"}) {
+		t.Errorf("DenyBoundaryRemoval = %+v", st)
+	}
+	// EC2 writes are scoped by the stack's tags, never account-wide.
+	for _, st := range d.Statement {
+		if st.Effect != "Allow" || st.Sid == "EC2Describe" || st.Sid == "EC2SecurityGroupRules" {
+			continue
+		}
+		if !slices.ContainsFunc([]string(st.Action), func(a string) bool { return strings.HasPrefix(a, "ec2:") }) {
+			continue
+		}
+		c := st.Condition["StringEquals"]
+		tagged := slices.Equal(c["aws:ResourceTag/stack"], []string{"dev"}) || slices.Equal(c["aws:RequestTag/stack"], []string{"dev"}) || len(c["ec2:CreateAction"]) > 0
+		if !tagged {
+			t.Errorf("EC2 statement %s is not scoped to the stack's tags: %v", st.Sid, st.Condition)
+		}
+	}
+}
+
+// Every call of the deploy table is one the deploy policy names (the IAM
+// simulation, make e2e-iam, evaluates the conditions too).
+func TestDeployCallsAreAllowedByName(t *testing.T) {
+	s := testScope()
+	d := DeployPolicy(s)
+	for _, row := range DeployCalls(s) {
+		if len(row.Calls) == 0 && row.NoAWS == "" {
+			t.Errorf("%s: no calls and no reason", row.Type)
+		}
+		for _, c := range row.Calls {
+			named := false
+			for _, st := range d.Statement {
+				if st.Effect == "Allow" && slices.ContainsFunc([]string(st.Action), func(p string) bool { return ActionMatches(p, c.Action) }) {
+					named = true
+				}
+			}
+			if !named && c.Action != "sts:GetCallerIdentity" {
+				t.Errorf("%s: %s is in no Allow of the deploy policy", row.Type, c.Action)
+			}
 		}
 	}
 }
