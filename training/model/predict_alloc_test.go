@@ -49,29 +49,6 @@ func TestTreeLeafDoesNotAllocate(t *testing.T) {
 	}
 }
 
-// reloaded returns b after a save and a load, so the parsed form is measured.
-func reloaded(t *testing.T, b *Bundle) *Bundle {
-	t.Helper()
-	data, err := b.Marshal()
-	if err != nil {
-		t.Fatal(err)
-	}
-	loaded, err := Parse(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return loaded
-}
-
-func compiled(t *testing.T, p Params, classes int) Predictor {
-	t.Helper()
-	pred, err := p.Compile(2, classes)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return pred
-}
-
 func TestFillMissingDoesNotAllocate(t *testing.T) {
 	b := withImpute("decision_tree", treeParams(), 3.5, 0)
 	x := make([]float64, 2)
