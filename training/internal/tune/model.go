@@ -1,6 +1,7 @@
 package tune
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/mlopsgo/mlops/training/internal/algorithm"
@@ -8,6 +9,10 @@ import (
 	"github.com/mlopsgo/mlops/training/internal/params"
 	"github.com/mlopsgo/mlops/training/internal/tune/space"
 )
+
+// errInfeasible marks a point the algorithm rejects with the configured
+// settings: its trial scores nothing and ranks below every other.
+var errInfeasible = errors.New("not a valid setting of the model")
 
 // Model is what a search tunes: a named model, its search space and how
 // to get a trainer for a point of it.
@@ -37,10 +42,20 @@ func modelOf(p *params.Params, name string) (Model, error) {
 		Space: s,
 		Trainer: func(pt space.Point, seed, stream uint64) (classifier.Trainer, error) {
 			spec, err := a.Configure(space.Overlay(section, pt))
-			if err != nil {
-				return nil, fmt.Errorf("tune %s: the point %v: %w", name, pt, err)
+			if err == nil {
+				var tr classifier.Trainer
+				if tr, err = spec.NewTrainer(seed, stream); err == nil {
+					return tr, nil
+				}
 			}
-			return spec.NewTrainer(seed, stream)
+			if pt != nil {
+				// The algorithm rejects this combination of the point and
+				// the configured settings (kernel rbf where params.yaml
+				// says standardize: true): the trial is infeasible, not
+				// the run broken.
+				return nil, fmt.Errorf("tune %s: the point %v: %w: %w", name, pt, errInfeasible, err)
+			}
+			return nil, fmt.Errorf("tune %s: %w", name, err)
 		},
 	}, nil
 }

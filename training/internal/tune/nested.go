@@ -99,7 +99,7 @@ func tuneModel(ctx context.Context, m Model, fs fitScorer, pl plan) (*ModelResul
 	}
 	bestFinal := final.best()
 	if bestFinal == nil {
-		return nil, fmt.Errorf("tune %s: the final search completed no trial", m.Name)
+		return nil, noTrial(m.Name, "the final search", final)
 	}
 	res.Chosen, res.ChosenInner = bestFinal.point, bestFinal.mean()
 
@@ -108,7 +108,7 @@ func tuneModel(ctx context.Context, m Model, fs fitScorer, pl plan) (*ModelResul
 	for f := range pl.outer {
 		b := studies[f].best()
 		if b == nil {
-			return nil, fmt.Errorf("tune %s: the search of outer fold %d completed no trial", m.Name, f)
+			return nil, noTrial(m.Name, fmt.Sprintf("the search of outer fold %d", f), studies[f])
 		}
 		res.Outer[f], inner[f] = b.point, b.mean()
 	}
@@ -125,4 +125,15 @@ func tuneModel(ctx context.Context, m Model, fs fitScorer, pl plan) (*ModelResul
 	res.Nested = metrics.Summarize(nested)
 	res.Duration = time.Since(start)
 	return res, nil
+}
+
+// noTrial is the error of a search that completed no trial: when the
+// algorithm rejected every point it tried, it says how to fix that.
+func noTrial(model, what string, s *study) error {
+	for _, t := range s.trials {
+		if !t.infeasible {
+			return fmt.Errorf("tune %s: %s completed no trial", model, what)
+		}
+	}
+	return fmt.Errorf("tune %s: %s completed no trial: the model rejected every trial's settings with the ones params.yaml fixes (%w); narrow its space in the tune: section", model, what, errInfeasible)
 }

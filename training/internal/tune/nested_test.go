@@ -2,9 +2,11 @@ package tune
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -188,5 +190,37 @@ func TestStudyPrune(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestInfeasiblePoints tunes a model that rejects every C above 100, as the
+// SVM rejects kernel rbf where params.yaml says standardize: true: the run
+// must finish, choosing a feasible point, and a model with no feasible
+// point must fail saying so.
+func TestInfeasiblePoints(t *testing.T) {
+	y := labels(60, 3)
+	rejectAbove := func(limit float64) fitScorer {
+		return func(_ context.Context, c fitCall) (float64, error) {
+			if c.Point != nil && c.Point[0].Value.(float64) > limit {
+				return 0, fmt.Errorf("tune fake: the point %v: %w: C above %v", c.Point, errInfeasible, limit)
+			}
+			return fakeScore(c), nil
+		}
+	}
+	r, err := tuneModel(t.Context(), testModel, rejectAbove(100), testPlan(t, y, 3, true, 2))
+	if err != nil {
+		t.Fatalf("tune with infeasible points: %v", err)
+	}
+	if c := r.Chosen[0].Value.(float64); c > 100 {
+		t.Errorf("chose C = %v, an infeasible point", c)
+	}
+	for f, p := range r.Outer {
+		if c := p[0].Value.(float64); c > 100 {
+			t.Errorf("outer fold %d chose C = %v, an infeasible point", f, c)
+		}
+	}
+	_, err = tuneModel(t.Context(), testModel, rejectAbove(-1), testPlan(t, y, 3, true, 2))
+	if err == nil || !strings.Contains(err.Error(), "every trial") {
+		t.Errorf("no feasible point: got %v, want an error saying every trial was rejected", err)
 	}
 }

@@ -2,6 +2,7 @@ package tune
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/mlopsgo/mlops/training/internal/classifier"
@@ -66,10 +67,15 @@ func search(ctx context.Context, studies []*study, fs fitScorer, opts searchOpti
 				}
 			}
 			scores := make([]float64, len(tasks))
+			infeasible := make([]bool, len(tasks))
 			err := classifier.Run(opts.workers, len(tasks), func(_, k int) error {
 				tk := tasks[k]
 				f := tk.s.inner[rung]
 				v, err := fs(ctx, fitCall{Study: tk.s.index, Point: tk.t.point, Train: f.Train, Test: f.Test, Stream: stream(tk.s.index, tk.t.number, rung)})
+				if errors.Is(err, errInfeasible) {
+					infeasible[k] = true
+					return nil
+				}
 				scores[k] = v
 				return err
 			})
@@ -78,6 +84,9 @@ func search(ctx context.Context, studies []*study, fs fitScorer, opts searchOpti
 			}
 			for k, tk := range tasks {
 				tk.t.scores = append(tk.t.scores, scores[k])
+				if infeasible[k] {
+					tk.t.infeasible, tk.t.pruned = true, true
+				}
 			}
 			if opts.prune && rung < folds-1 {
 				for i, s := range studies {

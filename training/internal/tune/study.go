@@ -36,6 +36,10 @@ type trial struct {
 	point  space.Point
 	scores []float64 // one per inner fold scored, in fold order
 	pruned bool
+	// infeasible says the algorithm rejected the point: the trial is
+	// pruned at the first rung with accuracy 0, the worst there is, so
+	// TPE learns to avoid the region, and it never counts in pruning.
+	infeasible bool
 }
 
 // mean is the trial's mean score over the folds scored so far.
@@ -72,7 +76,7 @@ func (s *study) history() []sampler.Trial {
 func (s *study) prune(batch []*trial, rung int) {
 	var reached []float64
 	for _, t := range s.trials {
-		if len(t.scores) > rung {
+		if len(t.scores) > rung && !t.infeasible {
 			reached = append(reached, meanOf(t.scores[:rung+1]))
 		}
 	}
