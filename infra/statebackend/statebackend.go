@@ -7,10 +7,10 @@ package statebackend
 
 import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/mlopsgo/mlops/infra/internal/policy"
+	"github.com/mlopsgo/mlops/infra/internal/privatebucket"
 )
 
 // Args configures the backend.
@@ -43,56 +43,13 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	keep := pulumi.Protect(true)
 	tags := pulumi.ToStringMap(args.Tags)
 
-	bucket, err := s3.NewBucketV2(ctx, name, &s3.BucketV2Args{
-		Bucket: pulumi.String(args.BucketName),
-		Tags:   tags,
-	}, parent, keep)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := s3.NewBucketOwnershipControls(ctx, name, &s3.BucketOwnershipControlsArgs{
-		Bucket: bucket.ID(),
-		Rule:   &s3.BucketOwnershipControlsRuleArgs{ObjectOwnership: pulumi.String("BucketOwnerEnforced")},
-	}, parent); err != nil {
-		return nil, err
-	}
-	pab, err := s3.NewBucketPublicAccessBlock(ctx, name, &s3.BucketPublicAccessBlockArgs{
-		Bucket:                bucket.ID(),
-		BlockPublicAcls:       pulumi.Bool(true),
-		BlockPublicPolicy:     pulumi.Bool(true),
-		IgnorePublicAcls:      pulumi.Bool(true),
-		RestrictPublicBuckets: pulumi.Bool(true),
+	b, err := privatebucket.New(ctx, name, privatebucket.Args{
+		Env: args.Env, BucketName: args.BucketName, Protect: true, Tags: args.Tags,
 	}, parent)
 	if err != nil {
 		return nil, err
 	}
-	// SSE-S3: the state's secrets are encrypted by the secrets provider
-	// already, and the CI roles then need no KMS right to write a lock.
-	if _, err := s3.NewBucketServerSideEncryptionConfigurationV2(ctx, name, &s3.BucketServerSideEncryptionConfigurationV2Args{
-		Bucket: bucket.ID(),
-		Rules: s3.BucketServerSideEncryptionConfigurationV2RuleArray{
-			&s3.BucketServerSideEncryptionConfigurationV2RuleArgs{
-				ApplyServerSideEncryptionByDefault: &s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{
-					SseAlgorithm: pulumi.String("AES256"),
-				},
-			},
-		},
-	}, parent); err != nil {
-		return nil, err
-	}
-	// Versions are the undo of a bad `pulumi state` edit.
-	if _, err := s3.NewBucketVersioningV2(ctx, name, &s3.BucketVersioningV2Args{
-		Bucket:                  bucket.ID(),
-		VersioningConfiguration: &s3.BucketVersioningV2VersioningConfigurationArgs{Status: pulumi.String("Enabled")},
-	}, parent); err != nil {
-		return nil, err
-	}
-	if _, err := s3.NewBucketPolicy(ctx, name, &s3.BucketPolicyArgs{
-		Bucket: bucket.ID(),
-		Policy: pulumi.String(policy.TLSOnlyBucketPolicy(args.Env.BucketARN(args.BucketName)).MustJSON()),
-	}, parent, pulumi.DependsOn([]pulumi.Resource{pab})); err != nil {
-		return nil, err
-	}
+	bucket := b.Bucket
 
 	key, err := kms.NewKey(ctx, name+"-secrets", &kms.KeyArgs{
 		Description:          pulumi.String("Pulumi secrets provider (awskms://alias/" + args.KeyAlias + ")"),

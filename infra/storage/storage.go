@@ -10,6 +10,7 @@ import (
 
 	"github.com/mlopsgo/mlops/infra/internal/irsa"
 	"github.com/mlopsgo/mlops/infra/internal/policy"
+	"github.com/mlopsgo/mlops/infra/internal/privatebucket"
 )
 
 // DVCPrefix is the folder of the bucket the DVC remote uses.
@@ -51,49 +52,13 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		return nil, err
 	}
 	parent := pulumi.Parent(s)
-	bucket, err := s3.NewBucketV2(ctx, name, &s3.BucketV2Args{
-		Bucket:       pulumi.String(args.BucketName),
-		ForceDestroy: pulumi.Bool(args.ForceDestroy),
-		Tags:         pulumi.ToStringMap(args.Tags),
+	b, err := privatebucket.New(ctx, name, privatebucket.Args{
+		Env: args.Env, BucketName: args.BucketName, ForceDestroy: args.ForceDestroy, Tags: args.Tags,
 	}, parent)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s3.NewBucketOwnershipControls(ctx, name, &s3.BucketOwnershipControlsArgs{
-		Bucket: bucket.ID(),
-		Rule:   &s3.BucketOwnershipControlsRuleArgs{ObjectOwnership: pulumi.String("BucketOwnerEnforced")},
-	}, parent); err != nil {
-		return nil, err
-	}
-	pab, err := s3.NewBucketPublicAccessBlock(ctx, name, &s3.BucketPublicAccessBlockArgs{
-		Bucket:                bucket.ID(),
-		BlockPublicAcls:       pulumi.Bool(true),
-		BlockPublicPolicy:     pulumi.Bool(true),
-		IgnorePublicAcls:      pulumi.Bool(true),
-		RestrictPublicBuckets: pulumi.Bool(true),
-	}, parent)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := s3.NewBucketServerSideEncryptionConfigurationV2(ctx, name, &s3.BucketServerSideEncryptionConfigurationV2Args{
-		Bucket: bucket.ID(),
-		Rules: s3.BucketServerSideEncryptionConfigurationV2RuleArray{
-			&s3.BucketServerSideEncryptionConfigurationV2RuleArgs{
-				ApplyServerSideEncryptionByDefault: &s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{
-					SseAlgorithm: pulumi.String("AES256"),
-				},
-			},
-		},
-	}, parent); err != nil {
-		return nil, err
-	}
-	versioning, err := s3.NewBucketVersioningV2(ctx, name, &s3.BucketVersioningV2Args{
-		Bucket:                  bucket.ID(),
-		VersioningConfiguration: &s3.BucketVersioningV2VersioningConfigurationArgs{Status: pulumi.String("Enabled")},
-	}, parent)
-	if err != nil {
-		return nil, err
-	}
+	bucket := b.Bucket
 	if _, err := s3.NewBucketLifecycleConfigurationV2(ctx, name, &s3.BucketLifecycleConfigurationV2Args{
 		Bucket: bucket.ID(),
 		Rules: s3.BucketLifecycleConfigurationV2RuleArray{
@@ -117,14 +82,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 				},
 			},
 		},
-	}, parent, pulumi.DependsOn([]pulumi.Resource{versioning})); err != nil {
-		return nil, err
-	}
-	bucketARN := args.Env.BucketARN(args.BucketName)
-	if _, err := s3.NewBucketPolicy(ctx, name, &s3.BucketPolicyArgs{
-		Bucket: bucket.ID(),
-		Policy: pulumi.String(policy.TLSOnlyBucketPolicy(bucketARN).MustJSON()),
-	}, parent, pulumi.DependsOn([]pulumi.Resource{pab})); err != nil {
+	}, parent, pulumi.DependsOn([]pulumi.Resource{b.Versioning})); err != nil {
 		return nil, err
 	}
 
