@@ -51,6 +51,27 @@ func (b *Bundle) PredictBatch(dst, X [][]float64) {
 	predictBatch(b.pred, dst, X)
 }
 
+// PredictLabels returns the most probable class of each row of X, as
+// ArgMax of PredictInto's probabilities, computed with PredictBatch over
+// blocks of rows and one block of probabilities reused throughout.
+func PredictLabels(p Predictor, X [][]float64, classes int) []int {
+	const block = 1024
+	slab := make([]float64, min(block, len(X))*classes)
+	proba := make([][]float64, min(block, len(X)))
+	for i := range proba {
+		proba[i] = slab[i*classes : (i+1)*classes]
+	}
+	labels := make([]int, len(X))
+	for lo := 0; lo < len(X); lo += block {
+		hi := min(lo+block, len(X))
+		p.PredictBatch(proba[:hi-lo], X[lo:hi])
+		for i, pr := range proba[:hi-lo] {
+			labels[lo+i] = ArgMax(pr)
+		}
+	}
+	return labels
+}
+
 func checkBatch(dst, X [][]float64, features, classes int) {
 	if len(dst) != len(X) {
 		panic(fmt.Sprintf("model: PredictBatch: %d rows and %d results", len(X), len(dst)))

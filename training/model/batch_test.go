@@ -80,3 +80,27 @@ func TestEnsemblesPredictInBlocks(t *testing.T) {
 		}
 	}
 }
+
+// TestPredictLabels requires each label to be ArgMax of PredictInto's
+// probabilities, across the blocks PredictLabels reuses its buffer over.
+func TestPredictLabels(t *testing.T) {
+	pred := compiled(t, forestParams(), 3)
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, rows := range []int{0, 1, 1024, 2500} {
+		X := make([][]float64, rows)
+		for i := range X {
+			X[i] = []float64{rng.NormFloat64() * 4, rng.NormFloat64() * 4}
+		}
+		got := PredictLabels(pred, X, 3)
+		p := make([]float64, 3)
+		for i, x := range X {
+			pred.PredictInto(p, x)
+			if want := ArgMax(p); got[i] != want {
+				t.Fatalf("%d rows: row %d: label %d, PredictInto's argmax %d", rows, i, got[i], want)
+			}
+		}
+		if len(got) != rows {
+			t.Errorf("%d rows: %d labels", rows, len(got))
+		}
+	}
+}

@@ -78,21 +78,6 @@ func fitFold(ctx context.Context, d *dataset.Dataset, alg algorithm, fold datase
 	}
 	Xt, yt := d.Subset(fold.Test)
 	imp.fill(Xt, med)
-	predicted := make([]int, len(yt))
-	// In blocks, so that a large ensemble is read once per block, not once
-	// per row, with one slab of probabilities reused block after block.
-	const block = 1024
-	slab := make([]float64, min(block, len(Xt))*len(d.Classes))
-	proba := make([][]float64, min(block, len(Xt)))
-	for i := range proba {
-		proba[i] = slab[i*len(d.Classes) : (i+1)*len(d.Classes)]
-	}
-	for lo := 0; lo < len(Xt); lo += block {
-		hi := min(lo+block, len(Xt))
-		pred.PredictBatch(proba[:hi-lo], Xt[lo:hi])
-		for i, p := range proba[:hi-lo] {
-			predicted[lo+i] = model.ArgMax(p)
-		}
-	}
+	predicted := model.PredictLabels(pred, Xt, len(d.Classes))
 	return foldResult{accuracy: metrics.Accuracy(yt, predicted), warnings: fitted.Warnings}, nil
 }

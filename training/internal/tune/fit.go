@@ -61,15 +61,6 @@ func score(fitted *classifier.Fitted, d *dataset.Dataset, test []int) (float64, 
 		return 0, err
 	}
 	Xt, yt := d.Subset(test)
-	proba := make([][]float64, len(Xt))
-	slab := make([]float64, len(Xt)*len(d.Classes))
-	for i := range proba {
-		proba[i] = slab[i*len(d.Classes) : (i+1)*len(d.Classes)]
-	}
-	pred.PredictBatch(proba, Xt)
-	predicted := make([]int, len(yt))
-	for i, p := range proba {
-		predicted[i] = model.ArgMax(p)
-	}
+	predicted := model.PredictLabels(pred, Xt, len(d.Classes))
 	return metrics.Accuracy(yt, predicted), nil
 }
