@@ -103,7 +103,7 @@ func Build(opts Options) (*Report, error) {
 			return nil, err
 		}
 		drawn := "Each row of the data"
-		if n := len(ScatterRows(d, MaxScatterPoints)); n < len(d.Y) {
+		if n := min(len(d.Y), MaxScatterPoints); n < len(d.Y) {
 			drawn = fmt.Sprintf("A random sample of %d of the %d rows (the same in every plot)", n, len(d.Y))
 		}
 		pairs := opts.Pairs
@@ -127,7 +127,7 @@ func Build(opts Options) (*Report, error) {
 			if len(d.Features) > MaxMatrixFeatures {
 				caption = fmt.Sprintf("The first %d of the %d features against each other; the diagonal holds each feature's histogram per class.", MaxMatrixFeatures, len(d.Features))
 			}
-			if n := len(ScatterRows(d, MaxMatrixPoints)); n < len(d.Y) {
+			if n := min(len(d.Y), MaxMatrixPoints); n < len(d.Y) {
 				caption += fmt.Sprintf(" The points are a random sample of %d rows; the histograms count every row.", n)
 			}
 			if err := add(&rep.DataCharts, "scatter-matrix", "Scatter matrix", caption, true, svg, err); err != nil {
