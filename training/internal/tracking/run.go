@@ -25,7 +25,9 @@ type Run struct {
 	// Format is FormatVersion.
 	Format int `json:"format"`
 	// ID is the run's directory name: UTC start time and a random suffix.
-	ID     string `json:"id"`
+	ID string `json:"id"`
+	// Kind is "tune" for a tuning run, empty for a training run.
+	Kind   Kind   `json:"kind,omitempty"`
 	Status Status `json:"status"`
 	// Error says why a failed run failed.
 	Error string     `json:"error,omitempty"`
@@ -48,6 +50,8 @@ type Run struct {
 	CV       *CVSpec `json:"cv,omitempty"`
 	Champion string  `json:"champion,omitempty"`
 	Models   []Model `json:"models,omitempty"`
+	// Tune is a tuning run's settings and trials (Kind "tune").
+	Tune *Tune `json:"tune,omitempty"`
 	// Sync records, per tracker ("mlflow", "wandb"), what was exported.
 	Sync map[string]*SyncState `json:"sync,omitempty"`
 }

@@ -37,6 +37,9 @@ type ModelResult struct {
 	// trials stopped early over every search.
 	Trials, Pruned int
 	Duration       time.Duration
+	// Searches are the outer folds' searches in fold order, then the
+	// final one.
+	Searches []Search
 }
 
 // plan is the data-independent layout of a tuning run: the outer folds,
@@ -123,6 +126,10 @@ func tuneModel(ctx context.Context, m Model, fs fitScorer, pl plan) (*ModelResul
 		return nil, fmt.Errorf("tune %s: nested estimate: %w", m.Name, err)
 	}
 	res.Nested = metrics.Summarize(nested)
+	for f := range pl.outer {
+		res.Searches = append(res.Searches, studies[f].record(f, len(pl.outer[f].Train), nested[f]))
+	}
+	res.Searches = append(res.Searches, final.record(-1, len(pl.final), 0))
 	res.Duration = time.Since(start)
 	return res, nil
 }

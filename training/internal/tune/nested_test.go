@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -124,12 +125,13 @@ func TestWorkersDoNotChangeResults(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r.Duration = 0
+		zeroDurations(r)
 		results = append(results, r)
 	}
 	a, b := results[0], results[1]
 	if a.Chosen.String() != b.Chosen.String() || a.Nested.Mean != b.Nested.Mean || a.Pruned != b.Pruned ||
-		!slices.EqualFunc(a.Outer, b.Outer, func(p, q space.Point) bool { return slices.Equal(p, q) }) {
+		!slices.EqualFunc(a.Outer, b.Outer, func(p, q space.Point) bool { return slices.Equal(p, q) }) ||
+		!reflect.DeepEqual(a.Searches, b.Searches) {
 		t.Errorf("1 worker: %+v\n4 workers: %+v", a, b)
 	}
 }

@@ -58,7 +58,7 @@ func TestRunIris(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, m := range r.Models {
-			m.Duration = 0
+			zeroDurations(m)
 		}
 		results = append(results, r)
 	}

@@ -68,10 +68,13 @@ func search(ctx context.Context, studies []*study, fs fitScorer, opts searchOpti
 			}
 			scores := make([]float64, len(tasks))
 			infeasible := make([]bool, len(tasks))
+			elapsed := make([]time.Duration, len(tasks))
 			err := classifier.Run(opts.workers, len(tasks), func(_, k int) error {
 				tk := tasks[k]
 				f := tk.s.inner[rung]
+				t0 := time.Now()
 				v, err := fs(ctx, fitCall{Study: tk.s.index, Point: tk.t.point, Train: f.Train, Test: f.Test, Stream: stream(tk.s.index, tk.t.number, rung)})
+				elapsed[k] = time.Since(t0)
 				if errors.Is(err, errInfeasible) {
 					infeasible[k] = true
 					return nil
@@ -84,6 +87,7 @@ func search(ctx context.Context, studies []*study, fs fitScorer, opts searchOpti
 			}
 			for k, tk := range tasks {
 				tk.t.scores = append(tk.t.scores, scores[k])
+				tk.t.elapsed += elapsed[k]
 				if infeasible[k] {
 					tk.t.infeasible, tk.t.pruned = true, true
 				}

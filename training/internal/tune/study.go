@@ -3,6 +3,7 @@ package tune
 import (
 	"math"
 	"slices"
+	"time"
 
 	"github.com/mlopsgo/mlops/training/internal/tune/sampler"
 	"github.com/mlopsgo/mlops/training/internal/tune/space"
@@ -40,6 +41,8 @@ type trial struct {
 	// pruned at the first rung with accuracy 0, the worst there is, so
 	// TPE learns to avoid the region, and it never counts in pruning.
 	infeasible bool
+	// elapsed is the time its fits took, summed.
+	elapsed time.Duration
 }
 
 // mean is the trial's mean score over the folds scored so far.
