@@ -404,8 +404,8 @@ func assertIAM(t *testing.T, r *run) {
 		if !strings.HasPrefix(role.str("name"), project+"-"+r.stack+"-") {
 			t.Errorf("role %s is not named under the stack prefix", role.str("name"))
 		}
-		// The deploy role may create it only with the bootstrap's boundary.
-		if got, want := role.str("permissionsBoundary"), fmt.Sprintf("arn:aws:iam::%s:policy/%s-boundary", testAccount, project); got != want {
+		// The deploy role may create it only with its stack's boundary.
+		if got, want := role.str("permissionsBoundary"), fmt.Sprintf("arn:aws:iam::%s:policy/%s-%s-boundary", testAccount, project, r.stack); got != want {
 			t.Errorf("role %s: permissions boundary %q, want %q", role.Name, got, want)
 		}
 	}
