@@ -24,13 +24,14 @@ import (
 	"github.com/mlopsgo/mlops/gitops/internal/render"
 )
 
-// container returns the model-api container of the Deployment.
-func container(t *testing.T, d *appsv1.Deployment) corev1.Container {
+// container returns the model-api container of the workload (the
+// Deployment, or the Rollout with rollout.enabled).
+func container(t *testing.T, m *render.Manifest) corev1.Container {
 	t.Helper()
-	if n := len(d.Spec.Template.Spec.Containers); n != 1 {
-		t.Fatalf("Deployment has %d containers, want 1", n)
+	if n := len(m.PodTemplate().Spec.Containers); n != 1 {
+		t.Fatalf("the pod template has %d containers, want 1", n)
 	}
-	return d.Spec.Template.Spec.Containers[0]
+	return m.PodTemplate().Spec.Containers[0]
 }
 
 // envValue returns the container's plain value of an environment variable.
@@ -61,7 +62,7 @@ func containerPort(t *testing.T, c corev1.Container, p intstr.IntOrString) int32
 
 func TestSecurityContext(t *testing.T) {
 	forEachRender(t, func(t *testing.T, c valuesCase, m *render.Manifest) {
-		pod := m.Deployment.Spec.Template.Spec
+		pod := m.PodTemplate().Spec
 		psc := pod.SecurityContext
 		if psc == nil || psc.RunAsNonRoot == nil || !*psc.RunAsNonRoot || psc.RunAsUser == nil || *psc.RunAsUser != 65532 {
 			t.Errorf("pod securityContext %+v: want runAsNonRoot and runAsUser 65532", psc)
@@ -72,7 +73,7 @@ func TestSecurityContext(t *testing.T) {
 		if pod.AutomountServiceAccountToken == nil || *pod.AutomountServiceAccountToken {
 			t.Errorf("automountServiceAccountToken: want false (model-api never calls the API server)")
 		}
-		sc := container(t, m.Deployment).SecurityContext
+		sc := container(t, m).SecurityContext
 		checks := []struct {
 			what string
 			ok   bool
@@ -100,7 +101,7 @@ func TestProbesAndPorts(t *testing.T) {
 		t.Fatalf("model-api's default PORT %q: %v", app.env["PORT"], err)
 	}
 	forEachRender(t, func(t *testing.T, vc valuesCase, m *render.Manifest) {
-		c := container(t, m.Deployment)
+		c := container(t, m)
 		if len(c.Ports) == 0 || c.Ports[0].Name != "http" {
 			t.Fatalf("container ports %+v: want the first named http", c.Ports)
 		}
@@ -155,7 +156,7 @@ func TestProbesAndPorts(t *testing.T) {
 func TestEnvironmentIsWhatModelAPIReads(t *testing.T) {
 	app := readAppSource(t)
 	forEachRender(t, func(t *testing.T, vc valuesCase, m *render.Manifest) {
-		c := container(t, m.Deployment)
+		c := container(t, m)
 		for _, e := range c.Env {
 			if _, ok := app.env[e.Name]; !ok {
 				t.Errorf("env %s: model-api does not read it (it reads %v)", e.Name, keys(app.env))
@@ -172,7 +173,7 @@ func TestEnvironmentIsWhatModelAPIReads(t *testing.T) {
 		if (admin >= 0) != wantAdmin {
 			t.Errorf("ADMIN_TOKEN present %v, want %v", admin >= 0, wantAdmin)
 		}
-		if esl := m.Deployment.Spec.Template.Spec.EnableServiceLinks; esl == nil || *esl {
+		if esl := m.PodTemplate().Spec.EnableServiceLinks; esl == nil || *esl {
 			// Service links would add MODEL_API_* variables to the environment.
 			t.Errorf("enableServiceLinks: want false")
 		}
@@ -190,19 +191,37 @@ func keys(m map[string]string) []string {
 
 func TestRolloutAndShutdown(t *testing.T) {
 	forEachRender(t, func(t *testing.T, vc valuesCase, m *render.Manifest) {
-		d := m.Deployment
-		s := d.Spec.Strategy
-		if s.Type != appsv1.RollingUpdateDeploymentStrategyType || s.RollingUpdate == nil || s.RollingUpdate.MaxUnavailable == nil ||
-			s.RollingUpdate.MaxUnavailable.String() != "0" {
-			t.Errorf("strategy %+v: want a rolling update with maxUnavailable 0", s)
+		// Never below the desired count, whichever workload: a new pod
+		// (or the canary's) must be ready first.
+		var maxUnavailable, maxSurge *intstr.IntOrString
+		var replicas *int32
+		switch {
+		case m.Deployment != nil:
+			s := m.Deployment.Spec.Strategy
+			if s.Type != appsv1.RollingUpdateDeploymentStrategyType || s.RollingUpdate == nil {
+				t.Fatalf("strategy %+v: want a rolling update", s)
+			}
+			maxUnavailable, maxSurge, replicas = s.RollingUpdate.MaxUnavailable, s.RollingUpdate.MaxSurge, m.Deployment.Spec.Replicas
+		case m.Rollout != nil:
+			s := m.Rollout.Spec.Strategy
+			if s.Canary == nil || s.BlueGreen != nil {
+				t.Fatalf("strategy %+v: want a canary", s)
+			}
+			maxUnavailable, maxSurge, replicas = s.Canary.MaxUnavailable, s.Canary.MaxSurge, m.Rollout.Spec.Replicas
 		}
-		if s.RollingUpdate != nil && (s.RollingUpdate.MaxSurge == nil || s.RollingUpdate.MaxSurge.String() == "0") {
+		if maxUnavailable == nil || maxUnavailable.String() != "0" {
+			t.Errorf("maxUnavailable %v: want 0", maxUnavailable)
+		}
+		if maxSurge == nil || maxSurge.String() == "0" {
 			t.Errorf("maxSurge: want at least 1 (with maxUnavailable 0 a rollout needs a surge pod)")
 		}
-		if (m.HPA != nil) == (d.Spec.Replicas != nil) {
-			t.Errorf("HPA present %v, Deployment replicas set %v: want replicas left to the HPA exactly when it exists", m.HPA != nil, d.Spec.Replicas != nil)
+		if (m.HPA != nil) == (replicas != nil) {
+			t.Errorf("HPA present %v, workload replicas set %v: want replicas left to the HPA exactly when it exists", m.HPA != nil, replicas != nil)
 		}
-		c := container(t, d)
+		if (m.Rollout != nil) != (vc.name == "dev" || vc.name == "prod" || vc.name == "everything") {
+			t.Errorf("%s: Rollout rendered %v; dev, prod and everything enable rollout, the rest keep the Deployment", vc.name, m.Rollout != nil)
+		}
+		c := container(t, m)
 		if c.Lifecycle == nil || c.Lifecycle.PreStop == nil || c.Lifecycle.PreStop.Sleep == nil || c.Lifecycle.PreStop.Sleep.Seconds <= 0 {
 			t.Fatalf("preStop %+v: want a sleep of a few seconds (the image has no shell)", c.Lifecycle)
 		}
@@ -212,7 +231,7 @@ func TestRolloutAndShutdown(t *testing.T) {
 		if drain <= 0 {
 			t.Errorf("DRAIN_DELAY %v: want a few seconds", drain)
 		}
-		grace := time.Duration(*d.Spec.Template.Spec.TerminationGracePeriodSeconds) * time.Second
+		grace := time.Duration(*m.PodTemplate().Spec.TerminationGracePeriodSeconds) * time.Second
 		if grace <= preStop+drain+shutdown {
 			t.Errorf("terminationGracePeriodSeconds %v: want more than preStop %v + DRAIN_DELAY %v + SHUTDOWN_TIMEOUT %v", grace, preStop, drain, shutdown)
 		}
@@ -223,8 +242,19 @@ func TestRolloutAndShutdown(t *testing.T) {
 		if r.Limits.Memory().Cmp(*r.Requests.Memory()) < 0 {
 			t.Errorf("memory limit %v below the request %v", r.Limits.Memory(), r.Requests.Memory())
 		}
-		if vc.name != "minimal" && len(d.Spec.Template.Spec.TopologySpreadConstraints) == 0 {
+		if vc.name != "minimal" && len(m.PodTemplate().Spec.TopologySpreadConstraints) == 0 {
 			t.Errorf("no topology spread constraints")
+		}
+		// Spread counts one ReplicaSet's pods, by the hash label of the
+		// controller that owns them.
+		hash := "pod-template-hash"
+		if m.Rollout != nil {
+			hash = "rollouts-pod-template-hash"
+		}
+		for _, tsc := range m.PodTemplate().Spec.TopologySpreadConstraints {
+			if !slices.Equal(tsc.MatchLabelKeys, []string{hash}) {
+				t.Errorf("topology spread %s matchLabelKeys %v, want [%s]", tsc.TopologyKey, tsc.MatchLabelKeys, hash)
+			}
 		}
 		for _, v := range c.VolumeMounts {
 			if v.MountPath == "/" || !v.ReadOnly && v.MountPath != "/tmp" {
@@ -262,14 +292,20 @@ func matches(t *testing.T, sel *metav1.LabelSelector, lbls map[string]string) bo
 
 func TestLabelsAndSelectorsAgree(t *testing.T) {
 	forEachRender(t, func(t *testing.T, vc valuesCase, m *render.Manifest) {
-		d := m.Deployment
-		pod := d.Spec.Template.Labels
-		if !matches(t, d.Spec.Selector, pod) {
-			t.Errorf("Deployment selector %v does not select its pod template %v", d.Spec.Selector, pod)
+		pod := m.PodTemplate().Labels
+		kind, name, selector := "Deployment", "", (*metav1.LabelSelector)(nil)
+		if m.Deployment != nil {
+			name, selector = m.Deployment.Name, m.Deployment.Spec.Selector
+		} else {
+			kind, name, selector = "Rollout", m.Rollout.Name, m.Rollout.Spec.Selector
 		}
-		svc := m.Service
-		if len(svc.Spec.Selector) == 0 || !labels.SelectorFromSet(svc.Spec.Selector).Matches(labels.Set(pod)) {
-			t.Errorf("Service selector %v does not select the pods %v", svc.Spec.Selector, pod)
+		if !matches(t, selector, pod) {
+			t.Errorf("%s selector %v does not select its pod template %v", kind, selector, pod)
+		}
+		for _, svc := range m.Services {
+			if len(svc.Spec.Selector) == 0 || !labels.SelectorFromSet(svc.Spec.Selector).Matches(labels.Set(pod)) {
+				t.Errorf("Service %s selector %v does not select the pods %v", svc.Name, svc.Spec.Selector, pod)
+			}
 		}
 		if m.PDB != nil && !matches(t, m.PDB.Spec.Selector, pod) {
 			t.Errorf("PodDisruptionBudget selector %v does not select the pods", m.PDB.Spec.Selector)
@@ -277,21 +313,22 @@ func TestLabelsAndSelectorsAgree(t *testing.T) {
 		if m.NetworkPolicy != nil && !matches(t, &m.NetworkPolicy.Spec.PodSelector, pod) {
 			t.Errorf("NetworkPolicy podSelector %v does not select the pods", m.NetworkPolicy.Spec.PodSelector)
 		}
-		for _, tsc := range d.Spec.Template.Spec.TopologySpreadConstraints {
+		for _, tsc := range m.PodTemplate().Spec.TopologySpreadConstraints {
 			if !matches(t, tsc.LabelSelector, pod) {
 				t.Errorf("topology spread %s selector does not select the pods", tsc.TopologyKey)
 			}
 		}
 		if m.HPA != nil {
 			ref := m.HPA.Spec.ScaleTargetRef
-			if ref.Kind != "Deployment" || ref.Name != d.Name || ref.APIVersion != "apps/v1" {
-				t.Errorf("HPA targets %+v, want the Deployment %s", ref, d.Name)
+			apiVersion := map[string]string{"Deployment": "apps/v1", "Rollout": "argoproj.io/v1alpha1"}[kind]
+			if ref.Kind != kind || ref.Name != name || ref.APIVersion != apiVersion {
+				t.Errorf("HPA targets %+v, want the %s %s (%s)", ref, kind, name, apiVersion)
 			}
 			if len(m.HPA.Spec.Metrics) == 0 || m.HPA.Spec.Metrics[0].Resource == nil || m.HPA.Spec.Metrics[0].Resource.Name != corev1.ResourceCPU {
 				t.Errorf("HPA metrics %+v: want CPU", m.HPA.Spec.Metrics)
 			}
 		}
-		if sa := d.Spec.Template.Spec.ServiceAccountName; m.ServiceAccount != nil && sa != m.ServiceAccount.Name {
+		if sa := m.PodTemplate().Spec.ServiceAccountName; m.ServiceAccount != nil && sa != m.ServiceAccount.Name {
 			t.Errorf("pods use ServiceAccount %q, the chart creates %q", sa, m.ServiceAccount.Name)
 		}
 		for _, o := range m.Objects {
@@ -320,7 +357,7 @@ func objectMeta(o render.Object) metav1.ObjectMeta {
 func TestServiceAndServiceMonitorAgree(t *testing.T) {
 	app := readAppSource(t)
 	forEachRender(t, func(t *testing.T, vc valuesCase, m *render.Manifest) {
-		c := container(t, m.Deployment)
+		c := container(t, m)
 		svc := m.Service
 		if len(svc.Spec.Ports) != len(c.Ports) {
 			t.Fatalf("Service ports %+v: want one per container port %+v", svc.Spec.Ports, c.Ports)
@@ -371,7 +408,7 @@ func TestNetworkPolicyAdmitsTheServicePort(t *testing.T) {
 			}
 			return
 		}
-		c := container(t, m.Deployment)
+		c := container(t, m)
 		api := containerPort(t, c, m.Service.Spec.Ports[0].TargetPort)
 		metrics := containerPort(t, c, m.Service.Spec.Ports[len(m.Service.Spec.Ports)-1].TargetPort)
 		if !slices.Equal(np.Spec.PolicyTypes, []networkingv1.PolicyType{networkingv1.PolicyTypeIngress}) {
@@ -408,8 +445,12 @@ func TestNetworkPolicyAdmitsTheServicePort(t *testing.T) {
 			t.Errorf("no ingress rule admits kube-prometheus-stack's Prometheus (namespace monitoring)")
 		}
 		if vc.name == "dev" || vc.name == "prod" {
-			if len(np.Spec.Ingress) != 2 {
-				t.Errorf("%s: %d ingress rules, want Prometheus and the load balancer", vc.name, len(np.Spec.Ingress))
+			want, what := 2, "Prometheus and the load balancer"
+			if m.ConfigMap != nil {
+				want, what = 3, "Prometheus, the load balancer and the analysis's load Job"
+			}
+			if len(np.Spec.Ingress) != want {
+				t.Errorf("%s: %d ingress rules, want %s", vc.name, len(np.Spec.Ingress), what)
 			}
 		}
 	})
@@ -434,9 +475,15 @@ func TestEnvironmentsExposeTheService(t *testing.T) {
 			if m.Ingress.Annotations["alb.ingress.kubernetes.io/target-type"] != "ip" {
 				t.Errorf("ALB target-type %q, want ip", m.Ingress.Annotations["alb.ingress.kubernetes.io/target-type"])
 			}
+			// With ALB traffic routing the rule forwards to the action Argo
+			// Rollouts writes for the root Service (use-annotation).
 			be := m.Ingress.Spec.Rules[0].HTTP.Paths[0].Backend.Service
-			if be.Name != m.Service.Name || be.Port.Name != m.Service.Spec.Ports[0].Name {
-				t.Errorf("Ingress backend %+v, want the Service %s port %s", be, m.Service.Name, m.Service.Spec.Ports[0].Name)
+			port := m.Service.Spec.Ports[0].Name
+			if alb := m.Rollout != nil && m.Rollout.Spec.Strategy.Canary.TrafficRouting != nil; alb {
+				port = "use-annotation"
+			}
+			if be.Name != m.Service.Name || be.Port.Name != port {
+				t.Errorf("Ingress backend %+v, want the Service %s port %s", be, m.Service.Name, port)
 			}
 			assertHTTPSOnly(t, m.Ingress.Annotations)
 			assertDrainsBeforeStopping(t, m)
@@ -516,7 +563,7 @@ func TestImageFromTheApplication(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := container(t, m.Deployment).Image; got != r.Image() {
+			if got := container(t, m).Image; got != r.Image() {
 				t.Errorf("container image %q, want %q", got, r.Image())
 			}
 		})
@@ -598,12 +645,12 @@ func assertDrainsBeforeStopping(t *testing.T, m *render.Manifest) {
 	if delay == 0 {
 		t.Fatalf("target-group-attributes %q: want deregistration_delay.timeout_seconds (AWS's default is 300 s)", attrs)
 	}
-	c := container(t, m.Deployment)
+	c := container(t, m)
 	preStop := time.Duration(c.Lifecycle.PreStop.Sleep.Seconds) * time.Second
 	if preStop <= delay {
 		t.Errorf("preStop %v: want longer than the deregistration delay %v", preStop, delay)
 	}
-	grace := time.Duration(*m.Deployment.Spec.Template.Spec.TerminationGracePeriodSeconds) * time.Second
+	grace := time.Duration(*m.PodTemplate().Spec.TerminationGracePeriodSeconds) * time.Second
 	if need := preStop + envDuration(t, c, "DRAIN_DELAY") + envDuration(t, c, "SHUTDOWN_TIMEOUT"); grace <= need {
 		t.Errorf("terminationGracePeriodSeconds %v: want more than %v", grace, need)
 	}
@@ -702,7 +749,7 @@ func TestDockerfileContract(t *testing.T) {
 	}
 	uid, _, _ := strings.Cut(user, ":")
 	m := renderCase(t, valuesCase{name: "defaults", files: []string{testImage}, release: "model-api", namespace: "model-api-test"})
-	c := container(t, m.Deployment)
+	c := container(t, m)
 	if want := strconv.FormatInt(*c.SecurityContext.RunAsUser, 10); uid != want {
 		t.Errorf("the Dockerfile runs as USER %q, the chart as uid %s", user, want)
 	}

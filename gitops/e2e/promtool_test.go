@@ -33,7 +33,7 @@ func TestE2EPromtool(t *testing.T) {
 		}
 	}
 	out := run(t, dir, promtool, "check", "rules", "rules.yaml")
-	if !strings.Contains(out, "SUCCESS: 36 rules found") {
+	if !strings.Contains(out, "SUCCESS: 37 rules found") {
 		t.Errorf("promtool check rules:\n%s", out)
 	}
 	t.Log(strings.TrimSpace(out))

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	rolloutsv1alpha1 "github.com/argoproj/argo-rollouts/pkg/apis/rollouts/v1alpha1"
 	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
 	appsv1 "k8s.io/api/apps/v1"
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
@@ -43,6 +44,7 @@ type typeMeta struct {
 var types = map[string]func() any{
 	"apps/v1 Deployment":                      func() any { return new(appsv1.Deployment) },
 	"v1 Service":                              func() any { return new(corev1.Service) },
+	"v1 ConfigMap":                            func() any { return new(corev1.ConfigMap) },
 	"v1 ServiceAccount":                       func() any { return new(corev1.ServiceAccount) },
 	"networking.k8s.io/v1 Ingress":            func() any { return new(networkingv1.Ingress) },
 	"networking.k8s.io/v1 NetworkPolicy":      func() any { return new(networkingv1.NetworkPolicy) },
@@ -50,6 +52,10 @@ var types = map[string]func() any{
 	"policy/v1 PodDisruptionBudget":           func() any { return new(policyv1.PodDisruptionBudget) },
 	"monitoring.coreos.com/v1 ServiceMonitor": func() any { return new(monitoringv1.ServiceMonitor) },
 	"monitoring.coreos.com/v1 PrometheusRule": func() any { return new(monitoringv1.PrometheusRule) },
+	// Argo Rollouts' own Go types, at the version of the controller infra
+	// installs (the argo-rollouts chart's appVersion).
+	"argoproj.io/v1alpha1 Rollout":          func() any { return new(rolloutsv1alpha1.Rollout) },
+	"argoproj.io/v1alpha1 AnalysisTemplate": func() any { return new(rolloutsv1alpha1.AnalysisTemplate) },
 }
 
 // Decode decodes one YAML document into the Go type of its apiVersion and

@@ -3,6 +3,7 @@ package render
 import (
 	"fmt"
 
+	rolloutsv1alpha1 "github.com/argoproj/argo-rollouts/pkg/apis/rollouts/v1alpha1"
 	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
 	appsv1 "k8s.io/api/apps/v1"
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
@@ -13,17 +14,25 @@ import (
 )
 
 // Manifest is one render of the chart: each kind it renders at most once,
-// typed, nil when the values turn it off.
+// typed, nil when the values turn it off; Services and AnalysisTemplates,
+// of which it renders several, in lists.
 type Manifest struct {
-	Deployment     *appsv1.Deployment
-	Service        *corev1.Service
-	ServiceAccount *corev1.ServiceAccount
-	Ingress        *networkingv1.Ingress
-	NetworkPolicy  *networkingv1.NetworkPolicy
-	HPA            *autoscalingv2.HorizontalPodAutoscaler
-	PDB            *policyv1.PodDisruptionBudget
-	ServiceMonitor *monitoringv1.ServiceMonitor
-	PrometheusRule *monitoringv1.PrometheusRule
+	// Deployment or Rollout: the workload (rollout.enabled picks).
+	Deployment *appsv1.Deployment
+	Rollout    *rolloutsv1alpha1.Rollout
+	// Service is the main Service, named as the workload; Services holds
+	// it and the others (the Rollout's canary and stable Services).
+	Service           *corev1.Service
+	Services          []*corev1.Service
+	AnalysisTemplates []*rolloutsv1alpha1.AnalysisTemplate
+	ConfigMap         *corev1.ConfigMap
+	ServiceAccount    *corev1.ServiceAccount
+	Ingress           *networkingv1.Ingress
+	NetworkPolicy     *networkingv1.NetworkPolicy
+	HPA               *autoscalingv2.HorizontalPodAutoscaler
+	PDB               *policyv1.PodDisruptionBudget
+	ServiceMonitor    *monitoringv1.ServiceMonitor
+	PrometheusRule    *monitoringv1.PrometheusRule
 
 	// Objects holds every object in render order (template name, then
 	// position in the template).
@@ -38,8 +47,20 @@ func (m *Manifest) add(obj Object) error {
 	switch v := obj.Value.(type) {
 	case *appsv1.Deployment:
 		dup, m.Deployment = m.Deployment != nil, v
+	case *rolloutsv1alpha1.Rollout:
+		dup, m.Rollout = m.Rollout != nil, v
 	case *corev1.Service:
-		dup, m.Service = m.Service != nil, v
+		for _, s := range m.Services {
+			dup = dup || s.Name == v.Name
+		}
+		m.Services = append(m.Services, v)
+	case *rolloutsv1alpha1.AnalysisTemplate:
+		for _, a := range m.AnalysisTemplates {
+			dup = dup || a.Name == v.Name
+		}
+		m.AnalysisTemplates = append(m.AnalysisTemplates, v)
+	case *corev1.ConfigMap:
+		dup, m.ConfigMap = m.ConfigMap != nil, v
 	case *corev1.ServiceAccount:
 		dup, m.ServiceAccount = m.ServiceAccount != nil, v
 	case *networkingv1.Ingress:
@@ -61,6 +82,53 @@ func (m *Manifest) add(obj Object) error {
 		return fmt.Errorf("render: a second %s (%q)", obj.Kind, obj.Name)
 	}
 	m.Objects = append(m.Objects, obj)
+	return nil
+}
+
+// finish picks the main Service, the one named as the workload, once every
+// object is in.
+func (m *Manifest) finish() error {
+	if m.Deployment != nil && m.Rollout != nil {
+		return fmt.Errorf("render: both a Deployment (%q) and a Rollout (%q)", m.Deployment.Name, m.Rollout.Name)
+	}
+	name := ""
+	switch {
+	case m.Deployment != nil:
+		name = m.Deployment.Name
+	case m.Rollout != nil:
+		name = m.Rollout.Name
+	}
+	for _, s := range m.Services {
+		if s.Name == name {
+			m.Service = s
+		}
+	}
+	if m.Service == nil && len(m.Services) > 0 {
+		return fmt.Errorf("render: no Service is named as the workload %q", name)
+	}
+	return nil
+}
+
+// PodTemplate returns the workload's pod template: the Deployment's or the
+// Rollout's. It panics when the chart rendered neither, which every
+// accepted set of values does.
+func (m *Manifest) PodTemplate() *corev1.PodTemplateSpec {
+	switch {
+	case m.Deployment != nil:
+		return &m.Deployment.Spec.Template
+	case m.Rollout != nil:
+		return &m.Rollout.Spec.Template
+	}
+	panic("render: the manifest has no Deployment or Rollout")
+}
+
+// AnalysisTemplate returns the AnalysisTemplate of that name, or nil.
+func (m *Manifest) AnalysisTemplate(name string) *rolloutsv1alpha1.AnalysisTemplate {
+	for _, a := range m.AnalysisTemplates {
+		if a.Name == name {
+			return a
+		}
+	}
 	return nil
 }
 

@@ -147,6 +147,9 @@ func decodeFiles(files map[string]string) (*Manifest, error) {
 			}
 		}
 	}
+	if err := m.finish(); err != nil {
+		return nil, err
+	}
 	return m, nil
 }
 

@@ -82,3 +82,33 @@ job="{{ include "model-api.fullname" . }}",namespace="{{ .Release.Namespace }}"
 {{- define "model-api.userRoutes" -}}
 route!~"/healthz|/readyz|/metrics"
 {{- end }}
+
+{{/*
+The Services Argo Rollouts points at the canary and the stable pods (it
+adds rollouts-pod-template-hash to their selectors), and the name of each
+AnalysisTemplate.
+*/}}
+{{- define "model-api.canaryService" -}}
+{{- printf "%s-canary" (include "model-api.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- define "model-api.stableService" -}}
+{{- printf "%s-stable" (include "model-api.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- define "model-api.analysisTemplate" -}}
+{{- printf "%s-%s" (include "model-api.fullname" .root) .name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* The pods of the analysis's load Job (the NetworkPolicy admits them). */}}
+{{- define "model-api.loadSelectorLabels" -}}
+app.kubernetes.io/name: {{ include "model-api.name" . }}-load
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{/*
+The label only the Service Prometheus scrapes carries, so the
+ServiceMonitor selects it alone: the canary and stable Services select the
+same pods, and selecting them too would scrape every pod again.
+*/}}
+{{- define "model-api.scrapeLabel" -}}
+mlops/scrape: "true"
+{{- end }}
