@@ -674,6 +674,8 @@ func TestRejectedValues(t *testing.T) {
 		"invalid-latency-threshold.yaml":          "thresholdSeconds",
 		"invalid-prestop-before-drained.yaml":     "preStopSleepSeconds must exceed ingress.deregistrationDelaySeconds",
 		"invalid-target-group-annotation.yaml":    "set ingress.deregistrationDelaySeconds",
+		"invalid-alb-without-ingress.yaml":        "rollout.albTrafficRouting needs ingress.enabled",
+		"invalid-load-too-short.yaml":             "rollout.load.durationSeconds must exceed",
 	}
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
