@@ -550,6 +550,7 @@ func assertHelmReleases(t *testing.T, r *run) {
 		"kube-prometheus-stack":        r.cfg.Charts.KubePrometheusStack,
 		"metrics-server":               r.cfg.Charts.MetricsServer,
 		"aws-load-balancer-controller": r.cfg.Charts.AWSLoadBalancerController,
+		"argo-rollouts":                r.cfg.Charts.ArgoRollouts,
 	}
 	got := map[string]string{}
 	for _, rel := range r.ofType("kubernetes:helm.sh/v3:Release") {
@@ -564,7 +565,7 @@ func assertHelmReleases(t *testing.T, r *run) {
 			t.Errorf("release %s: chart, repository or namespace missing", name)
 		}
 		got[name] = version
-		if name == "argocd" || name == "kube-prometheus-stack" {
+		if name == "argocd" || name == "kube-prometheus-stack" || name == "argo-rollouts" {
 			// The platform's releases wait for the cluster to be ready:
 			// the network add-on (no pod gets an address before it), the
 			// storage class Prometheus's volume uses, and the load
@@ -594,6 +595,9 @@ func assertHelmReleases(t *testing.T, r *run) {
 			}
 			assertAlertRouting(t, r, rel)
 		}
+		if name == "argo-rollouts" {
+			assertArgoRollouts(t, rel)
+		}
 		if name == "aws-load-balancer-controller" {
 			if !strings.HasSuffix(rel.str("values", "serviceAccount", "annotations", "eks.amazonaws.com/role-arn"), "-lb-controller") ||
 				rel.str("values", "vpcId") == "" || rel.str("values", "clusterName") != project+"-"+r.stack {
@@ -612,6 +616,50 @@ func assertHelmReleases(t *testing.T, r *run) {
 	}
 	if !maps.Equal(got, want) {
 		t.Errorf("releases = %v, want %v", got, want)
+	}
+}
+
+// assertArgoRollouts checks the argo-rollouts release: its CRDs installed
+// and kept, after kube-prometheus-stack (its ServiceMonitor's CRD), the
+// controller's ServiceMonitor on with the Rollout's namespace restored on
+// its series, and the dashboard on but reachable only by port-forward,
+// in a container that meets Pod Security "restricted".
+func assertArgoRollouts(t *testing.T, rel res) {
+	t.Helper()
+	if rel.str("repositoryOpts", "repo") != "https://argoproj.github.io/argo-helm" || rel.str("chart") != "argo-rollouts" || rel.str("namespace") != "argo-rollouts" {
+		t.Errorf("argo-rollouts release: chart %s from %s in %s", rel.str("chart"), rel.str("repositoryOpts", "repo"), rel.str("namespace"))
+	}
+	if !slices.ContainsFunc(rel.DependsOn, func(d string) bool {
+		return strings.HasSuffix(d, "kubernetes:helm.sh/v3:Release::kube-prometheus-stack")
+	}) {
+		t.Errorf("argo-rollouts does not wait for kube-prometheus-stack (the ServiceMonitor CRD): %v", rel.DependsOn)
+	}
+	for _, c := range []struct {
+		path []string
+		want any
+	}{
+		{[]string{"installCRDs"}, true},
+		{[]string{"keepCRDs"}, true},
+		{[]string{"controller", "metrics", "enabled"}, true},
+		{[]string{"controller", "metrics", "serviceMonitor", "enabled"}, true},
+		{[]string{"dashboard", "enabled"}, true},
+		{[]string{"dashboard", "service", "type"}, "ClusterIP"},
+		{[]string{"dashboard", "ingress", "enabled"}, false},
+		{[]string{"dashboard", "containerSecurityContext", "allowPrivilegeEscalation"}, false},
+		{[]string{"dashboard", "containerSecurityContext", "seccompProfile", "type"}, "RuntimeDefault"},
+	} {
+		if got := rel.get(append([]string{"values"}, c.path...)...); got != c.want {
+			t.Errorf("argo-rollouts values %v = %v, want %v", c.path, got, c.want)
+		}
+	}
+	if drop := fmt.Sprint(rel.get("values", "dashboard", "containerSecurityContext", "capabilities", "drop")); drop != "[ALL]" {
+		t.Errorf("argo-rollouts dashboard drops capabilities %s, want [ALL]", drop)
+	}
+	relabel := fmt.Sprint(rel.get("values", "controller", "metrics", "serviceMonitor", "metricRelabelings"))
+	for _, want := range []string{"sourceLabels:[exported_namespace]", "targetLabel:namespace", "regex:exported_namespace"} {
+		if !strings.Contains(relabel, want) {
+			t.Errorf("argo-rollouts metricRelabelings %s lack %s: rollout_info would keep the controller's namespace", relabel, want)
+		}
 	}
 }
 
@@ -939,8 +987,9 @@ func assertRootApplication(t *testing.T, r *run) {
 	}
 	// The Application CRD comes with ArgoCD's release, and the app's chart
 	// renders ServiceMonitor and PrometheusRule, whose CRDs come with
-	// kube-prometheus-stack's: the root Application waits for both.
-	for _, release := range []string{"argocd", "kube-prometheus-stack"} {
+	// kube-prometheus-stack's, and Rollout and AnalysisTemplate, whose CRDs
+	// come with argo-rollouts': the root Application waits for all three.
+	for _, release := range []string{"argocd", "kube-prometheus-stack", "argo-rollouts"} {
 		after := false
 		for _, d := range a.DependsOn {
 			after = after || strings.HasSuffix(d, "kubernetes:helm.sh/v3:Release::"+release)
@@ -1234,7 +1283,7 @@ func assertPodSecurity(t *testing.T, r *run) {
 	levels := map[string]int{"privileged": 0, "baseline": 1, "restricted": 2}
 	namespaces := r.ofType("kubernetes:core/v1:Namespace")
 	if len(namespaces) < 3 {
-		t.Fatalf("%d namespaces, want argocd, monitoring and training", len(namespaces))
+		t.Fatalf("%d namespaces, want argocd, monitoring, argo-rollouts and training", len(namespaces))
 	}
 	for _, ns := range namespaces {
 		name := ns.str("metadata", "name")
@@ -1247,7 +1296,7 @@ func assertPodSecurity(t *testing.T, r *run) {
 		// The strictest level each namespace's pods run at: only
 		// monitoring (node-exporter) needs privileged; argocd's chart and
 		// the training Job meet restricted.
-		want := map[string]int{"monitoring": levels["privileged"], "argocd": levels["restricted"], r.cfg.Training.Namespace: levels["restricted"]}
+		want := map[string]int{"monitoring": levels["privileged"], "argocd": levels["restricted"], "argo-rollouts": levels["restricted"], r.cfg.Training.Namespace: levels["restricted"]}
 		if w, ok := want[name]; !ok || enforce != w {
 			t.Errorf("namespace %s enforces %s, want %v", name, ns.str("metadata", "labels", "pod-security.kubernetes.io/enforce"), want)
 		}

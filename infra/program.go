@@ -130,7 +130,7 @@ func program(ctx *pulumi.Context) (map[string]pulumi.Input, error) {
 
 	if _, err := platform.New(ctx, "platform", platform.Args{
 		Provider: eks.Provider, DependsOn: eks.Ready,
-		ArgoCD: argoChart, KubePrometheusStack: kpsChart,
+		ArgoCD: argoChart, KubePrometheusStack: kpsChart, ArgoRollouts: helmvalues.ArgoRolloutsChart(cfg.Charts),
 		Monitoring: cfg.Monitoring, Dashboards: boards,
 		RepoURL: cfg.GitHub.RepoURL(), GitOps: cfg.GitOps, Project: project,
 		Training: cfg.Training, TrainingRoleARN: store.TrainingRoleARN,

@@ -1,5 +1,5 @@
-// Package platform installs what the workloads run on: ArgoCD and
-// kube-prometheus-stack as pinned Helm releases, the Grafana dashboards as
+// Package platform installs what the workloads run on: ArgoCD,
+// kube-prometheus-stack and Argo Rollouts as pinned Helm releases, the Grafana dashboards as
 // labelled ConfigMaps, the training namespace and service account, and the
 // root ArgoCD Application that syncs gitops/apps from this repository.
 package platform
@@ -30,9 +30,9 @@ type Args struct {
 	// balancer controller's webhook, the gp3 storage class).
 	DependsOn []pulumi.Resource
 
-	ArgoCD, KubePrometheusStack helmvalues.Chart
-	Monitoring                  config.Monitoring
-	Dashboards                  []dashboards.Dashboard
+	ArgoCD, KubePrometheusStack, ArgoRollouts helmvalues.Chart
+	Monitoring                                config.Monitoring
+	Dashboards                                []dashboards.Dashboard
 
 	RepoURL string
 	GitOps  config.GitOps
@@ -65,7 +65,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	}
 
 	ns := map[string]*corev1.Namespace{}
-	for _, n := range []string{helmvalues.ArgoCDNamespace, helmvalues.MonitoringNamespace, args.Training.Namespace} {
+	for _, n := range []string{helmvalues.ArgoCDNamespace, helmvalues.MonitoringNamespace, helmvalues.ArgoRolloutsNamespace, args.Training.Namespace} {
 		res, err := corev1.NewNamespace(ctx, name+"-ns-"+n, &corev1.NamespaceArgs{
 			Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(n), Labels: pulumi.ToStringMap(PodSecurityLabels(n))},
 		}, on()...)
@@ -142,6 +142,18 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		return nil, err
 	}
 
+	// Argo Rollouts: the Rollout and AnalysisTemplate CRDs the app's chart
+	// renders, and the controller that runs the canary. After
+	// kube-prometheus-stack, whose CRDs its ServiceMonitor needs.
+	rollouts, err := helm.New(ctx, helm.Release{
+		Name: helmvalues.ArgoRolloutsRelease, Chart: args.ArgoRollouts,
+		Namespace: helmvalues.ArgoRolloutsNamespace,
+		Values:    helmvalues.ArgoRolloutsValues(),
+	}, on(pulumi.DependsOn(append([]pulumi.Resource{ns[helmvalues.ArgoRolloutsNamespace], kps}, args.DependsOn...)))...)
+	if err != nil {
+		return nil, err
+	}
+
 	// The AppProject every Application of this repository runs under,
 	// after the ArgoCD release (its CRD), instead of ArgoCD's permissive
 	// default project.
@@ -177,9 +189,10 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		return nil, err
 	}
 
-	// The root Application, after its project, the ArgoCD release (its CRD) and the
-	// monitoring stack (the ServiceMonitor and PrometheusRule CRDs the
-	// app's chart uses). Its finalizer makes deleting it delete what it
+	// The root Application, after its project, the ArgoCD release (its CRD),
+	// the monitoring stack (the ServiceMonitor and PrometheusRule CRDs the
+	// app's chart uses) and Argo Rollouts (the Rollout and AnalysisTemplate
+	// CRDs). Its finalizer makes deleting it delete what it
 	// deployed first (load balancers included), which teardown relies on.
 	if _, err := apiextensions.NewCustomResource(ctx, name+"-root-app", &apiextensions.CustomResourceArgs{
 		ApiVersion: pulumi.String("argoproj.io/v1alpha1"),
@@ -207,7 +220,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 				},
 			},
 		},
-	}, on(pulumi.DependsOn([]pulumi.Resource{project, argo, kps}))...); err != nil {
+	}, on(pulumi.DependsOn([]pulumi.Resource{project, argo, kps, rollouts}))...); err != nil {
 		return nil, err
 	}
 

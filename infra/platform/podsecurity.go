@@ -17,6 +17,9 @@ const (
 //     no privilege escalation, all capabilities dropped and seccomp
 //     RuntimeDefault (checked on its `helm template` output; a chart bump
 //     that breaks this shows in the release's events as refused pods).
+//   - argo-rollouts enforces restricted: the argo-rollouts chart's
+//     controller sets a restricted security context, and the dashboard gets
+//     one from helmvalues.ArgoRolloutsValues (the chart leaves it empty).
 //   - training enforces restricted: it holds the training Job's service
 //     account, and the Job runs the project's non-root image.
 //   - monitoring enforces privileged: kube-prometheus-stack's node-exporter

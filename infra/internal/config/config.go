@@ -138,6 +138,7 @@ type Charts struct {
 	KubePrometheusStack       string
 	MetricsServer             string
 	AWSLoadBalancerController string
+	ArgoRollouts              string
 }
 
 // Addons holds optional EKS add-on versions ("" = EKS's default).
@@ -379,6 +380,7 @@ func loadVersions(r *reader, c *Config) {
 	c.Charts.KubePrometheusStack = r.chartVersion("kubePrometheusStackChartVersion")
 	c.Charts.MetricsServer = r.chartVersion("metricsServerChartVersion")
 	c.Charts.AWSLoadBalancerController = r.chartVersion("awsLoadBalancerControllerChartVersion")
+	c.Charts.ArgoRollouts = r.chartVersion("argoRolloutsChartVersion")
 	c.Addons.VPCCNI = r.addonVersion("vpcCniAddonVersion")
 	c.Addons.EBSCSI = r.addonVersion("ebsCsiAddonVersion")
 }

@@ -44,6 +44,7 @@ var Keys = []Key{
 	{Name: "argocdChartVersion", Default: "10.1.1", Doc: "Exact version of the argo-cd Helm chart."},
 	{Name: "kubePrometheusStackChartVersion", Default: "88.5.3", Doc: "Exact version of the kube-prometheus-stack Helm chart."},
 	{Name: "metricsServerChartVersion", Default: "3.13.1", Doc: "Exact version of the metrics-server Helm chart."},
+	{Name: "argoRolloutsChartVersion", Default: "2.41.0", Doc: "Exact version of the argo-rollouts Helm chart (its appVersion, the controller's, matches the minor of the argo-rollouts Go module the gitops tests decode with)."},
 	{Name: "awsLoadBalancerControllerChartVersion", Default: "1.15.0", Doc: "Exact version of the aws-load-balancer-controller Helm chart (its IAM policy is in internal/policy)."},
 	{Name: "vpcCniAddonVersion", Doc: "EKS add-on version of vpc-cni (e.g. v1.20.4-eksbuild.1); empty: EKS's default for the cluster version."},
 	{Name: "ebsCsiAddonVersion", Doc: "EKS add-on version of aws-ebs-csi-driver; empty: EKS's default."},

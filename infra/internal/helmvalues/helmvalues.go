@@ -26,13 +26,17 @@ const (
 	KubePrometheusStackRelease    = "kube-prometheus-stack"
 	MetricsServerRelease          = "metrics-server"
 	LoadBalancerControllerRelease = "aws-load-balancer-controller"
+	ArgoRolloutsRelease           = "argo-rollouts"
 )
 
 // Namespaces the platform creates (kube-system exists already).
 const (
 	ArgoCDNamespace     = "argocd"
 	MonitoringNamespace = "monitoring"
-	SystemNamespace     = "kube-system"
+	// ArgoRolloutsNamespace holds the Argo Rollouts controller and its
+	// dashboard (docs/runbooks.md port-forwards to it).
+	ArgoRolloutsNamespace = "argo-rollouts"
+	SystemNamespace       = "kube-system"
 )
 
 // StorageClass is the encrypted gp3 class the cluster creates and
@@ -59,6 +63,12 @@ const (
 // LoadBalancerControllerServiceAccount is the controller's IRSA subject.
 const LoadBalancerControllerServiceAccount = "aws-load-balancer-controller"
 
+// ArgoRolloutsChart returns the argo-rollouts chart at the configured
+// version.
+func ArgoRolloutsChart(c config.Charts) Chart {
+	return Chart{Repo: "https://argoproj.github.io/argo-helm", Name: "argo-rollouts", Version: c.ArgoRollouts}
+}
+
 // Charts returns the four charts at the configured versions.
 func Charts(c config.Charts) (argo, kps, metrics, lbc Chart) {
 	return Chart{Repo: "https://argoproj.github.io/argo-helm", Name: "argo-cd", Version: c.ArgoCD},
@@ -83,6 +93,94 @@ type ArgoCD struct {
 func ArgoCDValues() ArgoCD {
 	var v ArgoCD
 	v.CRDs.Install, v.CRDs.Keep = true, true
+	return v
+}
+
+// ArgoRollouts values (the argo-rollouts chart, 2.41.0's keys): the CRDs
+// installed and kept on uninstall (deleting the release never deletes
+// the app's Rollouts), the controller's metrics scraped through its
+// ServiceMonitor (model-api's ModelAPIRolloutAborted reads rollout_info),
+// and the dashboard on, reachable only with a port-forward.
+type ArgoRollouts struct {
+	InstallCRDs bool `json:"installCRDs"`
+	KeepCRDs    bool `json:"keepCRDs"`
+	Controller  struct {
+		Metrics struct {
+			Enabled        bool `json:"enabled"`
+			ServiceMonitor struct {
+				Enabled           bool         `json:"enabled"`
+				MetricRelabelings []Relabeling `json:"metricRelabelings"`
+			} `json:"serviceMonitor"`
+		} `json:"metrics"`
+	} `json:"controller"`
+	Dashboard struct {
+		Enabled bool `json:"enabled"`
+		Service struct {
+			Type string `json:"type"`
+		} `json:"service"`
+		Ingress struct {
+			Enabled bool `json:"enabled"`
+		} `json:"ingress"`
+		ContainerSecurityContext SecurityContext `json:"containerSecurityContext"`
+	} `json:"dashboard"`
+}
+
+// Relabeling is a Prometheus Operator relabel config.
+type Relabeling struct {
+	SourceLabels []string `json:"sourceLabels,omitempty"`
+	Regex        string   `json:"regex,omitempty"`
+	TargetLabel  string   `json:"targetLabel,omitempty"`
+	Replacement  string   `json:"replacement,omitempty"`
+	Action       string   `json:"action"`
+}
+
+// SecurityContext is the part of a container's securityContext that Pod
+// Security "restricted" asks for.
+type SecurityContext struct {
+	AllowPrivilegeEscalation bool `json:"allowPrivilegeEscalation"`
+	Capabilities             struct {
+		Drop []string `json:"drop"`
+	} `json:"capabilities"`
+	ReadOnlyRootFilesystem bool `json:"readOnlyRootFilesystem"`
+	SeccompProfile         struct {
+		Type string `json:"type"`
+	} `json:"seccompProfile"`
+}
+
+// RestrictedSecurityContext meets Pod Security "restricted" (with the
+// pod's runAsNonRoot, which both argo-rollouts pods set by default).
+func RestrictedSecurityContext() SecurityContext {
+	var s SecurityContext
+	s.Capabilities.Drop = []string{"ALL"}
+	s.ReadOnlyRootFilesystem = true
+	s.SeccompProfile.Type = "RuntimeDefault"
+	return s
+}
+
+// ArgoRolloutsValues returns the argo-rollouts chart's values.
+//
+// The controller exports rollout_info{namespace, name, phase} about each
+// Rollout, while Prometheus gives every series of the scrape the
+// controller's own namespace (argo-rollouts); the chart's ServiceMonitor
+// cannot honour the exported labels, so Prometheus renames the Rollout's
+// namespace to exported_namespace. The metric relabelings move it back,
+// so the app's alert selects rollout_info by the Rollout's namespace.
+//
+// The dashboard's container gets the restricted security context the
+// chart leaves empty (the namespace enforces restricted); it has no
+// Ingress and a ClusterIP Service: docs/runbooks.md port-forwards to it.
+func ArgoRolloutsValues() ArgoRollouts {
+	var v ArgoRollouts
+	v.InstallCRDs, v.KeepCRDs = true, true
+	m := &v.Controller.Metrics
+	m.Enabled, m.ServiceMonitor.Enabled = true, true
+	m.ServiceMonitor.MetricRelabelings = []Relabeling{
+		{SourceLabels: []string{"exported_namespace"}, Regex: "(.+)", TargetLabel: "namespace", Replacement: "$1", Action: "replace"},
+		{Regex: "exported_namespace", Action: "labeldrop"},
+	}
+	d := &v.Dashboard
+	d.Enabled, d.Service.Type, d.Ingress.Enabled = true, "ClusterIP", false
+	d.ContainerSecurityContext = RestrictedSecurityContext()
 	return v
 }
 

@@ -196,3 +196,29 @@ func TestCharts(t *testing.T) {
 		t.Errorf("charts = %+v %+v", kps, lbc)
 	}
 }
+
+func TestArgoRolloutsValues(t *testing.T) {
+	m, err := ToMap(ArgoRolloutsValues())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The keys of the argo-rollouts chart's values.yaml (2.41.0) this sets.
+	for _, want := range []string{
+		`"installCRDs":true`, `"keepCRDs":true`,
+		`"metrics":{"enabled":true,"serviceMonitor":{"enabled":true,"metricRelabelings":[`,
+		`{"action":"replace","regex":"(.+)","replacement":"$1","sourceLabels":["exported_namespace"],"targetLabel":"namespace"}`,
+		`{"action":"labeldrop","regex":"exported_namespace"}`,
+		`"dashboard":{"containerSecurityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]},"readOnlyRootFilesystem":true,"seccompProfile":{"type":"RuntimeDefault"}},"enabled":true,"ingress":{"enabled":false},"service":{"type":"ClusterIP"}}`,
+	} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("argo-rollouts values %s\nlack %s", b, want)
+		}
+	}
+	if c := ArgoRolloutsChart(config.Charts{ArgoRollouts: "2.41.0"}); c.Repo != "https://argoproj.github.io/argo-helm" || c.Name != "argo-rollouts" || c.Version != "2.41.0" {
+		t.Errorf("chart %+v", c)
+	}
+}
