@@ -65,6 +65,16 @@ type simCase struct {
 	wantAllowed bool
 }
 
+// retag returns the context of a tag call on a resource tagged tags that
+// asks for dev's tags.
+func retag(tags map[string]string) map[string]string {
+	out := map[string]string{"aws:RequestTag/project": "mlops", "aws:RequestTag/stack": "dev", "aws:TagKeys": "project,stack"}
+	for k, v := range tags {
+		out[k] = v
+	}
+	return out
+}
+
 type simResult struct {
 	Name               string   `json:"name"`
 	Result             string   `json:"result"`
@@ -212,9 +222,22 @@ func TestE2EIAM(t *testing.T) {
 		{Action: "kms:CreateGrant", Resource: env.ARN("kms", "key/0prod-key"), Context: prodTags},
 		{Action: "kms:PutKeyPolicy", Resource: env.ARN("kms", "key/0prod-key"), Context: prodTags},
 		{Action: "kms:CreateKey", Resource: "*", Context: map[string]string{"aws:RequestTag/project": "mlops", "aws:RequestTag/stack": "prod"}},
+		// Retagging another stack's key or IRSA provider (or the
+		// bootstrap's state key) as dev's would hand it over to the
+		// allows scoped by resource tags.
+		{Action: "kms:TagResource", Resource: env.ARN("kms", "key/0prod-key"), Context: retag(prodTags)},
+		{Action: "kms:UntagResource", Resource: env.ARN("kms", "key/0prod-key"), Context: prodTags},
+		{Action: "kms:TagResource", Resource: env.ARN("kms", "key/0state-key"), Context: retag(map[string]string{"aws:ResourceTag/project": "mlops", "aws:ResourceTag/managed-by": "pulumi-bootstrap"})},
+		{Action: "iam:TagOpenIDConnectProvider", Resource: env.GlobalARN("iam", "oidc-provider/oidc.eks."+testRegion+".amazonaws.com/id/0PROD"), Context: retag(prodTags)},
+		{Action: "iam:UntagOpenIDConnectProvider", Resource: env.GlobalARN("iam", "oidc-provider/oidc.eks."+testRegion+".amazonaws.com/id/0PROD"), Context: prodTags},
 	} {
 		add("deny "+c.Action+" on "+c.Resource+" "+c.Context["aws:ResourceTag/stack"], deployRole, deploy, false, c, false)
 	}
+	// Its own key stays taggable.
+	devTags := map[string]string{"aws:ResourceTag/project": "mlops", "aws:ResourceTag/stack": "dev"}
+	add("allow kms:TagResource on its own key", deployRole, deploy, false, policy.Call{
+		Action: "kms:TagResource", Resource: env.ARN("kms", "key/0dev-key"), Context: retag(devTags),
+	}, true)
 	// Under the boundary: whatever a role's own policy says.
 	everything := json.RawMessage(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`)
 	bounded := []simPolicy{{Name: "everything", Policy: everything}}

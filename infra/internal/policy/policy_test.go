@@ -490,3 +490,28 @@ func TestDeployCallsAreAllowedByName(t *testing.T) {
 		}
 	}
 }
+
+// The deploy role cannot retag a key or an IRSA provider that already
+// carries the project's tag for another stack (or none, as the bootstrap's
+// key): its tag allows are scoped by request tags only.
+func TestDeployPolicyDeniesRetag(t *testing.T) {
+	s := testScope()
+	var found *Statement
+	for _, st := range DeployPolicy(s).Statement {
+		if st.Sid == "DenyRetagOtherStacks" {
+			found = &st
+		}
+	}
+	if found == nil {
+		t.Fatal("no DenyRetagOtherStacks statement")
+	}
+	if found.Effect != "Deny" || !slices.Equal(found.Resource, []string{"*"}) || !slices.Equal(found.Action, RetagActions) {
+		t.Errorf("DenyRetagOtherStacks = %+v", found)
+	}
+	if got := found.Condition["Null"]["aws:ResourceTag/project"]; !slices.Equal(got, []string{"false"}) {
+		t.Errorf("Null condition %v: want the project tag present (a new resource has none)", got)
+	}
+	if got := found.Condition["StringNotEquals"]["aws:ResourceTag/stack"]; !slices.Equal(got, []string{s.Stack}) {
+		t.Errorf("StringNotEquals condition %v: want this stack %s", got, s.Stack)
+	}
+}
