@@ -102,7 +102,7 @@ func TestE2EIAM(t *testing.T) {
 	}
 	// The generated documents, as the program registers them.
 	exported := t.TempDir()
-	var deploy []simPolicy
+	var deploy, prodRelease []simPolicy
 	var boundary json.RawMessage
 	for _, p := range r.ofType("aws:iam/policy:Policy") {
 		name, doc := p.str("name"), json.RawMessage(p.str("policy"))
@@ -114,9 +114,11 @@ func TestE2EIAM(t *testing.T) {
 			boundary = doc
 		case strings.HasPrefix(name, "mlops-dev-ci-deploy-"):
 			deploy = append(deploy, simPolicy{Name: name, Policy: doc})
+		case strings.HasPrefix(name, "mlops-prod-ci-release-"):
+			prodRelease = append(prodRelease, simPolicy{Name: name, Policy: doc})
 		}
 	}
-	if len(deploy) == 0 || boundary == nil {
+	if len(deploy) == 0 || len(prodRelease) == 0 || boundary == nil {
 		t.Fatalf("found %d deploy policies and boundary %v", len(deploy), boundary != nil)
 	}
 
@@ -233,6 +235,18 @@ func TestE2EIAM(t *testing.T) {
 	} {
 		add("deny "+c.Action+" on "+c.Resource+" "+c.Context["aws:ResourceTag/stack"], deployRole, deploy, false, c, false)
 	}
+	// The promotion: prod's release role copies dev's image by digest
+	// (prod promotesFrom dev), reading dev's repository, writing only its
+	// own.
+	prodReleaseRole := env.RoleARN("mlops-prod-ci-release")
+	devRepo, prodRepo := env.ARN("ecr", "repository/mlops-dev/model-api"), env.ARN("ecr", "repository/mlops-prod/model-api")
+	for _, a := range []string{"ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability", "ecr:DescribeImages"} {
+		add("prod release reads dev's repository: "+a, prodReleaseRole, prodRelease, false, policy.Call{Action: a, Resource: devRepo}, true)
+	}
+	for _, a := range []string{"ecr:PutImage", "ecr:InitiateLayerUpload", "ecr:BatchDeleteImage"} {
+		add("prod release cannot write dev's repository: "+a, prodReleaseRole, prodRelease, false, policy.Call{Action: a, Resource: devRepo}, false)
+	}
+	add("prod release pushes to its own repository", prodReleaseRole, prodRelease, false, policy.Call{Action: "ecr:PutImage", Resource: prodRepo}, true)
 	// Its own key stays taggable.
 	devTags := map[string]string{"aws:ResourceTag/project": "mlops", "aws:ResourceTag/stack": "dev"}
 	add("allow kms:TagResource on its own key", deployRole, deploy, false, policy.Call{
