@@ -29,8 +29,11 @@
 //
 // Optuna computes each marginal value by walking the tree from a cell's
 // midpoint; here each leaf adds its share to the cells its box covers (a
-// difference array along a numerical parameter). The sums are the same,
-// and a search of a thousand trials takes milliseconds instead of minutes.
+// difference array along a numerical parameter). The sums are the same
+// (the e2e test feeds this package's trees to Optuna's own code), and a
+// search of a thousand trials over eight parameters takes half a second on
+// one core (BenchmarkFanova), where Optuna 3.1's documentation warns of
+// over a minute.
 //
 // # What it is not
 //
