@@ -113,6 +113,12 @@ func Fanova(params []Param, x [][]float64, y []float64, opts Options) (*Result, 
 			return nil, fmt.Errorf("importance: trial %d: %w", i, err)
 		}
 	}
+	if slices.Min(y) == slices.Max(y) {
+		// Every tree would be a constant but for rounding: a node's
+		// impurity, a difference of two equal sums, can land above
+		// epsilon and let the tree split on noise.
+		return nil, ErrNoVariance
+	}
 	trees := fitForest(rows, y, forestOptions{trees: opts.Trees, maxDepth: opts.MaxDepth, bootstrap: true}, rand.New(opts.Src))
 	for _, t := range trees {
 		a := analyze(t, enc.bounds)

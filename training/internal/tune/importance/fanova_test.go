@@ -349,6 +349,7 @@ func TestFanovaSingleValued(t *testing.T) {
 
 func TestFanovaErrors(t *testing.T) {
 	params := []Param{{Name: "x", Low: 0, High: 1}, {Name: "kernel", Choices: 2}}
+	flatX, flatY := trials(rand.New(rand.NewPCG(1, 1)), params, 12, func([]float64) float64 { return 0.95 })
 	tests := []struct {
 		name   string
 		params []Param
@@ -360,6 +361,10 @@ func TestFanovaErrors(t *testing.T) {
 		{"one trial", params, [][]float64{{0.5, 0}}, []float64{1}, ErrTooFewTrials, ""},
 		{"no trial", params, nil, nil, ErrTooFewTrials, ""},
 		{"flat objective", params, [][]float64{{0.1, 0}, {0.5, 1}, {0.9, 0}}, []float64{0.9, 0.9, 0.9}, ErrNoVariance, ""},
+		// Twelve scores of 0.95: a node's impurity, Σw·0.95²/Σw − 0.95²,
+		// is above epsilon in floating point, and without a check the
+		// trees split on rounding noise.
+		{"flat objective of 12 trials", params, flatX, flatY, ErrNoVariance, ""},
 		{"out of range", params, [][]float64{{0.1, 0}, {1.5, 1}}, []float64{1, 2}, nil, "importance: trial 1: x is 1.5, outside [0, 1]"},
 		{"NaN value", params, [][]float64{{math.NaN(), 0}, {0.5, 1}}, []float64{1, 2}, nil, "importance: trial 0: x is NaN, outside [0, 1]"},
 		{"bad choice", params, [][]float64{{0.1, 2}, {0.5, 1}}, []float64{1, 2}, nil, "importance: trial 0: kernel is 2, not the index of one of its 2 choices"},
