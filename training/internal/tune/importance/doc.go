@@ -14,7 +14,10 @@
 // transform_step=False) encodes them: a numerical parameter as its value in
 // its own units over [low, high], not log-transformed even when it is
 // sampled log-uniformly, and a categorical one one-hot, a [0, 1] column per
-// choice. A parameter that can take a single value is left out and gets 0.
+// choice. A parameter that can take a single value is left out and gets 0;
+// one that not every complete trial has (a conditional parameter) is left
+// out altogether, as Optuna keeps to the trials' intersection search space
+// (Inputs.Common).
 //
 // Each tree cuts the search space into boxes, one per leaf, each with the
 // leaf's prediction. The tree's variance is the variance of that piecewise

@@ -25,8 +25,9 @@ import (
 const seeds = 8
 
 // TestE2EFanovaMatchesOptuna compares Fanova with Debian's python3-optuna
-// 3.1.0 (testdata/fanova.py) on the same trials: synthetic objectives, and
-// the final searches of a real `mlops tune` run on Iris (svm: a
+// 3.1.0 (testdata/fanova.py) on the same trials: synthetic objectives (one
+// with a conditional parameter, which both leave out), and the final
+// searches of a real `mlops tune` run on Iris (svm: a
 // categorical and two log-uniform floats; decision_tree: a categorical, a
 // log-scaled integer that may be null, two integers).
 //
@@ -69,14 +70,27 @@ func TestE2EFanovaMatchesOptuna(t *testing.T) {
 		name string
 		in   *Inputs
 	}{
-		{"3x + y", synthetic([]Param{unit("x"), unit("y"), unit("unused")}, 100, func(v []float64) float64 { return 3*v[0] + v[1] })},
-		{"categorical and numerical", synthetic([]Param{{Name: "kernel", Choices: 3}, {Name: "C", Low: 0.001, High: 1000}, unit("gamma")}, 100,
+		{"3x + y", synthetic([]Param{unit("x"), unit("y"), unit("unused")}, 64, func(v []float64) float64 { return 3*v[0] + v[1] })},
+		{"categorical and numerical", synthetic([]Param{{Name: "kernel", Choices: 3}, {Name: "C", Low: 0.001, High: 1000}, unit("gamma")}, 64,
 			func(v []float64) float64 {
 				return []float64{0.5, 0.9, 0.7}[int(v[0])] + 0.1*math.Log10(v[1]) + 0.05*v[2]
 			})},
-		{"interaction", synthetic([]Param{unit("x"), unit("y"), unit("z")}, 100,
+		{"interaction", synthetic([]Param{unit("x"), unit("y"), unit("z")}, 64,
 			func(v []float64) float64 { return v[0]*v[1] + 0.3*v[2] })},
 	}
+	// gamma exists only for the rbf kernel (choice 1), as a conditional
+	// parameter: Optuna's intersection search space leaves it out.
+	cond := synthetic([]Param{{Name: "kernel", Choices: 2}, {Name: "C", Low: 0.001, High: 1000}, {Name: "gamma", Low: 0.0001, High: 10}}, 60,
+		func(v []float64) float64 { return 0.9 + 0.05*v[0] + 0.01*math.Log10(v[1]) })
+	for _, row := range cond.X {
+		if row[0] == 0 {
+			row[2] = math.NaN()
+		}
+	}
+	cases = append(cases, struct {
+		name string
+		in   *Inputs
+	}{"conditional gamma", cond})
 	for _, m := range irisSearches(t) {
 		cases = append(cases, struct {
 			name string
@@ -90,7 +104,10 @@ func TestE2EFanovaMatchesOptuna(t *testing.T) {
 	}
 }
 
-func compareWithOptuna(t *testing.T, python string, in *Inputs) {
+func compareWithOptuna(t *testing.T, python string, all *Inputs) {
+	// Optuna gets every trial's parameters, a conditional one missing
+	// where it is inactive, and must leave out what Common leaves out.
+	in, left := all.Common()
 	enc, err := newEncoding(in.Params)
 	if err != nil {
 		t.Fatal(err)
@@ -116,13 +133,24 @@ func compareWithOptuna(t *testing.T, python string, in *Inputs) {
 		High    *float64 `json:"high,omitempty"`
 	}
 	job := struct {
-		Params []jsonParam `json:"params"`
-		X      [][]float64 `json:"x"`
-		Y      []float64   `json:"y"`
-		Seeds  []int       `json:"seeds"`
-		Forest any         `json:"forest"`
-	}{X: in.X, Y: in.Y}
-	for _, p := range in.Params {
+		Params []jsonParam  `json:"params"`
+		X      [][]*float64 `json:"x"`
+		Y      []float64    `json:"y"`
+		Seeds  []int        `json:"seeds"`
+		Forest any          `json:"forest"`
+	}{Y: all.Y}
+	for _, row := range all.X {
+		var r []*float64
+		for _, v := range row {
+			if math.IsNaN(v) {
+				r = append(r, nil)
+			} else {
+				r = append(r, &v)
+			}
+		}
+		job.X = append(job.X, r)
+	}
+	for _, p := range all.Params {
 		jp := jsonParam{Name: p.Name, Choices: p.Choices}
 		if p.Choices == 0 {
 			jp.Low, jp.High = &p.Low, &p.High
@@ -149,13 +177,29 @@ func compareWithOptuna(t *testing.T, python string, in *Inputs) {
 	}
 	job.Forest = map[string]any{"bounds": enc.bounds, "columns": enc.columns, "trees": jt}
 	var out struct {
-		Importances [][]float64 `json:"importances"`
+		Importances [][]*float64 `json:"importances"`
 		Trees       []struct {
 			Variance  float64    `json:"variance"`
 			Marginals []*float64 `json:"marginals"`
 		} `json:"trees"`
 	}
 	runOptuna(t, python, job, &out)
+
+	// The parameters left out.
+	for j, p := range all.Params {
+		if got, want := out.Importances[0][j] == nil, slices.Contains(left, p.Name); got != want {
+			t.Errorf("%s: Optuna leaves it out: %v; Common leaves it out: %v", p.Name, got, want)
+		}
+	}
+	var kept []int
+	for j, p := range all.Params {
+		if !slices.Contains(left, p.Name) {
+			kept = append(kept, j)
+		}
+	}
+	if t.Failed() {
+		return
+	}
 
 	// The computation given a tree.
 	if len(out.Trees) != len(trees) {
@@ -187,7 +231,7 @@ func compareWithOptuna(t *testing.T, python string, in *Inputs) {
 		}
 		for j := range in.Params {
 			goImp[j] = append(goImp[j], res.Importance[j])
-			pyImp[j] = append(pyImp[j], out.Importances[s][j])
+			pyImp[j] = append(pyImp[j], *out.Importances[s][kept[j]])
 		}
 	}
 	goMean, pyMean, bound := make([]float64, len(in.Params)), make([]float64, len(in.Params)), make([]float64, len(in.Params))

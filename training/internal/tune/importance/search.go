@@ -10,11 +10,44 @@ import (
 // Inputs are Fanova's arguments for one search.
 type Inputs struct {
 	Params []Param
-	// X holds one row per complete trial, in trial order; Y their
-	// objectives; Trials their numbers.
+	// X holds one row per complete trial, in trial order, NaN for a
+	// parameter the trial does not have (a conditional one, inactive); Y
+	// their objectives; Trials their numbers.
 	X      [][]float64
 	Y      []float64
 	Trials []int
+}
+
+// Common returns the inputs restricted to the parameters every trial has,
+// as Optuna's evaluator restricts them to the intersection search space of
+// the complete trials, and the names of the others, left out: a
+// conditional parameter (gamma, which only the rbf kernel has) has no
+// importance there.
+func (in *Inputs) Common() (*Inputs, []string) {
+	var keep []int
+	var left []string
+	for j, p := range in.Params {
+		all := true
+		for _, row := range in.X {
+			all = all && !math.IsNaN(row[j])
+		}
+		if all {
+			keep = append(keep, j)
+		} else {
+			left = append(left, p.Name)
+		}
+	}
+	out := &Inputs{Y: in.Y, Trials: in.Trials, X: make([][]float64, len(in.X))}
+	for _, j := range keep {
+		out.Params = append(out.Params, in.Params[j])
+	}
+	for i, row := range in.X {
+		out.X[i] = make([]float64, len(keep))
+		for k, j := range keep {
+			out.X[i][k] = row[j]
+		}
+	}
+	return out, left
 }
 
 // FromSearch returns the fANOVA inputs of a search as the run store records
@@ -27,8 +60,9 @@ type Inputs struct {
 // search itself places null; a categorical the index of its choice. Log
 // scales change nothing: Optuna's evaluator does not log-transform.
 //
-// It returns an error naming the trial for a parameter that is missing or
-// holds a value its dimension cannot take.
+// A trial without a parameter (a conditional one its condition left out)
+// holds NaN for it; Common drops such parameters, as Optuna does. It
+// returns an error naming the trial for a value its dimension cannot take.
 func FromSearch(dims []tracking.TuneDim, trials []tracking.TuneTrial) (*Inputs, error) {
 	in := &Inputs{Params: make([]Param, len(dims))}
 	for j, d := range dims {
@@ -49,7 +83,8 @@ func FromSearch(dims []tracking.TuneDim, trials []tracking.TuneTrial) (*Inputs, 
 		for j, d := range dims {
 			v, ok := t.Params[d.Name]
 			if !ok {
-				return nil, fmt.Errorf("importance: trial %d has no value for %s", t.Number, d.Name)
+				row[j] = math.NaN()
+				continue
 			}
 			x, err := valueOf(d, in.Params[j], v)
 			if err != nil {

@@ -2,6 +2,7 @@ package importance
 
 import (
 	"encoding/json"
+	"math"
 	"reflect"
 	"slices"
 	"testing"
@@ -83,6 +84,45 @@ func TestFromSearch(t *testing.T) {
 	check("FromSearch after a JSON round trip", got, err)
 }
 
+// A conditional parameter, absent from the trials where its condition
+// fails, is NaN there, and Common leaves it out, as Optuna's intersection
+// search space does; with it present everywhere, nothing is left out.
+func TestFromSearchConditional(t *testing.T) {
+	dims := []tracking.TuneDim{
+		{Name: "kernel", Type: "categorical", Choices: []any{"linear", "rbf"}},
+		{Name: "C", Type: "float", Low: 1e-3, High: 1e3, Log: true},
+		{Name: "gamma", Type: "float", Low: 1e-4, High: 10, Log: true},
+	}
+	trials := []tracking.TuneTrial{
+		{Number: 0, State: "complete", Scores: []float64{0.9}, Params: map[string]any{"kernel": "linear", "C": 1.0}},
+		{Number: 1, State: "complete", Scores: []float64{0.8}, Params: map[string]any{"kernel": "rbf", "C": 2.0, "gamma": 0.5}},
+		// Pruned trials count for nothing, with or without gamma.
+		{Number: 2, State: "pruned", Scores: []float64{0.5}, Params: map[string]any{"kernel": "linear", "C": 3.0}},
+	}
+	in, err := FromSearch(dims, trials)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(in.X) != 2 || !math.IsNaN(in.X[0][2]) || in.X[1][2] != 0.5 {
+		t.Fatalf("X = %v, want gamma NaN in trial 0 and 0.5 in trial 1", in.X)
+	}
+	common, left := in.Common()
+	if !slices.Equal(left, []string{"gamma"}) {
+		t.Errorf("left out %v, want [gamma]", left)
+	}
+	if want := [][]float64{{0, 1}, {1, 2}}; !reflect.DeepEqual(common.X, want) || len(common.Params) != 2 || common.Params[1].Name != "C" {
+		t.Errorf("common inputs %+v, want kernel and C, X %v", common, want)
+	}
+	trials[0].Params["gamma"] = 0.01
+	in, err = FromSearch(dims, trials)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if common, left := in.Common(); len(left) != 0 || len(common.Params) != 3 {
+		t.Errorf("every trial has gamma: left out %v, kept %d parameters", left, len(common.Params))
+	}
+}
+
 func TestFromSearchErrors(t *testing.T) {
 	params := map[string]any{"criterion": "gini", "max_depth": 3, "min_samples_split": 2, "n_estimators": 50, "C": 1.0, "flag": true}
 	with := func(key string, v any) map[string]any {
@@ -90,11 +130,7 @@ func TestFromSearchErrors(t *testing.T) {
 		for k, x := range params {
 			p[k] = x
 		}
-		if v == nil {
-			delete(p, key)
-		} else {
-			p[key] = v
-		}
+		p[key] = v
 		return p
 	}
 	tests := []struct {
@@ -104,7 +140,6 @@ func TestFromSearchErrors(t *testing.T) {
 		scores []float64
 		want   string
 	}{
-		{"missing", treeDims, with("C", nil), []float64{1}, "importance: trial 5 has no value for C"},
 		{"unknown choice", treeDims, with("criterion", "log_loss"), []float64{1}, "importance: trial 5: criterion is log_loss, not one of its choices [gini entropy]"},
 		{"not a number", treeDims, with("C", "big"), []float64{1}, "importance: trial 5: C is big (string), not a number"},
 		{"no scores", treeDims, params, nil, "importance: trial 5 is complete without scores"},

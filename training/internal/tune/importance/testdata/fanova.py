@@ -4,8 +4,9 @@
 Usage: fanova.py JOB.json OUT.json. JOB holds
 
   params: [{name, choices} for a categorical, {name, low, high} otherwise]
-  x, y:   the complete trials' values (a choice's index for a categorical)
-          and objective values
+  x, y:   the complete trials' values (a choice's index for a categorical,
+          null for a conditional parameter the trial does not have) and
+          objective values
   seeds:  seeds for FanovaImportanceEvaluator
   forest: {bounds, columns, trees: [{feature, threshold, left, right,
           value}]}, trees fitted by the Go forest on the encoded trials
@@ -14,7 +15,7 @@ and OUT gets
 
   importances: per seed, each parameter's importance in params order, from
                optuna.importance.FanovaImportanceEvaluator(seed=seed) on a
-               study holding the trials
+               study holding the trials; null for a parameter it leaves out
   trees:       per Go tree, Optuna's _FanovaTree's variance and each
                parameter's marginal variance (over its columns)
 
@@ -58,8 +59,11 @@ def study_of(job):
     for row, value in zip(job["x"], job["y"]):
         params = {}
         for p, v in zip(job["params"], row):
+            if v is None:
+                continue  # a conditional parameter, inactive in this trial
             params[p["name"]] = f"c{int(v)}" if "choices" in p else float(v)
-        study.add_trial(optuna.trial.create_trial(params=params, distributions=dists, value=value))
+        study.add_trial(optuna.trial.create_trial(
+            params=params, distributions={n: dists[n] for n in params}, value=value))
     return study
 
 
@@ -73,7 +77,8 @@ def main():
     names = [p["name"] for p in job["params"]]
     for seed in job["seeds"]:
         imp = FanovaImportanceEvaluator(seed=seed).evaluate(study)
-        out["importances"].append([imp[n] for n in names])
+        # None for a parameter Optuna leaves out (not in every trial).
+        out["importances"].append([imp.get(n) for n in names])
     forest = job.get("forest")
     if forest:
         bounds = np.array(forest["bounds"], dtype=np.float64)
