@@ -152,7 +152,8 @@ func ringBest(p *plot.Plot, s *tracking.TuneSearch) error {
 
 // TuneScores plots, for each searched parameter, the complete trials'
 // mean inner score against the parameter's value (in, as
-// importance.FromSearch reads a search): one small panel per parameter on
+// importance.FromSearch reads a search; a trial without a conditional
+// parameter is not in its panel): one small panel per parameter on
 // a shared score axis, a log axis for a log-scaled parameter, a strip per
 // choice for a categorical one (the points spread sideways by trial
 // number), null (no limit) one step past an integer's range. The trial
@@ -189,6 +190,10 @@ func TuneScores(name string, dims []tracking.TuneDim, in *importance.Inputs, bes
 		var xys, ring plotter.XYs
 		for i, row := range in.X {
 			x := row[k]
+			if math.IsNaN(x) {
+				// A conditional parameter the trial does not have.
+				continue
+			}
 			if in.Params[k].Choices > 0 {
 				// A fixed spread instead of random jitter, so the chart is
 				// the same every time.

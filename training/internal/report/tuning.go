@@ -110,14 +110,19 @@ func (tm *TunedModel) charts(r *tracking.Run) error {
 		tm.Notes = append(tm.Notes, fmt.Sprintf("The trials of %s's final search cannot be read: %v.", m.Name, err))
 		return nil
 	}
-	svg, note, err := importanceChart(m.Name, in)
+	common, left := in.Common()
+	svg, note, err := importanceChart(m.Name, common)
 	if err != nil {
 		return err
+	}
+	leftOut := ""
+	if len(left) > 0 {
+		leftOut = fmt.Sprintf(" Left out, as Optuna leaves them out: %s, which not every complete trial has (conditional parameters).", strings.Join(left, ", "))
 	}
 	if svg != nil {
 		caption := fmt.Sprintf("fANOVA importance of each hyper-parameter over the %d complete trials of %s, as Optuna's FanovaImportanceEvaluator computes it: a random forest of %d trees fitted on the trials, each parameter's share of the variance its main effect explains, normalized to sum to 1 (log-scaled parameters count in their own units, as in Optuna). %s",
 			len(in.Y), search, importance.DefaultTrees, note)
-		tm.Charts = append(tm.Charts, chart(id+"importance", m.Name+": parameter importance", caption, false, svg))
+		tm.Charts = append(tm.Charts, chart(id+"importance", m.Name+": parameter importance", caption+leftOut, false, svg))
 	} else {
 		tm.Notes = append(tm.Notes, fmt.Sprintf("No parameter importances for %s: %s (%s).", m.Name, note, search))
 	}
@@ -126,7 +131,7 @@ func (tm *TunedModel) charts(r *tracking.Run) error {
 		return err
 	}
 	if svg != nil {
-		caption := fmt.Sprintf("Score against each hyper-parameter: the %d complete trials of %s, the chosen one ringed. Log-scaled parameters on a log axis; a categorical parameter's trials in a strip per choice; null (no limit) one step past an integer's range.",
+		caption := fmt.Sprintf("Score against each hyper-parameter: the %d complete trials of %s, the chosen one ringed. Log-scaled parameters on a log axis; a categorical parameter's trials in a strip per choice; null (no limit) one step past an integer's range; a conditional parameter only where a trial has it.",
 			len(in.Y), search)
 		tm.Charts = append(tm.Charts, chart(id+"scores", m.Name+": score against each hyper-parameter", caption, true, svg))
 	}
@@ -147,6 +152,8 @@ func importanceChart(name string, in *importance.Inputs) (svg []byte, note strin
 		return nil, "no parameter alone changes the score; what varies is interactions", nil
 	case err != nil:
 		return nil, err.Error(), nil
+	case len(in.Params) == 0:
+		return nil, "no parameter is in every complete trial", nil
 	}
 	names := make([]string, len(in.Params))
 	for j, p := range in.Params {

@@ -11,7 +11,8 @@ import (
 
 // TuneRunFixture returns a finished tune run started at start, of the
 // fixture runs' data (same md5): svm (a categorical kernel, log-uniform C
-// and gamma) and decision_tree (a categorical criterion, a log-scaled
+// and gamma, gamma only in the rbf kernel's trials, as a conditional
+// parameter) and decision_tree (a categorical criterion, a log-scaled
 // max_depth that may be null, an integer min_samples_split) tuned with two
 // outer folds and 24 trials per search in batches of 8, pruned at the
 // first fold, and xgboost failed. The trials are drawn from a seeded source
@@ -22,7 +23,7 @@ import (
 // shaped like a real tune of Iris.
 func TuneRunFixture(id string, start time.Time) *tracking.Run {
 	end := start.Add(9*time.Second + 400*time.Millisecond)
-	svm := tunedModel("svm", []tracking.TuneDim{
+	svm := drawTunedModel("svm", []tracking.TuneDim{
 		{Name: "kernel", Type: "categorical", Choices: []any{"linear", "rbf"}},
 		{Name: "C", Type: "float", Low: 1e-3, High: 1e3, Log: true},
 		{Name: "gamma", Type: "float", Low: 1e-4, High: 10, Log: true},
@@ -34,7 +35,7 @@ func TuneRunFixture(id string, start time.Time) *tracking.Run {
 		g := math.Log10(p["gamma"].(float64)) + 1
 		return 0.95 - 0.015*g*g + 0.01*math.Tanh(c)
 	})
-	tree := tunedModel("decision_tree", []tracking.TuneDim{
+	tree := drawTunedModel("decision_tree", []tracking.TuneDim{
 		{Name: "criterion", Type: "categorical", Choices: []any{"gini", "entropy"}},
 		{Name: "max_depth", Type: "int", Low: 1, High: 32, Log: true, Step: 1, Unlimited: true},
 		{Name: "min_samples_split", Type: "int", Low: 2, High: 20, Step: 1},
@@ -68,11 +69,11 @@ func TuneRunFixture(id string, start time.Time) *tracking.Run {
 	}
 }
 
-// tunedModel draws the searches of a model: two outer folds then the final
+// drawTunedModel draws the searches of a model: two outer folds then the final
 // search, each of 24 trials scored by f on 3 inner folds (plus a fold's
 // wobble), the trials of each batch of 8 below the batch's median after
 // the first fold pruned there.
-func tunedModel(name string, dims []tracking.TuneDim, seed uint64, f func(map[string]any) float64) tracking.TunedModel {
+func drawTunedModel(name string, dims []tracking.TuneDim, seed uint64, f func(map[string]any) float64) tracking.TunedModel {
 	rng := rand.New(rand.NewPCG(seed, 7))
 	m := tracking.TunedModel{Name: name, Algorithm: name, Status: tracking.ModelTrained, Space: dims, DurationSeconds: 4.2}
 	for fold := range 3 {
@@ -86,7 +87,11 @@ func tunedModel(name string, dims []tracking.TuneDim, seed uint64, f func(map[st
 			for n := b; n < b+8; n++ {
 				p := map[string]any{}
 				for _, d := range dims {
-					p[d.Name] = drawValue(rng, d)
+					p[d.Name] = drawTuneValue(rng, d)
+				}
+				if name == "svm" && p["kernel"] != "rbf" {
+					// gamma is conditional: only the rbf kernel has it.
+					delete(p, "gamma")
 				}
 				t := tracking.TuneTrial{Number: n, Params: p, State: "complete", DurationSeconds: 0.01}
 				if name == "svm" && n == 5 {
@@ -94,13 +99,13 @@ func tunedModel(name string, dims []tracking.TuneDim, seed uint64, f func(map[st
 				} else {
 					v := f(p)
 					for k := range 3 {
-						t.Scores = append(t.Scores, accuracy(v+0.02*math.Sin(float64(7*n+3*k+fold))))
+						t.Scores = append(t.Scores, roundAccuracy(v+0.02*math.Sin(float64(7*n+3*k+fold))))
 					}
 					firsts = append(firsts, t.Scores[0])
 				}
 				s.Trials = append(s.Trials, t)
 			}
-			med := median(firsts)
+			med := medianOf(firsts)
 			for n := b; n < b+8; n++ {
 				t := &s.Trials[n]
 				if t.State == "complete" && t.Scores[0] < med {
@@ -115,11 +120,11 @@ func tunedModel(name string, dims []tracking.TuneDim, seed uint64, f func(map[st
 			}
 		}
 		if fold < 2 {
-			test := accuracy(best - 0.01*float64(fold+1))
+			test := roundAccuracy(best - 0.01*float64(fold+1))
 			s.Test = &test
 			m.Nested.Values = append(m.Nested.Values, test)
 			m.InnerBest.Values = append(m.InnerBest.Values, best)
-			m.DefaultCV.Values = append(m.DefaultCV.Values, accuracy(0.925+0.025*float64(fold)))
+			m.DefaultCV.Values = append(m.DefaultCV.Values, roundAccuracy(0.925+0.025*float64(fold)))
 		} else {
 			m.Chosen, m.ChosenInner = s.Trials[s.Best].Params, best
 		}
@@ -127,14 +132,14 @@ func tunedModel(name string, dims []tracking.TuneDim, seed uint64, f func(map[st
 	}
 	for _, cv := range []*tracking.CV{&m.DefaultCV, &m.Nested, &m.InnerBest} {
 		cv.Metric = "accuracy"
-		cv.Mean, cv.Std = meanStd(cv.Values)
+		cv.Mean, cv.Std = meanStdOf(cv.Values)
 	}
 	return m
 }
 
-// drawValue draws a value of d uniformly (log-uniformly on a log scale),
+// drawTuneValue draws a value of d uniformly (log-uniformly on a log scale),
 // as params.yaml holds it: a float64, an int, nil for no limit, a choice.
-func drawValue(rng *rand.Rand, d tracking.TuneDim) any {
+func drawTuneValue(rng *rand.Rand, d tracking.TuneDim) any {
 	switch d.Type {
 	case "categorical":
 		return d.Choices[rng.IntN(len(d.Choices))]
@@ -158,16 +163,16 @@ func drawValue(rng *rand.Rand, d tracking.TuneDim) any {
 	return d.Low + rng.Float64()*(d.High-d.Low)
 }
 
-// accuracy rounds v to a multiple of 1/40 within [0, 1].
-func accuracy(v float64) float64 { return math.Round(min(max(v, 0), 1)*40) / 40 }
+// roundAccuracy rounds v to a multiple of 1/40 within [0, 1].
+func roundAccuracy(v float64) float64 { return math.Round(min(max(v, 0), 1)*40) / 40 }
 
-func median(v []float64) float64 {
+func medianOf(v []float64) float64 {
 	s := slices.Clone(v)
 	slices.Sort(s)
 	return s[len(s)/2]
 }
 
-func meanStd(v []float64) (float64, float64) {
+func meanStdOf(v []float64) (float64, float64) {
 	var mean, ss float64
 	for _, x := range v {
 		mean += x
