@@ -124,7 +124,7 @@ func TestDeployDocumentsTheSetup(t *testing.T) {
 	if err == nil {
 		t.Errorf("docs/deploy.md repeats the variables table (%d rows): link cicd.md's instead", len(documented))
 	}
-	for _, link := range []string{"(bootstrap.md)", "(cicd.md#one-time-setup)", "(cicd.md#prods-runner)"} {
+	for _, link := range []string{"(bootstrap.md)", "(cicd.md#one-time-setup)", "(cicd.md#the-stacks-runners)"} {
 		if !strings.Contains(doc, link) {
 			t.Errorf("docs/deploy.md's checklist lacks the link %s", link)
 		}

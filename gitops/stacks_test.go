@@ -4,8 +4,9 @@ package gitops
 // runner (.github/workflows/infra-preview.yml; docs/cicd.md): the preview
 // matrix has one entry per Pulumi.<stack>.yaml, each assuming its own
 // stack's preview role; each stack is previewed exactly when a pull request
-// changes a file its program reads; every job that talks to prod's cluster
-// runs on the runner label vars.PROD_RUNNER_LABEL names.
+// changes a file its program reads; every job that talks to a stack's
+// cluster runs on that stack's runner label (vars.PROD_RUNNER_LABEL,
+// vars.DEV_RUNNER_LABEL).
 
 import (
 	"fmt"
@@ -20,6 +21,11 @@ import (
 // runner whose egress addresses are in prod's clusterPublicAccessCidrs, or
 // a hosted runner until one is set up.
 const prodRunner = "${{ vars.PROD_RUNNER_LABEL || 'ubuntu-24.04' }}"
+
+// devRunner is the runs-on of the jobs that talk to dev's cluster: a
+// GitHub-hosted runner while dev's clusterPublicAccessCidrs admit it, or
+// the runner DEV_RUNNER_LABEL names.
+const devRunner = "${{ vars.DEV_RUNNER_LABEL || 'ubuntu-24.04' }}"
 
 // stacks lists the stacks of the repository: one per Pulumi.<stack>.yaml
 // at the root.
@@ -218,35 +224,42 @@ func talksToCluster(j *workflowJob) bool {
 	})
 }
 
-// TestProdClusterJobsRunOnProdRunner: every job (or matrix entry) that
-// assumes a prod role and talks to a cluster runs on prodRunner; prod's
-// endpoint admits only clusterPublicAccessCidrs.
-func TestProdClusterJobsRunOnProdRunner(t *testing.T) {
-	n := 0
+// TestClusterJobsRunOnTheirStacksRunner: every job (or matrix entry) that
+// assumes a stack's role and talks to a cluster runs on that stack's
+// runner label: prodRunner for a prod role, devRunner for the others. A
+// cluster's endpoint admits only its stack's clusterPublicAccessCidrs.
+func TestClusterJobsRunOnTheirStacksRunner(t *testing.T) {
+	seen := map[string]int{}
 	forEachJob(loadWorkflows(t), func(w workflowFile, id string, j *workflowJob) {
 		if !talksToCluster(j) {
 			return
 		}
 		for _, e := range matrixEntries(j) {
-			prod := false
+			stack := ""
 			for _, s := range j.Steps {
 				if s.action() != "aws-actions/configure-aws-credentials" {
 					continue
 				}
-				if m := varsExpr.FindStringSubmatch(resolveMatrix(s.with("role-to-assume"), e)); m != nil && strings.HasPrefix(m[1], prodPrefix) {
-					prod = true
+				if m := varsExpr.FindStringSubmatch(resolveMatrix(s.with("role-to-assume"), e)); m != nil {
+					stack = "dev"
+					if strings.HasPrefix(m[1], prodPrefix) {
+						stack = "prod"
+					}
 				}
 			}
-			if !prod {
+			if stack == "" {
 				continue
 			}
-			n++
-			if got := resolveMatrix(j.RunsOn.Value, e); got != prodRunner {
-				t.Errorf("%s: job %s %v talks to prod's cluster on runs-on %q, want %s", w.name, id, e, got, prodRunner)
+			seen[stack]++
+			want := map[string]string{"dev": devRunner, "prod": prodRunner}[stack]
+			if got := resolveMatrix(j.RunsOn.Value, e); got != want {
+				t.Errorf("%s: job %s %v talks to %s's cluster on runs-on %q, want %s", w.name, id, e, stack, got, want)
 			}
 		}
 	})
-	if n == 0 {
-		t.Error("no job talks to prod's cluster: the prod preview should")
+	// The dev and prod previews, dev's pulumi up and the release's check
+	// of dev's Application.
+	if seen["prod"] == 0 || seen["dev"] < 3 {
+		t.Errorf("jobs talking to a cluster: %v; want the prod preview and dev's preview, up and verify-dev", seen)
 	}
 }

@@ -18,7 +18,7 @@ import (
 func TestEveryTypeHasDeployCalls(t *testing.T) {
 	env := policy.Env{Partition: "aws", Account: testAccount, Region: testRegion}
 	stacks := []config.BootstrapStack{{Name: "dev", DeployEnvironment: "dev"}, {Name: "prod", DeployEnvironment: "production"}}
-	s, err := ciaccess.StackScope(env, project, stacks[0], stacks, env.PolicyARN(project+"-boundary"), "", "")
+	s, err := ciaccess.StackScope(env, project, stacks[0], stacks, env.PolicyARN(ciaccess.BoundaryName(project+"-dev")), "", "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -404,8 +404,8 @@ func assertIAM(t *testing.T, r *run) {
 		if !strings.HasPrefix(role.str("name"), project+"-"+r.stack+"-") {
 			t.Errorf("role %s is not named under the stack prefix", role.str("name"))
 		}
-		// The deploy role may create it only with the bootstrap's boundary.
-		if got, want := role.str("permissionsBoundary"), fmt.Sprintf("arn:aws:iam::%s:policy/%s-boundary", testAccount, project); got != want {
+		// The deploy role may create it only with its stack's boundary.
+		if got, want := role.str("permissionsBoundary"), fmt.Sprintf("arn:aws:iam::%s:policy/%s-%s-boundary", testAccount, project, r.stack); got != want {
 			t.Errorf("role %s: permissions boundary %q, want %q", role.Name, got, want)
 		}
 	}
@@ -907,6 +907,29 @@ func assertRootApplication(t *testing.T, r *run) {
 	}
 	dependsOn := func(x res, suffix string) bool {
 		return slices.ContainsFunc(x.DependsOn, func(d string) bool { return strings.HasSuffix(d, suffix) })
+	}
+	// ArgoCD's default project, which allows anything, is patched closed
+	// (forced: argocd-server created it), after the release that runs
+	// argocd-server.
+	patches := r.ofType("kubernetes:argoproj.io/v1alpha1:AppProjectPatch")
+	if len(patches) != 1 {
+		t.Fatalf("%d AppProject patches, want one closing ArgoCD's default project", len(patches))
+	}
+	d := patches[0]
+	if d.str("metadata", "name") != "default" || d.str("metadata", "namespace") != "argocd" ||
+		d.str("metadata", "annotations", "pulumi.com/patchForce") != "true" {
+		t.Errorf("default project patch metadata = %v", d.get("metadata"))
+	}
+	for _, key := range []string{"sourceRepos", "destinations", "clusterResourceWhitelist"} {
+		if v, ok := d.get("spec", key).([]any); !ok || len(v) != 0 {
+			t.Errorf("default project %s = %v, want []", key, d.get("spec", key))
+		}
+	}
+	if fmt.Sprint(d.get("spec", "namespaceResourceBlacklist")) != "[map[group:* kind:*]]" {
+		t.Errorf("default project namespaceResourceBlacklist = %v, want every kind", d.get("spec", "namespaceResourceBlacklist"))
+	}
+	if !dependsOn(d, "kubernetes:helm.sh/v3:Release::argocd") {
+		t.Errorf("default project patch does not wait for the argocd release: %v", d.DependsOn)
 	}
 	if !dependsOn(a, "kubernetes:argoproj.io/v1alpha1:AppProject::"+p.Name) {
 		t.Errorf("root application does not wait for its AppProject: %v", a.DependsOn)

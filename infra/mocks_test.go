@@ -193,7 +193,7 @@ func (m *mocks) NewResource(a pulumi.MockResourceArgs) (string, resource.Propert
 func (m *mocks) bootstrapOutputs() map[string]any {
 	stacks := map[string]any{}
 	for _, stack := range []string{"dev", "prod"} {
-		roles := map[string]any{}
+		roles := map[string]any{stackoutputs.BootstrapBoundaryARN: m.iamARN("policy/" + project + "-" + stack + "-boundary")}
 		for purpose, output := range stackoutputs.RoleOutputs {
 			roles[output] = m.iamARN("role/" + project + "-" + stack + "-ci-" + purpose)
 		}
@@ -202,7 +202,6 @@ func (m *mocks) bootstrapOutputs() map[string]any {
 	return map[string]any{
 		stackoutputs.BootstrapStacks:                stacks,
 		stackoutputs.BootstrapGitHubOIDCProviderARN: m.iamARN("oidc-provider/token.actions.githubusercontent.com"),
-		stackoutputs.BootstrapBoundaryARN:           m.iamARN("policy/" + project + "-boundary"),
 	}
 }
 

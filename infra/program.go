@@ -213,13 +213,9 @@ func readBootstrap(ctx *pulumi.Context, name, stack string) (*bootstrap, error) 
 		return nil, fmt.Errorf("bootstrap stack %s: %w", name, err)
 	}
 	stacks := ref.GetOutput(pulumi.String(stackoutputs.BootstrapStacks))
-	b := &bootstrap{
-		ProviderARN: ref.GetStringOutput(pulumi.String(stackoutputs.BootstrapGitHubOIDCProviderARN)),
-		BoundaryARN: ref.GetStringOutput(pulumi.String(stackoutputs.BootstrapBoundaryARN)),
-		RoleARNs:    map[string]pulumi.StringInput{},
-	}
-	for purpose, output := range stackoutputs.RoleOutputs {
-		b.RoleARNs[purpose] = stacks.ApplyT(func(v any) (string, error) {
+	// entry reads one ARN of this stack's entry in the bootstrap's stacks.
+	entry := func(output string) pulumi.StringOutput {
+		return stacks.ApplyT(func(v any) (string, error) {
 			all, _ := v.(map[string]any)
 			roles, _ := all[stack].(map[string]any)
 			arn, _ := roles[output].(string)
@@ -228,6 +224,14 @@ func readBootstrap(ctx *pulumi.Context, name, stack string) (*bootstrap, error) 
 			}
 			return arn, nil
 		}).(pulumi.StringOutput)
+	}
+	b := &bootstrap{
+		ProviderARN: ref.GetStringOutput(pulumi.String(stackoutputs.BootstrapGitHubOIDCProviderARN)),
+		BoundaryARN: entry(stackoutputs.BootstrapBoundaryARN),
+		RoleARNs:    map[string]pulumi.StringInput{},
+	}
+	for purpose, output := range stackoutputs.RoleOutputs {
+		b.RoleARNs[purpose] = entry(output)
 	}
 	return b, nil
 }

@@ -10,8 +10,10 @@ package main
 // Denied: changing any CI role's policies, trust or boundary (its own
 // included), changing the boundary policy or a CI policy, creating a role
 // without the boundary, passing a role it must not, assuming a role, EC2
-// writes on resources of another stack or of no stack. Under the boundary:
-// IAM escalation denied, the workloads' calls allowed.
+// writes on resources of another stack or of no stack, creating a role with
+// prod's boundary. Under dev's boundary: IAM escalation denied, the
+// workloads' calls allowed, but not on prod's network, load balancers or
+// bucket.
 
 import (
 	"encoding/json"
@@ -98,7 +100,7 @@ func TestE2EIAM(t *testing.T) {
 			t.Fatal(err)
 		}
 		switch {
-		case name == "mlops-boundary":
+		case name == "mlops-dev-boundary":
 			boundary = doc
 		case strings.HasPrefix(name, "mlops-dev-ci-deploy-"):
 			deploy = append(deploy, simPolicy{Name: name, Policy: doc})
@@ -114,7 +116,8 @@ func TestE2EIAM(t *testing.T) {
 		t.Fatal(err)
 	}
 	keyARN, _ := r.outputs["secretsKmsKeyArn"].(string)
-	boundaryARN := env.PolicyARN("mlops-boundary")
+	boundaryARN := env.PolicyARN("mlops-dev-boundary")
+	prodBoundaryARN := env.PolicyARN("mlops-prod-boundary")
 	s, err := ciaccess.StackScope(env, "mlops", b.Stacks[0], b.Stacks, boundaryARN, "mlops-pulumi-state-"+testAccount, keyARN)
 	if err != nil {
 		t.Fatal(err)
@@ -161,7 +164,7 @@ func TestE2EIAM(t *testing.T) {
 			}, false)
 		}
 	}
-	for _, pol := range []string{boundaryARN, env.PolicyARN("mlops-dev-ci-deploy-1"), env.PolicyARN("mlops-prod-ci-deploy-1")} {
+	for _, pol := range []string{boundaryARN, prodBoundaryARN, env.PolicyARN("mlops-dev-ci-deploy-1"), env.PolicyARN("mlops-prod-ci-deploy-1")} {
 		for _, a := range []string{"iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeletePolicy"} {
 			add("deny "+a+" on "+pol, deployRole, deploy, false, policy.Call{Action: a, Resource: pol}, false)
 		}
@@ -170,6 +173,14 @@ func TestE2EIAM(t *testing.T) {
 	add("deny CreateRole without the boundary", deployRole, deploy, false, policy.Call{Action: "iam:CreateRole", Resource: newRole}, false)
 	add("deny CreateRole with another boundary", deployRole, deploy, false, policy.Call{
 		Action: "iam:CreateRole", Resource: newRole, Context: map[string]string{"iam:PermissionsBoundary": admin},
+	}, false)
+	// Prod's boundary reaches prod's bucket and network: a role dev's CI
+	// gave it would be a way into prod.
+	add("deny CreateRole with prod's boundary", deployRole, deploy, false, policy.Call{
+		Action: "iam:CreateRole", Resource: newRole, Context: map[string]string{"iam:PermissionsBoundary": prodBoundaryARN},
+	}, false)
+	add("deny PutRolePermissionsBoundary to prod's boundary", deployRole, deploy, false, policy.Call{
+		Action: "iam:PutRolePermissionsBoundary", Resource: env.RoleARN("mlops-dev-eks-node"), Context: map[string]string{"iam:PermissionsBoundary": prodBoundaryARN},
 	}, false)
 	add("deny PutRolePolicy on a role without the boundary", deployRole, deploy, false, policy.Call{Action: "iam:PutRolePolicy", Resource: env.RoleARN("mlops-dev-eks-node")}, false)
 	add("deny PassRole of a CI role", deployRole, deploy, false, policy.Call{
@@ -214,12 +225,22 @@ func TestE2EIAM(t *testing.T) {
 		{Action: "iam:CreateAccessKey", Resource: env.GlobalARN("iam", "user/x")},
 		{Action: "iam:PassRole", Resource: deployRole}, {Action: "sts:AssumeRole", Resource: deployRole},
 		{Action: "iam:CreatePolicyVersion", Resource: boundaryARN}, {Action: "iam:DeleteRolePermissionsBoundary", Resource: lbc},
+		// Another stack's resources: by their tags, and its bucket.
+		{Action: "ec2:TerminateInstances", Resource: env.ARN("ec2", "instance/i-0prod"), Context: prodTags},
+		{Action: "ec2:AuthorizeSecurityGroupIngress", Resource: env.ARN("ec2", "security-group/sg-0prod"), Context: prodTags},
+		{Action: "ec2:DeleteVolume", Resource: env.ARN("ec2", "volume/vol-0prod"), Context: prodTags},
+		{Action: "elasticloadbalancing:DeleteLoadBalancer", Resource: env.ARN("elasticloadbalancing", "loadbalancer/app/prod/0example"), Context: prodTags},
+		{Action: "autoscaling:UpdateAutoScalingGroup", Resource: env.ARN("autoscaling", "autoScalingGroup:0:autoScalingGroupName/prod"), Context: prodTags},
+		{Action: "ec2:CreateVolume", Resource: env.ARN("ec2", "volume/vol-0new"), Context: map[string]string{"aws:RequestTag/project": "mlops", "aws:RequestTag/stack": "prod"}},
+		{Action: "s3:GetObject", Resource: "arn:aws:s3:::mlops-prod-artifacts-" + testAccount + "/dvc/x"},
 	} {
-		add("boundary denies "+c.Action, lbc, bounded, true, c, false)
+		add("boundary denies "+c.Action+" "+c.Resource, lbc, bounded, true, c, false)
 	}
 	for _, c := range []policy.Call{
 		{Action: "ec2:CreateNetworkInterface", Resource: env.ARN("ec2", "network-interface/eni-0example")},
 		{Action: "ec2:CreateVolume", Resource: env.ARN("ec2", "volume/vol-0example")},
+		{Action: "ec2:TerminateInstances", Resource: env.ARN("ec2", "instance/i-0dev"), Context: map[string]string{"aws:ResourceTag/project": "mlops", "aws:ResourceTag/stack": "dev"}},
+		{Action: "ec2:CreateVolume", Resource: env.ARN("ec2", "volume/vol-0dev"), Context: map[string]string{"aws:RequestTag/project": "mlops", "aws:RequestTag/stack": "dev"}},
 		{Action: "elasticloadbalancing:CreateLoadBalancer", Resource: env.ARN("elasticloadbalancing", "loadbalancer/app/x/0example")},
 		{Action: "eks:DescribeCluster", Resource: env.ARN("eks", "cluster/mlops-dev")},
 		{Action: "ecr:BatchGetImage", Resource: env.ARN("ecr", "repository/mlops-dev/model-api")},
@@ -227,7 +248,7 @@ func TestE2EIAM(t *testing.T) {
 		{Action: "iam:CreateServiceLinkedRole", Resource: env.RoleARN("aws-service-role/elasticloadbalancing.amazonaws.com/AWSServiceRoleForElasticLoadBalancing"),
 			Context: map[string]string{"iam:AWSServiceName": "elasticloadbalancing.amazonaws.com"}},
 	} {
-		add("boundary allows "+c.Action, lbc, bounded, true, c, true)
+		add("boundary allows "+c.Action+" "+c.Resource, lbc, bounded, true, c, true)
 	}
 
 	in, err := json.Marshal(cases)

@@ -282,7 +282,7 @@ func assertRoles(t *testing.T, r *run, provider string) {
 			t.Fatalf("policy %s: %v", p.Name, err)
 		}
 		problems := policy.Check(d)
-		if p.str("name") == "mlops-boundary" {
+		if strings.HasSuffix(p.str("name"), "-boundary") {
 			boundaries++
 			problems = policy.CheckBoundary(d)
 		}
@@ -293,8 +293,8 @@ func assertRoles(t *testing.T, r *run, provider string) {
 			t.Errorf("policy %s is %d characters", p.Name, n)
 		}
 	}
-	if boundaries != 1 {
-		t.Errorf("%d boundaries, want 1", boundaries)
+	if boundaries != 2 {
+		t.Errorf("%d boundaries, want one per stack", boundaries)
 	}
 	for _, stack := range []string{"dev", "prod"} {
 		for _, purpose := range []string{"preview", "deploy", "release", "train"} {
@@ -360,10 +360,12 @@ func assertOutputs(t *testing.T, r *run, provider string) {
 				t.Errorf("stacks.%s.%s = %v, want %s", stack, output, got, want)
 			}
 		}
+		if got, want := roles[stackoutputs.BootstrapBoundaryARN], iamARN("policy/mlops-"+stack+"-boundary"); got != want {
+			t.Errorf("stacks.%s.%s = %v, want %s", stack, stackoutputs.BootstrapBoundaryARN, got, want)
+		}
 	}
 	checks := map[string]string{
 		stackoutputs.BootstrapGitHubOIDCProviderARN: provider,
-		stackoutputs.BootstrapBoundaryARN:           iamARN("policy/mlops-boundary"),
 		stackoutputs.BootstrapStateBucket:           "mlops-pulumi-state-" + testAccount,
 		stackoutputs.BootstrapStateURL:              "s3://mlops-pulumi-state-" + testAccount + "?region=" + testRegion,
 		stackoutputs.BootstrapSecretsProvider:       "awskms://alias/mlops-pulumi-secrets?region=" + testRegion,

@@ -59,7 +59,7 @@ func program(ctx *pulumi.Context) (map[string]pulumi.Input, error) {
 
 	stacks := pulumi.Map{}
 	for stack, arns := range roles.ARNs {
-		m := pulumi.StringMap{}
+		m := pulumi.StringMap{stackoutputs.BootstrapBoundaryARN: roles.BoundaryARNs[stack]}
 		for purpose, arn := range arns {
 			m[stackoutputs.RoleOutputs[purpose]] = arn
 		}
@@ -68,7 +68,6 @@ func program(ctx *pulumi.Context) (map[string]pulumi.Input, error) {
 	return map[string]pulumi.Input{
 		stackoutputs.BootstrapStacks:                stacks,
 		stackoutputs.BootstrapGitHubOIDCProviderARN: roles.ProviderARN,
-		stackoutputs.BootstrapBoundaryARN:           roles.BoundaryARN,
 		stackoutputs.BootstrapStateBucket:           state.BucketName,
 		stackoutputs.BootstrapStateURL:              state.URL,
 		stackoutputs.BootstrapSecretsKMSKeyARN:      state.KeyARN,

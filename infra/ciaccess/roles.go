@@ -63,6 +63,10 @@ func passRoles(n naming.Namer) []policy.PassRole {
 	return out
 }
 
+// BoundaryName is the name of the permissions boundary of the stack whose
+// resource names start with namePrefix.
+func BoundaryName(namePrefix string) string { return namePrefix + "-boundary" }
+
 // MaxPolicyParts is how many managed policies one CI role's permissions may
 // take (IAM attaches at most 10 managed policies to a role by default).
 const MaxPolicyParts = 4
@@ -121,17 +125,18 @@ type Roles struct {
 	pulumi.ResourceState
 
 	ProviderARN pulumi.StringOutput
-	BoundaryARN pulumi.StringOutput
+	// BoundaryARNs holds each stack's permissions boundary.
+	BoundaryARNs map[string]pulumi.StringOutput
 	// ARNs holds each stack's role ARNs by purpose.
 	ARNs map[string]map[string]pulumi.StringOutput
 }
 
-// NewRoles creates (or adopts) the GitHub OIDC provider, the permissions
-// boundary and four roles per stack, each trusting exactly one subject and
+// NewRoles creates (or adopts) the GitHub OIDC provider, and per stack a
+// permissions boundary and four roles, each trusting exactly one subject and
 // holding its permissions as managed policies (the deploy role's are over
 // the 10,240 characters IAM allows inline).
 func NewRoles(ctx *pulumi.Context, name string, args RolesArgs, opts ...pulumi.ResourceOption) (*Roles, error) {
-	c := &Roles{ARNs: map[string]map[string]pulumi.StringOutput{}}
+	c := &Roles{ARNs: map[string]map[string]pulumi.StringOutput{}, BoundaryARNs: map[string]pulumi.StringOutput{}}
 	if err := ctx.RegisterComponentResource("mlops:bootstrap:CIRoles", name, c, opts...); err != nil {
 		return nil, err
 	}
@@ -172,28 +177,29 @@ func NewRoles(ctx *pulumi.Context, name string, args RolesArgs, opts ...pulumi.R
 		providerARN = e.GlobalARN("iam", "oidc-provider/"+policy.GitHubOIDCHost)
 	}
 
-	var buckets []string
 	for _, st := range args.Stacks {
-		b, err := naming.New(args.Project, st.Name).BucketName(e.Account)
+		n := naming.New(args.Project, st.Name)
+		prefix := n.Prefix()
+		bucket, err := n.BucketName(e.Account)
 		if err != nil {
 			return nil, err
 		}
-		buckets = append(buckets, b)
-	}
-	boundaryName := args.Project + "-boundary"
-	boundary, err := iam.NewPolicy(ctx, boundaryName, &iam.PolicyArgs{
-		Name:        pulumi.String(boundaryName),
-		Description: pulumi.String("Permissions boundary of every role the " + args.Project + " deploy roles create"),
-		Policy:      pulumi.String(policy.BoundaryPolicy(policy.BoundaryScope{Env: e, ArtifactBuckets: buckets}).MustJSON()),
-		Tags:        tags,
-	}, parent)
-	if err != nil {
-		return nil, err
-	}
-	boundaryARN := e.PolicyARN(boundaryName)
-
-	for _, st := range args.Stacks {
-		prefix := naming.New(args.Project, st.Name).Prefix()
+		// One boundary per stack: a role dev's deploy role creates must
+		// not reach prod's bucket or network.
+		boundaryName := BoundaryName(prefix)
+		boundary, err := iam.NewPolicy(ctx, boundaryName, &iam.PolicyArgs{
+			Name:        pulumi.String(boundaryName),
+			Description: pulumi.String("Permissions boundary of every role the deploy role of stack " + st.Name + " creates"),
+			Policy: pulumi.String(policy.BoundaryPolicy(policy.BoundaryScope{
+				Env: e, Project: args.Project, Stack: st.Name, ArtifactBucket: bucket,
+			}).MustJSON()),
+			Tags: tags,
+		}, parent)
+		if err != nil {
+			return nil, err
+		}
+		c.BoundaryARNs[st.Name] = boundary.Arn
+		boundaryARN := e.PolicyARN(boundaryName)
 		c.ARNs[st.Name] = map[string]pulumi.StringOutput{}
 		for _, purpose := range Purposes {
 			roleName := RoleName(prefix, purpose)
@@ -263,9 +269,12 @@ func NewRoles(ctx *pulumi.Context, name string, args RolesArgs, opts ...pulumi.R
 	}
 
 	c.ProviderARN = pulumi.String(providerARN).ToStringOutput()
-	c.BoundaryARN = boundary.Arn
+	boundaries := pulumi.StringMap{}
+	for stack, arn := range c.BoundaryARNs {
+		boundaries[stack] = arn
+	}
 	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
-		"githubOidcProviderArn": c.ProviderARN, "boundaryArn": c.BoundaryARN,
+		"githubOidcProviderArn": c.ProviderARN, "boundaryArns": boundaries,
 	}); err != nil {
 		return nil, err
 	}

@@ -159,6 +159,24 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		return nil, err
 	}
 
+	// ArgoCD's own default project allows any repository, destination and
+	// kind; an Application under it would bypass the project above. It is
+	// patched closed rather than created: argocd-server creates it at
+	// start-up (so it may exist already, owned by another field manager,
+	// hence the forced apply), and recreates it if deleted.
+	if _, err := apiextensions.NewCustomResourcePatch(ctx, name+"-default-project", &apiextensions.CustomResourcePatchArgs{
+		ApiVersion: pulumi.String("argoproj.io/v1alpha1"),
+		Kind:       pulumi.String("AppProject"),
+		Metadata: &metav1.ObjectMetaArgs{
+			Name:        pulumi.String(appproject.DefaultProject),
+			Namespace:   pulumi.String(appproject.Namespace),
+			Annotations: pulumi.StringMap{"pulumi.com/patchForce": pulumi.String("true")},
+		},
+		OtherFields: kubernetes.UntypedArgs{"spec": pulumi.ToMap(appproject.LockedDefaultSpec())},
+	}, on(pulumi.DependsOn([]pulumi.Resource{argo}))...); err != nil {
+		return nil, err
+	}
+
 	// The root Application, after its project, the ArgoCD release (its CRD) and the
 	// monitoring stack (the ServiceMonitor and PrometheusRule CRDs the
 	// app's chart uses). Its finalizer makes deleting it delete what it

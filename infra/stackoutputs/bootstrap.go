@@ -5,19 +5,22 @@ package stackoutputs
 const (
 	// BootstrapStacks maps each main stack's name to its CI role ARNs, keyed
 	// by the main program's output names (PreviewRoleARN, DeployRoleARN,
-	// ReleaseRoleARN, TrainRoleARN).
+	// ReleaseRoleARN, TrainRoleARN), and its permissions boundary's ARN
+	// (BootstrapBoundaryARN).
 	BootstrapStacks                = "stacks"
 	BootstrapGitHubOIDCProviderARN = "githubOidcProviderArn"
-	BootstrapBoundaryARN           = "permissionsBoundaryArn"
-	BootstrapStateBucket           = "stateBucket"
-	BootstrapStateURL              = "stateBackendUrl"
-	BootstrapSecretsKMSKeyARN      = "secretsKmsKeyArn"
-	BootstrapSecretsProvider       = "secretsProvider"
+	// BootstrapBoundaryARN is the key, in a stack's entry of
+	// BootstrapStacks, of the boundary of every role that stack creates.
+	BootstrapBoundaryARN      = "permissionsBoundaryArn"
+	BootstrapStateBucket      = "stateBucket"
+	BootstrapStateURL         = "stateBackendUrl"
+	BootstrapSecretsKMSKeyARN = "secretsKmsKeyArn"
+	BootstrapSecretsProvider  = "secretsProvider"
 )
 
 // BootstrapAll lists every output of the bootstrap stack.
 var BootstrapAll = []string{
-	BootstrapStacks, BootstrapGitHubOIDCProviderARN, BootstrapBoundaryARN,
+	BootstrapStacks, BootstrapGitHubOIDCProviderARN,
 	BootstrapStateBucket, BootstrapStateURL, BootstrapSecretsKMSKeyARN, BootstrapSecretsProvider,
 }
 

@@ -2,6 +2,7 @@ package appproject
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"path/filepath"
 	"strings"
@@ -51,5 +52,24 @@ func TestLoadMissing(t *testing.T) {
 	_, err := Load(filepath.Join(t.TempDir(), "none.yaml"), repo)
 	if !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("err = %v", err)
+	}
+}
+
+// The default project, once patched, admits nothing: no source, no
+// destination, no cluster-scoped kind, and every namespaced kind denied.
+func TestLockedDefaultSpec(t *testing.T) {
+	s := LockedDefaultSpec()
+	for _, key := range []string{"sourceRepos", "sourceNamespaces", "destinations", "clusterResourceWhitelist"} {
+		list, ok := s[key].([]any)
+		if !ok || len(list) != 0 {
+			t.Errorf("%s = %#v, want an empty list (an absent key would leave ArgoCD's value in place)", key, s[key])
+		}
+	}
+	deny, _ := s["namespaceResourceBlacklist"].([]any)
+	if len(deny) != 1 || fmt.Sprint(deny[0]) != "map[group:* kind:*]" {
+		t.Errorf("namespaceResourceBlacklist = %#v, want every group and kind", s["namespaceResourceBlacklist"])
+	}
+	if _, ok := s["namespaceResourceWhitelist"]; ok {
+		t.Error("a namespaceResourceWhitelist would be read as allowing its kinds")
 	}
 }

@@ -51,13 +51,22 @@ var EscalationActions = []string{
 	"sts:AssumeRole",
 }
 
-// BoundaryScope is what the boundary of one account's stacks may reach.
+// BoundaryScope is what the boundary of one stack's roles may reach. Each
+// stack has its own boundary, so a role that dev's deploy role creates
+// (an IRSA role a dev pod assumes) cannot reach prod's resources even
+// though both stacks share the account.
 type BoundaryScope struct {
 	Env
-	// ArtifactBuckets are the artifact buckets of every stack (the training
-	// Job's IRSA role reads and writes them).
-	ArtifactBuckets []string
+	Project, Stack string
+	// ArtifactBucket is the stack's artifact bucket (the training Job's
+	// IRSA role reads and writes it); "" allows no bucket.
+	ArtifactBucket string
 }
+
+// boundaryStackScoped are the account-wide services the boundary allows
+// whose resources carry the stack tags: the boundary denies them on
+// another stack's resources, and creating them with another stack's tags.
+var boundaryStackScoped = []string{"ec2:*", "elasticloadbalancing:*", "autoscaling:UpdateAutoScalingGroup"}
 
 // BoundaryPolicy is the permissions boundary of every role a stack's deploy
 // role creates.
@@ -73,15 +82,24 @@ func BoundaryPolicy(b BoundaryScope) Document {
 		"shield:GetSubscriptionState", "shield:DescribeProtection", "shield:CreateProtection", "shield:DeleteProtection",
 	}
 	workloads = append(workloads, BoundaryAllowedIAM...)
-	var buckets []string
-	for _, name := range b.ArtifactBuckets {
-		buckets = append(buckets, b.BucketARN(name), b.BucketARN(name)+"/*")
-	}
 	st := []Statement{allow("BoundaryWorkloads", workloads, "*")}
-	if len(buckets) > 0 {
+	if b.ArtifactBucket != "" {
 		st = append(st, allow("BoundaryArtifacts", []string{
 			"s3:ListBucket", "s3:GetBucketLocation", "s3:GetObject", "s3:PutObject",
-		}, buckets...))
+		}, b.BucketARN(b.ArtifactBucket), b.BucketARN(b.ArtifactBucket)+"/*"))
+	}
+	// EC2 and ELB stay whole services (BoundaryWildcards says why), but
+	// not across stacks: the project's resources tagged for another stack
+	// are out of reach, and so is tagging a new one for another stack.
+	// Untagged resources (the ENIs EKS creates) are not the project's, so
+	// these leave them alone.
+	for _, tag := range []string{"aws:ResourceTag", "aws:RequestTag"} {
+		d := deny("BoundaryDenyOtherStacks"+strings.TrimPrefix(tag, "aws:"), boundaryStackScoped, "*")
+		d.Condition = Conditions{
+			"StringEquals":    {tag + "/" + TagProject: {b.Project}},
+			"StringNotEquals": {tag + "/" + TagStack: {b.Stack}},
+		}
+		st = append(st, d)
 	}
 	st = append(st, deny("BoundaryDenyEscalation", EscalationActions, "*"))
 	return doc(st...)
@@ -125,7 +143,29 @@ func CheckBoundary(d Document) []string {
 			problems = append(problems, fmt.Sprintf("no Deny on \"*\" covers %s", a))
 		}
 	}
+	for _, tag := range []string{"aws:ResourceTag", "aws:RequestTag"} {
+		if !slices.ContainsFunc(d.Statement, func(st Statement) bool { return deniesOtherStacks(st, tag) }) {
+			problems = append(problems, fmt.Sprintf("no Deny keeps %v off other stacks by %s/%s", boundaryStackScoped, tag, TagStack))
+		}
+	}
 	return problems
+}
+
+// deniesOtherStacks reports whether st denies every boundaryStackScoped
+// action on any resource whose tag (prefix "aws:ResourceTag" or
+// "aws:RequestTag") names the project but not one stack.
+func deniesOtherStacks(st Statement, tag string) bool {
+	if st.Effect != "Deny" || !slices.Equal(st.Resource, []string{"*"}) {
+		return false
+	}
+	for _, a := range boundaryStackScoped {
+		if !slices.Contains(st.Action, a) {
+			return false
+		}
+	}
+	stack := st.Condition["StringNotEquals"][tag+"/"+TagStack]
+	project := st.Condition["StringEquals"][tag+"/"+TagProject]
+	return len(st.Condition) == 2 && len(stack) == 1 && stack[0] != "" && len(project) == 1 && project[0] != ""
 }
 
 // ActionMatches reports whether an IAM action pattern ("iam:Put*") matches

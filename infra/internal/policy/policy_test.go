@@ -20,7 +20,7 @@ func testScope() Scope {
 			{"mlops-dev-eks-cluster", "eks.amazonaws.com"}, {"mlops-dev-eks-node", "eks.amazonaws.com"},
 			{"mlops-dev-ebs-csi", "eks.amazonaws.com"},
 		},
-		BoundaryARN:     "arn:aws:iam::111122223333:policy/mlops-boundary",
+		BoundaryARN:     "arn:aws:iam::111122223333:policy/mlops-dev-boundary",
 		CIRoles:         []string{"mlops-dev-ci-deploy", "mlops-dev-ci-preview", "mlops-prod-ci-deploy"},
 		CIPolicies:      []string{"mlops-dev-ci-deploy-1"},
 		ManagedPolicies: ManagedPolicyARNs(testEnv),
@@ -45,8 +45,8 @@ func builtPolicies() map[string]Document {
 // CheckBoundary's rules instead of Check's.
 func boundaries() map[string]Document {
 	return map[string]Document{
-		"boundary":            BoundaryPolicy(BoundaryScope{Env: testEnv, ArtifactBuckets: []string{"mlops-dev-artifacts-111122223333"}}),
-		"boundary-no-buckets": BoundaryPolicy(BoundaryScope{Env: testEnv}),
+		"boundary":           BoundaryPolicy(BoundaryScope{Env: testEnv, Project: "mlops", Stack: "dev", ArtifactBucket: "mlops-dev-artifacts-111122223333"}),
+		"boundary-no-bucket": BoundaryPolicy(BoundaryScope{Env: testEnv, Project: "mlops", Stack: "prod"}),
 	}
 }
 
@@ -310,7 +310,7 @@ func TestNoHardCodedAccountOrRegion(t *testing.T) {
 	s.KMSKeyARN = ""
 	s.BucketName = "mlops-dev-artifacts-" + other.Account
 	s.ManagedPolicies = ManagedPolicyARNs(other)
-	s.BoundaryARN = other.GlobalARN("iam", "policy/mlops-boundary")
+	s.BoundaryARN = other.GlobalARN("iam", "policy/mlops-dev-boundary")
 	for name, d := range map[string]Document{
 		"deploy": DeployPolicy(s), "preview": PreviewPolicy(s), "release": ReleasePolicy(s),
 		"lbc": LoadBalancerControllerPolicy(other),
@@ -362,7 +362,7 @@ func TestBoundariesPassCheckBoundary(t *testing.T) {
 }
 
 func TestCheckBoundaryRejects(t *testing.T) {
-	good := BoundaryPolicy(BoundaryScope{Env: testEnv})
+	good := BoundaryPolicy(BoundaryScope{Env: testEnv, Project: "mlops", Stack: "dev"})
 	tests := []struct {
 		name   string
 		change func(d *Document)
@@ -375,6 +375,16 @@ func TestCheckBoundaryRejects(t *testing.T) {
 			d.Statement = append(d.Statement, allow("X", []string{"s3:*"}, "*"))
 		}, `wildcard action "s3:*"`},
 		{"no escalation deny", func(d *Document) { d.Statement = d.Statement[:len(d.Statement)-1] }, "covers iam:PassRole"},
+		{"no cross-stack deny", func(d *Document) {
+			d.Statement = slices.DeleteFunc(d.Statement, func(st Statement) bool { return st.Sid == "BoundaryDenyOtherStacksResourceTag" })
+		}, "by aws:ResourceTag/stack"},
+		{"cross-stack deny missing a service", func(d *Document) {
+			for i := range d.Statement {
+				if d.Statement[i].Sid == "BoundaryDenyOtherStacksRequestTag" {
+					d.Statement[i].Action = []string{"ec2:*"}
+				}
+			}
+		}, "by aws:RequestTag/stack"},
 		{"conditional deny", func(d *Document) {
 			last := &d.Statement[len(d.Statement)-1]
 			last.Condition = Conditions{"StringEquals": {"aws:PrincipalTag/x": {"y"}}}

@@ -26,8 +26,9 @@ func NewCommand(logger *slog.Logger, s streams.Streams) *cobra.Command {
 one JSON file per run (--runs-dir or MLOPS_RUNS_DIR to put it elsewhere). A run
 names its start time, git commit, host, parameters, data md5, every model's
 hold-out and cross-validation metrics, loss history and bundle checksum, and
-whether it finished or failed. RUN arguments take a full id, a unique prefix,
-or "latest".`,
+whether it finished or failed. Every 'mlops tune' is recorded too, as a run
+of kind tune holding its estimates and every search and trial. RUN arguments
+take a full id, a unique prefix, or "latest".`,
 	}
 	cmd.AddCommand(
 		runslist.NewCommand(logger, s),
