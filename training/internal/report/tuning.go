@@ -38,11 +38,6 @@ type TunedModel struct {
 	Notes []string
 }
 
-// Failed reports whether the model's tuning failed.
-func (tm *TunedModel) Failed() bool {
-	return tm.Status == tracking.ModelFailed || tm.Status == tracking.ModelTimedOut
-}
-
 // importanceSeed seeds the importances' forest: the report of the same
 // run is the same page.
 const importanceSeed = 0

@@ -22,10 +22,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/mlopsgo/mlops/training/internal/cli"
-	"github.com/mlopsgo/mlops/training/internal/metrics"
 	"github.com/mlopsgo/mlops/training/internal/tracking"
-	"github.com/mlopsgo/mlops/training/internal/tune"
-	"github.com/mlopsgo/mlops/training/internal/tune/space"
 )
 
 // TestE2EReportInChromium trains twice on Iris (the repository's
@@ -295,14 +292,10 @@ func trainTwice(t *testing.T, dir, runsDir string) []string {
 	return names
 }
 
-// tuneIris tunes svm and decision_tree on the repository's Iris params (2
-// outer folds, 16 trials per search) and records the outcome in the run
-// store as a finished tune run on the data of the latest training run,
-// the way run.json lays a tune run out. It returns the run's id and the
-// tuned models.
-//
-// Test-only stand-in: once `mlops tune --runs-dir` records tune runs, call
-// that instead.
+// tuneIris runs `mlops tune` on svm and decision_tree with the
+// repository's Iris params (data path made absolute, 2 outer folds, 16
+// trials per search), recording a tune run in runsDir, and returns its id
+// and the tuned models.
 func tuneIris(t *testing.T, dir, runsDir string) (string, []string) {
 	t.Helper()
 	repo, err := filepath.Abs("../../../..")
@@ -319,69 +312,19 @@ func tuneIris(t *testing.T, dir, runsDir string) (string, []string) {
 	if err := os.WriteFile(params, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	logger := slog.New(slog.DiscardHandler)
-	res, err := tune.Run(t.Context(), logger, tune.Options{ParamsPath: params, Models: []string{"svm", "decision_tree"}, Trials: 16})
+	mlops(t, "tune", "--params", params, "--models", "svm,decision_tree", "--trials", "16", "--runs-dir", runsDir)
+	r, err := tracking.New(slog.New(slog.DiscardHandler), tracking.Options{Dir: runsDir}).Resolve("latest")
 	if err != nil {
 		t.Fatal(err)
 	}
-	store := tracking.New(logger, tracking.Options{Dir: runsDir})
-	trained, err := store.Resolve("latest")
-	if err != nil {
-		t.Fatal(err)
+	if r.Kind != tracking.KindTune || r.Tune == nil || r.Status != tracking.StatusFinished {
+		t.Fatalf("the latest run is not a finished tune run: %s %s %s", r.ID, r.Kind, r.Status)
 	}
-	p := res.Params
-	rec := &tracking.Tune{Sampler: "tpe", Trials: 16, Batch: p.Tune.Batch, InnerFolds: p.Tune.InnerFolds, Pruning: true}
 	var names []string
-	for _, m := range res.Models {
+	for _, m := range r.Tune.Models {
 		names = append(names, m.Name)
-		tm := tracking.TunedModel{
-			Name: m.Name, Algorithm: m.Name, Status: tracking.ModelTrained, Space: trackedDims(m.Space),
-			DefaultCV: trackedCV(m.DefaultCV), Nested: trackedCV(m.Nested), InnerBest: trackedCV(m.InnerBest),
-			Chosen: map[string]any{}, ChosenInner: m.ChosenInner, Pruned: m.Pruned, DurationSeconds: m.Duration.Seconds(),
-		}
-		for _, s := range m.Chosen {
-			tm.Chosen[s.Key] = s.Value
-		}
-		for _, s := range m.Searches {
-			ts := tracking.TuneSearch{Fold: s.Fold, Rows: s.Rows, Best: s.Best}
-			if s.Fold >= 0 {
-				ts.Test = &s.Test
-			}
-			for _, tr := range s.Trials {
-				ps := map[string]any{}
-				for _, st := range tr.Point {
-					ps[st.Key] = st.Value
-				}
-				ts.Trials = append(ts.Trials, tracking.TuneTrial{Number: tr.Number, Params: ps, Scores: tr.Scores, State: string(tr.State), DurationSeconds: tr.Duration.Seconds()})
-			}
-			tm.Searches = append(tm.Searches, ts)
-		}
-		rec.Models = append(rec.Models, tm)
-	}
-	r, err := store.Begin(t.Context(), tracking.Run{
-		Kind: tracking.KindTune, Command: []string{"mlops", "tune", "--trials", "16"}, ParamsFile: params,
-		Data: trained.Data, CV: &tracking.CVSpec{Folds: p.CV.Folds, Repeats: p.CV.Repeats}, Tune: rec,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := store.Finish(r); err != nil {
-		t.Fatal(err)
 	}
 	return r.ID, names
-}
-
-func trackedDims(s space.Space) []tracking.TuneDim {
-	out := make([]tracking.TuneDim, len(s))
-	for i, d := range s {
-		typ := map[space.Kind]string{space.KindFloat: "float", space.KindInt: "int", space.KindCategorical: "categorical"}[d.Kind]
-		out[i] = tracking.TuneDim{Name: d.Key, Type: typ, Low: d.Low, High: d.High, Log: d.Log, Step: d.Step, Unlimited: d.Unlimited, Choices: d.Choices}
-	}
-	return out
-}
-
-func trackedCV(s metrics.Summary) tracking.CV {
-	return tracking.CV{Metric: "accuracy", Mean: s.Mean, Std: s.Std, Values: s.Values}
 }
 
 func mlops(t *testing.T, args ...string) string {

@@ -15,9 +15,8 @@ import (
 	"gonum.org/v1/gonum/floats/scalar"
 	"gonum.org/v1/gonum/stat"
 
-	"github.com/mlopsgo/mlops/training/internal/tracking"
+	"github.com/mlopsgo/mlops/training/internal/tracking/tunerun"
 	"github.com/mlopsgo/mlops/training/internal/tune"
-	"github.com/mlopsgo/mlops/training/internal/tune/space"
 )
 
 // seeds is the number of forests each side fits per trial set: the
@@ -286,7 +285,7 @@ type irisSearch struct {
 // irisSearches tunes svm and decision_tree on Iris (the repository's
 // params.yaml with 2 outer folds, 48 trials, no pruning, so every trial
 // of the final search is complete) and returns the final searches' inputs
-// as FromSearch reads them from the run store's records.
+// as FromSearch reads them from the run store's records (tunerun.Model).
 func irisSearches(t *testing.T) []irisSearch {
 	t.Helper()
 	repo, err := filepath.Abs("../../../..")
@@ -311,8 +310,10 @@ func irisSearches(t *testing.T) []irisSearch {
 	}
 	var out []irisSearch
 	for _, m := range res.Models {
-		final := m.Searches[len(m.Searches)-1]
-		in, err := FromSearch(trackedDims(m.Space), trackedTrials(final.Trials))
+		// The search as the run store records it.
+		tm := tunerun.Model(m)
+		final := tm.Searches[len(tm.Searches)-1]
+		in, err := FromSearch(tm.Space, final.Trials)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -320,29 +321,6 @@ func irisSearches(t *testing.T) []irisSearch {
 			t.Fatalf("%s: %d complete trials in the final search, want 48", m.Name, len(in.Y))
 		}
 		out = append(out, irisSearch{m.Name, in})
-	}
-	return out
-}
-
-// trackedDims and trackedTrials write a search as run.json records it
-// (test-only: the run store's writer of tune runs does this for real).
-func trackedDims(s space.Space) []tracking.TuneDim {
-	out := make([]tracking.TuneDim, len(s))
-	for i, d := range s {
-		typ := map[space.Kind]string{space.KindFloat: "float", space.KindInt: "int", space.KindCategorical: "categorical"}[d.Kind]
-		out[i] = tracking.TuneDim{Name: d.Key, Type: typ, Low: d.Low, High: d.High, Log: d.Log, Step: d.Step, Unlimited: d.Unlimited, Choices: d.Choices}
-	}
-	return out
-}
-
-func trackedTrials(trials []tune.Trial) []tracking.TuneTrial {
-	out := make([]tracking.TuneTrial, len(trials))
-	for i, tr := range trials {
-		p := map[string]any{}
-		for _, s := range tr.Point {
-			p[s.Key] = s.Value
-		}
-		out[i] = tracking.TuneTrial{Number: tr.Number, Params: p, Scores: slices.Clone(tr.Scores), State: string(tr.State)}
 	}
 	return out
 }
