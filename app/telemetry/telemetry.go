@@ -73,6 +73,38 @@ const (
 	PanicsTotal = Namespace + "_panics_total"
 )
 
+// Shadow scoring: model-api scores the challengers SHADOW_MODELS names on a
+// sample of the rows it serves, after answering, and compares each with the
+// model that served the row. Every series has LabelModel (the challenger)
+// and LabelServedModel (the model that answered), so that agreement
+// against the champion and against a model a request named stay apart.
+const (
+	// ShadowPredictionsTotal counts rows a challenger scored in shadow, by
+	// challenger and served model.
+	ShadowPredictionsTotal = Namespace + "_shadow_predictions_total"
+	// ShadowAgreementsTotal counts the rows of ShadowPredictionsTotal for
+	// which the challenger predicted the served model's class: divided by
+	// it, the agreement ratio.
+	ShadowAgreementsTotal = Namespace + "_shadow_agreements_total"
+	// ShadowConfidenceDifference is a histogram, per row scored, of the
+	// challenger's top class probability minus the served model's (-1..1):
+	// above 0 the challenger is surer of its answer than the served model
+	// of its own.
+	ShadowConfidenceDifference = Namespace + "_shadow_confidence_difference"
+	// ShadowDroppedTotal counts rows a challenger did not score, by
+	// challenger, served model and LabelReason: ReasonQueueFull when the
+	// queue was full, ReasonShutdown when the server stopped first.
+	ShadowDroppedTotal = Namespace + "_shadow_dropped_total"
+	// ShadowDurationSeconds is a histogram of a challenger's computation
+	// time per shadow job (one request's rows), by challenger.
+	ShadowDurationSeconds = Namespace + "_shadow_duration_seconds"
+	// ShadowQueueLength is a gauge of the shadow jobs waiting for a worker.
+	ShadowQueueLength = Namespace + "_shadow_queue_length"
+	// ShadowQueueCapacity is a gauge of how many jobs the queue holds
+	// before it drops: 0 when no challenger is shadowed.
+	ShadowQueueCapacity = Namespace + "_shadow_queue_capacity"
+)
+
 // Label names.
 const (
 	LabelRoute     = "route"
@@ -91,6 +123,9 @@ const (
 	LabelGoVersion = "goversion"
 	LabelDataMD5   = "data_md5"
 	LabelRange     = "range"
+	// LabelServedModel is the model that answered the request a shadow
+	// series compares its challenger (LabelModel) with.
+	LabelServedModel = "served_model"
 	// LabelSpecies is the compatibility set's class label (the original's name).
 	LabelSpecies = "species"
 )
@@ -116,4 +151,13 @@ const (
 	ReasonOutOfRange   = "out_of_range"
 	ReasonUnknownModel = "unknown_model"
 	ReasonTooLarge     = "too_large"
+)
+
+// Values of LabelReason for ShadowDroppedTotal.
+const (
+	// ReasonQueueFull marks rows dropped because the shadow queue was full.
+	ReasonQueueFull = "queue_full"
+	// ReasonShutdown marks rows dropped because the server stopped before
+	// a worker reached them.
+	ReasonShutdown = "shutdown"
 )
