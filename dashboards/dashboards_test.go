@@ -238,7 +238,7 @@ func TestVariablesScopeEveryQuery(t *testing.T) {
 		telemetry.PredictionsTotal, telemetry.PredictionErrorsTotal, telemetry.InputOutOfRangeTotal,
 		telemetry.InputDriftScore, telemetry.InputDriftKSStatistic, telemetry.InputDriftWindowObservations, telemetry.ModelInfo,
 	}
-	byModel = append(byModel, telemetry.ShadowPredictionsTotal, telemetry.ShadowAgreementsTotal, telemetry.ShadowDroppedTotal)
+	byModel = append(byModel, telemetry.ShadowPredictionsTotal, telemetry.ShadowAgreementsTotal, telemetry.ShadowConfidenceTotal, telemetry.ShadowDroppedTotal)
 	for _, h := range []string{telemetry.PredictionConfidence, telemetry.InferenceDurationSeconds, telemetry.ShadowConfidenceDifference, telemetry.ShadowDurationSeconds} {
 		byModel = append(byModel, h+"_bucket", h+"_sum", h+"_count")
 	}

@@ -279,17 +279,19 @@ func shadowAgreementTimeseries() *timeseries.PanelBuilder {
 }
 
 func shadowConfidenceDifferenceTimeseries() *timeseries.PanelBuilder {
-	byPair := func(suffix string) string {
-		return sumRate(selector(telemetry.ShadowConfidenceDifference+suffix, modelScope()), shadowPair...)
+	side := func(v string) string {
+		return sumRate(selector(telemetry.ShadowConfidenceTotal, modelScope(), matcher(telemetry.LabelSide, "=", v)), shadowPair...)
 	}
 	return signedTimeseries().
 		Title("Shadow confidence difference by challenger").
-		Description("Mean of the challenger's top class probability minus the served model's, per row scored in shadow (" +
-			telemetry.ShadowConfidenceDifference + "): above 0 the challenger is surer of its answers than the served model of its own. Read it with the agreement: sure and agreeing is a safe promotion, sure and disagreeing needs labels.").
+		Description("Mean of the challenger's top class probability minus the served model's, per row scored in shadow (the two sides of " +
+			telemetry.ShadowConfidenceTotal + " over " + telemetry.ShadowPredictionsTotal + "): above 0 the challenger is surer of its answers than the served model of its own. " +
+			"Read it with the agreement: sure and agreeing is a safe promotion, sure and disagreeing needs labels.").
 		Unit("percentunit").
 		AxisSoftMin(-0.1).
 		AxisSoftMax(0.1).
-		WithTarget(query(byPair("_sum")+" / "+byPair("_count"), shadowLegend))
+		WithTarget(query("("+side(telemetry.SideChallenger)+" - "+side(telemetry.SideServed)+") / "+
+			sumRate(selector(telemetry.ShadowPredictionsTotal, modelScope()), shadowPair...), shadowLegend))
 }
 
 func shadowRowsTimeseries() *timeseries.PanelBuilder {

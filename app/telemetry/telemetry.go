@@ -86,10 +86,19 @@ const (
 	// which the challenger predicted the served model's class: divided by
 	// it, the agreement ratio.
 	ShadowAgreementsTotal = Namespace + "_shadow_agreements_total"
+	// ShadowConfidenceTotal sums, over the rows of ShadowPredictionsTotal,
+	// the top class probability of one side of the comparison, by
+	// challenger, served model and LabelSide (SideChallenger, SideServed).
+	// Divided by ShadowPredictionsTotal, each side's mean confidence; their
+	// difference is the mean confidence difference. (A counter, unlike the
+	// _sum of ShadowConfidenceDifference, which falls with every negative
+	// difference, so rate() and increase() misread it.)
+	ShadowConfidenceTotal = Namespace + "_shadow_confidence_total"
 	// ShadowConfidenceDifference is a histogram, per row scored, of the
 	// challenger's top class probability minus the served model's (-1..1):
 	// above 0 the challenger is surer of its answer than the served model
-	// of its own.
+	// of its own. Its buckets and count are counters; its _sum is not (see
+	// ShadowConfidenceTotal for the mean).
 	ShadowConfidenceDifference = Namespace + "_shadow_confidence_difference"
 	// ShadowDroppedTotal counts rows a challenger did not score, by
 	// challenger, served model and LabelReason: ReasonQueueFull when the
@@ -126,6 +135,8 @@ const (
 	// LabelServedModel is the model that answered the request a shadow
 	// series compares its challenger (LabelModel) with.
 	LabelServedModel = "served_model"
+	// LabelSide says which side of a shadow comparison a series measures.
+	LabelSide = "side"
 	// LabelSpecies is the compatibility set's class label (the original's name).
 	LabelSpecies = "species"
 )
@@ -151,6 +162,14 @@ const (
 	ReasonOutOfRange   = "out_of_range"
 	ReasonUnknownModel = "unknown_model"
 	ReasonTooLarge     = "too_large"
+)
+
+// Values of LabelSide for ShadowConfidenceTotal.
+const (
+	// SideChallenger marks the challenger's side.
+	SideChallenger = "challenger"
+	// SideServed marks the served model's side.
+	SideServed = "served"
 )
 
 // Values of LabelReason for ShadowDroppedTotal.

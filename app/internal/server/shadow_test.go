@@ -245,12 +245,22 @@ func TestShadowAgreementOverHTTP(t *testing.T) {
 		t.Errorf("%v rows dropped, want 0", got)
 	}
 
+	// The confidence sums' difference is the differences' sum, pair by
+	// pair.
+	const tol = 1e-12 // the same terms, summed in another order
+	for k := range byHand {
+		c := sumCounter(t, reg, telemetry.ShadowConfidenceTotal, map[string]string{telemetry.LabelModel: k.challenger, telemetry.LabelServedModel: k.served, telemetry.LabelSide: telemetry.SideChallenger})
+		sv := sumCounter(t, reg, telemetry.ShadowConfidenceTotal, map[string]string{telemetry.LabelModel: k.challenger, telemetry.LabelServedModel: k.served, telemetry.LabelSide: telemetry.SideServed})
+		if math.Abs(c-sv-diffSum[k]) > tol || sv <= 0 {
+			t.Errorf("%v: confidence sums challenger %v - served %v, want a difference of %v", k, c, sv, diffSum[k])
+		}
+	}
+
 	// The confidence differences, pair by pair.
 	families, err := reg.Gather()
 	if err != nil {
 		t.Fatal(err)
 	}
-	const tol = 1e-12 // the same terms, summed in another order
 	for _, f := range families {
 		if f.GetName() != telemetry.ShadowConfidenceDifference {
 			continue

@@ -18,9 +18,14 @@
 //
 // Per challenger and served model, for every row scored: whether the two
 // predicted the same class (agreements over predictions is the agreement
-// ratio) and the challenger's top probability minus the served model's (the
-// confidence difference); per challenger, the computation time of a job;
-// and the rows dropped, with the reason. Names come from app/telemetry.
+// ratio), each side's top class probability summed (over predictions, each
+// side's mean confidence, and their difference the mean confidence
+// difference) and the challenger's top probability minus the served
+// model's in a histogram (its distribution); per challenger, the
+// computation time of a job; and the rows dropped, with the reason. The
+// confidences are summed in two counters because a histogram's _sum of
+// differences falls with each negative one, which rate() reads as a
+// counter reset. Names come from app/telemetry.
 //
 // # Stopping
 //

@@ -81,6 +81,8 @@ type Target struct {
 	model      Predictor
 	scored     prometheus.Counter
 	agreed     prometheus.Counter
+	confC      prometheus.Counter // the challenger's top probabilities, summed
+	confS      prometheus.Counter // the served model's
 	diff       prometheus.Observer
 	duration   prometheus.Observer
 	dropFull   prometheus.Counter
@@ -121,6 +123,7 @@ type Scorer struct {
 
 	predictions *prometheus.CounterVec
 	agreements  *prometheus.CounterVec
+	confidence  *prometheus.CounterVec
 	diff        *prometheus.HistogramVec
 	duration    *prometheus.HistogramVec
 	dropped     *prometheus.CounterVec
@@ -156,9 +159,13 @@ func New(reg prometheus.Registerer, opts Options) *Scorer {
 			Name: telemetry.ShadowAgreementsTotal,
 			Help: "Rows scored in shadow for which the challenger predicted the served model's class, by challenger and served model.",
 		}, pair),
+		confidence: f.NewCounterVec(prometheus.CounterOpts{
+			Name: telemetry.ShadowConfidenceTotal,
+			Help: "Top class probabilities summed over the rows scored in shadow, by challenger, served model and side (challenger, served); over shadow predictions, each side's mean confidence.",
+		}, []string{telemetry.LabelModel, telemetry.LabelServedModel, telemetry.LabelSide}),
 		diff: f.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    telemetry.ShadowConfidenceDifference,
-			Help:    "Challenger's top class probability minus the served model's, per row scored in shadow, by challenger and served model.",
+			Help:    "Challenger's top class probability minus the served model's, per row scored in shadow, by challenger and served model (its _sum falls with negative differences: take the mean from " + telemetry.ShadowConfidenceTotal + ").",
 			Buckets: diffBuckets,
 		}, pair),
 		duration: f.NewHistogramVec(prometheus.HistogramOpts{
@@ -194,6 +201,8 @@ func (s *Scorer) Target(challenger string, p Predictor, served string) *Target {
 		model:      p,
 		scored:     s.predictions.WithLabelValues(challenger, served),
 		agreed:     s.agreements.WithLabelValues(challenger, served),
+		confC:      s.confidence.WithLabelValues(challenger, served, telemetry.SideChallenger),
+		confS:      s.confidence.WithLabelValues(challenger, served, telemetry.SideServed),
 		diff:       s.diff.WithLabelValues(challenger, served),
 		duration:   s.duration.WithLabelValues(challenger),
 		dropFull:   s.dropped.WithLabelValues(challenger, served, telemetry.ReasonQueueFull),
@@ -283,7 +292,7 @@ func (s *Scorer) score(j *job, dst []float64) {
 	rows, nf, nc := j.rows(), j.nf, j.nc
 	for _, t := range j.targets {
 		start := time.Now()
-		agreed := 0
+		agreed, confC, confS := 0, 0.0, 0.0
 		for r := range rows {
 			t.model.PredictInto(dst, j.x[r*nf:(r+1)*nf])
 			served := j.probs[r*nc : (r+1)*nc]
@@ -291,11 +300,15 @@ func (s *Scorer) score(j *job, dst []float64) {
 			if kc == ks {
 				agreed++
 			}
+			confC += dst[kc]
+			confS += served[ks]
 			t.diff.Observe(dst[kc] - served[ks])
 		}
 		t.duration.Observe(time.Since(start).Seconds())
 		t.scored.Add(float64(rows))
 		t.agreed.Add(float64(agreed))
+		t.confC.Add(confC)
+		t.confS.Add(confS)
 		if s.onScored != nil {
 			s.onScored(t, j.x)
 		}

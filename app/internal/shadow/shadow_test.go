@@ -125,19 +125,26 @@ model_api_shadow_dropped_total{model="decision_tree",reason="shutdown",served_mo
 		t.Error(err)
 	}
 
-	// The confidence differences, from the bundles themselves.
-	var wantSum float64
+	// The confidences, from the bundles themselves.
+	var wantSum, wantC, wantS float64
 	p := make([]float64, nc)
 	for r, row := range rows {
 		tree.PredictInto(p, row)
 		sp := probs[r*nc : (r+1)*nc]
 		wantSum += p[model.ArgMax(p)] - sp[model.ArgMax(sp)]
+		wantC += p[model.ArgMax(p)]
+		wantS += sp[model.ArgMax(sp)]
 	}
-	wantSum *= requests
+	wantSum, wantC, wantS = wantSum*requests, wantC*requests, wantS*requests
 	count, sum := histogram(t, reg, telemetry.ShadowConfidenceDifference)
 	const tol = 1e-12 // the same sums, added in another order
 	if count != 4*requests || math.Abs(sum-wantSum) > tol {
 		t.Errorf("confidence difference: count %d, sum %v; want %d, %v", count, sum, 4*requests, wantSum)
+	}
+	gotC := testutil.ToFloat64(s.confidence.WithLabelValues("decision_tree", "logistic_regression", telemetry.SideChallenger))
+	gotS := testutil.ToFloat64(s.confidence.WithLabelValues("decision_tree", "logistic_regression", telemetry.SideServed))
+	if math.Abs(gotC-wantC) > tol || math.Abs(gotS-wantS) > tol {
+		t.Errorf("confidence sums: challenger %v, served %v; want %v, %v", gotC, gotS, wantC, wantS)
 	}
 	if count, _ := histogram(t, reg, telemetry.ShadowDurationSeconds); count != requests {
 		t.Errorf("duration: %d observations, want one per job (%d)", count, requests)
