@@ -12,6 +12,7 @@ import (
 	"github.com/mlopsgo/mlops/training/internal/cli/runs/runsdelete"
 	"github.com/mlopsgo/mlops/training/internal/cli/runs/runsdiff"
 	"github.com/mlopsgo/mlops/training/internal/cli/runs/runslist"
+	"github.com/mlopsgo/mlops/training/internal/cli/runs/runsshadow"
 	"github.com/mlopsgo/mlops/training/internal/cli/runs/runsshow"
 	"github.com/mlopsgo/mlops/training/internal/cli/runs/runssync"
 	"github.com/mlopsgo/mlops/training/internal/cli/streams"
@@ -37,6 +38,7 @@ take a full id, a unique prefix, or "latest".`,
 		runsdelete.NewCommand(logger, s),
 		runssync.NewCommand(logger, s),
 		runsdiff.NewCommand(logger, s),
+		runsshadow.NewCommand(logger, s),
 	)
 	return cmd
 }
