@@ -196,11 +196,32 @@ func TestOpenEndpointWarnsInDev(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			warned := len(c.Warnings) == 1 && strings.HasPrefix(c.Warnings[0], "mlops:clusterPublicAccessCidrs: ")
-			if warned != tt.warn || (!tt.warn && len(c.Warnings) != 0) {
+			warned := slices.ContainsFunc(c.Warnings, func(w string) bool { return strings.HasPrefix(w, "mlops:clusterPublicAccessCidrs: ") })
+			if warned != tt.warn {
 				t.Errorf("warnings = %q, want a warning naming mlops:clusterPublicAccessCidrs: %t", c.Warnings, tt.warn)
 			}
 		})
+	}
+}
+
+// dev without a certificate works but cannot take a release to prod: the
+// warning says so, naming the key; with one, no warning about it.
+func TestNoCertificateWarnsInDev(t *testing.T) {
+	for _, cert := range []string{"", "arn:aws:acm:eu-west-1:111122223333:certificate/0a1b2c3d-aaaa-bbbb-cccc-0123456789ab"} {
+		values := minimal()
+		if cert != "" {
+			values["mlops:certificateArn"] = cert
+		}
+		c, err := load(t, values)
+		if err != nil {
+			t.Fatal(err)
+		}
+		warned := slices.ContainsFunc(c.Warnings, func(w string) bool {
+			return strings.HasPrefix(w, "mlops:certificateArn is not set") && strings.Contains(w, "verify-dev")
+		})
+		if warned != (cert == "") {
+			t.Errorf("certificate %q: warnings %q", cert, c.Warnings)
+		}
 	}
 }
 
