@@ -104,6 +104,7 @@ $(BIN)/flakecheck:
 .PHONY: fuzz
 fuzz:
 	cd training/model && $(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) .
+	cd training/model && $(GO) test -run '^$$' -fuzz '^FuzzParseIndex$$' -fuzztime $(FUZZTIME) .
 	cd training && $(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./internal/dataset
 
 ##@ Checks with real programs

@@ -229,8 +229,15 @@ const (
 	statWidth   = 5 // five stats a row: 4 + 5 + 5 + 5 + 5
 )
 
-// defaultTimeseries is the base of every graph.
+// defaultTimeseries is the base of every graph of a quantity that is never
+// negative: the y axis starts at 0.
 func defaultTimeseries() *timeseries.PanelBuilder {
+	return signedTimeseries().Min(0)
+}
+
+// signedTimeseries is the base of a graph whose values may be negative (a
+// difference): defaultTimeseries without the floor at 0.
+func signedTimeseries() *timeseries.PanelBuilder {
 	return timeseries.NewPanelBuilder().
 		Datasource(datasourceRef()).
 		Height(graphHeight).
@@ -241,7 +248,6 @@ func defaultTimeseries() *timeseries.PanelBuilder {
 		DrawStyle(common.GraphDrawStyleLine).
 		LineInterpolation(common.LineInterpolationLinear).
 		SpanNulls(common.BoolOrFloat64{Bool: cog.ToPtr(false)}).
-		Min(0).
 		Legend(common.NewVizLegendOptionsBuilder().
 			DisplayMode(common.LegendDisplayModeTable).
 			Placement(common.LegendPlacementBottom).

@@ -100,6 +100,7 @@ func load(t *testing.T) map[string]queries.Dashboard {
 var histograms = []string{
 	telemetry.HTTPRequestDurationSeconds, telemetry.HTTPRequestSizeBytes,
 	telemetry.PredictionConfidence, telemetry.InferenceDurationSeconds,
+	telemetry.ShadowConfidenceDifference, telemetry.ShadowDurationSeconds,
 }
 
 // allowedMetrics is every series name a query may read: app/telemetry's
@@ -237,7 +238,8 @@ func TestVariablesScopeEveryQuery(t *testing.T) {
 		telemetry.PredictionsTotal, telemetry.PredictionErrorsTotal, telemetry.InputOutOfRangeTotal,
 		telemetry.InputDriftScore, telemetry.InputDriftKSStatistic, telemetry.InputDriftWindowObservations, telemetry.ModelInfo,
 	}
-	for _, h := range []string{telemetry.PredictionConfidence, telemetry.InferenceDurationSeconds} {
+	byModel = append(byModel, telemetry.ShadowPredictionsTotal, telemetry.ShadowAgreementsTotal, telemetry.ShadowConfidenceTotal, telemetry.ShadowDroppedTotal)
+	for _, h := range []string{telemetry.PredictionConfidence, telemetry.InferenceDurationSeconds, telemetry.ShadowConfidenceDifference, telemetry.ShadowDurationSeconds} {
 		byModel = append(byModel, h+"_bucket", h+"_sum", h+"_count")
 	}
 	macros := map[string]string{"__rate_interval": "2m", "__interval": "30s", "__range": "1h"}

@@ -19,6 +19,10 @@ const (
 	// KubePodContainerResourceLimits is kube-state-metrics' limit per
 	// container and resource (cpu in cores, memory in bytes).
 	KubePodContainerResourceLimits = "kube_pod_container_resource_limits"
+	// KubePodContainerResourceRequests is kube-state-metrics' request per
+	// container and resource: what the scheduler reserves, and the base of
+	// the HPA's CPU utilization.
+	KubePodContainerResourceRequests = "kube_pod_container_resource_requests"
 )
 
 // ClusterSeries lists every kube-prometheus-stack series above.
@@ -27,6 +31,7 @@ var ClusterSeries = []string{
 	ContainerMemoryWorkingSetBytes,
 	KubePodContainerStatusRestartsTotal,
 	KubePodContainerResourceLimits,
+	KubePodContainerResourceRequests,
 }
 
 // Up is the series Prometheus itself writes for every scrape target: 1 when

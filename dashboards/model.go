@@ -22,7 +22,7 @@ const ModelTitle = "Model API / Model"
 // the training data, and which versions are loaded.
 func Model() *dashboardBuilder {
 	return newDashboard(ModelTitle, ModelUID,
-		"The models model-api serves: predictions by class, confidence, inference latency, input drift against the training data (PSI, with the alert thresholds), out-of-range inputs, loaded versions and reloads.").
+		"The models model-api serves: predictions by class, confidence, inference latency, input drift against the training data (PSI, with the alert thresholds), out-of-range inputs, challengers scored in shadow (agreement with the served model), loaded versions and reloads.").
 		Link(dashboardLink(ServiceTitle, ServiceUID)).
 		WithVariable(datasourceVariable()).
 		WithVariable(namespaceVariable()).
@@ -45,6 +45,12 @@ func Model() *dashboardBuilder {
 		WithPanel(driftKSTimeseries()).
 		WithPanel(outOfRangeTimeseries()).
 		WithPanel(driftWindowTimeseries()).
+		WithRow(dashboard.NewRowBuilder("Shadow models")).
+		WithPanel(shadowAgreementTimeseries()).
+		WithPanel(shadowConfidenceDifferenceTimeseries()).
+		WithPanel(shadowRowsTimeseries()).
+		WithPanel(shadowDurationTimeseries()).
+		WithPanel(shadowQueueTimeseries()).
 		WithRow(dashboard.NewRowBuilder("Versions and loads")).
 		WithPanel(modelInfoTable()).
 		WithPanel(reloadsTimeseries()).
@@ -248,4 +254,73 @@ func predictionErrorsTimeseries() *timeseries.PanelBuilder {
 		Unit("reqps").
 		WithTarget(query(sumRate(selector(telemetry.PredictionErrorsTotal, scope), telemetry.LabelModel, telemetry.LabelReason),
 			"{{"+telemetry.LabelReason+"}} {{"+telemetry.LabelModel+"}}"))
+}
+
+// The shadow row: challengers that SHADOW_MODELS names, scored on a sample
+// of live requests off the request path and compared with the model that
+// served each one. The model variable picks challengers here.
+
+// shadowPair is the series key of the shadow metrics: challenger and served
+// model.
+var shadowPair = []string{telemetry.LabelModel, telemetry.LabelServedModel}
+
+const shadowLegend = "{{" + telemetry.LabelModel + "}} vs {{" + telemetry.LabelServedModel + "}}"
+
+func shadowAgreementTimeseries() *timeseries.PanelBuilder {
+	return defaultTimeseries().
+		Title("Shadow agreement by challenger").
+		Description("Share of the rows scored in shadow on which the challenger predicted the class the served model answered (" +
+			telemetry.ShadowAgreementsTotal + " / " + telemetry.ShadowPredictionsTotal + "), per challenger and served model. " +
+			"No data: no challenger is shadowed (SHADOW_MODELS), or no traffic. mlops runs shadow prints the same over a window, for a promotion.").
+		Unit("percentunit").
+		Max(1).
+		WithTarget(query(sumRate(selector(telemetry.ShadowAgreementsTotal, modelScope()), shadowPair...)+" / "+
+			sumRate(selector(telemetry.ShadowPredictionsTotal, modelScope()), shadowPair...), shadowLegend))
+}
+
+func shadowConfidenceDifferenceTimeseries() *timeseries.PanelBuilder {
+	side := func(v string) string {
+		return sumRate(selector(telemetry.ShadowConfidenceTotal, modelScope(), matcher(telemetry.LabelSide, "=", v)), shadowPair...)
+	}
+	return signedTimeseries().
+		Title("Shadow confidence difference by challenger").
+		Description("Mean of the challenger's top class probability minus the served model's, per row scored in shadow (the two sides of " +
+			telemetry.ShadowConfidenceTotal + " over " + telemetry.ShadowPredictionsTotal + "): above 0 the challenger is surer of its answers than the served model of its own. " +
+			"Read it with the agreement: sure and agreeing is a safe promotion, sure and disagreeing needs labels.").
+		Unit("percentunit").
+		AxisSoftMin(-0.1).
+		AxisSoftMax(0.1).
+		WithTarget(query("("+side(telemetry.SideChallenger)+" - "+side(telemetry.SideServed)+") / "+
+			sumRate(selector(telemetry.ShadowPredictionsTotal, modelScope()), shadowPair...), shadowLegend))
+}
+
+func shadowRowsTimeseries() *timeseries.PanelBuilder {
+	return defaultTimeseries().
+		Title("Shadow rows scored and dropped").
+		Span(thirdWidth).
+		Description("Rows per second each challenger scored in shadow, and rows it did not score: reason queue_full when the shadow queue was full (raise SHADOW_QUEUE or SHADOW_WORKERS, or lower SHADOW_SAMPLE), shutdown when a pod stopped first. Dropping costs coverage, never requests.").
+		Unit("ops").
+		WithTarget(query(sumRate(selector(telemetry.ShadowPredictionsTotal, modelScope()), telemetry.LabelModel),
+			"scored {{"+telemetry.LabelModel+"}}")).
+		WithTarget(query(sumRate(selector(telemetry.ShadowDroppedTotal, modelScope()), telemetry.LabelModel, telemetry.LabelReason),
+			"dropped {{"+telemetry.LabelReason+"}} {{"+telemetry.LabelModel+"}}"))
+}
+
+func shadowDurationTimeseries() *timeseries.PanelBuilder {
+	return defaultTimeseries().
+		Title("Shadow scoring time by challenger (p99)").
+		Span(thirdWidth).
+		Description("0.99 quantile of a challenger's computation time per shadow job, one request's rows (" + telemetry.ShadowDurationSeconds + "). It runs on the shadow workers, not in requests.").
+		Unit("s").
+		WithTarget(query(quantile(0.99, telemetry.ShadowDurationSeconds, modelScope(), telemetry.LabelModel), "p99 {{"+telemetry.LabelModel+"}}"))
+}
+
+func shadowQueueTimeseries() *timeseries.PanelBuilder {
+	return defaultTimeseries().
+		Title("Shadow queue by pod").
+		Span(thirdWidth).
+		Description("Requests waiting for a shadow worker, against the queue's capacity (SHADOW_QUEUE): a queue that reaches it drops.").
+		Unit("short").
+		WithTarget(query(aggr("max", selector(telemetry.ShadowQueueLength, podScope()), LabelPod), "queued {{"+LabelPod+"}}")).
+		WithTarget(query(aggr("max", selector(telemetry.ShadowQueueCapacity, podScope()), LabelPod), "capacity {{"+LabelPod+"}}"))
 }

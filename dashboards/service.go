@@ -181,6 +181,10 @@ func containers() []string {
 	return []string{matcher(LabelContainer, "!=", ""), matcher(LabelContainer, "!=", "POD")}
 }
 
+func request(resource string) string {
+	return aggr("sum", selector(KubePodContainerResourceRequests, podScope(), matcher(LabelResource, "=", resource)), LabelPod)
+}
+
 func limit(resource string) string {
 	return aggr("sum", selector(KubePodContainerResourceLimits, podScope(), matcher(LabelResource, "=", resource)), LabelPod)
 }
@@ -188,12 +192,12 @@ func limit(resource string) string {
 func cpuTimeseries() *timeseries.PanelBuilder {
 	return defaultTimeseries().
 		Title("CPU by pod").
-		Description("CPU used (cores, cAdvisor) and the pod's CPU limit (kube-state-metrics). Near the limit means throttling and a higher latency.").
+		Description("CPU used (cores, cAdvisor) and the pod's CPU request (kube-state-metrics). The chart sets no CPU limit (no throttling); the HPA scales on use over the request.").
 		Span(thirdWidth).
 		Unit("short").
 		AxisLabel("cores").
 		WithTarget(query(sumRate(selector(ContainerCPUUsageSecondsTotal, podScope(), containers()...), LabelPod), "{{"+LabelPod+"}}")).
-		WithTarget(query(limit("cpu"), "limit {{"+LabelPod+"}}"))
+		WithTarget(query(request("cpu"), "request {{"+LabelPod+"}}"))
 }
 
 func memoryTimeseries() *timeseries.PanelBuilder {

@@ -193,6 +193,9 @@ func TestApplications(t *testing.T) {
 			if app.Metadata.Namespace != "argocd" {
 				t.Errorf("metadata.namespace %q: want argocd, where ArgoCD watches Applications (infra's release)", app.Metadata.Namespace)
 			}
+			if env == "prod" && app.Metadata.Annotations["argocd.argoproj.io/sync-options"] != "Prune=false" {
+				t.Errorf("annotations %v: want argocd.argoproj.io/sync-options: Prune=false, so removing the file from git does not delete prod", app.Metadata.Annotations)
+			}
 			if !slices.Contains(app.Metadata.Finalizers, "resources-finalizer.argocd.argoproj.io") {
 				t.Errorf("finalizers %v: want resources-finalizer.argocd.argoproj.io, so deleting the Application deletes its load balancer first", app.Metadata.Finalizers)
 			}

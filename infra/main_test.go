@@ -23,6 +23,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
 
 	"github.com/mlopsgo/mlops/infra/ciaccess"
+	"github.com/mlopsgo/mlops/infra/cluster"
 	"github.com/mlopsgo/mlops/infra/internal/config"
 	"github.com/mlopsgo/mlops/infra/internal/policy"
 	"github.com/mlopsgo/mlops/infra/stackoutputs"
@@ -1412,6 +1413,75 @@ func TestAdminEntryForTheDeployingIdentity(t *testing.T) {
 			}
 			if !slices.Equal(got, tt.want) {
 				t.Errorf("admin access entries for %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestClusterCreatorAcrossRuns: EKS gives the cluster's creator an access
+// entry, and the program must never register a second one for it, whoever
+// runs a later `pulumi up`. The cluster carries its creator as a tag; a
+// later run reads it rather than assuming the caller created the cluster.
+func TestClusterCreatorAcrossRuns(t *testing.T) {
+	iam := func(r string) string { return fmt.Sprintf("arn:aws:iam::%s:%s", testAccount, r) }
+	session := func(role string) string {
+		return fmt.Sprintf("arn:aws:sts::%s:assumed-role/%s/run-1", testAccount, role)
+	}
+	deployRole := project + "-dev-ci-deploy"
+	alice, bob := iam("user/alice"), iam("user/bob")
+	tests := []struct {
+		name string
+		// creator is who created the cluster before this run ("" for none:
+		// this run creates it).
+		creator, caller string
+		admins          []string
+		// wantTag is the cluster's creator tag; wantAdmins the admins with
+		// an entry; wantDeployEntry whether the deploy role gets one.
+		wantTag         string
+		wantAdmins      []string
+		wantDeployEntry bool
+	}{
+		{name: "a person creates, listing themselves", caller: alice, admins: []string{alice, bob},
+			wantTag: alice, wantAdmins: []string{bob}, wantDeployEntry: true},
+		{name: "then CI runs", creator: alice, caller: session(deployRole), admins: []string{alice, bob},
+			wantTag: alice, wantAdmins: []string{bob}, wantDeployEntry: true},
+		{name: "the deploy role creates", caller: session(deployRole), admins: []string{alice},
+			wantTag: iam("role/" + deployRole), wantAdmins: []string{alice}},
+		{name: "then a person runs", creator: iam("role/" + deployRole), caller: alice, admins: []string{alice},
+			wantTag: iam("role/" + deployRole), wantAdmins: []string{alice}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			values := stackConfig(t, "dev")
+			b, err := json.Marshal(tt.admins)
+			if err != nil {
+				t.Fatal(err)
+			}
+			values[project+":clusterAdminPrincipalArns"] = string(b)
+			acct := newAccount(testAccount, testRegion)
+			acct.caller = tt.caller
+			if tt.creator != "" {
+				acct.existingCluster(project+"-dev", tt.creator)
+			}
+			r := runIn(t, acct, "dev", values, nil)
+			if r.err != nil {
+				t.Fatalf("up: %v (rejected %q)", r.err, acct.rejected)
+			}
+			clusters := r.ofType("eks:index:Cluster")
+			if len(clusters) != 1 || clusters[0].str("tags", cluster.CreatorTag) != tt.wantTag {
+				t.Errorf("cluster creator tag %q, want %q", clusters[0].str("tags", cluster.CreatorTag), tt.wantTag)
+			}
+			var admins []string
+			deployEntry := false
+			for _, e := range r.ofType("aws:eks/accessEntry:AccessEntry") {
+				p := e.str("principalArn")
+				if slices.Contains(tt.admins, p) {
+					admins = append(admins, p)
+				}
+				deployEntry = deployEntry || p == iam("role/"+deployRole)
+			}
+			if !slices.Equal(admins, tt.wantAdmins) || deployEntry != tt.wantDeployEntry {
+				t.Errorf("admin entries %q and a deploy role entry %t, want %q and %t", admins, deployEntry, tt.wantAdmins, tt.wantDeployEntry)
 			}
 		})
 	}

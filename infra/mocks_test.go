@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/mlopsgo/mlops/infra/cluster"
 	"github.com/mlopsgo/mlops/infra/stackoutputs"
 )
 
@@ -44,6 +45,8 @@ type awsAccount struct {
 	// clusters counts the clusters created under each name, so a cluster
 	// created again gets a new OIDC issuer, as EKS gives it.
 	clusters map[string]int
+	// clusterTags holds each cluster's tags as created.
+	clusterTags map[string]map[string]any
 	// rejected lists the identities a create failed on.
 	rejected []string
 }
@@ -54,6 +57,8 @@ func newAccount(id, region string) *awsAccount {
 		caller:   fmt.Sprintf("arn:aws:iam::%s:user/ci", id),
 		held:     map[string]bool{},
 		clusters: map[string]int{},
+
+		clusterTags: map[string]map[string]any{},
 	}
 }
 
@@ -75,7 +80,19 @@ func (a *awsAccount) destroy() {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	maps.DeleteFunc(a.held, func(_ string, retained bool) bool { return !retained })
+	clear(a.clusterTags)
 	a.rejected = nil
+}
+
+// existingCluster puts in the account a cluster that creator created
+// (tagged as the program tags it) and the access entry EKS gave creator,
+// as a later `pulumi up` finds them: the mocks cannot update, so a run
+// against it registers the cluster again without creating either.
+func (a *awsAccount) existingCluster(name, creator string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.clusterTags[name] = map[string]any{cluster.CreatorTag: creator}
+	a.held["EKS access entry "+name+" "+creator] = false
 }
 
 // creatorPrincipal is the principal of the access entry EKS gives a
@@ -156,11 +173,20 @@ func (m *mocks) NewResource(a pulumi.MockResourceArgs) (string, resource.Propert
 		// children, and its outputs are what we return. EKS gives the
 		// creator an admin access entry (pulumi-eks sets
 		// bootstrapClusterCreatorAdminPermissions with API authentication).
-		if err := m.acct.create("EKS access entry "+in("name")+" "+m.acct.creatorPrincipal(), false); err != nil {
-			return "", nil, err
+		// A cluster the account holds already (an update, see
+		// awsAccount.existingCluster) keeps its creator's entry.
+		m.acct.mu.Lock()
+		_, existed := m.acct.clusterTags[in("name")]
+		m.acct.mu.Unlock()
+		if !existed {
+			if err := m.acct.create("EKS access entry "+in("name")+" "+m.acct.creatorPrincipal(), false); err != nil {
+				return "", nil, err
+			}
 		}
 		m.acct.mu.Lock()
 		m.acct.clusters[in("name")]++
+		tags, _ := plain(a.Inputs["tags"]).(map[string]any)
+		m.acct.clusterTags[in("name")] = tags
 		m.acct.mu.Unlock()
 		set("kubeconfigJson", `{"apiVersion":"v1","kind":"Config"}`)
 	case "aws:iam/role:Role":
@@ -226,8 +252,15 @@ func (m *mocks) Call(a pulumi.MockCallArgs) (resource.PropertyMap, error) {
 		}), nil
 	case "aws:eks/getCluster:getCluster":
 		name := str(a.Args["name"])
+		m.acct.mu.Lock()
+		tags, exists := m.acct.clusterTags[name]
+		m.acct.mu.Unlock()
+		if !exists {
+			// As the provider reports EKS's ResourceNotFoundException.
+			return nil, fmt.Errorf("reading EKS Cluster (%s): couldn't find resource", name)
+		}
 		return obj(map[string]any{
-			"name": name, "id": name,
+			"name": name, "id": name, "tags": tags,
 			"identities": []any{map[string]any{"oidcs": []any{map[string]any{"issuer": m.issuer(name)}}}},
 		}), nil
 	case "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider":

@@ -106,9 +106,13 @@ func program(ctx *pulumi.Context) (map[string]pulumi.Input, error) {
 		return nil, err
 	}
 
+	creator, err := cluster.Creator(ctx, names.ClusterName(), identity.Arn)
+	if err != nil {
+		return nil, err
+	}
 	eks, err := cluster.New(ctx, "cluster", cluster.Args{
 		Env: env, NamePrefix: names.Prefix(), Name: names.ClusterName(), LogGroup: names.ClusterLogGroup(), Tags: tags,
-		CreatorARN: identity.Arn,
+		CreatorARN: creator,
 		VpcID:      net.VpcID, PublicSubnetIDs: net.PublicSubnetIDs, PrivateSubnetIDs: net.PrivateSubnetIDs,
 		NodeSubnetIDs: net.NodeSubnetIDs,
 		Cluster:       cfg.Cluster, Nodes: cfg.Nodes, Addons: cfg.Addons, Edge: cfg.Edge,
@@ -140,7 +144,7 @@ func program(ctx *pulumi.Context) (map[string]pulumi.Input, error) {
 	}
 
 	if _, err := ciaccess.New(ctx, "ci-access", names.Prefix(), ciaccess.Args{
-		Env: env, ClusterName: eks.Name, RoleARNs: boot.RoleARNs, Tags: tags,
+		Env: env, ClusterName: eks.Name, RoleARNs: boot.RoleARNs, Tags: tags, CreatorARN: creator,
 	}); err != nil {
 		return nil, err
 	}

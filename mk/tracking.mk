@@ -6,11 +6,11 @@ E2E_TARGETS += e2e-tracking
 # network are in the test (training/internal/cli/report/report_e2e_test.go).
 CHROMIUM ?= /usr/bin/chromium
 
-## e2e-tracking: train twice, write the report, open it in headless Chromium (every chart, no console errors, no requests)
+## e2e-tracking: train twice and tune, write the report, open it in headless Chromium (every chart, no console errors, no requests); the report's fANOVA importances against Optuna's (python3-optuna)
 .PHONY: e2e-tracking
 e2e-tracking:
-	cd training && MLOPS_E2E=1 MLOPS_CHROMIUM=$(CHROMIUM) MLOPS_SCREENSHOT=$(CURDIR)/reports/e2e-report.png \
-		$(GO) test -count=1 -run '^TestE2E' -v ./internal/cli/report/
+	cd training && MLOPS_E2E=1 MLOPS_CHROMIUM=$(CHROMIUM) MLOPS_SCREENSHOT=$(CURDIR)/reports/e2e-report.png MLOPS_PYTHON=$(PYTHON) \
+		$(GO) test -count=1 -timeout 20m -run '^TestE2E' -v ./internal/cli/report/ ./internal/tune/importance/
 
 ## report-screenshot: refresh docs/report.png (the README's picture of the report) with the same test
 .PHONY: report-screenshot

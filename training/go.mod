@@ -11,6 +11,7 @@ require (
 	github.com/chromedp/cdproto v0.159.0
 	github.com/chromedp/chromedp v0.23.0
 	github.com/johannesboyne/gofakes3 v1.2.0
+	github.com/mlopsgo/mlops/app/telemetry v0.0.0
 	github.com/mlopsgo/mlops/training/model v0.0.0
 	github.com/spf13/cobra v1.10.2
 	github.com/spf13/pflag v1.0.9
@@ -49,3 +50,5 @@ require (
 )
 
 replace github.com/mlopsgo/mlops/training/model => ./model
+
+replace github.com/mlopsgo/mlops/app/telemetry => ../app/telemetry

@@ -66,4 +66,6 @@ var Metrics = []string{
 	PredictionsTotal, PredictionErrorsTotal, PredictionConfidence, InferenceDurationSeconds,
 	InputOutOfRangeTotal, InputImputedTotal, InputDriftScore, InputDriftKSStatistic, InputDriftWindowObservations, ModelInfo,
 	ModelsLoaded, Ready, ReloadsTotal, LastReloadSuccessTimestampSeconds, BuildInfo, PanicsTotal,
+	ShadowPredictionsTotal, ShadowAgreementsTotal, ShadowConfidenceTotal, ShadowConfidenceDifference, ShadowDroppedTotal,
+	ShadowDurationSeconds, ShadowQueueLength, ShadowQueueCapacity,
 }

@@ -73,6 +73,47 @@ const (
 	PanicsTotal = Namespace + "_panics_total"
 )
 
+// Shadow scoring: model-api scores the challengers SHADOW_MODELS names on a
+// sample of the rows it serves, after answering, and compares each with the
+// model that served the row. Every series has LabelModel (the challenger)
+// and LabelServedModel (the model that answered), so that agreement
+// against the champion and against a model a request named stay apart.
+const (
+	// ShadowPredictionsTotal counts rows a challenger scored in shadow, by
+	// challenger and served model.
+	ShadowPredictionsTotal = Namespace + "_shadow_predictions_total"
+	// ShadowAgreementsTotal counts the rows of ShadowPredictionsTotal for
+	// which the challenger predicted the served model's class: divided by
+	// it, the agreement ratio.
+	ShadowAgreementsTotal = Namespace + "_shadow_agreements_total"
+	// ShadowConfidenceTotal sums, over the rows of ShadowPredictionsTotal,
+	// the top class probability of one side of the comparison, by
+	// challenger, served model and LabelSide (SideChallenger, SideServed).
+	// Divided by ShadowPredictionsTotal, each side's mean confidence; their
+	// difference is the mean confidence difference. (A counter, unlike the
+	// _sum of ShadowConfidenceDifference, which falls with every negative
+	// difference, so rate() and increase() misread it.)
+	ShadowConfidenceTotal = Namespace + "_shadow_confidence_total"
+	// ShadowConfidenceDifference is a histogram, per row scored, of the
+	// challenger's top class probability minus the served model's (-1..1):
+	// above 0 the challenger is surer of its answer than the served model
+	// of its own. Its buckets and count are counters; its _sum is not (see
+	// ShadowConfidenceTotal for the mean).
+	ShadowConfidenceDifference = Namespace + "_shadow_confidence_difference"
+	// ShadowDroppedTotal counts rows a challenger did not score, by
+	// challenger, served model and LabelReason: ReasonQueueFull when the
+	// queue was full, ReasonShutdown when the server stopped first.
+	ShadowDroppedTotal = Namespace + "_shadow_dropped_total"
+	// ShadowDurationSeconds is a histogram of a challenger's computation
+	// time per shadow job (one request's rows), by challenger.
+	ShadowDurationSeconds = Namespace + "_shadow_duration_seconds"
+	// ShadowQueueLength is a gauge of the shadow jobs waiting for a worker.
+	ShadowQueueLength = Namespace + "_shadow_queue_length"
+	// ShadowQueueCapacity is a gauge of how many jobs the queue holds
+	// before it drops: 0 when no challenger is shadowed.
+	ShadowQueueCapacity = Namespace + "_shadow_queue_capacity"
+)
+
 // Label names.
 const (
 	LabelRoute     = "route"
@@ -91,6 +132,11 @@ const (
 	LabelGoVersion = "goversion"
 	LabelDataMD5   = "data_md5"
 	LabelRange     = "range"
+	// LabelServedModel is the model that answered the request a shadow
+	// series compares its challenger (LabelModel) with.
+	LabelServedModel = "served_model"
+	// LabelSide says which side of a shadow comparison a series measures.
+	LabelSide = "side"
 	// LabelSpecies is the compatibility set's class label (the original's name).
 	LabelSpecies = "species"
 )
@@ -116,4 +162,21 @@ const (
 	ReasonOutOfRange   = "out_of_range"
 	ReasonUnknownModel = "unknown_model"
 	ReasonTooLarge     = "too_large"
+)
+
+// Values of LabelSide for ShadowConfidenceTotal.
+const (
+	// SideChallenger marks the challenger's side.
+	SideChallenger = "challenger"
+	// SideServed marks the served model's side.
+	SideServed = "served"
+)
+
+// Values of LabelReason for ShadowDroppedTotal.
+const (
+	// ReasonQueueFull marks rows dropped because the shadow queue was full.
+	ReasonQueueFull = "queue_full"
+	// ReasonShutdown marks rows dropped because the server stopped before
+	// a worker reached them.
+	ReasonShutdown = "shutdown"
 )

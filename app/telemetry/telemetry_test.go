@@ -28,7 +28,8 @@ func TestNamesAreValidAndUnique(t *testing.T) {
 // TestCurrentSetSuffixes checks Prometheus naming conventions: counters end
 // in _total, durations in _seconds, sizes in _bytes; nothing else claims them.
 func TestCurrentSetSuffixes(t *testing.T) {
-	counters := map[string]bool{HTTPRequestsTotal: true, PredictionsTotal: true, PredictionErrorsTotal: true, InputOutOfRangeTotal: true, InputImputedTotal: true, ReloadsTotal: true, PanicsTotal: true}
+	counters := map[string]bool{HTTPRequestsTotal: true, PredictionsTotal: true, PredictionErrorsTotal: true, InputOutOfRangeTotal: true, InputImputedTotal: true, ReloadsTotal: true, PanicsTotal: true,
+		ShadowPredictionsTotal: true, ShadowAgreementsTotal: true, ShadowConfidenceTotal: true, ShadowDroppedTotal: true}
 	for _, name := range Metrics {
 		if !strings.HasPrefix(name, Namespace+"_") {
 			t.Errorf("%q lacks the %q namespace", name, Namespace)

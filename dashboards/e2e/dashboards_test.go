@@ -37,7 +37,7 @@ const (
 
 // TestE2EDashboardQueries runs every committed dashboard's queries against
 // a real Prometheus scraping two real model-api processes under traffic
-// (drifted inputs included), with the template variables substituted as
+// (drifted inputs included; every challenger scored in shadow), with the template variables substituted as
 // Grafana would with "All" picked, and fails unless each query over the
 // app's own metrics returns a number. Queries over kube-prometheus-stack's
 // cluster series are skipped by name: nothing here runs cAdvisor or
@@ -53,8 +53,10 @@ func TestE2EDashboardQueries(t *testing.T) {
 	// the dashboards' $namespace and $pod matchers match.
 	var apis []*modelapi.Server
 	job := promserver.Job{Name: "model-api"}
+	// Every challenger is scored in shadow, so the shadow row has data.
+	shadowEnv := []string{"SHADOW_MODELS=" + strings.Join(set.challengers(), ",")}
 	for _, pod := range pods {
-		api := modelapi.Start(t, modelapi.Options{ModelDir: modelsDir})
+		api := modelapi.Start(t, modelapi.Options{ModelDir: modelsDir, Env: shadowEnv})
 		apis = append(apis, api)
 		job.Targets = append(job.Targets, promserver.Target{Addr: api.Addr(), Labels: map[string]string{"namespace": namespace, "pod": pod}})
 	}
@@ -132,6 +134,14 @@ func TestE2EDashboardQueries(t *testing.T) {
 	t.Run("drift registered", func(t *testing.T) {
 		untilData(t, prom, fmt.Sprintf(`max(%s{namespace=%q}) > %v`, telemetry.InputDriftScore, namespace, dashboards.DriftMajor), true, deadline)
 		untilData(t, prom, fmt.Sprintf(`min(%s{namespace=%q}) == %d`, telemetry.InputDriftWindowObservations, namespace, driftWindow), true, deadline)
+	})
+
+	// Every challenger is scored against the models that served, on both
+	// pods.
+	t.Run("shadow scored", func(t *testing.T) {
+		for _, c := range set.challengers() {
+			untilData(t, prom, fmt.Sprintf(`count(sum by (pod) (%s{namespace=%q, model=%q}) > 0) == %d`, telemetry.ShadowPredictionsTotal, namespace, c, len(pods)), true, deadline)
+		}
 	})
 
 	t.Logf("%d queries over model-api's metrics (and Prometheus's up) returned data", len(passed))

@@ -82,6 +82,18 @@ func (s modelSet) row(value func(f feature) float64) string {
 	return "{" + strings.Join(parts, ",") + "}"
 }
 
+// challengers are the models other than the champion, the ones the index
+// marks challenger.
+func (s modelSet) challengers() []string {
+	var out []string
+	for _, n := range s.names {
+		if n != s.champion {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
 // typical is a row at the training means.
 func (s modelSet) typical() string {
 	return s.row(func(f feature) float64 { return f.Stats.Mean })

@@ -65,6 +65,16 @@ type simCase struct {
 	wantAllowed bool
 }
 
+// retag returns the context of a tag call on a resource tagged tags that
+// asks for dev's tags.
+func retag(tags map[string]string) map[string]string {
+	out := map[string]string{"aws:RequestTag/project": "mlops", "aws:RequestTag/stack": "dev", "aws:TagKeys": "project,stack"}
+	for k, v := range tags {
+		out[k] = v
+	}
+	return out
+}
+
 type simResult struct {
 	Name               string   `json:"name"`
 	Result             string   `json:"result"`
@@ -92,7 +102,7 @@ func TestE2EIAM(t *testing.T) {
 	}
 	// The generated documents, as the program registers them.
 	exported := t.TempDir()
-	var deploy []simPolicy
+	var deploy, prodRelease []simPolicy
 	var boundary json.RawMessage
 	for _, p := range r.ofType("aws:iam/policy:Policy") {
 		name, doc := p.str("name"), json.RawMessage(p.str("policy"))
@@ -104,9 +114,11 @@ func TestE2EIAM(t *testing.T) {
 			boundary = doc
 		case strings.HasPrefix(name, "mlops-dev-ci-deploy-"):
 			deploy = append(deploy, simPolicy{Name: name, Policy: doc})
+		case strings.HasPrefix(name, "mlops-prod-ci-release-"):
+			prodRelease = append(prodRelease, simPolicy{Name: name, Policy: doc})
 		}
 	}
-	if len(deploy) == 0 || boundary == nil {
+	if len(deploy) == 0 || len(prodRelease) == 0 || boundary == nil {
 		t.Fatalf("found %d deploy policies and boundary %v", len(deploy), boundary != nil)
 	}
 
@@ -212,9 +224,34 @@ func TestE2EIAM(t *testing.T) {
 		{Action: "kms:CreateGrant", Resource: env.ARN("kms", "key/0prod-key"), Context: prodTags},
 		{Action: "kms:PutKeyPolicy", Resource: env.ARN("kms", "key/0prod-key"), Context: prodTags},
 		{Action: "kms:CreateKey", Resource: "*", Context: map[string]string{"aws:RequestTag/project": "mlops", "aws:RequestTag/stack": "prod"}},
+		// Retagging another stack's key or IRSA provider (or the
+		// bootstrap's state key) as dev's would hand it over to the
+		// allows scoped by resource tags.
+		{Action: "kms:TagResource", Resource: env.ARN("kms", "key/0prod-key"), Context: retag(prodTags)},
+		{Action: "kms:UntagResource", Resource: env.ARN("kms", "key/0prod-key"), Context: prodTags},
+		{Action: "kms:TagResource", Resource: env.ARN("kms", "key/0state-key"), Context: retag(map[string]string{"aws:ResourceTag/project": "mlops", "aws:ResourceTag/managed-by": "pulumi-bootstrap"})},
+		{Action: "iam:TagOpenIDConnectProvider", Resource: env.GlobalARN("iam", "oidc-provider/oidc.eks."+testRegion+".amazonaws.com/id/0PROD"), Context: retag(prodTags)},
+		{Action: "iam:UntagOpenIDConnectProvider", Resource: env.GlobalARN("iam", "oidc-provider/oidc.eks."+testRegion+".amazonaws.com/id/0PROD"), Context: prodTags},
 	} {
 		add("deny "+c.Action+" on "+c.Resource+" "+c.Context["aws:ResourceTag/stack"], deployRole, deploy, false, c, false)
 	}
+	// The promotion: prod's release role copies dev's image by digest
+	// (prod promotesFrom dev), reading dev's repository, writing only its
+	// own.
+	prodReleaseRole := env.RoleARN("mlops-prod-ci-release")
+	devRepo, prodRepo := env.ARN("ecr", "repository/mlops-dev/model-api"), env.ARN("ecr", "repository/mlops-prod/model-api")
+	for _, a := range []string{"ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability", "ecr:DescribeImages"} {
+		add("prod release reads dev's repository: "+a, prodReleaseRole, prodRelease, false, policy.Call{Action: a, Resource: devRepo}, true)
+	}
+	for _, a := range []string{"ecr:PutImage", "ecr:InitiateLayerUpload", "ecr:BatchDeleteImage"} {
+		add("prod release cannot write dev's repository: "+a, prodReleaseRole, prodRelease, false, policy.Call{Action: a, Resource: devRepo}, false)
+	}
+	add("prod release pushes to its own repository", prodReleaseRole, prodRelease, false, policy.Call{Action: "ecr:PutImage", Resource: prodRepo}, true)
+	// Its own key stays taggable.
+	devTags := map[string]string{"aws:ResourceTag/project": "mlops", "aws:ResourceTag/stack": "dev"}
+	add("allow kms:TagResource on its own key", deployRole, deploy, false, policy.Call{
+		Action: "kms:TagResource", Resource: env.ARN("kms", "key/0dev-key"), Context: retag(devTags),
+	}, true)
 	// Under the boundary: whatever a role's own policy says.
 	everything := json.RawMessage(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`)
 	bounded := []simPolicy{{Name: "everything", Policy: everything}}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/mlopsgo/mlops/infra/cluster"
 	"github.com/mlopsgo/mlops/infra/internal/policy"
+	"github.com/mlopsgo/mlops/infra/internal/principal"
 )
 
 // Purposes, in the order roles are created.
@@ -49,6 +50,9 @@ type Args struct {
 	// RoleARNs are the bootstrap's CI role ARNs of this stack, by purpose.
 	RoleARNs map[string]pulumi.StringInput
 	Tags     map[string]string
+	// CreatorARN is the cluster's creator (cluster.Creator): a CI role
+	// that created the cluster has EKS's access entry already.
+	CreatorARN string
 }
 
 // CIAccess is the main program's component: the access entries.
@@ -74,6 +78,11 @@ func New(ctx *pulumi.Context, name, namePrefix string, args Args, opts ...pulumi
 		{Release, "", []string{ApplicationViewerGroup}},
 	} {
 		arn, roleName := args.RoleARNs[e.purpose], RoleName(namePrefix, e.purpose)
+		// The bootstrap names the role (its ARN is an output here): the
+		// creator's entry exists, and a second fails.
+		if principal.Same(args.Env.RoleARN(roleName), args.CreatorARN) && e.accessPolicy != "" && len(e.groups) == 0 {
+			continue
+		}
 		if e.accessPolicy != "" {
 			if err := cluster.AccessEntry(ctx, roleName, args.ClusterName, arn,
 				args.Env.AccessPolicyARN(e.accessPolicy), args.Tags, parent); err != nil {

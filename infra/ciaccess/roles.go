@@ -42,8 +42,12 @@ func StackScope(env policy.Env, project string, st config.BootstrapStack, all []
 			}
 		}
 	}
+	var promoteSource string
+	if st.PromotesFrom != "" {
+		promoteSource = naming.New(project, st.PromotesFrom).RepositoryName()
+	}
 	return policy.Scope{
-		Env: env, Project: project, Stack: st.Name, NamePrefix: n.Prefix(),
+		Env: env, Project: project, Stack: st.Name, NamePrefix: n.Prefix(), PromoteSourceRepository: promoteSource,
 		ClusterName: n.ClusterName(), RepositoryName: n.RepositoryName(), BucketName: bucket,
 		LogGroup: n.ClusterLogGroup(), StateBucket: stateBucket, KMSKeyARN: kmsKeyARN, ForceDestroy: st.ForceDestroy,
 		BoundaryARN: boundaryARN, CIRoles: roles, CIPolicies: policies,

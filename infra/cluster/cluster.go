@@ -56,9 +56,10 @@ type Args struct {
 	Name       string // EKS cluster name
 	LogGroup   string
 	Tags       map[string]string
-	// CreatorARN is the identity running `pulumi up` (sts:GetCallerIdentity):
-	// EKS makes it cluster admin on creation, so an AdminPrincipalARNs entry
-	// naming it gets no second access entry.
+	// CreatorARN is the principal that created (or, on the first run,
+	// creates) the cluster (Creator): EKS makes it cluster admin on
+	// creation, so an AdminPrincipalARNs entry naming it gets no second
+	// access entry, and the cluster carries it as its CreatorTag.
 	CreatorARN string
 
 	VpcID            pulumi.StringInput
@@ -170,7 +171,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		// Keep EKS's own VPC CNI (no kubectl step); the vpc-cni add-on
 		// below takes it over and turns network policies on.
 		UseDefaultVpcCni: pulumi.BoolRef(true),
-		Tags:             tags,
+		Tags:             withCreator(args.Tags, args.CreatorARN),
 	}, parent, pulumi.DependsOn(append([]pulumi.Resource{logGroup}, clusterAttach...)))
 	if err != nil {
 		return nil, err
@@ -367,7 +368,9 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	// People (and roles) other than the creator who administer the cluster.
 	// The creator has an access entry from EKS already (pulumi-eks creates
 	// the cluster with bootstrapClusterCreatorAdminPermissions): a second
-	// one for the same principal fails with ResourceInUseException.
+	// one for the same principal fails with ResourceInUseException. The
+	// creator is the one the cluster's tag records, not this run's caller,
+	// so a later run by someone else skips the same principal.
 	for i, arn := range args.Cluster.AdminPrincipalARNs {
 		if principal.Same(arn, args.CreatorARN) {
 			continue
@@ -473,4 +476,13 @@ func optional(s string) pulumi.StringPtrInput {
 		return nil
 	}
 	return pulumi.StringPtr(s)
+}
+
+// withCreator returns tags and the cluster's CreatorTag.
+func withCreator(tags map[string]string, creator string) pulumi.StringMap {
+	out := pulumi.ToStringMap(tags)
+	if creator != "" {
+		out[CreatorTag] = pulumi.String(creator)
+	}
+	return out
 }

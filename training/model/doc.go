@@ -35,7 +35,10 @@
 //
 // # Index
 //
-// models/index.json ([Index]) lists the bundles to serve and names the
-// champion; [LoadDir] loads a whole directory and checks each bundle against
-// the checksum the index records.
+// models/index.json ([Index]) lists the bundles to serve, names the
+// champion and gives every bundle its role: [RoleChampion] for the one
+// served by default, [RoleChallenger] for the others. Format version 2
+// records the roles; a version 1 index, written before roles existed, is
+// still read, its champion field deciding them. [LoadDir] loads a whole
+// directory and checks each bundle against the checksum the index records.
 package model

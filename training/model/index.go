@@ -6,40 +6,80 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"sync"
 
 	"github.com/mlopsgo/mlops/training/model/atomicfile"
 )
 
-// IndexFormatVersion is the value of the "format" field of models/index.json.
-const IndexFormatVersion = "mlops.index/v1"
+// IndexFormatVersion is the value of the "format" field of the
+// models/index.json that this package writes.
+//
+// Version 2 added each entry's role ([RoleChampion] or [RoleChallenger]).
+// Version 1 files, which have no roles, are still read: the champion field
+// decides the roles (see [ParseIndex]). A reader that predates version 2
+// rejects a version 2 file by its format rather than serving it without
+// knowing the roles.
+const IndexFormatVersion = IndexFormatV2
+
+// The index format versions this package reads.
+const (
+	// IndexFormatV1 is the first index format: no roles.
+	IndexFormatV1 = "mlops.index/v1"
+	// IndexFormatV2 adds a role to every entry.
+	IndexFormatV2 = "mlops.index/v2"
+)
 
 // IndexFile is the index's file name inside a models directory.
 const IndexFile = "index.json"
 
 // Index lists the bundles of a models directory and names the champion, the
-// model new endpoints serve by default.
+// model new endpoints serve by default. Every other bundle is a challenger.
 type Index struct {
-	Format   string       `json:"format"`
+	// Format is the format version the index was read in, or is written
+	// in: [IndexFormatV1] or [IndexFormatV2].
+	Format string `json:"format"`
+	// Champion names the champion; in version 2 it must be the one entry
+	// whose role is [RoleChampion].
 	Champion string       `json:"champion"`
 	Models   []IndexEntry `json:"models"`
 }
+
+// Role is a bundle's part in serving.
+type Role string
+
+const (
+	// RoleChampion marks the model that is served by default: the best by
+	// validation when training wrote the index.
+	RoleChampion Role = "champion"
+	// RoleChallenger marks every other model: served when a request names
+	// it, and a candidate to score in shadow against the served model.
+	RoleChallenger Role = "challenger"
+)
 
 // IndexEntry is one bundle of an index.
 type IndexEntry struct {
 	Name      string `json:"name"`
 	Algorithm string `json:"algorithm"`
+	// Role is the bundle's role. A version 1 index has none on file;
+	// ParseIndex fills it from the index's champion field.
+	Role Role `json:"role,omitempty"`
 	// File is the bundle's file name, relative to the index's directory.
 	File string `json:"file"`
 	// SHA256 is the bundle's checksum; loading fails if the file differs.
 	SHA256 string `json:"sha256"`
 }
 
-// NewIndex builds the index of sealed bundles with the named champion.
+// NewIndex builds the index of sealed bundles with the named champion; the
+// other bundles are challengers.
 func NewIndex(champion string, bundles []*Bundle) (*Index, error) {
 	idx := &Index{Format: IndexFormatVersion, Champion: champion}
 	for _, b := range bundles {
-		idx.Models = append(idx.Models, IndexEntry{Name: b.Name, Algorithm: b.Algorithm, File: b.Name + ".json", SHA256: b.SHA256})
+		role := RoleChallenger
+		if b.Name == champion {
+			role = RoleChampion
+		}
+		idx.Models = append(idx.Models, IndexEntry{Name: b.Name, Algorithm: b.Algorithm, Role: role, File: b.Name + ".json", SHA256: b.SHA256})
 	}
 	if err := idx.validate(); err != nil {
 		return nil, err
@@ -57,9 +97,23 @@ func (idx *Index) Entry(name string) (IndexEntry, bool) {
 	return IndexEntry{}, false
 }
 
+// Challengers returns the names of the challengers, in index order.
+func (idx *Index) Challengers() []string {
+	var names []string
+	for _, e := range idx.Models {
+		if e.Role == RoleChallenger {
+			names = append(names, e.Name)
+		}
+	}
+	return names
+}
+
+// validate checks the index as read or about to be written: a version 1
+// index has no roles, a version 2 index a valid role on every entry with
+// exactly the champion marked champion.
 func (idx *Index) validate() error {
-	if idx.Format != IndexFormatVersion {
-		return fmt.Errorf("%w: format %q, want %q", ErrIndex, idx.Format, IndexFormatVersion)
+	if idx.Format != IndexFormatV1 && idx.Format != IndexFormatV2 {
+		return fmt.Errorf("%w: format %q, want %q (or %q, still read)", ErrIndex, idx.Format, IndexFormatVersion, IndexFormatV1)
 	}
 	if len(idx.Models) == 0 {
 		return fmt.Errorf("%w: lists no models", ErrIndex)
@@ -84,10 +138,47 @@ func (idx *Index) validate() error {
 	if !seen[idx.Champion] {
 		return fmt.Errorf("%w: champion %q is not among the listed models", ErrIndex, idx.Champion)
 	}
+	for _, e := range idx.Models {
+		if err := idx.validateRole(e); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
-// ParseIndex decodes and validates an index.
+// validateRole checks one entry's role against the format and the champion.
+func (idx *Index) validateRole(e IndexEntry) error {
+	if idx.Format == IndexFormatV1 {
+		if e.Role != "" {
+			return fmt.Errorf("%w: model %q: role is not a field of %s (roles came with %s)", ErrIndex, e.Name, IndexFormatV1, IndexFormatV2)
+		}
+		return nil
+	}
+	switch {
+	case e.Role != RoleChampion && e.Role != RoleChallenger:
+		return fmt.Errorf("%w: model %q: role %q, want %q or %q", ErrIndex, e.Name, e.Role, RoleChampion, RoleChallenger)
+	case e.Role == RoleChampion && e.Name != idx.Champion:
+		return fmt.Errorf("%w: model %q has role %q but the champion is %q", ErrIndex, e.Name, e.Role, idx.Champion)
+	case e.Role == RoleChallenger && e.Name == idx.Champion:
+		return fmt.Errorf("%w: model %q is the champion but has role %q", ErrIndex, e.Name, e.Role)
+	}
+	return nil
+}
+
+// fillRoles sets the roles of a version 1 index from its champion field.
+func (idx *Index) fillRoles() {
+	for i := range idx.Models {
+		idx.Models[i].Role = RoleChallenger
+		if idx.Models[i].Name == idx.Champion {
+			idx.Models[i].Role = RoleChampion
+		}
+	}
+}
+
+// ParseIndex decodes and validates an index of either format version. The
+// entries of a version 1 index, which records no roles, get them from its
+// champion field: the champion is [RoleChampion], every other model
+// [RoleChallenger]; Format stays [IndexFormatV1].
 func ParseIndex(data []byte) (*Index, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
@@ -97,6 +188,9 @@ func ParseIndex(data []byte) (*Index, error) {
 	}
 	if err := idx.validate(); err != nil {
 		return nil, err
+	}
+	if idx.Format == IndexFormatV1 {
+		idx.fillRoles()
 	}
 	return &idx, nil
 }
@@ -114,12 +208,20 @@ func LoadIndex(path string) (*Index, error) {
 	return idx, nil
 }
 
-// Save writes the index to path atomically.
+// Save writes the index to path atomically, in the current format
+// ([IndexFormatVersion]) whatever version it was read in; idx is not
+// modified.
 func (idx *Index) Save(path string) error {
-	if err := idx.validate(); err != nil {
+	out := *idx
+	out.Models = slices.Clone(idx.Models)
+	if out.Format == IndexFormatV1 {
+		out.Format = IndexFormatVersion
+		out.fillRoles()
+	}
+	if err := out.validate(); err != nil {
 		return err
 	}
-	data, err := json.MarshalIndent(idx, "", "  ")
+	data, err := json.MarshalIndent(&out, "", "  ")
 	if err != nil {
 		return fmt.Errorf("encode index: %w", err)
 	}

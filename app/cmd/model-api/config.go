@@ -24,8 +24,14 @@ type config struct {
 	// listener (server.Options.MetricsAddr).
 	metricsPort int
 	cors        string
-	logLevel    slog.Level
-	logFormat   logFormat
+	// shadowModels is -shadow-models, comma-separated
+	// (server.Options.ShadowModels).
+	shadowModels string
+	logLevel     slog.Level
+	logFormat    logFormat
+	// invalid is the usage error naming the flag or variable that set an
+	// Options field, for errors found after parsing (NewServer's).
+	invalid func(field, want string) error
 }
 
 // defineFlags defines every flag on fs, bound to cfg, whose fields hold the
@@ -48,6 +54,10 @@ func defineFlags(fs *flags, cfg *config) {
 	fs.duration(&o.DrainDelay, "drain-delay", "DrainDelay", "how long to keep serving after SIGTERM with /readyz at 503")
 	fs.duration(&o.ShutdownTimeout, "shutdown-timeout", "ShutdownTimeout", "how long in-flight requests may take to finish on stop")
 	fs.int(&o.DriftWindow, "drift-window", "DriftWindow", "recent inputs per model the drift scores cover")
+	fs.string(&cfg.shadowModels, "shadow-models", "ShadowModels", "comma-separated challengers (index.json role challenger) to score in shadow on served requests, off the request path")
+	fs.fraction(&o.ShadowSample, "shadow-sample", "ShadowSample", "fraction of prediction requests scored in shadow")
+	fs.int(&o.ShadowQueue, "shadow-queue", "ShadowQueue", "requests waiting for shadow scoring before new ones are dropped (and counted)")
+	fs.int(&o.ShadowWorkers, "shadow-workers", "ShadowWorkers", "goroutines scoring in shadow")
 }
 
 // defaults returns the configuration before flags and environment.
@@ -72,19 +82,35 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	}
 	cfg.opts.AdminToken = getenv("ADMIN_TOKEN")
 	cfg.opts.Version, cfg.opts.Revision = version.Version, version.Revision
-	for _, origin := range strings.Split(cfg.cors, ",") {
-		if origin = strings.TrimSpace(origin); origin != "" {
-			cfg.opts.CORSOrigins = append(cfg.opts.CORSOrigins, origin)
-		}
-	}
+	cfg.opts.CORSOrigins = splitList(cfg.cors)
+	cfg.opts.ShadowModels = splitList(cfg.shadowModels)
+	cfg.invalid = fs.invalid
 	if err := cfg.opts.Validate(); err != nil {
-		var oe *server.OptionError
-		if !errors.As(err, &oe) {
-			return config{}, err
-		}
-		return config{}, fs.invalid(oe.Field, oe.Want)
+		return config{}, cfg.usageError(err)
 	}
 	return cfg, nil
+}
+
+// usageError words an *server.OptionError (from Validate or NewServer) as
+// a usage error naming the flag or variable it came from; other errors
+// are returned as they are.
+func (c config) usageError(err error) error {
+	var oe *server.OptionError
+	if !errors.As(err, &oe) || c.invalid == nil {
+		return err
+	}
+	return c.invalid(oe.Field, oe.Want)
+}
+
+// splitList splits a comma-separated flag value, dropping blanks.
+func splitList(s string) []string {
+	var out []string
+	for item := range strings.SplitSeq(s, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
 }
 
 // flags is a flag set whose flags fall back to environment variables and
@@ -181,6 +207,29 @@ func (f *flags) port(p *int, name, field, usage string) {
 func (f *flags) duration(p *time.Duration, name, field, usage string) {
 	f.fs.DurationVar(p, name, *p, usage)
 	f.add(name, field, "duration", "a duration >= 0 such as 10s (0: the default)")
+}
+
+// wantFraction is what -shadow-sample accepts. 0 is refused, unlike the
+// zero of counts and durations: a sample of none is SHADOW_MODELS unset.
+const wantFraction = "a fraction in (0, 1] such as 0.1 (to score none, leave -shadow-models empty)"
+
+// fraction defines a float flag accepting (0, 1].
+func (f *flags) fraction(p *float64, name, field, usage string) {
+	f.fs.Var((*fractionValue)(p), name, usage)
+	f.add(name, field, "fraction", wantFraction)
+}
+
+type fractionValue float64
+
+func (v *fractionValue) String() string { return strconv.FormatFloat(float64(*v), 'g', -1, 64) }
+
+func (v *fractionValue) Set(s string) error {
+	x, err := strconv.ParseFloat(s, 64)
+	if err != nil || !(x > 0 && x <= 1) {
+		return errors.New(wantFraction)
+	}
+	*v = fractionValue(x)
+	return nil
 }
 
 // text defines a flag parsed by p's UnmarshalText, accepting want.

@@ -51,6 +51,13 @@ func run(args []string, getenv func(string) string, stderr io.Writer) int {
 	defer stop()
 
 	srv, err := server.NewServer(ctx, server.Deps{Options: cfg.opts, Logger: logger, Registerer: reg, Gatherer: prometheus.DefaultGatherer})
+	var oe *server.OptionError
+	if errors.As(err, &oe) {
+		// A setting the loaded models refute (a -shadow-models name
+		// that is not a challenger): a usage error like any bad flag.
+		fmt.Fprintln(stderr, "model-api:", cfg.usageError(err))
+		return 2
+	}
 	if err != nil {
 		logger.Error("start failed", "err", err)
 		return 1

@@ -3,7 +3,9 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -83,6 +85,19 @@ var flagCases = []struct {
 	}},
 	{"drift-window", "50", func(c config) string { return strconv.Itoa(c.opts.DriftWindow) }, "50", []badValue{
 		{"1e3", wantInt}, {"-50", wantInt},
+	}},
+	{"shadow-models", "xgboost, decision_tree", func(c config) string { return strings.Join(c.opts.ShadowModels, "|") }, "xgboost|decision_tree", []badValue{
+		{"XGBoost", "model names (a lower-case letter, then lower-case letters, digits or _)"},
+		{"svm,xgboost,svm", "each model once"},
+	}},
+	{"shadow-sample", "0.25", func(c config) string { return strconv.FormatFloat(c.opts.ShadowSample, 'g', -1, 64) }, "0.25", []badValue{
+		{"0", wantFraction}, {"1.5", wantFraction}, {"-0.5", wantFraction}, {"half", wantFraction}, {"NaN", wantFraction},
+	}},
+	{"shadow-queue", "64", func(c config) string { return strconv.Itoa(c.opts.ShadowQueue) }, "64", []badValue{
+		{"lots", wantInt}, {"-64", wantInt},
+	}},
+	{"shadow-workers", "3", func(c config) string { return strconv.Itoa(c.opts.ShadowWorkers) }, "3", []badValue{
+		{"two", wantInt}, {"-3", wantInt},
 	}},
 }
 
@@ -191,6 +206,12 @@ func TestParseConfigErrors(t *testing.T) {
 			`invalid value "x" for DRIFT_WINDOW (env of -drift-window): want ` + wantInt},
 		{"flag error before env", []string{"-drift-window=x"}, map[string]string{"BODY_LIMIT": "x"},
 			`invalid value "x" for flag -drift-window: want ` + wantInt},
+		{"first bad shadow variable", nil, map[string]string{"SHADOW_WORKERS": "-1", "SHADOW_QUEUE": "-1", "SHADOW_MODELS": "Svm"},
+			`invalid value "Svm" for SHADOW_MODELS (env of -shadow-models): want model names (a lower-case letter, then lower-case letters, digits or _)`},
+		{"shadow sample parsed before validation", nil, map[string]string{"SHADOW_MODELS": "Svm", "SHADOW_SAMPLE": "0"},
+			`invalid value "0" for SHADOW_SAMPLE (env of -shadow-sample): want ` + wantFraction},
+		{"drift before shadow", nil, map[string]string{"SHADOW_QUEUE": "-1", "DRIFT_WINDOW": "-1"},
+			`invalid value "-1" for DRIFT_WINDOW (env of -drift-window): want ` + wantInt},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -219,7 +240,8 @@ func TestRunExitCodes(t *testing.T) {
 		wantStderr []string
 	}{
 		{"bad flag", []string{"-port", "x"}, 2, []string{`model-api: invalid value "x" for flag -port: want a port in 0..65535` + "\n"}},
-		{"help", []string{"-help"}, 0, []string{"Usage: model-api", "-max-batch int (env MAX_BATCH)", "(default 1000)", "ADMIN_TOKEN"}},
+		{"help", []string{"-help"}, 0, []string{"Usage: model-api", "-max-batch int (env MAX_BATCH)", "(default 1000)", "ADMIN_TOKEN",
+			"-shadow-sample fraction (env SHADOW_SAMPLE)", "(default 1)", "-shadow-queue int (env SHADOW_QUEUE)", "(default 1024)"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -314,6 +336,51 @@ func getBody(t *testing.T, url string) (int, string) {
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(b)
+}
+
+// TestShadowModelsProcess runs the real program with SHADOW_MODELS: a name
+// that the loaded index does not mark challenger is a usage error (exit 2)
+// naming the variable and the challengers there are, known only once the
+// models are loaded; challengers start, and /models says they are shadowed.
+// (A process each: run registers on the default registry, once a process.)
+func TestShadowModelsProcess(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts model-api as a process")
+	}
+	dir := modeltest.Dir(t)
+	t.Run("champion named", func(t *testing.T) {
+		ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, os.Args[0])
+		cmd.Env = append(os.Environ(), "MODEL_API_AS_MAIN=1", "HOST=127.0.0.1", "PORT=0", "MODEL_DIR="+dir,
+			"SHADOW_MODELS=decision_tree,logistic_regression")
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		err := cmd.Run()
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) || exit.ExitCode() != 2 {
+			t.Fatalf("exit %v, want status 2; stderr:\n%s", err, stderr.String())
+		}
+		want := `model-api: invalid value "decision_tree,logistic_regression" for SHADOW_MODELS (env of -shadow-models): want challengers of ` +
+			dir + `/index.json (logistic_regression is the champion, which they are compared with); it has: decision_tree, random_forest` + "\n"
+		if !strings.HasSuffix(stderr.String(), want) {
+			t.Errorf("stderr:\n%s\nwant it to end with\n%s", stderr.String(), want)
+		}
+	})
+	t.Run("challengers named", func(t *testing.T) {
+		c := startChild(t, dir, "SHADOW_MODELS=random_forest,decision_tree", "SHADOW_SAMPLE=0.5")
+		code, body := getBody(t, c.url+"/models")
+		want := `"models":[{"name":"logistic_regression","role":"champion","shadowed":false},{"name":"decision_tree","role":"challenger","shadowed":true},{"name":"random_forest","role":"challenger","shadowed":true}]`
+		if code != 200 || !strings.Contains(body, want) {
+			t.Errorf("/models: %d %s, want it to hold %s", code, body, want)
+		}
+		if err := c.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.cmd.Wait(); err != nil {
+			t.Errorf("exit after SIGTERM: %v", err)
+		}
+	})
 }
 
 // TestProcessSignals runs the real program: SIGHUP reloads a changed model

@@ -4,6 +4,7 @@
 package modeltest
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
@@ -137,6 +138,33 @@ func Corrupt(t testing.TB, dir, name string) {
 			data[i]++
 			break
 		}
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// DowngradeIndex rewrites dir's index.json in index format version 1, as
+// mlops train wrote it before roles existed: the same entries without
+// their roles. Loading it must give the same roles, from the champion
+// field.
+func DowngradeIndex(t testing.TB, dir string) {
+	t.Helper()
+	path := filepath.Join(dir, model.IndexFile)
+	idx, err := model.LoadIndex(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v1 := *idx
+	v1.Format = model.IndexFormatV1
+	v1.Models = nil
+	for _, e := range idx.Models {
+		e.Role = "" // omitted from the JSON, as version 1 had it
+		v1.Models = append(v1.Models, e)
+	}
+	data, err := json.MarshalIndent(&v1, "", "  ")
+	if err != nil {
+		t.Fatal(err)
 	}
 	if err := os.WriteFile(path, data, 0o644); err != nil {
 		t.Fatal(err)

@@ -269,7 +269,13 @@ func schemas(in *Inputs) map[string]*apidoc.Schema {
 			"default_model":    str("The default of the original endpoints."),
 			"champion":         str("The best model by validation, the default of /v2."),
 			"species_mapping":  mapOf(str(""), "Class name by class index."),
-		}, "available_models", "models_loaded", "default_model", "champion", "species_mapping"),
+			"models":           array(apidoc.Ref("ModelRole"), "Each loaded model's role in index.json, in index order, and whether it is scored in shadow (SHADOW_MODELS)."),
+		}, "available_models", "models_loaded", "default_model", "champion", "species_mapping", "models"),
+		"ModelRole": object(map[string]*apidoc.Schema{
+			"name":     str(""),
+			"role":     {Type: "string", Enum: []any{"champion", "challenger"}, Description: "champion: served by default; challenger: served when named, and a candidate for shadow scoring."},
+			"shadowed": boolean("Whether this challenger is scored in shadow against the models that serve requests."),
+		}, "name", "role", "shadowed"),
 		"MetricsSummary": object(map[string]*apidoc.Schema{
 			"total_predictions":                   integer(""),
 			"predictions_by_model":                mapOf(integer(""), ""),
@@ -397,7 +403,7 @@ func Health(in *Inputs) *apidoc.Operation {
 
 // Models describes GET /models.
 func Models(in *Inputs) *apidoc.Operation {
-	return &apidoc.Operation{OperationID: "listModels", Summary: "Models, default model, champion and class names", Tags: []string{tagOriginal},
+	return &apidoc.Operation{OperationID: "listModels", Summary: "Models, their roles, default model, champion and class names", Tags: []string{tagOriginal},
 		Responses: map[string]*apidoc.Response{"200": ok("The loaded models.", "Models"), "405": resp("Method not allowed.", "ErrorDetail"), "503": resp("No model set is loaded.", "ErrorDetail")}}
 }
 

@@ -25,6 +25,10 @@ type Model struct {
 	Version string
 	// Champion reports whether the index names this model the champion.
 	Champion bool
+	// Role is the model's role in the index: model.RoleChampion for the
+	// champion, model.RoleChallenger for every other model (an index
+	// written before roles existed gets them from its champion field).
+	Role model.Role
 	// Drift holds the model's recent inputs. It carries over a reload when
 	// the bundle did not change.
 	Drift *drift.Window
@@ -139,7 +143,7 @@ func NewSnapshot(set *model.Set, prev *Snapshot, driftWindow int, now time.Time)
 		if !ok {
 			return nil, fmt.Errorf("registry: index lists %q but the set has no bundle for it", e.Name)
 		}
-		m := &Model{Bundle: b, Version: b.SHA256, Champion: e.Name == set.Index.Champion}
+		m := &Model{Bundle: b, Version: b.SHA256, Champion: e.Name == set.Index.Champion, Role: e.Role}
 		if prev != nil {
 			if old, ok := prev.byName[e.Name]; ok && old.Version == m.Version && slices.Equal(old.FeatureNames(), b.FeatureNames()) {
 				m.Drift = old.Drift

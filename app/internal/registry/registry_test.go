@@ -2,6 +2,7 @@ package registry
 
 import (
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -151,5 +152,38 @@ func TestDriftWindowCarriesOver(t *testing.T) {
 func TestNewRequiresDir(t *testing.T) {
 	if _, err := New(Options{}); err == nil {
 		t.Fatal("New without Dir succeeded")
+	}
+}
+
+// TestRoles: every model carries its index role, from a version 2 index
+// and from a version 1 index (no roles on file, the champion field
+// decides), so model sets trained before roles existed keep loading.
+func TestRoles(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		format string
+	}{{"index v2", model.IndexFormatV2}, {"index v1", model.IndexFormatV1}} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			modeltest.WriteSet(t, dir, "decision_tree")
+			if tt.format == model.IndexFormatV1 {
+				modeltest.DowngradeIndex(t, dir)
+			}
+			snap, err := newRegistry(t, dir).Reload(t.Context())
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]model.Role{}
+			for _, m := range snap.Models {
+				got[m.Name] = m.Role
+				if m.Champion != (m.Role == model.RoleChampion) {
+					t.Errorf("%s: Champion %v with role %q", m.Name, m.Champion, m.Role)
+				}
+			}
+			want := map[string]model.Role{"logistic_regression": model.RoleChallenger, "decision_tree": model.RoleChampion, "random_forest": model.RoleChallenger}
+			if !maps.Equal(got, want) {
+				t.Errorf("roles %v, want %v", got, want)
+			}
+		})
 	}
 }

@@ -34,4 +34,12 @@
 // confidence, inference time, out-of-range inputs, drift (PSI and KS over a
 // sliding window, computed at scrape time), model info, reloads, and the
 // original service's compatibility series.
+//
+// # Shadow challengers
+//
+// With Options.ShadowModels, the prediction endpoints hand a sample of
+// their requests, once answered, to package shadow, which scores the named
+// challengers off the request path and compares each with the model that
+// served (shadow.go). /models lists every model's index role and whether it
+// is shadowed.
 package server

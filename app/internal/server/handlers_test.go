@@ -78,7 +78,9 @@ func TestOriginalAPI(t *testing.T) {
 		{name: "health", req: get("/health"), status: 200, want: `{"status":"healthy","timestamp":"` + testTimestamp + `","models_loaded":3,"uptime_seconds":0}`},
 		{name: "models", req: get("/models"), status: 200, want: `{"available_models":["logistic_regression","decision_tree","random_forest"],
 			"models_loaded":["logistic_regression","decision_tree","random_forest"],"default_model":"random_forest","champion":"logistic_regression",
-			"species_mapping":{"0":"Iris-setosa","1":"Iris-versicolor","2":"Iris-virginica"}}`},
+			"species_mapping":{"0":"Iris-setosa","1":"Iris-versicolor","2":"Iris-virginica"},
+			"models":[{"name":"logistic_regression","role":"champion","shadowed":false},{"name":"decision_tree","role":"challenger","shadowed":false},
+			{"name":"random_forest","role":"challenger","shadowed":false}]}`},
 
 		// /predict
 		{name: "predict default model", req: post("/predict", `{"features":`+setosa+`}`), status: 200, want: setosaByForest,

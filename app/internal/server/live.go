@@ -10,6 +10,7 @@ import (
 	"github.com/mlopsgo/mlops/app/internal/apidoc"
 	"github.com/mlopsgo/mlops/app/internal/registry"
 	"github.com/mlopsgo/mlops/app/internal/request"
+	"github.com/mlopsgo/mlops/app/internal/shadow"
 	"github.com/mlopsgo/mlops/app/telemetry"
 )
 
@@ -23,6 +24,9 @@ type live struct {
 	byName   map[string]*served
 	def      *served // the original endpoints' default
 	champion *served // the newer endpoints' default
+	// shadowed holds the Options.ShadowModels that are challengers of
+	// this set, the ones scored in shadow.
+	shadowed map[string]bool
 	// docs builds the encoded OpenAPI document and the docs page once, at
 	// the first request for either: most starts and reloads are never
 	// asked for them, and building them is most of the cost of a start.
@@ -53,10 +57,13 @@ type served struct {
 	tooLarge    prometheus.Counter
 	compatModel *atomic.Int64
 	compatClass []*atomic.Int64
+	// shadows are the challengers scored in shadow against this model
+	// when it serves a request; empty when none.
+	shadows []*shadow.Target
 }
 
 func (s *Server) newLive(snap *registry.Snapshot) *live {
-	l := &live{snap: snap, byName: map[string]*served{}}
+	l := &live{snap: snap, byName: map[string]*served{}, shadowed: map[string]bool{}}
 	if snap != nil {
 		for _, m := range snap.Models {
 			sv := s.newServed(m)
@@ -64,6 +71,7 @@ func (s *Server) newLive(snap *registry.Snapshot) *live {
 			l.byName[m.Name] = sv
 		}
 		l.def, l.champion = l.byName[snap.Default.Name], l.byName[snap.Champion.Name]
+		s.shadowTargets(l)
 	}
 	l.docs = sync.OnceValue(func() *liveDocs {
 		doc := s.openAPI(snap)

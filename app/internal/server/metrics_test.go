@@ -204,7 +204,9 @@ model_api_input_drift_window_observations{model="random_forest"} 6
 // TestMetricsLint runs client_golang's linter over everything /metrics
 // exports, the runtime collectors included.
 func TestMetricsLint(t *testing.T) {
-	s, reg := newTestServer(t, testOptions(modeltest.Dir(t)))
+	opts := testOptions(modeltest.Dir(t))
+	opts.ShadowModels = []string{"decision_tree"} // so the shadow series exist
+	s, reg := newTestServer(t, opts)
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	for range 6 {
 		do(t, s.App(), post("/predict", `{"features":`+setosa+`}`))

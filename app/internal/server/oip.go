@@ -121,6 +121,7 @@ func (s *Server) postV2Infer(c *fiber.Ctx) error {
 	buf := getBuf()
 	defer putBuf(buf)
 	*buf = appendInferResponse(*buf, sv, id, req, probs)
+	s.scoreShadow(sv, req.Values, probs)
 	return sendJSON(c, *buf)
 }
 

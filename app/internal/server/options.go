@@ -6,6 +6,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/mlopsgo/mlops/app/internal/shadow"
+	"github.com/mlopsgo/mlops/training/model"
 )
 
 // Options configures the server. The zero value of each field means its
@@ -52,6 +55,22 @@ type Options struct {
 	// DriftMinObservations is how many inputs a window needs before its
 	// scores are exported. Optional. Default: 30.
 	DriftMinObservations int
+	// ShadowModels names challengers (models the index marks challenger)
+	// to score in shadow: on a sample of the requests the prediction
+	// endpoints serve, after the answer is built and off the request's
+	// path, each is compared with the model that served the request (see
+	// package shadow). A name that is not a challenger of the first model
+	// set loaded fails NewServer. Optional. Default: none.
+	ShadowModels []string
+	// ShadowSample is the fraction of prediction requests scored in
+	// shadow, in (0, 1]. Optional. Default: 1 (every request).
+	ShadowSample float64
+	// ShadowQueue is how many requests wait for shadow scoring before new
+	// ones are dropped (and counted). Optional. Default: 1024.
+	ShadowQueue int
+	// ShadowWorkers is how many goroutines score in shadow. Optional.
+	// Default: 1.
+	ShadowWorkers int
 	// Version and Revision label model_api_build_info and the server
 	// metadata. Optional. Defaults: "dev", "unknown".
 	Version, Revision string
@@ -70,6 +89,9 @@ func DefaultOptions() Options {
 		ShutdownTimeout:      10 * time.Second,
 		DriftWindow:          1000,
 		DriftMinObservations: 30,
+		ShadowSample:         shadow.DefaultSample,
+		ShadowQueue:          shadow.DefaultQueueSize,
+		ShadowWorkers:        shadow.DefaultWorkers,
 		Version:              "dev",
 		Revision:             "unknown",
 	}
@@ -105,6 +127,15 @@ func (o Options) withDefaults() Options {
 	if o.DriftMinObservations == 0 {
 		o.DriftMinObservations = d.DriftMinObservations
 	}
+	if o.ShadowSample == 0 {
+		o.ShadowSample = d.ShadowSample
+	}
+	if o.ShadowQueue == 0 {
+		o.ShadowQueue = d.ShadowQueue
+	}
+	if o.ShadowWorkers == 0 {
+		o.ShadowWorkers = d.ShadowWorkers
+	}
 	if o.Version == "" {
 		o.Version = d.Version
 	}
@@ -132,6 +163,7 @@ func (o Options) Validate() error {
 			break
 		}
 	}
+	shadowWant, badShadow := shadowModelsProblem(o.ShadowModels)
 	for _, c := range []struct {
 		field string
 		bad   bool
@@ -151,6 +183,10 @@ func (o Options) Validate() error {
 		{"ShutdownTimeout", o.ShutdownTimeout < 0, o.ShutdownTimeout, wantDuration},
 		{"DriftWindow", o.DriftWindow < 0, o.DriftWindow, wantCount},
 		{"DriftMinObservations", o.DriftMinObservations < 0, o.DriftMinObservations, wantCount},
+		{"ShadowModels", shadowWant != "", badShadow, shadowWant},
+		{"ShadowSample", !(o.ShadowSample >= 0 && o.ShadowSample <= 1), o.ShadowSample, wantFraction},
+		{"ShadowQueue", o.ShadowQueue < 0, o.ShadowQueue, wantCount},
+		{"ShadowWorkers", o.ShadowWorkers < 0, o.ShadowWorkers, wantCount},
 	} {
 		if c.bad {
 			return &OptionError{Field: c.field, Value: c.value, Want: c.want}
@@ -186,12 +222,31 @@ func samePort(a, b string) bool {
 	return errA == nil && errB == nil && pa == pb && pa != "0"
 }
 
-// What Validate accepts for counts and durations. Zero is accepted and means
-// the default, as for every Options field.
+// What Validate accepts for counts, durations and fractions. Zero is
+// accepted and means the default, as for every Options field.
 const (
 	wantCount    = "an integer >= 0 (0: the default)"
 	wantDuration = "a duration >= 0 such as 10s (0: the default)"
+	wantFraction = "a number in 0..1 such as 0.1 (0: the default, 1)"
 )
+
+// shadowModelsProblem returns what ShadowModels should hold and the
+// offending name when a name is not a valid model name or is repeated, and
+// "" when every name is valid. Whether each is a challenger is known only
+// once the models are loaded.
+func shadowModelsProblem(names []string) (want, bad string) {
+	seen := make(map[string]bool, len(names))
+	for _, n := range names {
+		if !model.ValidName(n) {
+			return "model names (a lower-case letter, then lower-case letters, digits or _)", n
+		}
+		if seen[n] {
+			return "each model once", n
+		}
+		seen[n] = true
+	}
+	return "", ""
+}
 
 // validOrigin accepts "*" or scheme://host[:port] with nothing after.
 func validOrigin(origin string) bool {

@@ -2,6 +2,7 @@ package server
 
 import (
 	"errors"
+	"math"
 	"testing"
 	"time"
 )
@@ -31,6 +32,19 @@ func TestValidate(t *testing.T) {
 		{"negative drift minimum", Options{ModelDir: "m", DriftMinObservations: -1}, "server: Options.DriftMinObservations is -1, want " + wantCount},
 		{"origin with path", Options{ModelDir: "m", CORSOrigins: []string{"https://example.com/app"}}, `server: Options.CORSOrigins is "https://example.com/app", want scheme://host[:port] or *`},
 		{"origin without scheme", Options{ModelDir: "m", CORSOrigins: []string{"example.com"}}, `server: Options.CORSOrigins is "example.com", want scheme://host[:port] or *`},
+		{"shadow models", Options{ModelDir: "m", ShadowModels: []string{"xgboost", "decision_tree"}, ShadowSample: 0.25, ShadowQueue: 10, ShadowWorkers: 2}, ""},
+		{"shadow model bad name", Options{ModelDir: "m", ShadowModels: []string{"xgboost", "Random Forest"}},
+			`server: Options.ShadowModels is "Random Forest", want model names (a lower-case letter, then lower-case letters, digits or _)`},
+		{"shadow model twice", Options{ModelDir: "m", ShadowModels: []string{"xgboost", "svm", "xgboost"}},
+			`server: Options.ShadowModels is "xgboost", want each model once`},
+		{"shadow sample above 1", Options{ModelDir: "m", ShadowSample: 1.5}, "server: Options.ShadowSample is 1.5, want " + wantFraction},
+		{"shadow sample negative", Options{ModelDir: "m", ShadowSample: -0.1}, "server: Options.ShadowSample is -0.1, want " + wantFraction},
+		{"shadow sample NaN", Options{ModelDir: "m", ShadowSample: math.NaN()}, "server: Options.ShadowSample is NaN, want " + wantFraction},
+		{"negative shadow queue", Options{ModelDir: "m", ShadowQueue: -1}, "server: Options.ShadowQueue is -1, want " + wantCount},
+		{"negative shadow workers", Options{ModelDir: "m", ShadowWorkers: -1}, "server: Options.ShadowWorkers is -1, want " + wantCount},
+		{"first of the shadow options", Options{ModelDir: "m", ShadowWorkers: -1, ShadowQueue: -1, ShadowSample: 2, ShadowModels: []string{"A"}},
+			`server: Options.ShadowModels is "A", want model names (a lower-case letter, then lower-case letters, digits or _)`},
+		{"drift before shadow", Options{ModelDir: "m", ShadowQueue: -1, DriftWindow: -1}, "server: Options.DriftWindow is -1, want " + wantCount},
 		// Every field is wrong: the first in declaration order is reported,
 		// every time.
 		{"first of many", Options{Addr: "x", BodyLimit: -1, MaxBatch: -1, ReadTimeout: -1, IdleTimeout: -1, DriftWindow: -1, CORSOrigins: []string{"x"}},

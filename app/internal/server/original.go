@@ -65,13 +65,26 @@ func (s *Server) getModels(c *fiber.Ctx) error {
 		mapping[strconv.Itoa(i)] = c
 	}
 	names := l.snap.Names()
+	roles := make([]modelRole, len(l.models))
+	for i, sv := range l.models {
+		roles[i] = modelRole{Name: sv.m.Name, Role: string(sv.m.Role), Shadowed: l.shadowed[sv.m.Name]}
+	}
 	return c.JSON(fiber.Map{
 		"available_models": names,
 		"models_loaded":    names,
 		"default_model":    l.def.m.Name,
 		"champion":         l.champion.m.Name,
 		"species_mapping":  mapping,
+		"models":           roles,
 	})
+}
+
+// modelRole is one entry of /models' "models": a model's index role and
+// whether it is scored in shadow.
+type modelRole struct {
+	Name     string `json:"name"`
+	Role     string `json:"role"`
+	Shadowed bool   `json:"shadowed"`
 }
 
 func (s *Server) getMetricsSummary(c *fiber.Ctx) error {
@@ -111,6 +124,7 @@ func (s *Server) postPredict(c *fiber.Ctx) error {
 	var tsb [48]byte
 	ts := appendTimestamp(tsb[:0], s.now())
 	*buf = appendPrediction(*buf, sv, probs, true, ts)
+	s.scoreShadow(sv, x, probs)
 	return sendJSON(c, *buf)
 }
 
@@ -159,6 +173,7 @@ func (s *Server) postPredictBatch(c *fiber.Ctx) error {
 	b = append(b, sv.quotedName...)
 	b = append(b, '}')
 	*buf = b
+	s.scoreShadow(sv, x, probs)
 	return sendJSON(c, b)
 }
 

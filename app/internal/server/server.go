@@ -18,6 +18,7 @@ import (
 
 	"github.com/mlopsgo/mlops/app/internal/openapi"
 	"github.com/mlopsgo/mlops/app/internal/registry"
+	"github.com/mlopsgo/mlops/app/internal/shadow"
 	"github.com/mlopsgo/mlops/app/telemetry"
 )
 
@@ -34,6 +35,10 @@ type Deps struct {
 	Gatherer   prometheus.Gatherer
 	// Now is the clock. Optional. Default: time.Now.
 	Now func() time.Time
+
+	// challenger, when set (by tests), gives what a challenger predicts
+	// with in shadow instead of the model itself, e.g. one that blocks.
+	challenger func(*registry.Model) shadow.Predictor
 }
 
 // Server is model-api: the Fiber app, the model registry and the metrics.
@@ -48,6 +53,10 @@ type Server struct {
 	metrics *metrics
 	summary *summary
 	gather  prometheus.Gatherer
+	// shadow scores Options.ShadowModels off the request path; nil when
+	// none is named.
+	shadow     *shadow.Scorer
+	challenger func(*registry.Model) shadow.Predictor
 
 	live     atomic.Pointer[live]
 	draining atomic.Bool
@@ -80,11 +89,15 @@ func NewServer(ctx context.Context, d Deps) (*Server, error) {
 	if d.Registerer == nil || d.Gatherer == nil {
 		return nil, errors.New("server: Deps.Registerer and Deps.Gatherer are required")
 	}
-	s := &Server{opts: opts, log: d.Logger, now: d.Now, gather: d.Gatherer, lingerOpts: defaultLinger}
+	s := &Server{opts: opts, log: d.Logger, now: d.Now, gather: d.Gatherer, lingerOpts: defaultLinger, challenger: d.challenger}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
+	base := s.log
 	s.log = s.log.With("component", "server")
+	if s.challenger == nil {
+		s.challenger = func(m *registry.Model) shadow.Predictor { return m }
+	}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -109,6 +122,11 @@ func NewServer(ctx context.Context, d Deps) (*Server, error) {
 	go func() { first <- s.load(ctx) }()
 	s.summary = newSummary(s.now())
 	s.metrics = newMetrics(d.Registerer, opts)
+	if len(opts.ShadowModels) > 0 {
+		s.shadow = shadow.New(d.Registerer, shadow.Options{
+			Workers: opts.ShadowWorkers, QueueSize: opts.ShadowQueue, Sample: opts.ShadowSample, Logger: base,
+		})
+	}
 	d.Registerer.MustRegister(
 		newDriftCollector(s.snapshot, opts.DriftMinObservations),
 		&compatCollector{sum: s.summary, prefix: s.dataset, loaded: s.loadedCount, now: s.now},
@@ -166,7 +184,16 @@ func NewServer(ctx context.Context, d Deps) (*Server, error) {
 	// An empty live set still serves the documentation.
 	s.live.Store(s.newLive(nil))
 	phase("empty set")
-	if _, err := s.install(<-first); err != nil {
+	loaded := <-first
+	if loaded.err == nil {
+		if err := s.checkShadowModels(loaded.snap); err != nil {
+			if s.shadow != nil {
+				_, _ = s.shadow.Stop(ctx)
+			}
+			return nil, err
+		}
+	}
+	if _, err := s.install(loaded); err != nil {
 		s.log.Error("initial model load failed; serving not ready until a reload succeeds", "err", err, "dir", opts.ModelDir)
 	}
 	phase("models")
@@ -318,6 +345,11 @@ func (s *Server) Stop(ctx context.Context) error {
 		}
 		if ll := s.lingering.Load(); ll != nil {
 			ll.stop()
+		}
+		// No request submits any more: score what is queued, within
+		// the same deadline (the scorer counts what it drops).
+		if s.shadow != nil {
+			_, _ = s.shadow.Stop(sctx)
 		}
 	})
 	return err

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -42,7 +43,16 @@ func newTestServer(t *testing.T, opts Options) (*Server, *prometheus.Registry) {
 	if err != nil {
 		t.Fatalf("NewServer: %v", err)
 	}
+	t.Cleanup(func() { s.stopShadow(t) })
 	return s, reg
+}
+
+// stopShadow stops the shadow workers of a server that never served (Stop
+// does it for one that did).
+func (s *Server) stopShadow(t *testing.T) {
+	if s.shadow != nil {
+		_, _ = s.shadow.Stop(context.WithoutCancel(t.Context()))
+	}
 }
 
 // call is one request through app.Test.

@@ -13,7 +13,7 @@ import (
 var BootstrapKeys = []Key{
 	{Name: RegionKey, Required: true, Doc: "AWS region of the state bucket and the KMS key, and of the main stacks' resources the CI policies name."},
 	{Name: "project", Default: "mlops", Doc: "Pulumi project name of the main program (Pulumi.yaml at the repository root): the prefix of every name its stacks use."},
-	{Name: "stacks", Required: true, Doc: "The main program's stacks in this account: a list of `{name, deployEnvironment, forceDestroy}` (deployEnvironment defaults to name and must equal the stack's githubDeployEnvironment; forceDestroy to false and must equal the stack's forceDestroy). Each gets its preview, deploy, release and train roles."},
+	{Name: "stacks", Required: true, Doc: "The main program's stacks in this account: a list of `{name, deployEnvironment, forceDestroy, promotesFrom}` (deployEnvironment defaults to name and must equal the stack's githubDeployEnvironment; forceDestroy to false and must equal the stack's forceDestroy; promotesFrom, optional, names the stack of this account whose images the stack's release copies, prod's `dev`, and lets its release role read that stack's repository). Each gets its preview, deploy, release and train roles."},
 	{Name: "githubRepository", Required: true, Doc: "GitHub `owner/repo` whose workflows assume the CI roles."},
 	{Name: "githubOwnerId", Doc: "Numeric id of the owner; with githubRepoId, GitHub's immutable subject form (as the main program's key)."},
 	{Name: "githubRepoId", Doc: "Numeric id of the repository (see githubOwnerId); both or neither."},
@@ -26,6 +26,11 @@ type BootstrapStack struct {
 	Name              string `json:"name"`
 	DeployEnvironment string `json:"deployEnvironment,omitempty"`
 	ForceDestroy      bool   `json:"forceDestroy,omitempty"`
+	// PromotesFrom is the stack of this account whose images this stack's
+	// release role copies into its own repository (prod promotes dev's
+	// image): its release role may then read that repository. Empty for
+	// none.
+	PromotesFrom string `json:"promotesFrom,omitempty"`
 }
 
 // Bootstrap is the validated bootstrap configuration.
@@ -59,7 +64,7 @@ func LoadBootstrap(project string, src Source) (*Bootstrap, error) {
 		dec := json.NewDecoder(strings.NewReader(s))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&b.Stacks); err != nil {
-			r.fail("stacks", "want a list of {name, deployEnvironment, forceDestroy}: %v", err)
+			r.fail("stacks", "want a list of {name, deployEnvironment, forceDestroy, promotesFrom}: %v", err)
 		}
 	}
 	seen := map[string]bool{}
@@ -77,6 +82,15 @@ func LoadBootstrap(project string, src Source) (*Bootstrap, error) {
 			b.Stacks[i].DeployEnvironment = st.Name
 		} else if !envRE.MatchString(st.DeployEnvironment) {
 			r.fail("stacks", "stack %q: %q is not a usable GitHub environment name", st.Name, st.DeployEnvironment)
+		}
+	}
+	for _, st := range b.Stacks {
+		switch {
+		case st.PromotesFrom == "":
+		case st.PromotesFrom == st.Name:
+			r.fail("stacks", "stack %q promotes from itself", st.Name)
+		case !seen[st.PromotesFrom]:
+			r.fail("stacks", "stack %q promotes from %q, which is not listed in this account's stacks (a stack in another account needs a repository policy there instead: docs/bootstrap.md)", st.Name, st.PromotesFrom)
 		}
 	}
 	if len(b.Stacks) == 0 && !r.failed("stacks") {

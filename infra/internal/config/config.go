@@ -433,6 +433,12 @@ func loadEdge(r *reader, c *Config) {
 	if c.Environment == EnvProd && c.Edge.CertificateARN == "" {
 		r.fail("certificateArn", "a prod stack serves HTTPS only and needs the ACM certificate of its listener: pulumi config set %s arn:aws:acm:<region>:<account>:certificate/<id>", r.full("certificateArn"))
 	}
+	if c.Environment != EnvProd && c.Edge.CertificateARN == "" {
+		// The listener is HTTPS only: without a certificate the load
+		// balancer never comes up, so ArgoCD never calls the app Healthy
+		// and the release's verify-dev, which gates prod, cannot pass.
+		c.Warnings = append(c.Warnings, fmt.Sprintf("%s is not set: the %s load balancer gets no HTTPS listener and no address, so its Application never turns Healthy and a release stops at verify-dev before prod; set it to an ACM certificate of the name MODEL_API_URL will use (docs/deploy.md)", r.full("certificateArn"), c.Environment))
+	}
 }
 
 func loadStorage(r *reader, c *Config) {

@@ -196,11 +196,32 @@ func TestOpenEndpointWarnsInDev(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			warned := len(c.Warnings) == 1 && strings.HasPrefix(c.Warnings[0], "mlops:clusterPublicAccessCidrs: ")
-			if warned != tt.warn || (!tt.warn && len(c.Warnings) != 0) {
+			warned := slices.ContainsFunc(c.Warnings, func(w string) bool { return strings.HasPrefix(w, "mlops:clusterPublicAccessCidrs: ") })
+			if warned != tt.warn {
 				t.Errorf("warnings = %q, want a warning naming mlops:clusterPublicAccessCidrs: %t", c.Warnings, tt.warn)
 			}
 		})
+	}
+}
+
+// dev without a certificate works but cannot take a release to prod: the
+// warning says so, naming the key; with one, no warning about it.
+func TestNoCertificateWarnsInDev(t *testing.T) {
+	for _, cert := range []string{"", "arn:aws:acm:eu-west-1:111122223333:certificate/0a1b2c3d-aaaa-bbbb-cccc-0123456789ab"} {
+		values := minimal()
+		if cert != "" {
+			values["mlops:certificateArn"] = cert
+		}
+		c, err := load(t, values)
+		if err != nil {
+			t.Fatal(err)
+		}
+		warned := slices.ContainsFunc(c.Warnings, func(w string) bool {
+			return strings.HasPrefix(w, "mlops:certificateArn is not set") && strings.Contains(w, "verify-dev")
+		})
+		if warned != (cert == "") {
+			t.Errorf("certificate %q: warnings %q", cert, c.Warnings)
+		}
 	}
 }
 
@@ -445,7 +466,7 @@ func bootstrapMinimal() map[string]string {
 	return map[string]string{
 		"aws:region":                       "eu-west-1",
 		"mlops-bootstrap:githubRepository": "mlopsgo/mlops",
-		"mlops-bootstrap:stacks":           `[{"name":"dev","forceDestroy":true},{"name":"prod","deployEnvironment":"production"}]`,
+		"mlops-bootstrap:stacks":           `[{"name":"dev","forceDestroy":true},{"name":"prod","deployEnvironment":"production","promotesFrom":"dev"}]`,
 	}
 }
 
@@ -454,7 +475,7 @@ func TestLoadBootstrap(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []BootstrapStack{{"dev", "dev", true}, {"prod", "production", false}}
+	want := []BootstrapStack{{"dev", "dev", true, ""}, {"prod", "production", false, "dev"}}
 	if !slices.Equal(b.Stacks, want) || b.Project != "mlops" || b.OIDCProviderARN != "" {
 		t.Errorf("bootstrap = %+v, want stacks %+v, project mlops, no provider ARN", b, want)
 	}
@@ -475,6 +496,8 @@ func TestLoadBootstrapRejects(t *testing.T) {
 		{name: "stack twice", set: map[string]string{"mlops-bootstrap:stacks": `[{"name":"dev"},{"name":"dev"}]`}, wantKey: "mlops-bootstrap:stacks"},
 		{name: "unknown field", set: map[string]string{"mlops-bootstrap:stacks": `[{"name":"dev","env":"x"}]`}, wantKey: "mlops-bootstrap:stacks"},
 		{name: "bad environment", set: map[string]string{"mlops-bootstrap:stacks": `[{"name":"dev","deployEnvironment":"a:b"}]`}, wantKey: "mlops-bootstrap:stacks"},
+		{name: "promotes from itself", set: map[string]string{"mlops-bootstrap:stacks": `[{"name":"prod","promotesFrom":"prod"}]`}, wantKey: "mlops-bootstrap:stacks"},
+		{name: "promotes from an unlisted stack", set: map[string]string{"mlops-bootstrap:stacks": `[{"name":"prod","promotesFrom":"staging"}]`}, wantKey: "mlops-bootstrap:stacks"},
 		{name: "provider arn of another URL", set: map[string]string{"mlops-bootstrap:githubOidcProviderArn": "arn:aws:iam::111122223333:oidc-provider/example.com"}, wantKey: "mlops-bootstrap:githubOidcProviderArn"},
 		{name: "bad bucket", set: map[string]string{"mlops-bootstrap:stateBucket": "Not_A_Bucket"}, wantKey: "mlops-bootstrap:stateBucket"},
 		{name: "no repository", unset: []string{"mlops-bootstrap:githubRepository"}, wantKey: "mlops-bootstrap:githubRepository"},

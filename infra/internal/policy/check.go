@@ -40,7 +40,7 @@ var Exceptions = []Exception{
 	},
 	{
 		Sid: "KMSCreateKey", Actions: []string{"kms:CreateKey", "kms:TagResource"},
-		Reason: "CreateKey has no resource (the key does not exist yet), and tagging at creation is authorized the same way; the statement requires the stack's project and stack request tags",
+		Reason: "CreateKey has no resource (the key does not exist yet), and tagging at creation is authorized the same way; the statement requires the stack's project and stack request tags, and DenyRetagOtherStacks keeps its kms:TagResource off keys that already carry the project tag for another stack (or none, as the bootstrap's)",
 	},
 	{
 		Sid: "KMSList", Actions: []string{"kms:ListAliases"},

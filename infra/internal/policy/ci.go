@@ -11,11 +11,14 @@ type Scope struct {
 	NamePrefix     string // "<project>-<stack>": every role the stack creates
 	ClusterName    string
 	RepositoryName string // ECR
-	BucketName     string // artifact bucket
-	LogGroup       string // EKS control-plane log group
-	StateBucket    string // optional: S3 backend of `pulumi login s3://...`
-	KMSKeyARN      string // optional: awskms secrets provider key
-	ForceDestroy   bool   // deploy may empty the bucket on destroy
+	// PromoteSourceRepository is the ECR repository (name) of the stack
+	// whose images this stack's release copies in, or "".
+	PromoteSourceRepository string
+	BucketName              string // artifact bucket
+	LogGroup                string // EKS control-plane log group
+	StateBucket             string // optional: S3 backend of `pulumi login s3://...`
+	KMSKeyARN               string // optional: awskms secrets provider key
+	ForceDestroy            bool   // deploy may empty the bucket on destroy
 	// BoundaryARN is the permissions boundary every role the deploy role
 	// creates must carry (the bootstrap's).
 	BoundaryARN string
@@ -220,7 +223,7 @@ func DeployPolicy(s Scope) Document {
 // else, and describes this stack's cluster (for a kubeconfig).
 // GetAuthorizationToken has no resource-level permissions.
 func ReleasePolicy(s Scope) Document {
-	return doc(
+	st := []Statement{
 		allow("ECRLogin", []string{"ecr:GetAuthorizationToken"}, "*"),
 		allow("ECRPush", []string{
 			"ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:CompleteLayerUpload",
@@ -232,7 +235,15 @@ func ReleasePolicy(s Scope) Document {
 		// verify-dev: aws eks update-kubeconfig, then kubectl as the access
 		// entry's Application-viewer group (Kubernetes RBAC, not IAM).
 		allow("EKSDescribe", []string{"eks:DescribeCluster"}, s.clusterARNs()[0]),
-	)
+	}
+	// The promotion copies the source stack's image by digest (docker
+	// buildx imagetools create): it reads that repository, never writes.
+	if s.PromoteSourceRepository != "" {
+		st = append(st, allow("ECRPullPromoted", []string{
+			"ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:DescribeImages",
+		}, s.ARN("ecr", "repository/"+s.PromoteSourceRepository)))
+	}
+	return doc(st...)
 }
 
 // BucketReadWritePolicy reads and writes objects of one bucket (the DVC

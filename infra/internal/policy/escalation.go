@@ -190,11 +190,32 @@ func iamStatements(s Scope) []Statement {
 			append([]string{s.BoundaryARN}, mapStrings(s.CIPolicies, s.PolicyARN)...)...),
 		// No allow grants it; the deny keeps a later allow from doing so.
 		deny("DenyBoundaryRemoval", []string{"iam:DeleteRolePermissionsBoundary"}, "*"),
+		denyRetag(s),
 		// A role the deploy role creates could trust it by name (same
 		// account, no identity policy needed): it may assume no role.
 		deny("DenyAssumeRole", []string{"sts:AssumeRole"}, "*"),
 	)
 	return st
+}
+
+// RetagActions are the tag calls whose allows can only be scoped by the
+// request's tags (tagging a KMS key or an OIDC provider at creation has
+// no resource yet): on an existing resource they would let the deploy role
+// retag another stack's key or provider as its own, and the allows scoped
+// by aws:ResourceTag would then hand it over.
+var RetagActions = []string{"kms:TagResource", "kms:UntagResource", "iam:TagOpenIDConnectProvider", "iam:UntagOpenIDConnectProvider"}
+
+// denyRetag denies RetagActions on any resource that already carries the
+// project tag but not this stack's stack tag (another stack's, or none: the
+// bootstrap's state key). A resource being created carries no tag yet, so
+// tagging at creation is left to the allows.
+func denyRetag(s Scope) Statement {
+	d := deny("DenyRetagOtherStacks", RetagActions, "*")
+	d.Condition = Conditions{
+		"Null":            {"aws:ResourceTag/" + TagProject: {"false"}},
+		"StringNotEquals": {"aws:ResourceTag/" + TagStack: {s.Stack}},
+	}
+	return d
 }
 
 func passServices(roles []PassRole) []string {

@@ -490,3 +490,61 @@ func TestDeployCallsAreAllowedByName(t *testing.T) {
 		}
 	}
 }
+
+// The deploy role cannot retag a key or an IRSA provider that already
+// carries the project's tag for another stack (or none, as the bootstrap's
+// key): its tag allows are scoped by request tags only.
+func TestDeployPolicyDeniesRetag(t *testing.T) {
+	s := testScope()
+	var found *Statement
+	for _, st := range DeployPolicy(s).Statement {
+		if st.Sid == "DenyRetagOtherStacks" {
+			found = &st
+		}
+	}
+	if found == nil {
+		t.Fatal("no DenyRetagOtherStacks statement")
+	}
+	if found.Effect != "Deny" || !slices.Equal(found.Resource, []string{"*"}) || !slices.Equal(found.Action, RetagActions) {
+		t.Errorf("DenyRetagOtherStacks = %+v", found)
+	}
+	if got := found.Condition["Null"]["aws:ResourceTag/project"]; !slices.Equal(got, []string{"false"}) {
+		t.Errorf("Null condition %v: want the project tag present (a new resource has none)", got)
+	}
+	if got := found.Condition["StringNotEquals"]["aws:ResourceTag/stack"]; !slices.Equal(got, []string{s.Stack}) {
+		t.Errorf("StringNotEquals condition %v: want this stack %s", got, s.Stack)
+	}
+}
+
+// A stack that promotes another's images reads that stack's repository
+// and writes only its own; without promotesFrom it reads no other.
+func TestReleasePolicyPromotion(t *testing.T) {
+	s := testScope()
+	for _, st := range ReleasePolicy(s).Statement {
+		if st.Sid == "ECRPullPromoted" {
+			t.Errorf("no promotion source, yet %+v", st)
+		}
+	}
+	s.PromoteSourceRepository = "mlops-dev/model-api"
+	s.RepositoryName = "mlops-prod/model-api"
+	var pull *Statement
+	for _, st := range ReleasePolicy(s).Statement {
+		if st.Sid == "ECRPullPromoted" {
+			pull = &st
+		}
+	}
+	if pull == nil {
+		t.Fatal("no ECRPullPromoted statement")
+	}
+	if !slices.Equal(pull.Resource, []string{"arn:aws:ecr:eu-west-1:111122223333:repository/mlops-dev/model-api"}) {
+		t.Errorf("ECRPullPromoted resources %v", pull.Resource)
+	}
+	for _, a := range pull.Action {
+		if a == "ecr:PutImage" || strings.Contains(a, "Upload") || strings.Contains(a, "Delete") {
+			t.Errorf("ECRPullPromoted allows %s on the source repository", a)
+		}
+	}
+	if problems := Check(ReleasePolicy(s)); len(problems) > 0 {
+		t.Errorf("Check: %v", problems)
+	}
+}

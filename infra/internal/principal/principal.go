@@ -59,3 +59,12 @@ func Same(a, b string) bool {
 	y, errB := Parse(b)
 	return errA == nil && errB == nil && x == y
 }
+
+// ARN returns id as an IAM ARN: a role session's role, without its path
+// (Same ignores paths), or the account's root.
+func (id ID) ARN() string {
+	if id.Kind == "root" {
+		return fmt.Sprintf("arn:%s:iam::%s:root", id.Partition, id.Account)
+	}
+	return fmt.Sprintf("arn:%s:iam::%s:%s/%s", id.Partition, id.Account, id.Kind, id.Name)
+}

@@ -35,3 +35,21 @@ func TestSame(t *testing.T) {
 		})
 	}
 }
+
+func TestARN(t *testing.T) {
+	tests := map[string]string{
+		"arn:aws:sts::111122223333:assumed-role/deploy/gha,run=1": "arn:aws:iam::111122223333:role/deploy",
+		"arn:aws:iam::111122223333:role/path/to/admin":            "arn:aws:iam::111122223333:role/admin",
+		"arn:aws-cn:iam::111122223333:user/alice":                 "arn:aws-cn:iam::111122223333:user/alice",
+		"arn:aws:iam::111122223333:root":                          "arn:aws:iam::111122223333:root",
+	}
+	for in, want := range tests {
+		id, err := Parse(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := id.ARN(); got != want || !Same(got, in) {
+			t.Errorf("Parse(%q).ARN() = %q, want %q", in, got, want)
+		}
+	}
+}

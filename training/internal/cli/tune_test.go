@@ -1,11 +1,14 @@
 package cli
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/mlopsgo/mlops/training/internal/tracking"
 )
 
 // tuneParams writes a small tuning setup on Iris (3 x 1 outer folds, 4
@@ -103,5 +106,73 @@ func TestTuneUsageErrors(t *testing.T) {
 				t.Errorf("exit %d, stderr %q; want exit %d and %q", code, stderr, tt.code, tt.want)
 			}
 		})
+	}
+}
+
+// A tuning run is recorded in the run store with its searches, and the
+// runs commands read it: list (with --kind), show, compare (which refuses
+// to compare it with a training run) and delete.
+func TestTuneRecordsRun(t *testing.T) {
+	path := tuneParams(t)
+	runsDir := filepath.Join(t.TempDir(), "runs")
+	code, _, stderr := run(t, "", "tune", "--params", path, "--runs-dir", runsDir, "--trials", "3")
+	if code != 0 || !strings.Contains(stderr, "run recorded") {
+		t.Fatalf("tune exited %d without recording the run: %s", code, stderr)
+	}
+	if code, _, stderr := run(t, "", "train", "--params", path, "--runs-dir", runsDir,
+		"--models-dir", filepath.Join(t.TempDir(), "models"), "--metrics", ""); code != 0 {
+		t.Fatalf("train exited %d: %s", code, stderr)
+	}
+
+	code, stdout, stderr := run(t, "", "runs", "list", "--runs-dir", runsDir, "--kind", "tune", "--json")
+	if code != 0 {
+		t.Fatalf("runs list exited %d: %s", code, stderr)
+	}
+	var runs []tracking.Run
+	if err := json.Unmarshal([]byte(stdout), &runs); err != nil {
+		t.Fatalf("runs list --json: %v", err)
+	}
+	if len(runs) != 1 || runs[0].Kind != tracking.KindTune || runs[0].Status != tracking.StatusFinished || runs[0].Tune == nil {
+		t.Fatalf("runs list --kind tune: %d runs (%+v); want the finished tune run", len(runs), runs)
+	}
+	tu := runs[0].Tune
+	if tu.Trials != 3 || len(tu.Models) != 1 || len(tu.Models[0].Searches) != 4 || len(tu.Models[0].Searches[3].Trials) != 3 ||
+		runs[0].Data == nil || runs[0].CV.Folds != 3 || !strings.Contains(strings.Join(runs[0].Command, " "), "--trials=3") {
+		t.Errorf("tune section %+v: want 3 trials in each of 3 outer searches and the final one, with data and outer CV", tu)
+	}
+	tuneID := runs[0].ID
+
+	code, stdout, _ = run(t, "", "runs", "list", "--runs-dir", runsDir)
+	if code != 0 || !strings.Contains(stdout, "KIND") || !strings.Contains(stdout, "tune ") || !strings.Contains(stdout, "train ") {
+		t.Errorf("runs list: exit %d\n%s\nwant a KIND column with both kinds", code, stdout)
+	}
+	code, stdout, _ = run(t, "", "runs", "show", tuneID, "--runs-dir", runsDir)
+	for _, want := range []string{"kind:     tune", "NESTED (TUNE+TRAIN)", "logistic_regression *", "searches (one per outer fold", "logistic_regression.C: log-uniform"} {
+		if code != 0 || !strings.Contains(stdout, want) {
+			t.Errorf("runs show: exit %d, output lacks %q:\n%s", code, want, stdout)
+		}
+	}
+	code, _, stderr = run(t, "", "runs", "compare", tuneID, "latest", "--runs-dir", runsDir)
+	if code != 1 || !strings.Contains(stderr, "compare training runs with training runs and tuning runs with tuning runs") {
+		t.Errorf("runs compare of a tune and a train run: exit %d, %s; want a refusal that says what to do", code, stderr)
+	}
+	if code, _, stderr := run(t, "", "runs", "delete", tuneID, "--runs-dir", runsDir); code != 0 {
+		t.Fatalf("runs delete: exit %d: %s", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(runsDir, tuneID)); !os.IsNotExist(err) {
+		t.Errorf("the deleted tune run is still there: %v", err)
+	}
+}
+
+// --runs-dir off records nothing (and creates no directory named off).
+func TestTuneRunsOff(t *testing.T) {
+	params := tuneParams(t)
+	dir := t.TempDir()
+	t.Chdir(dir)
+	if code, _, stderr := run(t, "", "tune", "--params", params, "--trials", "2", "--runs-dir", "off"); code != 0 {
+		t.Fatalf("tune exited %d: %s", code, stderr)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("tune with --runs-dir off wrote %v", entries)
 	}
 }

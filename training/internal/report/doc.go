@@ -14,7 +14,10 @@
 // bars; the distribution of CV scores with every fold as a point; a
 // confusion matrix heatmap per model; learning curves from each model's
 // loss history. Runs: for several runs, each model's CV accuracy run over
-// run.
+// run. Tuning (from a tune run, Options.Tune): per tuned model, its final
+// search's best score by trial with every trial as a point, its score
+// against each hyper-parameter, and the parameters' fANOVA importances
+// (package importance, as Optuna computes them).
 //
 // # Why gonum/plot
 //

@@ -27,6 +27,12 @@ type Options struct {
 	// Pairs are the feature index pairs to scatter. Optional. Default:
 	// DefaultPairs.
 	Pairs [][2]int
+	// Tune is the tune run the tuning section shows (Kind tune).
+	// Optional: without it the section is left out.
+	Tune *tracking.Run
+	// TuneNote is shown in the tuning section: how Tune was picked, or a
+	// warning about it (it tuned other data).
+	TuneNote string
 	// Root is the repository's root (see FindRoot): the data paths the
 	// page names (the run's, and Data's in the chart captions), when
 	// absolute and below it, are shown relative to it (DisplayPath).
@@ -67,6 +73,8 @@ type Report struct {
 	ModelCharts []Chart
 	Confusions  []Chart
 	RunCharts   []Chart
+	// Tuning is the tuning section, nil without a tune run.
+	Tuning *Tuning
 }
 
 // Charts returns every chart the page shows, in page order.
@@ -74,6 +82,11 @@ func (r *Report) Charts() []Chart {
 	var all []Chart
 	for _, cs := range [][]Chart{r.DataCharts, r.ModelCharts, r.Confusions, r.RunCharts} {
 		all = append(all, cs...)
+	}
+	if r.Tuning != nil {
+		for _, m := range r.Tuning.Models {
+			all = append(all, m.Charts...)
+		}
 	}
 	return all
 }
@@ -174,6 +187,11 @@ func Build(opts Options) (*Report, error) {
 	if err := add(&rep.RunCharts, "runs-over-time", "Run over run",
 		"Each model's mean CV accuracy (± std) in every finished run, oldest first.", true, svg, err); err != nil {
 		return nil, err
+	}
+	if opts.Tune != nil {
+		if rep.Tuning, err = buildTuning(opts.Tune, opts.TuneNote); err != nil {
+			return nil, err
+		}
 	}
 	return rep, nil
 }

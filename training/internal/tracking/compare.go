@@ -7,6 +7,9 @@ import (
 
 // Comparison is runs side by side: what `mlops runs compare` shows.
 type Comparison struct {
+	// Kind is the runs' kind: empty for training runs, "tune" for tuning
+	// runs.
+	Kind Kind      `json:"kind,omitempty"`
 	Runs []RunInfo `json:"runs"`
 	// Metrics has one row per model and metric, a value per run.
 	Metrics []MetricRow `json:"metrics"`
@@ -39,43 +42,93 @@ type ParamRow struct {
 	Values []string `json:"values"`
 }
 
-// compared is a compared metric: its name, how to read it, and whether
-// higher is better.
+// compared is a compared metric: its name, how to read it from a run's
+// model (false when the run has no such model, or it failed there), and
+// whether higher is better.
 type compared struct {
 	name   string
-	get    func(*Model) float64
+	get    func(r *Run, model string) (float64, bool)
 	higher bool
 }
 
+// trained reads a metric of a training run's model.
+func trained(get func(*Model) float64) func(*Run, string) (float64, bool) {
+	return func(r *Run, name string) (float64, bool) {
+		if m := r.Model(name); m != nil && !m.Failed() {
+			return get(m), true
+		}
+		return 0, false
+	}
+}
+
+// tuned reads a metric of a tuning run's model.
+func tuned(get func(*TunedModel) float64) func(*Run, string) (float64, bool) {
+	return func(r *Run, name string) (float64, bool) {
+		if m := r.TunedModel(name); m != nil && !m.Failed() {
+			return get(m), true
+		}
+		return 0, false
+	}
+}
+
 var comparedMetrics = []compared{
-	{"cv_accuracy", func(m *Model) float64 { return m.CV.Mean }, true},
-	{"cv_accuracy_std", func(m *Model) float64 { return m.CV.Std }, false},
-	{"test_accuracy", func(m *Model) float64 { return m.Test.Accuracy }, true},
-	{"test_precision", func(m *Model) float64 { return m.Test.PrecisionWeighted }, true},
-	{"test_recall", func(m *Model) float64 { return m.Test.RecallWeighted }, true},
-	{"test_f1_macro", func(m *Model) float64 { return m.Test.F1Macro }, true},
-	{"test_log_loss", func(m *Model) float64 { return m.Test.LogLoss }, false},
+	{"cv_accuracy", trained(func(m *Model) float64 { return m.CV.Mean }), true},
+	{"cv_accuracy_std", trained(func(m *Model) float64 { return m.CV.Std }), false},
+	{"test_accuracy", trained(func(m *Model) float64 { return m.Test.Accuracy }), true},
+	{"test_precision", trained(func(m *Model) float64 { return m.Test.PrecisionWeighted }), true},
+	{"test_recall", trained(func(m *Model) float64 { return m.Test.RecallWeighted }), true},
+	{"test_f1_macro", trained(func(m *Model) float64 { return m.Test.F1Macro }), true},
+	{"test_log_loss", trained(func(m *Model) float64 { return m.Test.LogLoss }), false},
+}
+
+// comparedTuneMetrics are a tuning run's estimates: the untuned default's
+// CV, the nested estimate of tune-then-train (the one to compare by), and
+// the optimistic inner scores.
+var comparedTuneMetrics = []compared{
+	{"default_cv", tuned(func(m *TunedModel) float64 { return m.DefaultCV.Mean }), true},
+	{"nested", tuned(func(m *TunedModel) float64 { return m.Nested.Mean }), true},
+	{"nested_std", tuned(func(m *TunedModel) float64 { return m.Nested.Std }), false},
+	{"inner_best", tuned(func(m *TunedModel) float64 { return m.InnerBest.Mean }), true},
+	{"chosen_inner", tuned(func(m *TunedModel) float64 { return m.ChosenInner }), true},
 }
 
 // Compare lines runs up: every model any run has (in first-seen order),
-// each metric, the best marked; then the parameters that differ.
+// each metric, the best marked; then the parameters that differ. The runs
+// must be of one kind (see SameKind). Tuning runs are compared by their
+// estimates (default_cv, nested, nested_std, inner_best, chosen_inner),
+// and their parameters include the search settings (search.*) and each
+// model's chosen values (chosen.<model>.<key>); their RunInfo.Champion is
+// the model with the best nested estimate.
 func Compare(runs []*Run) Comparison {
 	c := Comparison{Metrics: []MetricRow{}, Params: []ParamRow{}}
+	metrics := comparedMetrics
 	var models []string
-	for _, r := range runs {
-		c.Runs = append(c.Runs, RunInfo{ID: r.ID, Status: string(r.Status), Commit: r.ShortCommit(), Data: r.ShortMD5(), Champion: r.Champion})
-		for _, m := range r.Models {
-			if !slices.Contains(models, m.Name) {
-				models = append(models, m.Name)
-			}
+	addModel := func(name string) {
+		if !slices.Contains(models, name) {
+			models = append(models, name)
 		}
 	}
+	for _, r := range runs {
+		info := RunInfo{ID: r.ID, Status: string(r.Status), Commit: r.ShortCommit(), Data: r.ShortMD5(), Champion: r.Champion}
+		for _, m := range r.Models {
+			addModel(m.Name)
+		}
+		if r.Kind == KindTune && r.Tune != nil {
+			c.Kind, metrics = KindTune, comparedTuneMetrics
+			if b := r.Tune.Best(); b != nil {
+				info.Champion = b.Name
+			}
+			for _, m := range r.Tune.Models {
+				addModel(m.Name)
+			}
+		}
+		c.Runs = append(c.Runs, info)
+	}
 	for _, name := range models {
-		for _, mt := range comparedMetrics {
+		for _, mt := range metrics {
 			row := MetricRow{Model: name, Metric: mt.name, Values: make([]*float64, len(runs)), Best: []int{}}
 			for i, r := range runs {
-				if m := r.Model(name); m != nil && !m.Failed() {
-					v := mt.get(m)
+				if v, ok := mt.get(r, name); ok {
 					row.Values[i] = &v
 				}
 			}
@@ -87,7 +140,7 @@ func Compare(runs []*Run) Comparison {
 	keys := map[string]bool{}
 	for i, r := range runs {
 		flat[i] = map[string]string{}
-		for _, p := range FlattenParams(r.Params) {
+		for _, p := range comparedParams(r) {
 			flat[i][p.Key] = p.Value
 		}
 		for k := range flat[i] {
@@ -108,6 +161,24 @@ func Compare(runs []*Run) Comparison {
 		}
 	}
 	return c
+}
+
+// comparedParams returns a run's parameters, flattened; for a tuning run,
+// with its search settings and each model's chosen values.
+func comparedParams(r *Run) []Param {
+	params := FlattenParams(r.Params)
+	if r.Kind != KindTune || r.Tune == nil {
+		return params
+	}
+	extra := r.Tune.Settings()
+	chosen := map[string]any{}
+	for _, m := range r.Tune.Models {
+		if len(m.Chosen) > 0 {
+			chosen[m.Name] = m.Chosen
+		}
+	}
+	extra["chosen"] = chosen
+	return append(params, FlattenParams(extra)...)
 }
 
 // best returns the indexes holding the best value; none when fewer than

@@ -47,3 +47,44 @@ func TestCompareSkipsFailedModels(t *testing.T) {
 		}
 	}
 }
+
+// Tuning runs are compared by their estimates, their champion is the best
+// nested estimate, and their differing settings and chosen values are
+// parameters.
+func TestCompareTuneRuns(t *testing.T) {
+	runs := trackingtest.TuneRuns()
+	c := tracking.Compare(runs)
+	if c.Runs[0].Champion != "svm" || c.Runs[1].Champion != "svm" {
+		t.Errorf("champions %q %q, want the best nested estimate, svm", c.Runs[0].Champion, c.Runs[1].Champion)
+	}
+	var metrics []string
+	for _, row := range c.Metrics {
+		metrics = append(metrics, row.Model+"/"+row.Metric)
+		if row.Values[0] == nil || row.Values[1] == nil {
+			t.Errorf("%s %s: values %v, want both runs'", row.Model, row.Metric, row.Values)
+		}
+	}
+	want := []string{
+		"logistic_regression/default_cv", "logistic_regression/nested", "logistic_regression/nested_std",
+		"logistic_regression/inner_best", "logistic_regression/chosen_inner",
+		"svm/default_cv", "svm/nested", "svm/nested_std", "svm/inner_best", "svm/chosen_inner",
+	}
+	if !slices.Equal(metrics, want) {
+		t.Errorf("metric rows %v, want %v", metrics, want)
+	}
+	for _, row := range c.Metrics {
+		// The second run's nested estimate is 0.004 higher on two folds.
+		if row.Metric == "nested" && !slices.Equal(row.Best, []int{1}) {
+			t.Errorf("%s nested: best %v, want the second run", row.Model, row.Best)
+		}
+	}
+	keys := []string{}
+	for _, p := range c.Params {
+		keys = append(keys, p.Key)
+	}
+	for _, k := range []string{"search.trials", "search.applied"} {
+		if !slices.Contains(keys, k) {
+			t.Errorf("differing params %v lack %s", keys, k)
+		}
+	}
+}

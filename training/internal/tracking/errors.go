@@ -11,3 +11,7 @@ var (
 	// run and the run is still running.
 	ErrNotEnded = errors.New("tracking: run has not ended")
 )
+
+// ErrMixedKinds is returned when an operation needs runs of one kind
+// (all training runs or all tuning runs) and was given both.
+var ErrMixedKinds = errors.New("tracking: runs of different kinds")

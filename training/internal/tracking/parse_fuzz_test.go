@@ -11,7 +11,7 @@ import (
 // FuzzParse checks that Parse never panics on any input and that whatever
 // it accepts encodes and parses back to the same record.
 func FuzzParse(f *testing.F) {
-	for _, r := range trackingtest.Runs() {
+	for _, r := range append(trackingtest.Runs(), trackingtest.TuneRuns()...) {
 		data, err := tracking.Encode(r)
 		if err != nil {
 			f.Fatal(err)

@@ -14,6 +14,7 @@ import (
 	"github.com/mlopsgo/mlops/training/internal/dataset"
 	"github.com/mlopsgo/mlops/training/internal/params"
 	"github.com/mlopsgo/mlops/training/internal/progress"
+	"github.com/mlopsgo/mlops/training/internal/train"
 	"github.com/mlopsgo/mlops/training/internal/tune/sampler"
 	"github.com/mlopsgo/mlops/training/internal/tune/space"
 )
@@ -51,7 +52,10 @@ type Options struct {
 // Result is a tuning run's outcome.
 type Result struct {
 	Params *params.Params
-	Models []*ModelResult
+	// Dataset describes the data the searches ran on, as for a training
+	// run.
+	Dataset train.DatasetInfo
+	Models  []*ModelResult
 }
 
 // Run tunes the selected models of the params file, one after the other,
@@ -78,7 +82,7 @@ func Run(ctx context.Context, logger *slog.Logger, opts Options) (*Result, error
 	if err := d.CheckStratifiable(p.CV.Folds); err != nil {
 		return nil, err
 	}
-	trainIdx, _, err := dataset.StratifiedSplit(d.Y, len(d.Classes), p.Split.TestSize, p.Seed)
+	trainIdx, testIdx, err := dataset.StratifiedSplit(d.Y, len(d.Classes), p.Split.TestSize, p.Seed)
 	if err != nil {
 		return nil, fmt.Errorf("split %s: %w", p.Data.Path, err)
 	}
@@ -110,7 +114,10 @@ func Run(ctx context.Context, logger *slog.Logger, opts Options) (*Result, error
 	logger.Info("tuning", "file", p.Data.Path, "rows", len(d.Y), "models", len(names),
 		"outer_cv", fmt.Sprintf("%d folds x %d repeats", p.CV.Folds, p.CV.Repeats), "inner_folds", p.Tune.InnerFolds,
 		"searches_per_model", len(outerFolds)+1, "batch", p.Tune.Batch)
-	res := &Result{Params: p}
+	res := &Result{Params: p, Dataset: train.DatasetInfo{
+		Path: p.Data.Path, MD5: d.MD5, Rows: len(d.Y), Duplicates: d.Duplicates,
+		TrainRows: len(trainIdx), TestRows: len(testIdx), Classes: d.Classes, Features: d.Features,
+	}}
 	for _, name := range names {
 		m, err := modelOf(p, name)
 		if err != nil {

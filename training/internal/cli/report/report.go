@@ -34,23 +34,35 @@ type flagpole struct {
 	out     string
 	data    string
 	pairs   []string
+	// tune is the --tune flag: a tune run, TuneOff, or empty for the
+	// latest finished tune run on the reported run's data.
+	tune string
 }
+
+// TuneOff is the --tune value that leaves the tuning section out.
+const TuneOff = "off"
 
 // NewCommand returns `mlops report`.
 func NewCommand(logger *slog.Logger, s streams.Streams) *cobra.Command {
 	var flags flagpole
 	cmd := &cobra.Command{
 		Use:   "report [RUN...]",
-		Short: "Write a self-contained HTML report of a run: data plots, model comparison, confusion matrices, run over run",
+		Short: "Write a self-contained HTML report of a run: data plots, model comparison, confusion matrices, run over run, tuning",
 		Long: `Renders one HTML file with inline SVG charts and inline CSS (no scripts, fonts or
 images from the network): the class distribution, scatter plots of feature pairs
 coloured by class and a scatter matrix (from the run's data file), every model's
 hold-out and cross-validated scores, CV score distributions, confusion matrices,
-learning curves, and each model's CV accuracy run over run.
+learning curves, each model's CV accuracy run over run, and a tuning section
+from a tune run (mlops tune): per tuned model its default CV, nested estimate
+and optimistic inner best, the final search's best score by trial, its score
+against each hyper-parameter and the parameters' fANOVA importances.
 
-Without RUN the latest finished run is shown, with every finished run (the last
-30) in the run-over-run chart; with RUNs, the last one is shown and the others
-are compared with it. The path of the written file is printed on stdout.`,
+Without RUN the latest finished training run is shown, with every finished
+training run (the last 30) in the run-over-run chart; with RUNs, the last one
+is shown and the others are compared with it. The tuning section shows the
+latest finished tune run whose data has the shown run's md5 (none: no
+section); --tune RUN shows that tune run instead, --tune off none. The path of
+the written file is printed on stdout.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return run(cmd.Context(), logger, s, flags, args)
 		},
@@ -59,6 +71,7 @@ are compared with it. The path of the written file is printed on stdout.`,
 	cmd.Flags().StringVarP(&flags.out, "out", "o", DefaultOut, "output file, or a directory to write report.html into")
 	cmd.Flags().StringVar(&flags.data, "data", "", "data file for the data plots (default: the one the run trained on)")
 	cmd.Flags().StringSliceVar(&flags.pairs, "pairs", nil, "feature pairs to scatter, as x:y (default: the first two pairs of features)")
+	cmd.Flags().StringVar(&flags.tune, "tune", "", "tune run for the tuning section, or off (default: the latest finished tune run on the same data)")
 	return cmd
 }
 
@@ -72,12 +85,12 @@ func run(ctx context.Context, logger *slog.Logger, s streams.Streams, flags flag
 	var history []*tracking.Run
 	if len(args) == 0 {
 		for _, r := range all {
-			if r.Status == tracking.StatusFinished {
+			if r.Status == tracking.StatusFinished && r.Kind == tracking.KindTrain {
 				history = append(history, r)
 			}
 		}
 		if len(history) == 0 {
-			return fmt.Errorf("no finished run in %s: run `mlops train` first", flags.runsDir)
+			return fmt.Errorf("no finished training run in %s: run `mlops train` first", flags.runsDir)
 		}
 		history = history[max(0, len(history)-maxHistory):]
 		main = history[len(history)-1]
@@ -87,12 +100,21 @@ func run(ctx context.Context, logger *slog.Logger, s streams.Streams, flags flag
 			if err != nil {
 				return err
 			}
+			if r.Kind != tracking.KindTrain {
+				return fmt.Errorf("run %s is a %s run: the report shows training runs (name a tune run with --tune)", r.ID, r.Kind)
+			}
 			history = append(history, r)
 		}
 		main = history[len(history)-1]
 		slices.SortStableFunc(history, func(a, b *tracking.Run) int { return a.Start.Compare(b.Start) })
 	}
 	opts := report.Options{Run: main, History: history}
+	if opts.Tune, opts.TuneNote, err = pickTune(store, all, main, flags.tune); err != nil {
+		return err
+	}
+	if opts.Tune == nil {
+		logger.Info("report without a tuning section", "reason", opts.TuneNote)
+	}
 	if main.Data != nil {
 		// The page names the data file relative to its repository, not
 		// by this machine's absolute path.
@@ -121,9 +143,56 @@ func run(ctx context.Context, logger *slog.Logger, s streams.Streams, flags flag
 	if err := atomicfile.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 		return err
 	}
-	logger.Info("report written", "run", main.ID, "runs", len(history), "file", path, "bytes", buf.Len())
+	tune := ""
+	if opts.Tune != nil {
+		tune = opts.Tune.ID
+	}
+	logger.Info("report written", "run", main.ID, "runs", len(history), "tune", tune, "file", path, "bytes", buf.Len())
 	_, err = fmt.Fprintln(s.Out, path)
 	return err
+}
+
+// pickTune returns the tune run the tuning section shows and a note on it
+// (for the page), or nil and why there is none (for the log): the run that
+// ref names (TuneOff: none), or without ref the latest finished tune run
+// among all whose data has main's md5, so that the section describes the
+// same data.
+func pickTune(store *tracking.Store, all []*tracking.Run, main *tracking.Run, ref string) (*tracking.Run, string, error) {
+	md5 := ""
+	if main.Data != nil {
+		md5 = main.Data.MD5
+	}
+	switch ref {
+	case TuneOff:
+		return nil, "--tune off", nil
+	case "":
+		for i := len(all) - 1; i >= 0; i-- {
+			r := all[i]
+			if r.Kind == tracking.KindTune && r.Tune != nil && r.Status == tracking.StatusFinished &&
+				r.Data != nil && md5 != "" && r.Data.MD5 == md5 {
+				return r, fmt.Sprintf("The latest finished tune run on the same data (md5 %s) as run %s.", md5, main.ID), nil
+			}
+		}
+		return nil, fmt.Sprintf("no finished tune run on the data of run %s (md5 %s)", main.ID, md5), nil
+	}
+	r, err := store.Resolve(ref)
+	if err != nil {
+		return nil, "", fmt.Errorf("--tune %s: %w", ref, err)
+	}
+	if r.Kind != tracking.KindTune || r.Tune == nil {
+		return nil, "", fmt.Errorf("--tune %s: run %s is a training run, not a tune run (mlops runs list shows each run's kind)", ref, r.ID)
+	}
+	note := fmt.Sprintf("Picked with --tune %s.", ref)
+	if r.Status != tracking.StatusFinished {
+		note += fmt.Sprintf(" The run is %s: its searches may be incomplete.", r.Status)
+	}
+	switch {
+	case r.Data == nil:
+		note += " It does not record its data."
+	case r.Data.MD5 != md5:
+		note += fmt.Sprintf(" Warning: it tuned other data (md5 %s) than run %s trained on (md5 %s).", r.Data.MD5, main.ID, md5)
+	}
+	return r, note, nil
 }
 
 // loadData reads the run's data set (or the override). The note says why

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"image/png"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -21,14 +22,17 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/mlopsgo/mlops/training/internal/cli"
+	"github.com/mlopsgo/mlops/training/internal/tracking"
 )
 
 // TestE2EReportInChromium trains twice on Iris (the repository's
-// params.yaml, two seeds), writes the report, and opens it in headless
-// Chromium (Debian's chromium) with the flags that keep it off the network:
-// every chart must be drawn, the console must stay free of errors, and the
-// page must request nothing but itself. With MLOPS_SCREENSHOT=FILE it saves
-// a screenshot of the top of the page there.
+// params.yaml, two seeds) and tunes two models, writes the report, and
+// opens it in headless Chromium (Debian's chromium) with the flags that
+// keep it off the network: every chart must be drawn, the tuning section's
+// included, the console must stay free of errors, and the page must request
+// nothing but itself. With MLOPS_SCREENSHOT=FILE it saves a screenshot of
+// the top of the page there, and one of the tuning section beside it
+// (FILE-tuning.png).
 //
 // It runs under `make e2e-tracking` (MLOPS_E2E=1; MLOPS_CHROMIUM names the
 // browser, default /usr/bin/chromium).
@@ -48,6 +52,7 @@ func TestE2EReportInChromium(t *testing.T) {
 	runsDir := filepath.Join(dir, "runs")
 	page1 := filepath.Join(dir, "report.html")
 	models := trainTwice(t, dir, runsDir)
+	tuneID, tuned := tuneIris(t, dir, runsDir)
 	mlops(t, "report", "--runs-dir", runsDir, "-o", page1)
 	// The runs recorded the data file by its absolute path; the page names
 	// it relative to the repository.
@@ -62,6 +67,9 @@ func TestE2EReportInChromium(t *testing.T) {
 	if !bytes.Contains(html, []byte("<dd>data/iris.csv · md5")) {
 		t.Error("the page does not name the data file as data/iris.csv")
 	}
+	if !bytes.Contains(html, []byte("<p>Tune run <code>"+tuneID+"</code>")) {
+		t.Errorf("the page does not show tune run %s", tuneID)
+	}
 	if i := bytes.Index(html, []byte(repo+string(filepath.Separator))); i >= 0 {
 		t.Errorf("the page shows the repository's absolute path %s: ...%s...", repo, html[max(0, i-100):min(len(html), i+100)])
 	}
@@ -74,6 +82,9 @@ func TestE2EReportInChromium(t *testing.T) {
 		want = append(want, "chart-confusion-"+m)
 	}
 	want = append(want, "chart-runs-over-time")
+	for _, m := range tuned {
+		want = append(want, "chart-tune-"+m+"-history", "chart-tune-"+m+"-importance", "chart-tune-"+m+"-scores")
+	}
 
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
@@ -182,42 +193,64 @@ func TestE2EReportInChromium(t *testing.T) {
 
 // saveScreenshot writes the top of the page (header, data and model
 // charts), laid out 1640 px wide and scaled down to 1148 px, as a PNG at
-// path.
+// path, and the same area from the tuning section's heading at
+// path-tuning.png.
 func saveScreenshot(tab context.Context, t *testing.T, path string) {
 	t.Helper()
 	const vw, vh, scale = 1640, 2200, 0.7
 	const w, h = int(vw * scale), int(vh * scale)
-	shoot := func(ctx context.Context, tgt *chromedp.Target) ([]byte, error) {
-		res, err := cdp.Call(ctx, tgt, page.CaptureScreenshot, page.CaptureScreenshotParams{
-			Format: page.CaptureScreenshotFormatPng,
-			Clip:   &page.Viewport{X: 0, Y: 0, Width: vw, Height: vh, Scale: scale},
-		})
-		if err != nil {
-			return nil, err
-		}
-		return res.Data, nil
-	}
 	if err := chromedp.Do(tab, chromedp.EmulateViewport(vw, vh)); err != nil {
 		t.Fatal(err)
 	}
-	data, err := chromedp.Run(tab, shoot)
+	// The tuning section starts below the fold: its own picture starts at
+	// its heading.
+	tuningTop, err := chromedp.Run(tab, chromedp.Evaluate[float64](`document.getElementById("tuning").getBoundingClientRect().top + window.scrollY - 8`))
 	if err != nil {
-		t.Fatalf("screenshot: %v", err)
+		t.Fatalf("find the tuning section: %v", err)
 	}
-	img, err := png.Decode(bytes.NewReader(data))
-	if err != nil {
-		t.Fatalf("screenshot is not a PNG: %v", err)
+	for _, shot := range []struct {
+		path string
+		top  float64
+	}{
+		{path, 0},
+		{strings.TrimSuffix(path, ".png") + "-tuning.png", tuningTop},
+	} {
+		top := shot.top
+		var beyond *bool
+		if top > 0 {
+			beyond = new(bool)
+			*beyond = true
+		}
+		data, err := chromedp.Run(tab, func(ctx context.Context, tgt *chromedp.Target) ([]byte, error) {
+			res, err := cdp.Call(ctx, tgt, page.CaptureScreenshot, page.CaptureScreenshotParams{
+				Format: page.CaptureScreenshotFormatPng,
+				Clip:   &page.Viewport{X: 0, Y: top, Width: vw, Height: vh, Scale: scale},
+				// The tuning section's clip reaches below the viewport.
+				CaptureBeyondViewport: beyond,
+			})
+			if err != nil {
+				return nil, err
+			}
+			return res.Data, nil
+		})
+		if err != nil {
+			t.Fatalf("screenshot: %v", err)
+		}
+		img, err := png.Decode(bytes.NewReader(data))
+		if err != nil {
+			t.Fatalf("screenshot is not a PNG: %v", err)
+		}
+		if b := img.Bounds(); b.Dx() != w || b.Dy() != h {
+			t.Errorf("screenshot is %dx%d, want %dx%d", b.Dx(), b.Dy(), w, h)
+		}
+		if err := os.MkdirAll(filepath.Dir(shot.path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(shot.path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("screenshot: %s (%d bytes)", shot.path, len(data))
 	}
-	if b := img.Bounds(); b.Dx() != w || b.Dy() != h {
-		t.Errorf("screenshot is %dx%d, want %dx%d", b.Dx(), b.Dy(), w, h)
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("screenshot: %s (%d bytes)", path, len(data))
 }
 
 // trainTwice trains the repository's params.yaml (data path made
@@ -257,6 +290,41 @@ func trainTwice(t *testing.T, dir, runsDir string) []string {
 		return strings.Index(out, `"name": "`+a+`"`) - strings.Index(out, `"name": "`+b+`"`)
 	})
 	return names
+}
+
+// tuneIris runs `mlops tune` on svm and decision_tree with the
+// repository's Iris params (data path made absolute, 2 outer folds, 16
+// trials per search), recording a tune run in runsDir, and returns its id
+// and the tuned models.
+func tuneIris(t *testing.T, dir, runsDir string) (string, []string) {
+	t.Helper()
+	repo, err := filepath.Abs("../../../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, err := os.ReadFile(filepath.Join(repo, "params.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.NewReplacer("path: data/iris.csv", "path: "+filepath.Join(repo, "data", "iris.csv"),
+		"folds: 10", "folds: 2", "repeats: 5", "repeats: 1").Replace(string(base))
+	params := filepath.Join(dir, "params-tune.yaml")
+	if err := os.WriteFile(params, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mlops(t, "tune", "--params", params, "--models", "svm,decision_tree", "--trials", "16", "--runs-dir", runsDir)
+	r, err := tracking.New(slog.New(slog.DiscardHandler), tracking.Options{Dir: runsDir}).Resolve("latest")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Kind != tracking.KindTune || r.Tune == nil || r.Status != tracking.StatusFinished {
+		t.Fatalf("the latest run is not a finished tune run: %s %s %s", r.ID, r.Kind, r.Status)
+	}
+	var names []string
+	for _, m := range r.Tune.Models {
+		names = append(names, m.Name)
+	}
+	return r.ID, names
 }
 
 func mlops(t *testing.T, args ...string) string {

@@ -12,6 +12,7 @@ import (
 	"github.com/mlopsgo/mlops/training/internal/cli/runs/runsdelete"
 	"github.com/mlopsgo/mlops/training/internal/cli/runs/runsdiff"
 	"github.com/mlopsgo/mlops/training/internal/cli/runs/runslist"
+	"github.com/mlopsgo/mlops/training/internal/cli/runs/runsshadow"
 	"github.com/mlopsgo/mlops/training/internal/cli/runs/runsshow"
 	"github.com/mlopsgo/mlops/training/internal/cli/runs/runssync"
 	"github.com/mlopsgo/mlops/training/internal/cli/streams"
@@ -26,8 +27,9 @@ func NewCommand(logger *slog.Logger, s streams.Streams) *cobra.Command {
 one JSON file per run (--runs-dir or MLOPS_RUNS_DIR to put it elsewhere). A run
 names its start time, git commit, host, parameters, data md5, every model's
 hold-out and cross-validation metrics, loss history and bundle checksum, and
-whether it finished or failed. RUN arguments take a full id, a unique prefix,
-or "latest".`,
+whether it finished or failed. Every 'mlops tune' is recorded too, as a run
+of kind tune holding its estimates and every search and trial. RUN arguments
+take a full id, a unique prefix, or "latest".`,
 	}
 	cmd.AddCommand(
 		runslist.NewCommand(logger, s),
@@ -36,6 +38,7 @@ or "latest".`,
 		runsdelete.NewCommand(logger, s),
 		runssync.NewCommand(logger, s),
 		runsdiff.NewCommand(logger, s),
+		runsshadow.NewCommand(logger, s),
 	)
 	return cmd
 }

@@ -2,6 +2,7 @@
 package tune
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -9,7 +10,10 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/mlopsgo/mlops/training/internal/cli/runs/runsflag"
 	"github.com/mlopsgo/mlops/training/internal/cli/streams"
+	"github.com/mlopsgo/mlops/training/internal/tracking/trainrun"
+	"github.com/mlopsgo/mlops/training/internal/tracking/tunerun"
 	"github.com/mlopsgo/mlops/training/internal/tune"
 	"github.com/mlopsgo/mlops/training/internal/tune/space"
 )
@@ -22,6 +26,8 @@ type flagpole struct {
 	apply     bool
 	workers   int
 	noPruning bool
+	runsDir   string
+	tracker   string
 }
 
 // NewCommand returns `mlops tune`.
@@ -41,7 +47,11 @@ the training split picks the parameters; --apply writes them into params.yaml
 The table (stdout) shows, per model, the configured settings' CV, the nested
 estimate, the searches' best inner score (optimistic: compare models by the
 nested estimate) and the chosen parameters. Results for a seed do not depend
-on --workers.`,
+on --workers.
+
+The run is recorded in the run store (--runs-dir; "off" disables it) as a
+tune run with every search and trial: mlops runs list and show read it, and
+mlops runs sync exports it (MLflow: nested child runs; W&B: one group).`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if err := cobra.NoArgs(cmd, args); err != nil {
 				return err
@@ -59,6 +69,8 @@ on --workers.`,
 	cmd.Flags().BoolVar(&flags.apply, "apply", false, "write the chosen parameters into the params file")
 	cmd.Flags().IntVar(&flags.workers, "workers", 0, "parallel fits (0: one per CPU); results do not depend on it")
 	cmd.Flags().BoolVar(&flags.noPruning, "no-pruning", false, "score every trial on every inner fold (no successive halving)")
+	runsflag.AddDir(cmd.Flags(), &flags.runsDir)
+	runsflag.AddTracker(cmd.Flags(), &flags.tracker, "also export the run to this tracker")
 	cmd.MarkFlagsMutuallyExclusive("trials", "time")
 	return cmd
 }
@@ -79,24 +91,43 @@ func (f flagpole) validate() error {
 
 func run(cmd *cobra.Command, logger *slog.Logger, s streams.Streams, flags flagpole) error {
 	start := time.Now()
-	res, err := tune.Run(cmd.Context(), logger, tune.Options{
-		ParamsPath: flags.params, Models: flags.models, Trials: flags.trials, Time: flags.time,
-		NoPruning: flags.noPruning, Workers: flags.workers, Progress: s.ErrOut,
-	})
-	if err != nil {
-		return err
+	// The run is recorded in the run store (--runs-dir; "off" disables it)
+	// and, with --tracker, exported. --apply is part of the run: a failed
+	// write is recorded as the run's failure.
+	rec := tunerun.Options{
+		Options: trainrun.Options{
+			Command: runsflag.CommandLine(cmd), ParamsPath: flags.params, RunsDir: flags.runsDir, Tracker: flags.tracker,
+		},
+		Trials: flags.trials, Time: flags.time, NoPruning: flags.noPruning, Apply: flags.apply,
 	}
-	if err := writeTable(s.Out, res); err != nil {
-		return err
-	}
-	if flags.apply {
+	res, err := tunerun.Run(cmd.Context(), logger, rec, func(ctx context.Context) (*tune.Result, error) {
+		res, err := tune.Run(ctx, logger, tune.Options{
+			ParamsPath: flags.params, Models: flags.models, Trials: flags.trials, Time: flags.time,
+			NoPruning: flags.noPruning, Workers: flags.workers, Progress: s.ErrOut,
+		})
+		if err != nil || !flags.apply {
+			return res, err
+		}
 		chosen := make(map[string]space.Point, len(res.Models))
 		for _, m := range res.Models {
 			chosen[m.Name] = m.Chosen
 		}
 		if err := tune.Apply(flags.params, chosen); err != nil {
-			return err
+			return res, err
 		}
+		return res, nil
+	})
+	if res != nil {
+		// Also when --apply failed: the searches' outcome is worth seeing
+		// (and that failure is the error to report).
+		if terr := writeTable(s.Out, res); terr != nil && err == nil {
+			return terr
+		}
+	}
+	if err != nil {
+		return err
+	}
+	if flags.apply {
 		logger.Info("chosen parameters written; mlops pipeline run retrains with them", "file", flags.params)
 	} else {
 		logger.Info("run again with --apply to write the chosen parameters", "file", flags.params)

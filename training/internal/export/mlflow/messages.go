@@ -56,8 +56,25 @@ type remoteRun struct {
 		Status string `json:"status"`
 	} `json:"info"`
 	Data struct {
-		Params []KeyValue `json:"params"`
+		Params  []KeyValue `json:"params"`
+		Metrics []Metric   `json:"metrics"`
+		Tags    []KeyValue `json:"tags"`
 	} `json:"data"`
+}
+
+// tag returns the run's tag key, or "".
+func (r *remoteRun) tag(key string) string {
+	for _, t := range r.Data.Tags {
+		if t.Key == key {
+			return t.Value
+		}
+	}
+	return ""
+}
+
+// ended reports whether the run has a final status (it was updated).
+func (r *remoteRun) ended() bool {
+	return r.Info.Status != "" && r.Info.Status != "RUNNING" && r.Info.Status != "SCHEDULED"
 }
 
 // Tags returns the run's tags: MLflow's own (mlflow.runName,
@@ -65,9 +82,10 @@ type remoteRun struct {
 func Tags(r *tracking.Run) []KeyValue {
 	tags := []KeyValue{
 		{"mlflow.runName", r.ID},
-		{"mlflow.source.name", "mlops train"},
+		{"mlflow.source.name", "mlops " + r.Kind.String()},
 		{"mlflow.source.type", "LOCAL"},
 		{"mlops.run_id", r.ID},
+		{"mlops.kind", r.Kind.String()},
 		{"mlops.host", r.Process.Host},
 		{"mlops.status", string(r.Status)},
 	}
@@ -80,6 +98,11 @@ func Tags(r *tracking.Run) []KeyValue {
 	if r.Champion != "" {
 		tags = append(tags, KeyValue{"mlops.champion", r.Champion})
 	}
+	if r.Tune != nil {
+		if b := r.Tune.Best(); b != nil {
+			tags = append(tags, KeyValue{"mlops.best_model", b.Name})
+		}
+	}
 	if r.Error != "" {
 		tags = append(tags, KeyValue{"mlops.error", truncate(r.Error, 5000)})
 	}
@@ -87,10 +110,22 @@ func Tags(r *tracking.Run) []KeyValue {
 }
 
 // Params flattens the run's parameters into dotted keys, sorted
-// (tracking.FlattenParams), each value truncated to MLflow's limit.
+// (tracking.FlattenParams), each value truncated to MLflow's limit. A
+// tuning run's search settings follow under "search." (tracking.Tune.Settings):
+// --trials and --time override the params file's tune: section.
 func Params(r *tracking.Run) []KeyValue {
+	out := keyValues(r.Params)
+	if r.Tune != nil {
+		out = append(out, keyValues(r.Tune.Settings())...)
+	}
+	return out
+}
+
+// keyValues flattens params into sorted dotted keys, each value truncated
+// to MLflow's limit.
+func keyValues(params map[string]any) []KeyValue {
 	var out []KeyValue
-	for _, p := range tracking.FlattenParams(r.Params) {
+	for _, p := range tracking.FlattenParams(params) {
 		out = append(out, KeyValue{Key: p.Key, Value: truncate(p.Value, MaxParamValueLength)})
 	}
 	return out
@@ -126,6 +161,20 @@ func Metrics(r *tracking.Run) []Metric {
 		}
 		for i, v := range m.History {
 			add(p+"train_loss", v, i+1)
+		}
+	}
+	if r.Tune != nil {
+		for _, m := range r.Tune.Models {
+			if m.Failed() {
+				continue
+			}
+			p := m.Name + "/"
+			add(p+"default_cv", m.DefaultCV.Mean, 0)
+			add(p+"default_cv_std", m.DefaultCV.Std, 0)
+			add(p+"nested", m.Nested.Mean, 0)
+			add(p+"nested_std", m.Nested.Std, 0)
+			add(p+"inner_best", m.InnerBest.Mean, 0)
+			add(p+"inner_best_std", m.InnerBest.Std, 0)
 		}
 	}
 	return out

@@ -4,10 +4,13 @@
 // (CreateExperiment, GetExperimentByName, CreateRun, GetRun, LogBatch,
 // UpdateRun), served under /api/2.0/mlflow/.
 //
-// One local run becomes one MLflow run: params.yaml flattened into params
-// ("models.logistic_regression.C"), every model's metrics as
+// One local training run becomes one MLflow run: params.yaml flattened
+// into params ("models.logistic_regression.C"), every model's metrics as
 // "<model>/<metric>", per-fold CV scores and training loss as stepped
-// metrics, and the run's git commit, host and data md5 as tags.
+// metrics, and the run's git commit, host and data md5 as tags. A tuning
+// run becomes that run with nested child runs, one per model and one per
+// trial under it (see tune.go), also found with runs/search (SearchRuns)
+// when an export resumes.
 package mlflow
 
 import (
@@ -73,7 +76,8 @@ const (
 
 // Export implements export.Exporter: find or create the experiment, create
 // the run (or find the one a previous sync created), log params and
-// metrics in batches within MLflow's limits, and set the final status.
+// metrics in batches within MLflow's limits, for a tuning run send its
+// child runs (exportTuneChildren), and set the final status.
 // Resuming skips the params the server already has (read back with
 // runs/get: params are write-once, so they are never sent twice) and the
 // metrics counted in state.Sent["metrics"] (metrics are not read back:
@@ -85,6 +89,9 @@ func (e *Exporter) Export(ctx context.Context, run *tracking.Run, st *tracking.S
 	}
 	st.URL = e.cfg.TrackingURI
 	remoteParams := map[string]bool{}
+	// resumed: the run was created by an earlier export, which may have
+	// left some of a tuning run's child runs on the server too.
+	resumed := false
 	if st.RemoteID != "" {
 		r, err := e.getRun(ctx, st.RemoteID)
 		switch {
@@ -94,6 +101,7 @@ func (e *Exporter) Export(ctx context.Context, run *tracking.Run, st *tracking.S
 		case err != nil:
 			return err
 		default:
+			resumed = true
 			for _, p := range r.Data.Params {
 				remoteParams[p.Key] = true
 			}
@@ -141,6 +149,13 @@ func (e *Exporter) Export(ctx context.Context, run *tracking.Run, st *tracking.S
 		}
 	}
 	st.Sent[sentParams] = len(params)
+	if run.Tune != nil {
+		// The parent is finished last, so a finished parent means the
+		// whole tree is there (see the check above).
+		if err := e.exportTuneChildren(ctx, run, st, save, resumed); err != nil {
+			return err
+		}
+	}
 	if err := e.updateRun(ctx, st.RemoteID, run); err != nil {
 		return err
 	}

@@ -18,6 +18,9 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -46,9 +49,13 @@ type fakeMLflow struct {
 	hits map[string]int
 	// paramsReceived counts params across all accepted batches.
 	paramsReceived int
+	// pageSize caps a runs/search page below max_results (0: no cap), as
+	// a server may, to exercise paging.
+	pageSize int
 }
 
 type fakeRun struct {
+	id         string
 	experiment string
 	name       string
 	status     string
@@ -159,7 +166,7 @@ func (f *fakeMLflow) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		f.nextID++
 		id := fmt.Sprintf("%032x", f.nextID)
-		f.runs[id] = &fakeRun{experiment: req.ExperimentID, name: req.RunName, status: "RUNNING", tags: tags, params: map[string]string{}}
+		f.runs[id] = &fakeRun{id: id, experiment: req.ExperimentID, name: req.RunName, status: "RUNNING", tags: tags, params: map[string]string{}}
 		reply(map[string]any{"run": map[string]any{"info": map[string]any{"run_id": id, "run_uuid": id, "experiment_id": req.ExperimentID, "status": "RUNNING"}, "data": map[string]any{}}})
 	case "GET runs/get":
 		run, ok := f.runs[r.URL.Query().Get("run_id")]
@@ -220,14 +227,92 @@ func (f *fakeMLflow) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			mlflowError(w, http.StatusNotFound, "RESOURCE_DOES_NOT_EXIST", "Run not found")
 			return
 		}
-		if req.Status != "FINISHED" && req.Status != "FAILED" || req.EndTime <= 0 {
+		// RunStatus in service.proto; an export only ends runs.
+		if req.Status != "FINISHED" && req.Status != "FAILED" && req.Status != "KILLED" || req.EndTime <= 0 {
 			t.Errorf("runs/update: %+v", req)
 		}
 		run.status, run.endTime = req.Status, req.EndTime
 		reply(map[string]any{"run_info": map[string]any{"run_id": req.RunID, "status": req.Status}})
+	case "POST runs/search":
+		f.search(w, r, reply)
 	default:
 		t.Errorf("unexpected request %s", call)
 		mlflowError(w, http.StatusNotFound, "ENDPOINT_NOT_FOUND", "no such endpoint")
+	}
+}
+
+// childrenFilter is the one filter the fake understands: the runs nested
+// under a run, with the dotted tag key quoted as MLflow's search syntax
+// requires (backticks or double quotes).
+var childrenFilter = regexp.MustCompile("^tags\\.[`\"]mlflow\\.parentRunId[`\"] = '([0-9a-f]+)'$")
+
+// search answers runs/search (SearchRuns in service.proto): the live runs
+// of the experiments that match the filter, oldest first, in pages of
+// max_results (or pageSize) with next_page_token.
+func (f *fakeMLflow) search(w http.ResponseWriter, r *http.Request, reply func(any)) {
+	t := f.t
+	var req mlflow.SearchRuns
+	decode(t, r, &req)
+	m := childrenFilter.FindStringSubmatch(req.Filter)
+	if m == nil || len(req.ExperimentIDs) == 0 || req.MaxResults < 1 || req.MaxResults > 50000 || req.RunViewType != "ACTIVE_ONLY" {
+		t.Errorf("runs/search: %+v; want the children filter, experiment ids, 1 <= max_results <= 50000, ACTIVE_ONLY", req)
+		mlflowError(w, http.StatusBadRequest, "INVALID_PARAMETER_VALUE", "bad search")
+		return
+	}
+	var match []*fakeRun
+	for _, run := range f.runs {
+		if run.tags["mlflow.parentRunId"] == m[1] && slices.Contains(req.ExperimentIDs, run.experiment) {
+			match = append(match, run)
+		}
+	}
+	slices.SortFunc(match, func(a, b *fakeRun) int { return strings.Compare(a.id, b.id) })
+	start := 0
+	if req.PageToken != "" {
+		n, err := strconv.Atoi(req.PageToken)
+		if err != nil {
+			t.Errorf("runs/search: page_token %q is not one the server gave", req.PageToken)
+		}
+		start = n
+	}
+	size := req.MaxResults
+	if f.pageSize > 0 {
+		size = min(size, f.pageSize)
+	}
+	end := min(start+size, len(match))
+	runs := []map[string]any{}
+	for _, run := range match[start:end] {
+		runs = append(runs, run.json())
+	}
+	resp := map[string]any{"runs": runs}
+	if end < len(match) {
+		resp["next_page_token"] = strconv.Itoa(end)
+	}
+	reply(resp)
+}
+
+// json is the run as runs/get and runs/search return it: info, and data
+// with params, tags and each metric's latest value.
+func (run *fakeRun) json() map[string]any {
+	kv := func(m map[string]string) []mlflow.KeyValue {
+		out := []mlflow.KeyValue{}
+		for k, v := range m {
+			out = append(out, mlflow.KeyValue{Key: k, Value: v})
+		}
+		return out
+	}
+	latest := map[string]mlflow.Metric{}
+	for _, m := range run.metrics {
+		if old, ok := latest[m.Key]; !ok || m.Step >= old.Step {
+			latest[m.Key] = m
+		}
+	}
+	metrics := []mlflow.Metric{}
+	for _, m := range latest {
+		metrics = append(metrics, m)
+	}
+	return map[string]any{
+		"info": map[string]any{"run_id": run.id, "run_uuid": run.id, "experiment_id": run.experiment, "run_name": run.name, "status": run.status},
+		"data": map[string]any{"params": kv(run.params), "tags": kv(run.tags), "metrics": metrics},
 	}
 }
 

@@ -15,6 +15,9 @@
 //   - authentication is HTTP Basic with user "api" and the API key as
 //     password (core/internal/api/credentials.go).
 //
+// A training run becomes one W&B run; a tuning run one run per model, in a
+// group named after it (see tune.go).
+//
 // Because the protocol is internal to W&B it may change; the exporter is
 // tested against these shapes (wandb_contract_test.go), not a live server.
 package wandb
@@ -56,6 +59,7 @@ const UpsertBucketMutation = `mutation UpsertBucket(
     $name: String,
     $project: String,
     $entity: String,
+    $groupName: String,
     $description: String,
     $displayName: String,
     $commit: String,
@@ -69,6 +73,7 @@ const UpsertBucketMutation = `mutation UpsertBucket(
         name: $name,
         modelName: $project,
         entityName: $entity,
+        groupName: $groupName,
         description: $description,
         displayName: $displayName,
         config: $config,
@@ -127,6 +132,9 @@ func (e *Exporter) Export(ctx context.Context, run *tracking.Run, st *tracking.S
 		*st = tracking.SyncState{}
 	}
 	st.URL = e.cfg.BaseURL
+	if run.Tune != nil {
+		return e.exportTune(ctx, run, st, save)
+	}
 	if st.RemoteID == "" {
 		// Chosen and saved before the first request, so a retry after a
 		// lost response upserts the same run instead of a second one.
@@ -228,6 +236,14 @@ func (e *Exporter) upsert(ctx context.Context, run *tracking.Run, name, project 
 		"jobType":     "train",
 		"tags":        []string{"mlops"},
 	}
+	return e.upsertBucket(ctx, run, vars)
+}
+
+// upsertBucket sends the UpsertBucket mutation with vars, plus the entity
+// (when configured) and the run's commit.
+func (e *Exporter) upsertBucket(ctx context.Context, run *tracking.Run, vars map[string]any) (*bucket, error) {
+	name := vars["name"]
+	project := vars["project"]
 	if e.cfg.Entity != "" {
 		vars["entity"] = e.cfg.Entity
 	}

@@ -50,6 +50,8 @@ type fakeWandB struct {
 
 type bucket struct {
 	project  string
+	group    string
+	jobType  string
 	config   map[string]map[string]any
 	commit   string
 	history  []string
@@ -120,7 +122,7 @@ func (f *fakeWandB) graphql(w http.ResponseWriter, r *http.Request) {
 		t.Errorf("not the UpsertBucket mutation: %s %q", req.OperationName, req.Query)
 	}
 	// Every variable must be declared by the mutation, with its type.
-	declared := map[string]string{"id": "String", "name": "String", "project": "String", "entity": "String", "description": "String",
+	declared := map[string]string{"id": "String", "name": "String", "project": "String", "entity": "String", "groupName": "String", "description": "String",
 		"displayName": "String", "commit": "String", "config": "JSONString", "host": "String", "jobType": "String", "tags": "[String!]"}
 	for k := range req.Variables {
 		typ, ok := declared[k]
@@ -153,6 +155,8 @@ func (f *fakeWandB) graphql(w http.ResponseWriter, r *http.Request) {
 	}
 	b.config, b.upserts = config, b.upserts+1
 	b.commit, _ = req.Variables["commit"].(string)
+	b.group, _ = req.Variables["groupName"].(string)
+	b.jobType, _ = req.Variables["jobType"].(string)
 	count := len(b.history) - f.lose
 	f.lose = 0
 	b.history = b.history[:count]

@@ -2,7 +2,8 @@
 // the training into the run store (a run begun before training, filled
 // from train.Result, marked finished or failed) and, when asked, exports
 // the finished run to a tracker, so the train package itself knows nothing
-// about tracking and the command only parses flags.
+// about tracking and the command only parses flags. Track, the recording
+// itself, is shared with the tuning runs of package tunerun.
 package trainrun
 
 import (
@@ -50,12 +51,23 @@ type Options struct {
 }
 
 // Run runs fn, the training, as a run recorded in opts.RunsDir (see
-// record), then, when opts.Tracker is set, exports the run. An unknown
-// tracker or incomplete tracker settings fail before training starts, so a
-// typo does not cost a training run. An export failure is logged and
-// leaves the run unsynced for `mlops runs sync`; it does not fail the
-// training.
+// Track), then, when opts.Tracker is set, exports the run.
 func Run(ctx context.Context, logger *slog.Logger, opts Options, fn func(context.Context) (*train.Result, error)) (*train.Result, error) {
+	return Track(ctx, logger, opts, tracking.KindTrain, fn, func(run *tracking.Run, res *train.Result) {
+		Fill(run, res, opts.ModelsDir)
+	})
+}
+
+// Track runs fn as a run of kind recorded in opts.RunsDir (see record),
+// with fill copying fn's result into the record, then, when opts.Tracker
+// is set, exports the run. An unknown tracker or incomplete tracker
+// settings fail before fn starts, so a typo does not cost a training or
+// tuning run. An export failure is logged and leaves the run unsynced for
+// `mlops runs sync`; it does not fail the command. `mlops train` and
+// `mlops tune` (package tunerun) share it.
+func Track[R any](ctx context.Context, logger *slog.Logger, opts Options, kind tracking.Kind,
+	fn func(context.Context) (*R, error), fill func(*tracking.Run, *R),
+) (*R, error) {
 	if opts.RunsDir == "" || opts.RunsDir == Off {
 		return fn(ctx)
 	}
@@ -73,7 +85,8 @@ func Run(ctx context.Context, logger *slog.Logger, opts Options, fn func(context
 		}
 	}
 	store := tracking.New(logger, tracking.Options{Dir: opts.RunsDir, Git: opts.Git})
-	res, run, err := record(ctx, logger, store, opts, fn)
+	meta := tracking.Run{Kind: kind, Command: opts.Command, ParamsFile: opts.ParamsPath, Params: rawParams(opts.ParamsPath)}
+	res, run, err := record(ctx, logger, store, meta, fn, fill)
 	if err != nil || run == nil || exp == nil {
 		return res, err
 	}
@@ -85,18 +98,18 @@ func Run(ctx context.Context, logger *slog.Logger, opts Options, fn func(context
 	return res, nil
 }
 
-// record runs fn as a tracked run: the run is written as running first,
-// then finished with fn's result, or failed with its error (or panic, which
-// is re-raised after the record is saved). A failure to write the store is
-// logged, not returned: losing the record must not fail a training that
-// succeeded. The run is returned when it was recorded.
-func record(ctx context.Context, logger *slog.Logger, store *tracking.Store, opts Options,
-	fn func(context.Context) (*train.Result, error),
-) (res *train.Result, run *tracking.Run, err error) {
-	meta := tracking.Run{Command: opts.Command, ParamsFile: opts.ParamsPath, Params: rawParams(opts.ParamsPath)}
+// record runs fn as a tracked run: the run (meta) is written as running
+// first, then finished with fn's result, or failed with its error (or
+// panic, which is re-raised after the record is saved); a failed fn's
+// result, when it returns one, is recorded too. A failure to write the
+// store is logged, not returned: losing the record must not fail a command
+// that succeeded. The run is returned when it was recorded.
+func record[R any](ctx context.Context, logger *slog.Logger, store *tracking.Store, meta tracking.Run,
+	fn func(context.Context) (*R, error), fill func(*tracking.Run, *R),
+) (res *R, run *tracking.Run, err error) {
 	run, berr := store.Begin(ctx, meta)
 	if berr != nil {
-		logger.Warn("could not record the run; training continues", "runs_dir", store.Dir(), "err", berr)
+		logger.Warn("could not record the run; continuing without it", "runs_dir", store.Dir(), "err", berr)
 		res, err = fn(ctx)
 		return res, nil, err
 	}
@@ -112,8 +125,9 @@ func record(ctx context.Context, logger *slog.Logger, store *tracking.Store, opt
 	res, err = fn(ctx)
 	if err != nil {
 		if res != nil {
-			// Every model failed: record each one's reason.
-			Fill(run, res, opts.ModelsDir)
+			// Part of the work was done (every model failed; a tuning
+			// whose --apply failed): record it with the reason.
+			fill(run, res)
 		}
 		if ferr := store.Fail(run, err); ferr != nil {
 			logger.Warn("could not record the failed run", "run", run.ID, "err", ferr)
@@ -122,7 +136,7 @@ func record(ctx context.Context, logger *slog.Logger, store *tracking.Store, opt
 		}
 		return res, run, err
 	}
-	Fill(run, res, opts.ModelsDir)
+	fill(run, res)
 	if ferr := store.Finish(run); ferr != nil {
 		logger.Warn("could not record the finished run", "run", run.ID, "err", ferr)
 		return res, nil, nil
@@ -135,18 +149,7 @@ func record(ctx context.Context, logger *slog.Logger, store *tracking.Store, opt
 // data, and each model's status, warnings, metrics, history and bundle (a
 // failed model's reason instead of the last three).
 func Fill(run *tracking.Run, res *train.Result, modelsDir string) {
-	if p := effectiveParams(res.Params); p != nil {
-		run.Params = p
-	}
-	d := res.Dataset
-	run.Data = &tracking.Data{
-		Path: d.Path, MD5: d.MD5, Rows: d.Rows, Duplicates: d.Duplicates,
-		TrainRows: d.TrainRows, TestRows: d.TestRows, Classes: d.Classes, Features: d.Features,
-	}
-	if res.Params != nil {
-		run.Data.Label = res.Params.Data.Label
-		run.CV = &tracking.CVSpec{Folds: res.Params.CV.Folds, Repeats: res.Params.CV.Repeats}
-	}
+	FillSetup(run, res.Params, res.Dataset)
 	run.Champion = res.Champion
 	run.Models = make([]tracking.Model, 0, len(res.Models))
 	for _, m := range res.Models {
@@ -175,6 +178,23 @@ func Fill(run *tracking.Run, res *train.Result, modelsDir string) {
 			tm.Artifact = tracking.Artifact{Path: filepath.Join(modelsDir, m.Name+".json"), SHA256: b.SHA256}
 		}
 		run.Models = append(run.Models, tm)
+	}
+}
+
+// FillSetup copies what a training or tuning run worked on into run: the
+// effective parameters p (nil: keep the file's content recorded at the
+// start), the data set d, and the cross-validation p configures.
+func FillSetup(run *tracking.Run, p *params.Params, d train.DatasetInfo) {
+	if m := EffectiveParams(p); m != nil {
+		run.Params = m
+	}
+	run.Data = &tracking.Data{
+		Path: d.Path, MD5: d.MD5, Rows: d.Rows, Duplicates: d.Duplicates,
+		TrainRows: d.TrainRows, TestRows: d.TestRows, Classes: d.Classes, Features: d.Features,
+	}
+	if p != nil {
+		run.Data.Label = p.Data.Label
+		run.CV = &tracking.CVSpec{Folds: p.CV.Folds, Repeats: p.CV.Repeats}
 	}
 }
 
@@ -224,9 +244,10 @@ func jsonable(v any) any {
 	return v
 }
 
-// effectiveParams returns p (defaults filled in) under its params.yaml
-// keys, without the sections of models that are not trained.
-func effectiveParams(p *params.Params) map[string]any {
+// EffectiveParams returns p (defaults filled in) under its params.yaml
+// keys, without the sections of models that are not trained, or nil for
+// a nil p.
+func EffectiveParams(p *params.Params) map[string]any {
 	if p == nil {
 		return nil
 	}

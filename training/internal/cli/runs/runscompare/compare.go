@@ -20,6 +20,7 @@ import (
 
 type flagpole struct {
 	runsDir string
+	kind    string
 	json    bool
 }
 
@@ -28,26 +29,23 @@ func NewCommand(logger *slog.Logger, s streams.Streams) *cobra.Command {
 	var flags flagpole
 	cmd := &cobra.Command{
 		Use:   "compare [RUN...]",
-		Short: "Put runs' metrics side by side, mark the best, and diff their parameters (default: the last two finished runs)",
+		Short: "Put runs' metrics side by side, mark the best, and diff their parameters (default: the last two finished training runs)",
+		Long: `Puts runs' metrics side by side, marks the best of each row and lists the
+parameters that differ. Training runs are compared by their CV and hold-out
+metrics; tuning runs (mlops tune) by their estimates: default_cv, nested (the
+one to compare by), nested_std and the optimistic inner_best and chosen_inner,
+with the search settings and chosen values among the parameters. A training
+run and a tuning run measure different things and are not compared.
+
+Without RUN arguments, the last two finished runs of --kind are compared.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			store := runsflag.Store(logger, flags.runsDir)
-			var runs []*tracking.Run
-			if len(args) == 0 {
-				all, err := store.List()
-				if err != nil {
-					return err
-				}
-				runs = tracking.Filter(all, tracking.StatusFinished, 2)
-				if len(runs) == 0 {
-					return fmt.Errorf("no finished runs in %s to compare", flags.runsDir)
-				}
+			kind, err := tracking.ParseKind(flags.kind)
+			if err != nil {
+				return fmt.Errorf("--kind %q: use train or tune", flags.kind)
 			}
-			for _, ref := range args {
-				r, err := store.Resolve(ref)
-				if err != nil {
-					return err
-				}
-				runs = append(runs, r)
+			runs, err := Select(runsflag.Store(logger, flags.runsDir), args, kind)
+			if err != nil {
+				return err
 			}
 			c := tracking.Compare(runs)
 			if flags.json {
@@ -59,8 +57,38 @@ func NewCommand(logger *slog.Logger, s streams.Streams) *cobra.Command {
 		},
 	}
 	runsflag.AddDir(cmd.Flags(), &flags.runsDir)
+	cmd.Flags().StringVar(&flags.kind, "kind", "train", "without RUN arguments, compare the last two finished runs of this kind (train or tune)")
 	cmd.Flags().BoolVar(&flags.json, "json", false, "print the comparison as JSON")
 	return cmd
+}
+
+// Select returns the runs to compare: the ones refs name, or without refs
+// the last two finished runs of kind. Runs of different kinds are refused
+// with an error wrapping tracking.ErrMixedKinds that says what to do.
+func Select(store *tracking.Store, refs []string, kind tracking.Kind) ([]*tracking.Run, error) {
+	var runs []*tracking.Run
+	if len(refs) == 0 {
+		all, err := store.List()
+		if err != nil {
+			return nil, err
+		}
+		runs = tracking.Filter(tracking.FilterKind(all, kind), tracking.StatusFinished, 2)
+		if len(runs) == 0 {
+			return nil, fmt.Errorf("no finished %s runs in %s to compare", kind, store.Dir())
+		}
+	}
+	for _, ref := range refs {
+		r, err := store.Resolve(ref)
+		if err != nil {
+			return nil, err
+		}
+		runs = append(runs, r)
+	}
+	if err := tracking.SameKind(runs); err != nil {
+		return nil, fmt.Errorf("%w; compare training runs with training runs and tuning runs with tuning runs "+
+			"(mlops runs list --kind tune lists the latter; mlops runs show RUN shows one run of either kind)", err)
+	}
+	return runs, nil
 }
 
 // WriteTable prints the comparison: the runs, the metrics with the best
@@ -121,6 +149,10 @@ func render(w *bytes.Buffer, c tracking.Comparison) error {
 		return fmt.Errorf("write comparison: %w", err)
 	}
 	fmt.Fprintln(w, "\n* best of the row (lowest for log loss and std, highest otherwise; no mark on a tie)")
+	if c.Kind == tracking.KindTune {
+		fmt.Fprintln(w, "Compare tuning by nested (tune-then-train); inner_best and chosen_inner are optimistic.\n"+
+			"The champion of a tuning run is its best nested estimate.")
+	}
 	if len(c.Runs) < 2 {
 		return nil
 	}

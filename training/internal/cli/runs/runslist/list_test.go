@@ -11,21 +11,29 @@ import (
 )
 
 func TestWriteTable(t *testing.T) {
-	runs := trackingtest.Runs()
+	runs := append(trackingtest.Runs(), trackingtest.TuneRuns()...)
 	runs[0].Sync = map[string]*tracking.SyncState{"mlflow": {Complete: true}, "wandb": {Complete: false}}
+	runs[3].Sync = map[string]*tracking.SyncState{"wandb": {Complete: true}}
+	tune := tracking.KindTune
 	tests := []struct {
 		name   string
 		status tracking.Status
+		kind   *tracking.Kind
 		limit  int
 	}{
-		{"all", "", 0},
-		{"failed", tracking.StatusFailed, 0},
-		{"last2", "", 2},
+		{"all", "", nil, 0},
+		{"failed", tracking.StatusFailed, nil, 0},
+		{"last2", "", nil, 2},
+		{"tune", "", &tune, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var buf bytes.Buffer
-			if err := runslist.WriteTable(&buf, tracking.Filter(runs, tt.status, tt.limit)); err != nil {
+			list := runs
+			if tt.kind != nil {
+				list = tracking.FilterKind(list, *tt.kind)
+			}
+			if err := runslist.WriteTable(&buf, tracking.Filter(list, tt.status, tt.limit)); err != nil {
 				t.Fatal(err)
 			}
 			trackingtest.Golden(t, "list_"+tt.name+"_golden.txt", buf.Bytes())

@@ -29,7 +29,7 @@ func NewCommand(logger *slog.Logger, s streams.Streams) *cobra.Command {
 	var flags flagpole
 	cmd := &cobra.Command{
 		Use:   "show [RUN]",
-		Short: "Show one run: its metadata, models, parameters and sync state (default: latest)",
+		Short: "Show one run: its metadata, models (or tuning results), parameters and sync state (default: latest)",
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ref := "latest"
@@ -57,7 +57,8 @@ func NewCommand(logger *slog.Logger, s streams.Streams) *cobra.Command {
 }
 
 // Write prints r for a person: a header of key: value lines, the models
-// table (champion marked), the flattened parameters and the sync state.
+// table (champion marked) or, for a tuning run, its estimates and searches
+// (see renderTune), the flattened parameters and the sync state.
 // The page is written in one piece; a write error (a closed pipe) is
 // returned.
 func Write(w io.Writer, r *tracking.Run) error {
@@ -75,6 +76,7 @@ func render(w *bytes.Buffer, r *tracking.Run) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 1, ' ', 0)
 	kv := func(k, v string) { fmt.Fprintf(tw, "%s:\t%s\n", k, v) }
 	kv("run", r.ID)
+	kv("kind", r.Kind.String())
 	kv("status", string(r.Status))
 	if r.Error != "" {
 		kv("error", r.Error)
@@ -103,10 +105,22 @@ func render(w *bytes.Buffer, r *tracking.Run) error {
 		kv("features", strings.Join(d.Features, ", "))
 	}
 	if r.CV != nil {
-		kv("cv", fmt.Sprintf("stratified %d-fold x %d repeats", r.CV.Folds, r.CV.Repeats))
+		outer := ""
+		if r.Kind == tracking.KindTune {
+			outer = " (the outer folds)"
+		}
+		kv("cv", fmt.Sprintf("stratified %d-fold x %d repeats%s", r.CV.Folds, r.CV.Repeats, outer))
+	}
+	if r.Tune != nil {
+		kv("search", searchSettings(r.Tune))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
+	}
+	if r.Tune != nil {
+		if err := renderTune(w, r.Tune); err != nil {
+			return err
+		}
 	}
 	if len(r.Models) > 0 {
 		fmt.Fprintln(w)

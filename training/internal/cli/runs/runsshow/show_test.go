@@ -17,7 +17,15 @@ func TestWrite(t *testing.T) {
 	models := trackingtest.Runs()[0]
 	models.Models[0].Warnings = []string{"logreg: L-BFGS failed to converge after 57 iterations"}
 	models.Models = append(models.Models, tracking.Model{Name: "xgboost", Status: tracking.ModelTimedOut, Error: "xgboost: timed out after 1m0s"})
-	cases := map[string]*tracking.Run{"finished": runs[0], "synced": runs[1], "failed": runs[2], "model_failures": models}
+	tune := trackingtest.TuneRuns()
+	// A tuning run where one model failed, bounded by time.
+	tuneFailed := trackingtest.TuneRuns()[0]
+	tuneFailed.Tune.Trials, tuneFailed.Tune.TimeBudgetSeconds, tuneFailed.Tune.Pruning = 0, 120, false
+	tuneFailed.Tune.Models[1] = tracking.TunedModel{Name: "svm", Status: tracking.ModelFailed, Error: "tune svm: the final search completed no trial"}
+	cases := map[string]*tracking.Run{
+		"finished": runs[0], "synced": runs[1], "failed": runs[2], "model_failures": models,
+		"tune": tune[0], "tune_applied": tune[1], "tune_model_failed": tuneFailed,
+	}
 	for name, run := range cases {
 		t.Run(name, func(t *testing.T) {
 			var buf bytes.Buffer
