@@ -37,6 +37,7 @@ replace (
 require (
 	github.com/argoproj/argo-rollouts v1.9.0
 	github.com/sirupsen/logrus v1.9.3
+	golang.org/x/mod v0.27.0
 	sigs.k8s.io/yaml v1.6.0
 )
 
