@@ -206,7 +206,7 @@ func TestE2ECanary(t *testing.T) {
 	select {
 	case <-ctx.Done():
 		t.Fatal(ctx.Err())
-	case <-time.After(analysisWindow + 2*time.Second):
+	case <-time.After(analysisWindow(t) + 2*time.Second):
 	}
 
 	var table strings.Builder
@@ -257,8 +257,29 @@ func unseen(iris []map[string]float64) []map[string]float64 {
 	return out
 }
 
-// analysisWindow is windowSeconds of testdata/values-canary-e2e.yaml.
-const analysisWindow = 30 * time.Second
+// analysisWindow returns rollout.analysis.windowSeconds of
+// testdata/values-canary-e2e.yaml.
+func analysisWindow(t *testing.T) time.Duration {
+	t.Helper()
+	b, err := os.ReadFile("testdata/values-canary-e2e.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v struct {
+		Rollout struct {
+			Analysis struct {
+				WindowSeconds int `json:"windowSeconds"`
+			} `json:"analysis"`
+		} `json:"rollout"`
+	}
+	if err := yaml.UnmarshalStrict(b, &v); err != nil {
+		t.Fatalf("testdata/values-canary-e2e.yaml: %v", err)
+	}
+	if v.Rollout.Analysis.WindowSeconds <= 0 {
+		t.Fatal("testdata/values-canary-e2e.yaml sets no rollout.analysis.windowSeconds")
+	}
+	return time.Duration(v.Rollout.Analysis.WindowSeconds) * time.Second
+}
 
 // measurement is one line of argoanalysis's output.
 type measurement struct {
