@@ -165,8 +165,8 @@ func TestE2ECanary(t *testing.T) {
 
 	// As prod's ServiceMonitor labels a pod's series: job is the main
 	// Service's name, plus namespace, pod and the pod's
-	// rollouts-pod-template-hash (podTargetLabels).
-	const stableHash = "5t4bl3"
+	// rollouts-pod-template-hash (podTargetLabels); stableHash is
+	// analysis_test.go's.
 	target := func(api *modelapi.Server, hash string) promserver.Target {
 		return promserver.Target{Addr: api.Addr(), Labels: map[string]string{
 			"namespace": namespace, "pod": release + "-" + hash, "rollouts_pod_template_hash": hash,
