@@ -65,6 +65,7 @@ test:
 		(cd $$m && $(GO) test $$flags -count=1 ./...); \
 	done
 	@echo "==> go test -shuffle=on (tools/flakecheck)"; cd tools && GOWORK=off $(GO) test -shuffle=on -count=1 ./flakecheck
+	@echo "==> go test -shuffle=on (tools/argoanalysis)"; cd tools/argoanalysis && GOWORK=off $(GO) test -shuffle=on -count=1 ./...
 	@$(MAKE) --no-print-directory test-alloc
 	@$(MAKE) --no-print-directory fuzz
 
@@ -157,6 +158,8 @@ lint: $(GOLANGCI_LINT)
 			&& GOWORK=off $(GO) mod tidy -diff) || exit 1; \
 	done
 	@echo "==> golangci-lint, tidy (tools)"; cd tools && GOWORK=off $(GOLANGCI_LINT) run --config $(CURDIR)/.golangci.yml ./flakecheck/... \
+		&& GOWORK=off $(GO) mod tidy -diff
+	@echo "==> golangci-lint, tidy (tools/argoanalysis)"; cd tools/argoanalysis && GOWORK=off $(GOLANGCI_LINT) run --config $(CURDIR)/.golangci.yml ./... \
 		&& GOWORK=off $(GO) mod tidy -diff
 
 $(GOLANGCI_LINT):
