@@ -19,13 +19,16 @@ For each method, model and outer fold: a search of "trials" points scored
 by the mean accuracy over the fold's inner folds, on the fold's training
 rows only; the best point fitted on those rows and scored on the fold's
 test rows. Only the search and that refit are timed (not the interpreter's
-start or imports). Both use every core (n_jobs -1, or n_jobs cores):
-RandomizedSearchCV through its n_jobs, Optuna with the outer folds in
-parallel processes.
+start, imports or worker processes' start). Both use every core (n_jobs
+-1, or n_jobs cores): RandomizedSearchCV through its n_jobs, Optuna with
+its studies in parallel processes.
 
 Output (stdout): JSON {"versions": {...}, method: {name: {"outer": [test
 accuracy per fold], "inner_best": [...], "chosen": [point per fold],
-"seconds": float}}}.
+"seconds": float}}, method + "_seconds": wall time of the method}. A
+model's seconds are RandomizedSearchCV's wall time on it, and for Optuna,
+whose studies of all models share the processes, its share of the wall
+time.
 """
 import json
 import math
@@ -198,6 +201,7 @@ def optuna_fold(args):
     import optuna
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
+    start = time.perf_counter()
     job, X, y = _DATA
     name, f = args
     fold = job["outer"][f]
@@ -219,7 +223,7 @@ def optuna_fold(args):
     train, test = fold["train"], fold["test"]
     est = make(job, name, point, len(train), X.shape[1])
     est.fit(X[train], y[train])
-    return accuracy(est, X[test], y[test]), float(study.best_value), point
+    return name, f, accuracy(est, X[test], y[test]), float(study.best_value), point, time.perf_counter() - start
 
 
 # _DATA is the job and its arrays in an Optuna worker process.
@@ -232,16 +236,25 @@ def init_worker(job, X, y):
     warnings.filterwarnings("ignore", category=ConvergenceWarning)
 
 
-def nested_optuna(job, name, X, y, pool):
-    """Optuna's nested CV of model name: one study per outer fold, the folds
-    in pool's worker processes, one per core (Optuna runs one trial at a
-    time by default; separate processes keep each study deterministic, as
-    n_jobs' threads would not)."""
-    folds = pool.map(optuna_fold, [(name, f) for f in range(len(job["outer"]))], chunksize=1)
-    return {"outer": [a for a, _, _ in folds], "inner_best": [b for _, b, _ in folds], "chosen": [p for _, _, p in folds]}
+def nested_optuna(job, X, pool, processes):
+    """Optuna's nested CV of every model: one study per model and outer
+    fold, all of them on pool's worker processes, one per core, the costly
+    models' first so that no core waits at the end (Optuna runs one trial at
+    a time by default; separate processes keep each study deterministic, as
+    n_jobs' threads would not). A model's seconds are its share of the
+    wall time: the time of its studies over the processes."""
+    costly = ("random_forest", "xgboost", "svm")
+    names = sorted(job["models"], key=lambda n: (n not in costly, costly.index(n) if n in costly else 0))
+    tasks = [(name, f) for name in names for f in range(len(job["outer"]))]
+    out = {name: {"outer": [None] * len(job["outer"]), "inner_best": [None] * len(job["outer"]),
+                  "chosen": [None] * len(job["outer"]), "seconds": 0.0} for name in names}
+    for name, f, acc, best, point, seconds in pool.imap_unordered(optuna_fold, tasks, chunksize=1):
+        r = out[name]
+        r["outer"][f], r["inner_best"][f], r["chosen"][f] = acc, best, point
+        r["seconds"] += seconds / processes
+    return out
 
 
-METHODS = {"sklearn": nested_sklearn, "optuna": nested_optuna}
 
 
 def main():
@@ -257,7 +270,6 @@ def main():
     y = np.asarray(job["y"], dtype=np.int64)
     out = {"versions": {"sklearn": sklearn.__version__, "numpy": np.__version__}}
     for method in job["methods"]:
-        pool = None
         if method == "sklearn" and job["n_jobs"] != 1:
             # joblib starts its worker processes (loky's, reused by every
             # search) at first use: start them here, out of the timing.
@@ -272,19 +284,20 @@ def main():
             processes = min(os.cpu_count() if job["n_jobs"] < 0 else job["n_jobs"], len(job["outer"]))
             pool = multiprocessing.get_context("spawn").Pool(processes, initializer=init_worker, initargs=(job, X, y))
             pool.map(warm_up, range(processes), chunksize=1)
-        out[method] = {}
-        for name in job["models"]:
-            start = time.perf_counter()
-            if pool is None:
-                r = METHODS[method](job, name, X, y)
-            else:
-                r = METHODS[method](job, name, X, y, pool)
-            r["seconds"] = time.perf_counter() - start
-            out[method][name] = r
-            print(f"compare.py: {method} {name}: {np.mean(r['outer']):.4f} in {r['seconds']:.1f}s", file=sys.stderr)
-        if pool is not None:
+        start = time.perf_counter()
+        if method == "optuna":
+            out[method] = nested_optuna(job, X, pool, processes)
             pool.close()
             pool.join()
+        else:
+            out[method] = {}
+            for name in job["models"]:
+                t = time.perf_counter()
+                out[method][name] = nested_sklearn(job, name, X, y)
+                out[method][name]["seconds"] = time.perf_counter() - t
+        out[method + "_seconds"] = time.perf_counter() - start
+        for name, r in out[method].items():
+            print(f"compare.py: {method} {name}: {np.mean(r['outer']):.4f} in {r['seconds']:.1f}s", file=sys.stderr)
     if "xgboost" in job["models"]:
         import xgboost
         out["versions"]["xgboost"] = xgboost.__version__
