@@ -27,17 +27,32 @@ const (
 // is declared beside its Config, in its package's space.go.
 var registry = []Algorithm{
 	define(LogisticRegression, "logistic_regression", 0, logreg.DefaultConfig, logreg.Space,
-		func(c logreg.Config, _ rand.Source) (classifier.Trainer, error) { return logreg.New(c) }),
+		func(c logreg.Config, _ rand.Source, workers int) (classifier.Trainer, error) {
+			c.Workers = workers
+			return logreg.New(c)
+		}),
 	define(DecisionTree, "decision_tree", 1, tree.DefaultConfig, tree.Space,
-		func(c tree.Config, src rand.Source) (classifier.Trainer, error) { c.Src = src; return tree.New(c) }),
+		func(c tree.Config, src rand.Source, workers int) (classifier.Trainer, error) {
+			c.Src, c.Workers = src, workers
+			return tree.New(c)
+		}),
 	define(RandomForest, "random_forest", 3, forest.DefaultConfig, forest.Space,
-		func(c forest.Config, src rand.Source) (classifier.Trainer, error) { c.Src = src; return forest.New(c) }),
+		func(c forest.Config, src rand.Source, workers int) (classifier.Trainer, error) {
+			c.Src, c.Workers = src, workers
+			return forest.New(c)
+		}),
 	// The original project used the linear kernel; scikit-learn's default
 	// is RBF, which svm.DefaultConfig keeps.
 	define(SVM, "svm", 2, func() svm.Config { c := svm.DefaultConfig(); c.Kernel = svm.Linear; return c }, svm.Space,
-		func(c svm.Config, src rand.Source) (classifier.Trainer, error) { c.Src = src; return svm.New(c) }),
+		func(c svm.Config, src rand.Source, workers int) (classifier.Trainer, error) {
+			c.Src, c.Workers = src, workers
+			return svm.New(c)
+		}),
 	define(XGBoost, "gradient_boosted_trees", 4, boost.DefaultConfig, boost.Space,
-		func(c boost.Config, src rand.Source) (classifier.Trainer, error) { c.Src = src; return boost.New(c) }),
+		func(c boost.Config, src rand.Source, workers int) (classifier.Trainer, error) {
+			c.Src, c.Workers = src, workers
+			return boost.New(c)
+		}),
 }
 
 // Names returns every model name, in registry order.

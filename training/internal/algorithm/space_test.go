@@ -2,6 +2,7 @@ package algorithm
 
 import (
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/mlopsgo/mlops/training/internal/classifier/classifiertest"
@@ -9,14 +10,19 @@ import (
 )
 
 // spacePoints returns points of s to check: for each dimension its lowest
-// and highest internal value with the others drawn at random, then n
-// random points.
+// and highest internal value with the others drawn at random (a
+// conditional dimension's parent set to its first value that makes it
+// active), then n random points.
 func spacePoints(s space.Space, rng *rand.Rand, n int) []space.Point {
 	var points []space.Point
 	for i, d := range s {
 		low, high, _ := d.Bounds()
 		for _, x := range []float64{low, high} {
 			v := s.Random(rng)
+			if c := d.Condition; c != nil {
+				p := slices.IndexFunc(s, func(d space.Dim) bool { return d.Key == c.Param })
+				v[p] = float64(slices.Index(s[p].Choices, c.Values[0]))
+			}
 			v[i] = x
 			points = append(points, s.Point(v))
 		}

@@ -55,14 +55,30 @@ type Spec struct {
 	// Config is the algorithm package's Config (logreg.Config, ...).
 	Config any
 
-	newTrainer func(src rand.Source) (classifier.Trainer, error)
+	// workers bounds the goroutines of one fit; 0 means GOMAXPROCS.
+	workers    int
+	newTrainer func(src rand.Source, workers int) (classifier.Trainer, error)
 }
 
 // NewTrainer returns a trainer whose randomness comes from the stream of
 // seed, so that every fit (each fold, the final fit) has its own
 // reproducible source.
 func (s Spec) NewTrainer(seed, stream uint64) (classifier.Trainer, error) {
-	return s.newTrainer(rand.NewPCG(seed, stream))
+	return s.newTrainer(rand.NewPCG(seed, stream), s.workers)
+}
+
+// WithWorkers returns s with its trainers' fits bounded to n goroutines
+// (0: GOMAXPROCS, the default): 1 for a caller that runs many fits in
+// parallel itself, as `mlops tune` does, where a fit's own goroutines
+// would only contend with the others'. Every algorithm's fit is the same
+// for any number of workers, so the models do not change. It panics if
+// n < 0.
+func (s Spec) WithWorkers(n int) Spec {
+	if n < 0 {
+		panic(fmt.Sprintf("algorithm: WithWorkers(%d)", n))
+	}
+	s.workers = n
+	return s
 }
 
 // Configure decodes section, the value under models.<name> in params.yaml,
@@ -100,8 +116,8 @@ func (s Spec) Recorded(rows int) map[string]any {
 
 // define registers an algorithm whose Config type is C: defaults gives its
 // starting values, tuned its search space, build validates one and returns
-// its trainer.
-func define[C config](name, kind string, rank int, defaults func() C, tuned func() space.Space, build func(C, rand.Source) (classifier.Trainer, error)) Algorithm {
+// its trainer, whose fits use up to workers goroutines (0: GOMAXPROCS).
+func define[C config](name, kind string, rank int, defaults func() C, tuned func() space.Space, build func(c C, src rand.Source, workers int) (classifier.Trainer, error)) Algorithm {
 	a := Algorithm{Name: name, Kind: kind, Rank: rank, space: tuned}
 	a.configure = func(section *yaml.Node) (Spec, error) {
 		cfg := defaults()
@@ -131,13 +147,13 @@ func define[C config](name, kind string, rank int, defaults func() C, tuned func
 		}
 		// Building a trainer runs the algorithm's own checks, so a bad
 		// value fails before any work starts.
-		if _, err := build(cfg, rand.NewPCG(0, 0)); err != nil {
+		if _, err := build(cfg, rand.NewPCG(0, 0), 0); err != nil {
 			return Spec{}, keyed(name, err)
 		}
 		return Spec{
 			Name: name, Kind: kind, Rank: rank, Timeout: timeout,
 			Hyperparameters: cfg.Hyperparameters(), Config: cfg,
-			newTrainer: func(src rand.Source) (classifier.Trainer, error) { return build(cfg, src) },
+			newTrainer: func(src rand.Source, workers int) (classifier.Trainer, error) { return build(cfg, src, workers) },
 		}, nil
 	}
 	return a

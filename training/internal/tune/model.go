@@ -44,7 +44,12 @@ func modelOf(p *params.Params, name string) (Model, error) {
 			spec, err := a.Configure(space.Overlay(section, pt))
 			if err == nil {
 				var tr classifier.Trainer
-				if tr, err = spec.NewTrainer(seed, stream); err == nil {
+				// One goroutine per fit: the search runs its fits in
+				// parallel on every core already, and a fit's own
+				// goroutines (a forest's trees, a boosting round's
+				// gradients) would only contend with them. Fits do not
+				// depend on their number of workers.
+				if tr, err = spec.WithWorkers(1).NewTrainer(seed, stream); err == nil {
 					return tr, nil
 				}
 			}

@@ -8,7 +8,9 @@ type columnCache struct {
 	capacity int         // columns the budget allows
 	used     int
 	// prev and next link the cached columns from least to most recently
-	// used; index len(cols) is the list's sentinel.
+	// used; index len(cols) is the list's sentinel. Nil when the budget
+	// holds every column: nothing is ever evicted, so the order is never
+	// needed, and a solver step spends no time keeping it.
 	prev, next []int
 }
 
@@ -16,10 +18,11 @@ func newColumnCache(l, budget int) *columnCache {
 	c := &columnCache{
 		cols:     make([][]float32, l),
 		capacity: max(2, budget/(4*max(l, 1))),
-		prev:     make([]int, l+1),
-		next:     make([]int, l+1),
 	}
-	c.prev[l], c.next[l] = l, l
+	if c.capacity < l {
+		c.prev, c.next = make([]int, l+1), make([]int, l+1)
+		c.prev[l], c.next[l] = l, l
+	}
 	return c
 }
 
@@ -27,6 +30,14 @@ func newColumnCache(l, budget int) *columnCache {
 // not, the caller fills all of it. Two columns returned by consecutive calls
 // never share storage.
 func (c *columnCache) get(i int) ([]float32, bool) {
+	if c.next == nil {
+		// Every column fits: no eviction, no recency to track.
+		if col := c.cols[i]; col != nil {
+			return col, true
+		}
+		c.cols[i] = make([]float32, len(c.cols))
+		return c.cols[i], false
+	}
 	if col := c.cols[i]; col != nil {
 		c.unlink(i)
 		c.pushBack(i)

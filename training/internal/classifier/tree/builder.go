@@ -1,7 +1,6 @@
 package tree
 
 import (
-	"cmp"
 	"context"
 	"math"
 	"math/rand/v2"
@@ -362,7 +361,7 @@ func (b *builder) scanFeature(f, start, end int, total float64, buf scanBuffers,
 	for i, row := range b.samples[start:end] {
 		sorted[i] = entry{value: b.X[row][f], row: row}
 	}
-	slices.SortFunc(sorted, func(a, b entry) int { return cmp.Compare(a.value, b.value) })
+	slices.SortFunc(sorted, compareEntries)
 	r := featureScan{feature: f, proxy: math.Inf(-1)}
 	if sorted[n-1].value <= sorted[0].value+featureThreshold {
 		r.constant = true
@@ -399,6 +398,20 @@ func (b *builder) scanFeature(f, start, end int, total float64, buf scanBuffers,
 	}
 	r.left = bestLeft
 	return r
+}
+
+// compareEntries orders entries by value. The values are never NaN (fits
+// reject NaN input), so plain comparisons order them as cmp.Compare does,
+// without its NaN tests: a tree's nodes sort their rows for every feature
+// they scan, and on small data sorting is most of a fit.
+func compareEntries(a, b entry) int {
+	switch {
+	case a.value < b.value:
+		return -1
+	case a.value > b.value:
+		return 1
+	}
+	return 0
 }
 
 // midpoint returns the threshold between neighbouring values a < c, as

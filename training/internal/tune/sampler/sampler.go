@@ -1,6 +1,7 @@
 package sampler
 
 import (
+	"math"
 	"math/rand/v2"
 
 	"github.com/mlopsgo/mlops/training/internal/tune/space"
@@ -21,7 +22,8 @@ const (
 // Trial is a finished trial as a sampler sees it.
 type Trial struct {
 	// X holds the trial's internal values, one per dimension, as a sampler
-	// proposed them.
+	// proposed them: NaN for a dimension inactive at the trial's point
+	// (space.Space.Active), which the trial does not have.
 	X     []float64
 	Value float64
 	State State
@@ -32,8 +34,9 @@ type Trial struct {
 
 // Sampler proposes points of a space.
 type Sampler interface {
-	// Propose returns n points, each one internal value per dimension,
-	// given the finished trials so far, in trial order. It consumes the
+	// Propose returns n points, each one internal value per dimension
+	// (NaN for a dimension inactive at the point), given the finished
+	// trials so far, in trial order. It consumes the
 	// sampler's random source, so proposals depend on every earlier call.
 	Propose(history []Trial, n int) [][]float64
 }
@@ -64,9 +67,12 @@ func (r *Random) Propose(_ []Trial, n int) [][]float64 {
 // canonical replaces each internal value by the internal value of the
 // parameter value it stands for: a log-scaled integer by the logarithm of
 // the integer, as Optuna records it, so the history holds what was tried.
+// An inactive dimension's NaN stays.
 func canonical(s space.Space, x []float64) []float64 {
 	for i, d := range s {
-		x[i] = d.Internal(x[i])
+		if !math.IsNaN(x[i]) {
+			x[i] = d.Internal(x[i])
+		}
 	}
 	return x
 }

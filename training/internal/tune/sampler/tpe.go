@@ -62,6 +62,12 @@ func (t *TPE) Propose(history []Trial, n int) [][]float64 {
 	for i := range out {
 		x := make([]float64, len(t.space))
 		for j, d := range t.space {
+			if !t.space.Active(x, j) {
+				// As a parameter a define-by-run objective does not
+				// suggest: no draw, and absent from the history.
+				x[j] = math.NaN()
+				continue
+			}
 			x[j] = t.sampleDim(d, j, below, above)
 		}
 		out[i] = canonical(t.space, x)
@@ -83,11 +89,16 @@ func (t *TPE) sampleDim(d space.Dim, j int, below, above []Trial) float64 {
 	return best
 }
 
-// estimator returns the Parzen estimator of dimension j over trials.
+// estimator returns the Parzen estimator of dimension j over the trials
+// that have it: as Optuna's TPESampler, trials where the dimension was
+// inactive count in the split into good and bad (and towards the startup
+// trials) but give the estimators no observation.
 func (t *TPE) estimator(d space.Dim, j int, trials []Trial) *parzen {
-	obs := make([]float64, len(trials))
-	for i, tr := range trials {
-		obs[i] = tr.X[j]
+	obs := make([]float64, 0, len(trials))
+	for _, tr := range trials {
+		if !math.IsNaN(tr.X[j]) {
+			obs = append(obs, tr.X[j])
+		}
 	}
 	if d.Kind == space.KindCategorical {
 		return newCategoricalParzen(obs, len(d.Choices))

@@ -21,24 +21,88 @@ const (
 	KindCategorical
 )
 
+// kindNames are the kinds' names in a space's JSON form.
+var kindNames = [...]string{KindFloat: "float", KindInt: "int", KindCategorical: "categorical"}
+
+// MarshalText writes k as "float", "int" or "categorical".
+func (k Kind) MarshalText() ([]byte, error) {
+	if k < 0 || int(k) >= len(kindNames) {
+		return nil, fmt.Errorf("space: kind %d", int(k))
+	}
+	return []byte(kindNames[k]), nil
+}
+
+// UnmarshalText reads the names MarshalText writes.
+func (k *Kind) UnmarshalText(b []byte) error {
+	for i, n := range kindNames {
+		if n == string(b) {
+			*k = Kind(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("space: unknown kind %q", b)
+}
+
 // Dim is one tuned parameter. Build it with Float, Int or Categorical.
+// Its JSON form (the field tags) is what other tools read to search the
+// same space, as the e2e comparison with scikit-learn and Optuna does.
 type Dim struct {
 	// Key is the parameter's params.yaml key.
-	Key  string
-	Kind Kind
+	Key  string `json:"key"`
+	Kind Kind   `json:"kind"`
 	// Low and High bound a float or an integer dimension, both included.
-	Low, High float64
+	Low  float64 `json:"low"`
+	High float64 `json:"high"`
 	// Log samples a float or an integer dimension log-uniformly (Low > 0).
-	Log bool
+	Log bool `json:"log,omitempty"`
 	// Step is an integer dimension's grid: Low, Low+Step, ... ≤ High.
-	Step int
+	Step int `json:"step,omitempty"`
 	// Unlimited adds, to an integer dimension, the value null (no limit),
 	// placed one step past High: a depth limit beyond the deepest tried is
 	// closest to no limit at all.
-	Unlimited bool
+	Unlimited bool `json:"unlimited,omitempty"`
 	// Choices are a categorical dimension's values: string, bool, int,
 	// float64 or nil, as params.yaml writes them.
-	Choices []any
+	Choices []any `json:"choices,omitempty"`
+	// When, if set, makes the dimension conditional: it exists only for
+	// the points where another dimension takes one of some values (gamma
+	// only for the RBF kernel). Elsewhere it is not sampled, not shown and
+	// not applied, as a parameter Optuna's define-by-run objective never
+	// suggests. Set it with Dim.When.
+	Condition *Condition `json:"when,omitempty"`
+}
+
+// Condition says when a conditional dimension is active: when the
+// categorical dimension Param, earlier in the space and active itself,
+// takes one of Values.
+type Condition struct {
+	Param  string `json:"param"`
+	Values []any  `json:"values"`
+}
+
+// holds reports whether v is one of c's values.
+func (c *Condition) holds(v any) bool {
+	for _, w := range c.Values {
+		if w == v {
+			return true
+		}
+	}
+	return false
+}
+
+// String writes c as "kernel is rbf" or "kernel is one of rbf, poly".
+func (c *Condition) String() string {
+	if len(c.Values) == 1 {
+		return c.Param + " is " + formatValue(c.Values[0])
+	}
+	s := c.Param + " is one of "
+	for i, v := range c.Values {
+		if i > 0 {
+			s += ", "
+		}
+		s += formatValue(v)
+	}
+	return s
 }
 
 // Float returns a float dimension over [low, high], log-uniform if log.
@@ -60,6 +124,13 @@ func IntStep(key string, low, high, step int) Dim {
 // Categorical returns a dimension taking one of choices.
 func Categorical(key string, choices ...any) Dim {
 	return Dim{Key: key, Kind: KindCategorical, Choices: choices}
+}
+
+// When returns d active only where the categorical dimension param
+// (declared before d) takes one of values, and absent elsewhere.
+func (d Dim) When(param string, values ...any) Dim {
+	d.Condition = &Condition{Param: param, Values: values}
+	return d
 }
 
 // OrUnlimited returns d, an integer dimension, with null (no limit) as one
@@ -202,8 +273,17 @@ func (d Dim) check() error {
 }
 
 // String describes d as the errors and the tune table show it, e.g.
-// "log-uniform [0.0001, 10000]" or "one of gini, entropy".
+// "log-uniform [0.0001, 10000]", "one of gini, entropy" or "log-uniform
+// [0.0001, 10] when kernel is rbf".
 func (d Dim) String() string {
+	if d.Condition != nil {
+		return d.values() + " when " + d.Condition.String()
+	}
+	return d.values()
+}
+
+// values describes the values d takes.
+func (d Dim) values() string {
 	switch d.Kind {
 	case KindCategorical:
 		s := "one of "

@@ -46,6 +46,8 @@ func (s Space) Narrow(path string, n *yaml.Node) (Space, error) {
 		if err != nil {
 			return nil, err
 		}
+		// A narrowed dimension stays as conditional as declared.
+		d.Condition = out[at].Condition
 		out[at] = d
 	}
 	return out, nil

@@ -14,7 +14,8 @@ type Setting struct {
 	Value any
 }
 
-// Point is one value per tuned parameter, in the space's order.
+// Point is one value per tuned parameter, in the space's order; a
+// conditional parameter inactive at the point is left out.
 type Point []Setting
 
 // String formats p as a flow mapping, "{C: 0.5, kernel: rbf}", with floats

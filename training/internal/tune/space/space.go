@@ -2,7 +2,9 @@ package space
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 )
 
@@ -11,20 +13,69 @@ import (
 type Space []Dim
 
 // New returns the space of dims. It panics on a declaration mistake (a
-// duplicate key, an empty range, a log scale reaching 0): spaces are
+// duplicate key, an empty range, a log scale reaching 0, a condition on a
+// parameter that is not a categorical one declared before): spaces are
 // declared in code, so that is a programmer error.
 func New(dims ...Dim) Space {
-	seen := map[string]bool{}
-	for _, d := range dims {
+	s := Space(dims)
+	for i, d := range dims {
 		if err := d.check(); err != nil {
 			panic(err)
 		}
-		if seen[d.Key] {
+		if s.index(d.Key) < i {
 			panic(fmt.Sprintf("space: %s is declared twice", d.Key))
 		}
-		seen[d.Key] = true
+		if err := s.checkCondition(i); err != nil {
+			panic(err)
+		}
 	}
-	return Space(dims)
+	return s
+}
+
+// checkCondition reports a mistake in the condition of dimension i: it
+// must name a categorical dimension declared before i and some of its
+// choices.
+func (s Space) checkCondition(i int) error {
+	c := s[i].Condition
+	if c == nil {
+		return nil
+	}
+	p := s.index(c.Param)
+	if p < 0 || p >= i || s[p].Kind != KindCategorical {
+		return fmt.Errorf("space: %s depends on %s, which is not a categorical parameter declared before it", s[i].Key, c.Param)
+	}
+	if len(c.Values) == 0 {
+		return fmt.Errorf("space: %s depends on %s taking no value", s[i].Key, c.Param)
+	}
+	for _, v := range c.Values {
+		if !slices.Contains(s[p].Choices, v) {
+			return fmt.Errorf("space: %s depends on %s taking %v, not one of its choices", s[i].Key, c.Param, v)
+		}
+	}
+	return nil
+}
+
+// index returns the index of the dimension of key, or -1.
+func (s Space) index(key string) int {
+	return slices.IndexFunc(s, func(d Dim) bool { return d.Key == key })
+}
+
+// Active reports whether dimension i exists for the internal values x
+// (one per dimension, NaN for an inactive one): always for an
+// unconditional dimension, and for a conditional one when the dimension
+// it depends on is active and takes one of the condition's values. Only
+// x's values before i are read, so a sampler can decide dimension by
+// dimension, in order.
+func (s Space) Active(x []float64, i int) bool {
+	c := s[i].Condition
+	if c == nil {
+		return true
+	}
+	p := s.index(c.Param)
+	if math.IsNaN(x[p]) || !s.Active(x, p) {
+		return false
+	}
+	return c.holds(s[p].Value(x[p]))
 }
 
 // Keys returns the tuned parameters' keys in order.
@@ -47,22 +98,35 @@ func (s Space) Lookup(key string) (Dim, bool) {
 }
 
 // Point returns the params.yaml values of the internal values x, one per
-// dimension. It panics if len(x) != len(s).
+// dimension, leaving out the dimensions inactive at x (see Active): a
+// point never sets a parameter its other values make meaningless. It
+// panics if len(x) != len(s), or if an active dimension's value is NaN.
 func (s Space) Point(x []float64) Point {
 	if len(x) != len(s) {
 		panic(fmt.Sprintf("space: %d values for %d dimensions", len(x), len(s)))
 	}
-	p := make(Point, len(s))
+	p := make(Point, 0, len(s))
 	for i, d := range s {
-		p[i] = Setting{Key: d.Key, Value: d.Value(x[i])}
+		if !s.Active(x, i) {
+			continue
+		}
+		if math.IsNaN(x[i]) {
+			panic(fmt.Sprintf("space: %s is active but has no value", d.Key))
+		}
+		p = append(p, Setting{Key: d.Key, Value: d.Value(x[i])})
 	}
 	return p
 }
 
-// Random draws one internal value per dimension with Dim.Random.
+// Random draws one internal value per active dimension with Dim.Random,
+// in order, and NaN for each inactive one, which draws nothing.
 func (s Space) Random(rng *rand.Rand) []float64 {
 	x := make([]float64, len(s))
 	for i, d := range s {
+		if !s.Active(x, i) {
+			x[i] = math.NaN()
+			continue
+		}
 		x[i] = d.Random(rng)
 	}
 	return x
