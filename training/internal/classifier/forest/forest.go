@@ -143,27 +143,13 @@ func (t *Trainer) FitForest(ctx context.Context, X [][]float64, y []int, classes
 // by the hist method when bins is not nil.
 func (t *Trainer) grow(ctx context.Context, X [][]float64, bins *tree.Binned, y []int, classes, maxFeatures int, seeds [][2]uint64) ([]*model.Tree, error) {
 	out := make([]*model.Tree, len(seeds))
-	workers := classifier.Workers(t.cfg.Workers)
-	// Each goroutine draws its trees' bootstrap weights into one buffer: a
-	// tree's fit reads them only while it runs.
-	var weights [][]float64
-	if t.cfg.Bootstrap {
-		weights = make([][]float64, min(workers, len(seeds)))
-		for w := range weights {
-			weights[w] = make([]float64, len(y))
-		}
-	}
-	err := classifier.Run(workers, len(seeds), func(w, i int) error {
+	err := classifier.Run(classifier.Workers(t.cfg.Workers), len(seeds), func(_, i int) error {
 		// The caller's context itself, not a derived one, is asked before
 		// every tree, so its cancellation is seen at once.
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		var wt []float64
-		if weights != nil {
-			wt = weights[w]
-		}
-		g, err := t.growOne(ctx, X, bins, y, classes, maxFeatures, seeds[i], wt)
+		g, err := t.growOne(ctx, X, bins, y, classes, maxFeatures, seeds[i])
 		if err != nil {
 			return fmt.Errorf("tree %d: %w", i, err)
 		}
@@ -176,13 +162,14 @@ func (t *Trainer) grow(ctx context.Context, X [][]float64, bins *tree.Binned, y 
 	return out, nil
 }
 
-// growOne draws the bootstrap sample of one tree into weights (one per
-// row; nil without bootstrap) and grows it; the sample and the tree's
-// feature draws both come from the tree's own source, as scikit-learn
-// uses one random_state per tree for both.
-func (t *Trainer) growOne(ctx context.Context, X [][]float64, bins *tree.Binned, y []int, classes, maxFeatures int, seed [2]uint64, weights []float64) (*model.Tree, error) {
+// growOne draws the bootstrap sample of one tree and grows it; the sample
+// and the tree's feature draws both come from the tree's own source, as
+// scikit-learn uses one random_state per tree for both.
+func (t *Trainer) growOne(ctx context.Context, X [][]float64, bins *tree.Binned, y []int, classes, maxFeatures int, seed [2]uint64) (*model.Tree, error) {
 	src := rand.NewPCG(seed[0], seed[1])
-	if weights != nil {
+	var weights []float64
+	if t.cfg.Bootstrap {
+		weights = make([]float64, len(X))
 		bootstrap(weights, rand.New(src))
 	}
 	tr, err := tree.New(t.cfg.treeConfig(maxFeatures, src))

@@ -59,8 +59,6 @@ type builder struct {
 	node []float64
 
 	tree *model.Tree
-	// leafBlock is where the next leaves' values are cut from.
-	leafBlock []float64
 }
 
 // entry is one row's value of the feature being sorted.
@@ -73,10 +71,6 @@ type entry struct {
 // set (and X nil), for the hist method.
 func newBuilder(cfg Config, X [][]float64, bins *Binned, y []int, classes int, weights []float64) *builder {
 	d := bins.featuresOr(X)
-	// A forest grows hundreds of small trees per fit: the builder's
-	// buffers come from two allocations, each slice capped to its part.
-	counts := make([]float64, 5*classes)
-	ints := make([]int, d+2*len(y))
 	b := &builder{
 		cfg:      cfg,
 		X:        X,
@@ -85,15 +79,15 @@ func newBuilder(cfg Config, X [][]float64, bins *Binned, y []int, classes int, w
 		classes:  classes,
 		impurity: criterion(cfg.Criterion),
 		rng:      newRand(cfg.Src),
-		features: ints[:d:d],
-		counts:   counts[0:classes:classes],
-		left:     counts[classes : 2*classes : 2*classes],
-		right:    counts[2*classes : 3*classes : 3*classes],
-		bestLeft: counts[3*classes : 4*classes : 4*classes],
-		candLeft: counts[4*classes : 5*classes : 5*classes],
+		features: make([]int, d),
+		counts:   make([]float64, classes),
+		left:     make([]float64, classes),
+		right:    make([]float64, classes),
+		bestLeft: make([]float64, classes),
+		candLeft: make([]float64, classes),
 		workers:  classifier.Workers(cfg.Workers),
-		tree:     newTree(len(y)),
-		samples:  ints[d : d : d+len(y)],
+		tree:     &model.Tree{},
+		samples:  make([]int, 0, len(y)),
 	}
 	for i := range y {
 		if w := b.weight(i); w > 0 {
@@ -104,7 +98,7 @@ func newBuilder(cfg Config, X [][]float64, bins *Binned, y []int, classes int, w
 	for j := range b.features {
 		b.features[j] = j
 	}
-	b.scratch = ints[d+len(y) : d+len(y)+len(b.samples) : d+len(y)+len(b.samples)]
+	b.scratch = make([]int, len(b.samples))
 	switch {
 	case bins == nil:
 		b.sorted = make([]entry, len(b.samples))
@@ -117,34 +111,6 @@ func newBuilder(cfg Config, X [][]float64, bins *Binned, y []int, classes int, w
 		b.histBuf = make([]float64, b.hist.maxBins()*(classes+1))
 	}
 	return b
-}
-
-// treeCap is the most nodes a tree's arrays are sized for before it grows:
-// a tree on n rows has at most 2n − 1 nodes, and the trees of small data
-// then need one allocation per array instead of one per doubling.
-const treeCap = 128
-
-// newTree returns an empty tree with room for the nodes a tree on n rows
-// can have, up to treeCap.
-func newTree(n int) *model.Tree {
-	c := min(2*n-1, treeCap)
-	return &model.Tree{
-		Feature: make([]int, 0, c), Threshold: make([]float64, 0, c),
-		Left: make([]int, 0, c), Right: make([]int, 0, c),
-		Value: make([][]float64, 0, c), Samples: make([]int, 0, c),
-	}
-}
-
-// leafValue returns a slice of b.classes values for a leaf's class
-// probabilities, cut from a block shared by several leaves (each capped to
-// its length, so none can write into another's).
-func (b *builder) leafValue() []float64 {
-	if len(b.leafBlock) < b.classes {
-		b.leafBlock = make([]float64, 16*b.classes)
-	}
-	v := b.leafBlock[:b.classes:b.classes]
-	b.leafBlock = b.leafBlock[b.classes:]
-	return v
 }
 
 func (b *builder) weight(row int) float64 {
@@ -198,7 +164,7 @@ func (b *builder) grow(ctx context.Context, start, end, depth int, h []float64) 
 	t.Left = append(t.Left, -1)
 	t.Right = append(t.Right, -1)
 	if leaf {
-		value := b.leafValue()
+		value := make([]float64, b.classes)
 		for k, c := range b.counts {
 			value[k] = c / total
 		}
