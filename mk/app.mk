@@ -2,7 +2,7 @@
 # benchmark.
 
 E2E_TARGETS += e2e-app
-BENCH_TARGETS += bench-app
+BENCH_TARGETS += bench-app bench-shadow
 
 APP_LDFLAGS := -s -w -X github.com/mlopsgo/mlops/app/internal/version.Version=$(VERSION) \
 	-X github.com/mlopsgo/mlops/app/internal/version.Revision=$(COMMIT)
@@ -66,6 +66,13 @@ e2e-app: $(BIN)/model-api app-models $(REDOCLY)
 # two from taking turns on the same ones, which otherwise sets the tail
 # latency (p99 3-4 ms for a no-op route on 2 cores, under 1 ms when split).
 BENCH_GOMAXPROCS ?= $(shell n=$$(nproc); echo $$(( n > 1 ? n / 2 : 1 )))
+
+## bench-shadow: model-api with two challengers scored in shadow against none: p99 and share scored at half the no-shadow maximum load, rows dropped at the maximum (not CI)
+# The costliest challenger of the Iris models (the boosted trees) and another.
+SHADOW_BENCH_MODELS ?= xgboost,logistic_regression
+.PHONY: bench-shadow
+bench-shadow: $(BIN)/model-api $(BIN)/model-api-bench app-models
+	$(BIN)/model-api-bench -shadow -shadow-models $(SHADOW_BENCH_MODELS) -rounds 7 -model-api $(BIN)/model-api -model-dir $(APP_MODELS)
 
 ## bench-app: model-api under wrk on loopback beside a no-op Fiber route: throughput, p99, start-up, RSS
 .PHONY: bench-app

@@ -10,6 +10,13 @@
 //
 //	model-api-bench -startup -model-api bin/model-api -model-dir models
 //
+// With -shadow it measures what shadow scoring costs instead: a paced load
+// at half the no-shadow maximum on servers without and with two
+// challengers scored in shadow (p99 and share scored), then the shadow
+// server saturated (rows dropped):
+//
+//	model-api-bench -shadow -model-api bin/model-api -model-dir models
+//
 // It makes no assertions: the figures are for the README and for people.
 package main
 
@@ -21,6 +28,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -51,13 +59,33 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&o.Rounds, "rounds", 3, "alternating rounds; figures are medians")
 	startup := fs.Bool("startup", false, "time start-up phase by phase instead of measuring under load")
 	startupRuns := fs.Int("startup-runs", 11, "with -startup, starts per case; figures are medians")
+	shadow := fs.Bool("shadow", false, "measure shadow scoring's cost (paced load at half the maximum, then saturation) instead")
+	serverProcs := fs.Int("server-procs", 0, "with -shadow, the servers' GOMAXPROCS (default: every core)")
+	shadowModels := fs.String("shadow-models", "", "with -shadow, comma-separated challengers to score (default: two challengers besides the model /predict serves)")
 	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if *startup && *shadow {
+		fmt.Fprintln(stderr, "-startup and -shadow measure different things: give one of them")
 		return 2
 	}
 	if *startup {
 		rep, err := loadtest.MeasureStartup(ctx, loadtest.StartupOptions{ModelAPI: o.ModelAPI, ModelDir: o.ModelDir, Runs: *startupRuns})
 		if err != nil {
 			fmt.Fprintln(stderr, "start-up:", err)
+			return 1
+		}
+		rep.Write(stdout)
+		return 0
+	}
+	if *shadow {
+		so := loadtest.ShadowOptions{ModelAPI: o.ModelAPI, ModelDir: o.ModelDir, Wrk: o.Wrk, Duration: o.Duration, Rounds: o.Rounds, ServerProcs: *serverProcs}
+		if *shadowModels != "" {
+			so.Challengers = strings.Split(*shadowModels, ",")
+		}
+		rep, err := loadtest.MeasureShadow(ctx, slog.New(slog.NewTextHandler(stderr, nil)), so)
+		if err != nil {
+			fmt.Fprintln(stderr, "shadow:", err)
 			return 1
 		}
 		rep.Write(stdout)

@@ -241,15 +241,15 @@ func freePort() (string, error) {
 	return port, err
 }
 
-// startModelAPI starts model-api on a free loopback port and times it from
-// exec to the first 200 from /readyz.
-func startModelAPI(ctx context.Context, o Options) (*proc, error) {
+// startModelAPI starts model-api on a free loopback port, with env added
+// to its environment, and times it from exec to the first 200 from /readyz.
+func startModelAPI(ctx context.Context, o Options, env ...string) (*proc, error) {
 	port, err := freePort()
 	if err != nil {
 		return nil, err
 	}
 	cmd := exec.CommandContext(ctx, o.ModelAPI)
-	cmd.Env = append(os.Environ(), "HOST=127.0.0.1", "PORT="+port, "MODEL_DIR="+o.ModelDir, "LOG_LEVEL=warn")
+	cmd.Env = append(append(os.Environ(), "HOST=127.0.0.1", "PORT="+port, "MODEL_DIR="+o.ModelDir, "LOG_LEVEL=warn"), env...)
 	cmd.Stderr = os.Stderr
 	url := "http://127.0.0.1:" + port
 	start := time.Now()
