@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -23,54 +22,6 @@ func sortedMedian(v []float64) float64 {
 		return s[n/2]
 	}
 	return (s[n/2-1] + s[n/2]) / 2
-}
-
-func TestMedian(t *testing.T) {
-	rng := rand.New(rand.NewPCG(1, 1))
-	random := func(n, distinct int) []float64 {
-		v := make([]float64, n)
-		for i := range v {
-			v[i] = float64(rng.IntN(distinct)) / 4
-		}
-		return v
-	}
-	// seq returns n values of f(i): sorted, reversed and organ-pipe orders
-	// are where naive pivots go quadratic.
-	seq := func(n int, f func(i int) float64) []float64 {
-		v := make([]float64, n)
-		for i := range v {
-			v[i] = f(i)
-		}
-		return v
-	}
-	tests := []struct {
-		name string
-		v    []float64
-		want float64 // by hand; NaN: compare with sortedMedian
-	}{
-		{"one", []float64{4.2}, 4.2},
-		{"odd", []float64{3, 1, 2}, 2},
-		{"even: the mean of the middle two", []float64{4, 1, 3, 2}, 2.5},
-		{"equal values", []float64{5, 5, 5, 5}, 5},
-		{"negative and zero", []float64{-1, 0, -3, 7, -0.5}, -0.5},
-		{"huge values do not overflow", []float64{math.MaxFloat64, math.MaxFloat64}, math.MaxFloat64},
-		{"random, many ties", random(1001, 5), math.NaN()},
-		{"random, even", random(10000, 1000), math.NaN()},
-		{"ascending", seq(4096, func(i int) float64 { return float64(i) }), math.NaN()},
-		{"descending", seq(4097, func(i int) float64 { return float64(-i) }), math.NaN()},
-		{"organ pipe", seq(5000, func(i int) float64 { return float64(min(i, 4999-i)) }), math.NaN()},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			want := tt.want
-			if math.IsNaN(want) {
-				want = sortedMedian(tt.v)
-			}
-			if got := median(slices.Clone(tt.v)); got != want {
-				t.Errorf("median = %v, want %v", got, want)
-			}
-		})
-	}
 }
 
 // imputeData is a data set of one feature with missing values, split so

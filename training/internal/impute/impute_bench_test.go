@@ -1,4 +1,4 @@
-package train
+package impute
 
 import (
 	"fmt"
@@ -32,7 +32,7 @@ func BenchmarkColumnMedian(b *testing.B) {
 			b.ReportAllocs()
 			b.ResetTimer()
 			for b.Loop() {
-				if _, ok := columnMedian(buf, X, rows, 0); !ok {
+				if _, ok := ColumnMedian(buf, X, rows, 0); !ok {
 					b.Fatal("no median")
 				}
 			}
@@ -60,18 +60,13 @@ func BenchmarkFill(b *testing.B) {
 			for i := range idx {
 				idx[i] = i
 			}
-			imp := &imputation{}
-			for j, c := range d.Missing {
-				if c > 0 {
-					imp.cols = append(imp.cols, j)
-				}
-			}
+			cols := Columns(d.Missing)
 			med := make([]float64, nf)
 			b.ReportAllocs()
 			b.ResetTimer()
 			for b.Loop() {
 				X, _ := d.Subset(idx)
-				imp.fill(X, med)
+				Fill(X, cols, med)
 			}
 		})
 	}
