@@ -7,6 +7,7 @@ import (
 
 	"github.com/mlopsgo/mlops/training/internal/classifier"
 	"github.com/mlopsgo/mlops/training/internal/dataset"
+	"github.com/mlopsgo/mlops/training/internal/impute"
 	"github.com/mlopsgo/mlops/training/internal/metrics"
 	"github.com/mlopsgo/mlops/training/internal/tune/space"
 	"github.com/mlopsgo/mlops/training/model"
@@ -34,7 +35,13 @@ type fitScorer func(ctx context.Context, c fitCall) (float64, error)
 // accuracyScorer returns the fitScorer that fits m on the rows of d and
 // returns the accuracy on the test rows. A panic in a fit becomes an
 // error, so that a bug in one algorithm fails that model, not the run.
+//
+// Blank cells (data.missing: impute) are filled as mlops train fills them,
+// with medians over the fit's own training rows, in the training and the
+// test rows alike: the outer test fold informs neither the search nor the
+// values its rows are filled with, and neither does an inner fold's.
 func accuracyScorer(d *dataset.Dataset, m Model, seed uint64) fitScorer {
+	cols := impute.Columns(d.Missing)
 	return func(ctx context.Context, c fitCall) (acc float64, err error) {
 		defer func() {
 			if p := recover(); p != nil {
@@ -45,22 +52,48 @@ func accuracyScorer(d *dataset.Dataset, m Model, seed uint64) fitScorer {
 		if err != nil {
 			return 0, err
 		}
+		med, err := trainingMedians(d, cols, c.Train)
+		if err != nil {
+			return 0, fmt.Errorf("tune %s: %w", m.Name, err)
+		}
 		X, y := d.Subset(c.Train)
+		impute.Fill(X, cols, med)
 		fitted, err := tr.Fit(ctx, X, y, len(d.Classes))
 		if err != nil {
 			return 0, fmt.Errorf("tune %s: fit %v: %w", m.Name, c.Point, err)
 		}
-		return score(fitted, d, c.Test)
+		return score(fitted, d, c.Test, cols, med)
 	}
 }
 
-// score returns the accuracy of fitted on the rows test of d.
-func score(fitted *classifier.Fitted, d *dataset.Dataset, test []int) (float64, error) {
+// trainingMedians returns, indexed by feature, the medians of the columns
+// cols over the rows train, or nil when cols is empty.
+func trainingMedians(d *dataset.Dataset, cols []int, train []int) ([]float64, error) {
+	if len(cols) == 0 {
+		return nil, nil
+	}
+	med := make([]float64, len(d.Features))
+	buf := make([]float64, 0, len(train))
+	for _, j := range cols {
+		v, ok := impute.ColumnMedian(buf, d.X, train, j)
+		if !ok {
+			return nil, fmt.Errorf("impute %s: column %q is blank in every training row of a tuning fit (%d rows), so it has no median; add values to that column, or lower cv.folds or tune.inner_folds",
+				d.Name, d.Features[j], len(train))
+		}
+		med[j] = v
+	}
+	return med, nil
+}
+
+// score returns the accuracy of fitted on the rows test of d, their blank
+// cells in cols filled with med.
+func score(fitted *classifier.Fitted, d *dataset.Dataset, test []int, cols []int, med []float64) (float64, error) {
 	pred, err := fitted.Params.Compile(len(d.Features), len(d.Classes))
 	if err != nil {
 		return 0, err
 	}
 	Xt, yt := d.Subset(test)
+	impute.Fill(Xt, cols, med)
 	predicted := model.PredictLabels(pred, Xt, len(d.Classes))
 	return metrics.Accuracy(yt, predicted), nil
 }

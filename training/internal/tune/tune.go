@@ -2,7 +2,6 @@ package tune
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -18,10 +17,6 @@ import (
 	"github.com/mlopsgo/mlops/training/internal/tune/sampler"
 	"github.com/mlopsgo/mlops/training/internal/tune/space"
 )
-
-// ErrImpute is returned for data sets whose blank cells params.yaml
-// imputes: tuning does not impute yet.
-var ErrImpute = errors.New("tune: data.missing: impute is not supported yet")
 
 // Options configures a tuning run. The zero value of each optional field
 // means its default.
@@ -72,12 +67,16 @@ func Run(ctx context.Context, logger *slog.Logger, opts Options) (*Result, error
 	if err != nil {
 		return nil, err
 	}
-	if p.Data.Impute() {
-		return nil, fmt.Errorf("%w: %s sets it; tune on data without blank cells, or set data.missing: error", ErrImpute, opts.ParamsPath)
-	}
-	d, err := dataset.Load(ctx, dataset.Spec{Path: p.Data.Path, Label: p.Data.Label, Features: p.Data.FeatureNames()})
+	d, err := dataset.Load(ctx, dataset.Spec{
+		Path: p.Data.Path, Label: p.Data.Label, Features: p.Data.FeatureNames(), BlankAsNaN: p.Data.Impute(),
+	})
 	if err != nil {
 		return nil, err
+	}
+	for j, n := range d.Missing {
+		if n > 0 {
+			logger.Info("blank cells to impute with each fit's training median", "file", p.Data.Path, "column", d.Features[j], "cells", n)
+		}
 	}
 	if err := d.CheckStratifiable(p.CV.Folds); err != nil {
 		return nil, err
