@@ -3,7 +3,6 @@ package cli
 import (
 	"bytes"
 	"encoding/csv"
-	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -14,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mlopsgo/mlops/training/internal/dvc/repo"
+	"github.com/mlopsgo/mlops/training/internal/params/paramstest"
 )
 
 // run executes mlops in-process and returns its exit code and streams.
@@ -34,31 +34,18 @@ func runIn(t *testing.T, dir string, args ...string) (code int, stdout, stderr s
 
 func irisPath(t *testing.T) string {
 	t.Helper()
-	p, err := filepath.Abs("../../../data/iris.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
+	return paramstest.IrisCSV(t)
 }
 
 // trained trains both models on Iris into a temp dir and returns it.
 func trained(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	params := fmt.Sprintf(`data:
-  name: iris
-  path: %s
-  label: species
-  features:
-    - {name: sepal_length, min: 0, max: 10}
-    - {name: sepal_width, min: 0, max: 10}
-    - {name: petal_length, min: 0, max: 10}
-    - {name: petal_width, min: 0, max: 10}
-cv: {folds: 3, repeats: 1}
+	params := paramstest.IrisData(irisPath(t)) + `cv: {folds: 3, repeats: 1}
 models:
   logistic_regression: {}
   decision_tree: {max_depth: 3}
-`, irisPath(t))
+`
 	if err := os.WriteFile(filepath.Join(dir, "params.yaml"), []byte(params), 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,6 @@ package train
 
 import (
 	"bytes"
-	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -11,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/mlopsgo/mlops/training/internal/dataset"
+	"github.com/mlopsgo/mlops/training/internal/params/paramstest"
 	"github.com/mlopsgo/mlops/training/model"
 )
 
@@ -137,7 +137,7 @@ func TestImputationAllMissing(t *testing.T) {
 // the training split's observed values, that the drift baseline counts only
 // observed values, and that the bundle fills a missing input.
 func TestFitImputes(t *testing.T) {
-	raw, err := os.ReadFile("../../../data/iris.csv")
+	raw, err := os.ReadFile(paramstest.IrisCSV(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,24 +157,7 @@ func TestFitImputes(t *testing.T) {
 	if err := os.WriteFile(data, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	paramsPath := filepath.Join(dir, "params.yaml")
-	content := fmt.Sprintf(`data:
-  name: iris
-  path: %s
-  label: species
-  missing: impute
-  features:
-    - {name: sepal_length, min: 0, max: 10}
-    - {name: sepal_width, min: 0, max: 10}
-    - {name: petal_length, min: 0, max: 10}
-    - {name: petal_width, min: 0, max: 10}
-cv: {folds: 3, repeats: 1}
-seed: 7
-models:
-%s`, data, bothModels)
-	if err := os.WriteFile(paramsPath, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	paramsPath := paramstest.Write(t, paramstest.IrisData(data, "missing: impute")+"cv: {folds: 3, repeats: 1}\nseed: 7\nmodels:\n"+bothModels)
 	res, err := Fit(t.Context(), discard(), Options{ParamsPath: paramsPath, Workers: 1})
 	if err != nil {
 		t.Fatal(err)

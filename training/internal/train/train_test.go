@@ -13,6 +13,7 @@ import (
 
 	"github.com/mlopsgo/mlops/training/internal/metrics"
 	"github.com/mlopsgo/mlops/training/internal/metricsfile"
+	"github.com/mlopsgo/mlops/training/internal/params/paramstest"
 	"github.com/mlopsgo/mlops/training/model"
 )
 
@@ -22,28 +23,7 @@ func discard() *slog.Logger { return slog.New(slog.DiscardHandler) }
 // and returns its path.
 func writeParams(t *testing.T, models string) string {
 	t.Helper()
-	data, err := filepath.Abs("../../../data/iris.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	content := fmt.Sprintf(`data:
-  name: iris
-  path: %s
-  label: species
-  features:
-    - {name: sepal_length, min: 0, max: 10}
-    - {name: sepal_width, min: 0, max: 10}
-    - {name: petal_length, min: 0, max: 10}
-    - {name: petal_width, min: 0, max: 10}
-cv: {folds: 5, repeats: 2}
-seed: 7
-models:
-%s`, data, models)
-	path := filepath.Join(t.TempDir(), "params.yaml")
-	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
+	return paramstest.Iris(t, "cv: {folds: 5, repeats: 2}\nseed: 7\nmodels:\n"+models)
 }
 
 const bothModels = "  logistic_regression: {}\n  decision_tree: {}\n"

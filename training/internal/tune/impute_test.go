@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/mlopsgo/mlops/training/internal/dataset"
+	"github.com/mlopsgo/mlops/training/internal/params/paramstest"
 	"github.com/mlopsgo/mlops/training/internal/train"
 )
 
@@ -18,7 +19,7 @@ import (
 // models and tune sections; it returns the params file's path.
 func blankIrisParams(t *testing.T, col, every int, models, tune string) string {
 	t.Helper()
-	src, err := os.ReadFile("../../../data/iris.csv")
+	src, err := os.ReadFile(paramstest.IrisCSV(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,27 +36,8 @@ func blankIrisParams(t *testing.T, col, every int, models, tune string) string {
 	if err := os.WriteFile(csv, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	text := fmt.Sprintf(`data:
-  name: iris-blanks
-  path: %s
-  label: species
-  missing: impute
-  features:
-    - {name: sepal_length, min: 0, max: 10}
-    - {name: sepal_width, min: 0, max: 10}
-    - {name: petal_length, min: 0, max: 10}
-    - {name: petal_width, min: 0, max: 10}
-cv: {folds: 3, repeats: 1}
-models:
-%s
-tune:
-%s
-`, csv, models, tune)
-	path := filepath.Join(dir, "params.yaml")
-	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
+	return paramstest.Write(t, paramstest.IrisData(csv, "missing: impute")+
+		fmt.Sprintf("cv: {folds: 3, repeats: 1}\nmodels:\n%s\ntune:\n%s\n", models, tune))
 }
 
 // TestRunImputes tunes data with blank cells (data.missing: impute): every

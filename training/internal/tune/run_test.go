@@ -3,12 +3,11 @@ package tune
 import (
 	"fmt"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/mlopsgo/mlops/training/internal/params/paramstest"
 	"github.com/mlopsgo/mlops/training/internal/train"
 )
 
@@ -17,30 +16,7 @@ import (
 // path.
 func irisParams(t *testing.T, models, tune string) string {
 	t.Helper()
-	data, err := filepath.Abs("../../../data/iris.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	text := fmt.Sprintf(`data:
-  name: iris
-  path: %s
-  label: species
-  features:
-    - {name: sepal_length, min: 0, max: 10}
-    - {name: sepal_width, min: 0, max: 10}
-    - {name: petal_length, min: 0, max: 10}
-    - {name: petal_width, min: 0, max: 10}
-cv: {folds: 3, repeats: 1}
-models:
-%s
-tune:
-%s
-`, data, models, tune)
-	path := filepath.Join(t.TempDir(), "params.yaml")
-	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
+	return paramstest.Iris(t, fmt.Sprintf("cv: {folds: 3, repeats: 1}\nmodels:\n%s\ntune:\n%s\n", models, tune))
 }
 
 func discard() *slog.Logger { return slog.New(slog.DiscardHandler) }

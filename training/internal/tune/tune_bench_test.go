@@ -2,11 +2,10 @@ package tune
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/mlopsgo/mlops/training/internal/algorithm"
+	"github.com/mlopsgo/mlops/training/internal/params/paramstest"
 )
 
 // benchParams writes a params file for data/iris.csv with the libraries'
@@ -14,29 +13,7 @@ import (
 // comparison's layout), and returns its path.
 func benchParams(tb testing.TB, model string) string {
 	tb.Helper()
-	data, err := filepath.Abs("../../../data/iris.csv")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	text := fmt.Sprintf(`data:
-  name: iris
-  path: %s
-  label: species
-  features:
-    - {name: sepal_length, min: 0, max: 10}
-    - {name: sepal_width, min: 0, max: 10}
-    - {name: petal_length, min: 0, max: 10}
-    - {name: petal_width, min: 0, max: 10}
-cv: {folds: 5, repeats: 1}
-models:
-  %s: {}
-tune: {trials: 20}
-`, data, model)
-	path := filepath.Join(tb.TempDir(), "params.yaml")
-	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-		tb.Fatal(err)
-	}
-	return path
+	return paramstest.Iris(tb, fmt.Sprintf("cv: {folds: 5, repeats: 1}\nmodels:\n  %s: {}\ntune: {trials: 20}\n", model))
 }
 
 // BenchmarkRun tunes each model on Iris: 5 outer searches and the final

@@ -3,9 +3,7 @@ package tunerun_test
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -13,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mlopsgo/mlops/training/internal/params/paramstest"
 	"github.com/mlopsgo/mlops/training/internal/tracking"
 	"github.com/mlopsgo/mlops/training/internal/tracking/trainrun"
 	"github.com/mlopsgo/mlops/training/internal/tracking/tunerun"
@@ -27,20 +26,7 @@ var logger = slog.New(slog.DiscardHandler)
 // the real tuning in a test.
 func irisParams(t *testing.T) string {
 	t.Helper()
-	data, err := filepath.Abs("../../../../data/iris.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	text := fmt.Sprintf(`data:
-  name: iris
-  path: %s
-  label: species
-  features:
-    - {name: sepal_length, min: 0, max: 10}
-    - {name: sepal_width, min: 0, max: 10}
-    - {name: petal_length, min: 0, max: 10}
-    - {name: petal_width, min: 0, max: 10}
-cv: {folds: 3, repeats: 1}
+	return paramstest.Iris(t, `cv: {folds: 3, repeats: 1}
 seed: 7
 models:
   logistic_regression: {}
@@ -48,12 +34,7 @@ models:
 tune:
   trials: 4
   batch: 2
-`, data)
-	path := filepath.Join(t.TempDir(), "params.yaml")
-	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
+`)
 }
 
 // tuned runs the real tuning of irisParams once per test binary.
