@@ -13,6 +13,7 @@ import (
 	"github.com/mlopsgo/mlops/training/internal/metrics"
 	"github.com/mlopsgo/mlops/training/internal/params"
 	"github.com/mlopsgo/mlops/training/internal/progress"
+	"github.com/mlopsgo/mlops/training/internal/pythontest"
 )
 
 // generatedRows is the size of the data a new user brings in
@@ -34,7 +35,7 @@ const generatedMargin = 0.01
 // auto method hist too (tree.AutoHistRows), checked against scikit-learn's
 // exact splitter.
 func TestE2EGenerated(t *testing.T) {
-	python := requireE2E(t)
+	python := pythontest.Require(t, "compare with scikit-learn", "sklearn")
 	dir := t.TempDir()
 	csvPath := filepath.Join(dir, "generated.csv")
 	if out, err := exec.CommandContext(t.Context(), python, "testdata/make_classification.py", csvPath, strconv.Itoa(generatedRows), "7").CombinedOutput(); err != nil {

@@ -16,28 +16,12 @@ import (
 	"github.com/mlopsgo/mlops/training/internal/metrics"
 	"github.com/mlopsgo/mlops/training/internal/params"
 	"github.com/mlopsgo/mlops/training/internal/progress"
+	"github.com/mlopsgo/mlops/training/internal/pythontest"
 )
 
 // parityMargin is how far below the reference library's mean CV accuracy
 // ours may be: one point.
 const parityMargin = 0.01
-
-// requireE2E skips unless the e2e tier asked for this test (make e2e sets
-// MLOPS_E2E=1 and MLOPS_PYTHON to Debian's interpreter with python3-sklearn).
-func requireE2E(t *testing.T) string {
-	t.Helper()
-	if os.Getenv("MLOPS_E2E") != "1" {
-		t.Skip("e2e: set MLOPS_E2E=1 (make e2e) to run against scikit-learn")
-	}
-	python := os.Getenv("MLOPS_PYTHON")
-	if python == "" {
-		python = "/usr/bin/python3"
-	}
-	if out, err := exec.Command(python, "-c", "import sklearn").CombinedOutput(); err != nil {
-		t.Fatalf("%s cannot import sklearn (run make e2e-deps): %v\n%s", python, err, out)
-	}
-	return python
-}
 
 // parityCase is one data set of the parity table.
 type parityCase struct {
@@ -52,7 +36,7 @@ type parityCase struct {
 // with the hyper-parameters of params.yaml. Iris uses params.yaml's 10 x 5
 // folds; the larger data sets one repeat of 10 folds.
 func TestE2EParity(t *testing.T) {
-	python := requireE2E(t)
+	python := pythontest.Require(t, "compare with scikit-learn and XGBoost", "sklearn", "xgboost")
 	root := repoRoot(t)
 	p, err := params.Load(filepath.Join(root, "params.yaml"))
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/mlopsgo/mlops/training/internal/classifier/svm"
 	"github.com/mlopsgo/mlops/training/internal/dataset"
 	"github.com/mlopsgo/mlops/training/internal/params"
+	"github.com/mlopsgo/mlops/training/internal/pythontest"
 	"github.com/mlopsgo/mlops/training/model"
 )
 
@@ -35,7 +36,7 @@ const svmAgreementMin = 0.98
 // The vote and served agreements must reach svmAgreementMin on every data
 // set.
 func TestE2ESVMAgreement(t *testing.T) {
-	python := requireE2E(t)
+	python := pythontest.Require(t, "compare with scikit-learn", "sklearn")
 	root := repoRoot(t)
 	p, err := params.Load(filepath.Join(root, "params.yaml"))
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/mlopsgo/mlops/training/internal/classifier/boost"
 	"github.com/mlopsgo/mlops/training/internal/dataset"
 	"github.com/mlopsgo/mlops/training/internal/params"
+	"github.com/mlopsgo/mlops/training/internal/pythontest"
 	"github.com/mlopsgo/mlops/training/internal/xgbjson"
 	"github.com/mlopsgo/mlops/training/model"
 )
@@ -34,7 +35,7 @@ const (
 // exported in XGBoost's JSON format, loaded with Booster.load_model, must
 // reproduce our probabilities within xgboostExportTol.
 func TestE2EXGBoost(t *testing.T) {
-	python := requireE2E(t)
+	python := pythontest.Require(t, "compare with scikit-learn and XGBoost", "sklearn", "xgboost")
 	if out, err := exec.Command(python, "-c", "import xgboost").CombinedOutput(); err != nil {
 		t.Fatalf("%s cannot import xgboost (run make e2e-deps): %v\n%s", python, err, out)
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/mlopsgo/mlops/training/internal/dataset"
 	"github.com/mlopsgo/mlops/training/internal/metrics"
 	"github.com/mlopsgo/mlops/training/internal/params"
+	"github.com/mlopsgo/mlops/training/internal/pythontest"
 )
 
 // The e2e comparison's layout, as issue #18 sets it: 5 x 1 outer folds, 20
@@ -57,24 +58,6 @@ const compareMargin = 0.005
 // step, and TPE, learning that the linear kernel scores better there,
 // tries it more often than random search does.
 const compareGoal = 20
-
-// requireE2E skips unless the e2e tier asked for this test (make e2e sets
-// MLOPS_E2E=1 and MLOPS_PYTHON to Debian's interpreter) and returns the
-// interpreter, which must import scikit-learn, XGBoost and Optuna.
-func requireE2E(t *testing.T) string {
-	t.Helper()
-	if os.Getenv("MLOPS_E2E") != "1" {
-		t.Skip("e2e: set MLOPS_E2E=1 (make e2e) to run against scikit-learn and Optuna")
-	}
-	python := os.Getenv("MLOPS_PYTHON")
-	if python == "" {
-		python = "/usr/bin/python3"
-	}
-	if out, err := exec.Command(python, "-c", "import sklearn, xgboost, optuna").CombinedOutput(); err != nil {
-		t.Fatalf("%s cannot import sklearn, xgboost and optuna (run make e2e-deps): %v\n%s", python, err, out)
-	}
-	return python
-}
 
 // compareCase is one data set of the comparison: its data: section.
 type compareCase struct {
@@ -306,7 +289,7 @@ func withoutDurations(m ModelResult) ModelResult {
 // clock on a machine that may be shared, so read them from an idle one.
 // Optuna runs one trial at a time per study, its default.
 func TestE2ECompare(t *testing.T) {
-	python := requireE2E(t)
+	python := pythontest.Require(t, "compare with scikit-learn and Optuna", "sklearn", "xgboost", "optuna")
 	root, err := filepath.Abs("../../..")
 	if err != nil {
 		t.Fatal(err)

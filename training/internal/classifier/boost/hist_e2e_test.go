@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/mlopsgo/mlops/training/internal/classifier/classifiertest"
+	"github.com/mlopsgo/mlops/training/internal/pythontest"
 	"github.com/mlopsgo/mlops/training/internal/xgbjson"
 	"github.com/mlopsgo/mlops/training/model"
 )
@@ -33,26 +34,6 @@ const (
 	// values included, must take the same branches.
 	histExportTol = 1e-6
 )
-
-// requirePython skips unless the e2e tier asked for this test (make e2e sets
-// MLOPS_E2E=1 and MLOPS_PYTHON), and fails with the reason when the
-// interpreter lacks scikit-learn or XGBoost.
-func requirePython(t *testing.T) string {
-	t.Helper()
-	if os.Getenv("MLOPS_E2E") != "1" {
-		t.Skip("e2e: set MLOPS_E2E=1 (make e2e) to run against XGBoost")
-	}
-	python := os.Getenv("MLOPS_PYTHON")
-	if python == "" {
-		python = "/usr/bin/python3"
-	}
-	if out, err := exec.Command(python, "-c", "import sklearn, xgboost").CombinedOutput(); err != nil {
-		// The e2e tier asked for the comparison: a missing library must
-		// fail it, not pass it unseen.
-		t.Fatalf("e2e: %s cannot import sklearn and xgboost (make e2e-deps installs them): %v\n%s", python, err, out)
-	}
-	return python
-}
 
 // nullable returns X with NaN as nil, which JSON carries as null.
 func nullable(X [][]float64) [][]any {
@@ -167,7 +148,7 @@ func missingConfig() Config {
 // XGBoost, must predict our probabilities within histExportTol on every
 // row.
 func TestE2EHist(t *testing.T) {
-	python := requirePython(t)
+	python := pythontest.Require(t, "compare with XGBoost", "sklearn", "xgboost")
 	iris := classifiertest.Iris(t)
 	tests := []struct {
 		name        string

@@ -8,28 +8,9 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/mlopsgo/mlops/training/internal/pythontest"
 	"github.com/mlopsgo/mlops/training/model"
 )
-
-// requireSklearn skips unless the e2e tier asked for this test (make e2e
-// sets MLOPS_E2E=1 and MLOPS_PYTHON to Debian's interpreter), fails when
-// the interpreter lacks scikit-learn, and returns the interpreter.
-func requireSklearn(t *testing.T) string {
-	t.Helper()
-	if os.Getenv("MLOPS_E2E") != "1" {
-		t.Skip("e2e: set MLOPS_E2E=1 (make e2e) to compare with scikit-learn's LinearSVC")
-	}
-	python := os.Getenv("MLOPS_PYTHON")
-	if python == "" {
-		python = "/usr/bin/python3"
-	}
-	if out, err := exec.Command(python, "-c", "import sklearn").CombinedOutput(); err != nil {
-		// The e2e tier asked for the comparison: a missing library must
-		// fail it, not pass it unseen.
-		t.Fatalf("e2e: %s cannot import sklearn (make e2e-deps installs python3-sklearn, or set MLOPS_PYTHON): %v\n%s", python, err, out)
-	}
-	return python
-}
 
 // linearReference is what testdata/linearsvc_reference.py writes.
 type linearReference struct {
@@ -113,7 +94,7 @@ const (
 // LinearSVC(dual=False) at the defaults with Dual false, and must match as
 // closely as the tight ones.
 func TestE2ELinearSVCMatchesSklearn(t *testing.T) {
-	python := requireSklearn(t)
+	python := pythontest.Require(t, "compare with scikit-learn's LinearSVC", "sklearn")
 	out := filepath.Join(t.TempDir(), "reference.json")
 	if b, err := exec.CommandContext(t.Context(), python, filepath.Join("testdata", "linearsvc_reference.py"), out).CombinedOutput(); err != nil {
 		t.Fatalf("linearsvc_reference.py: %v\n%s", err, b)

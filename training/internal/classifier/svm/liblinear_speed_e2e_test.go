@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/mlopsgo/mlops/training/internal/classifier"
+	"github.com/mlopsgo/mlops/training/internal/pythontest"
 )
 
 // TestE2ELinearSVCSpeed measures, side by side in one run, the whole fit
@@ -35,7 +36,7 @@ func TestE2ELinearSVCSpeed(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow: skipped under -short")
 	}
-	python := requireSklearn(t)
+	python := pythontest.Require(t, "compare with scikit-learn's LinearSVC", "sklearn")
 	for _, rows := range []int{10000, 100000} {
 		t.Run(strconv.Itoa(rows), func(t *testing.T) {
 			out := filepath.Join(t.TempDir(), "speed.json")

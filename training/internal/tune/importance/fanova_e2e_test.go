@@ -15,6 +15,7 @@ import (
 	"gonum.org/v1/gonum/floats/scalar"
 	"gonum.org/v1/gonum/stat"
 
+	"github.com/mlopsgo/mlops/training/internal/pythontest"
 	"github.com/mlopsgo/mlops/training/internal/tracking/tunerun"
 	"github.com/mlopsgo/mlops/training/internal/tune"
 )
@@ -50,16 +51,7 @@ const seeds = 8
 // interpreter with python3-optuna and python3-sklearn, default
 // /usr/bin/python3).
 func TestE2EFanovaMatchesOptuna(t *testing.T) {
-	if os.Getenv("MLOPS_E2E") != "1" {
-		t.Skip("e2e: set MLOPS_E2E=1 (make e2e-tracking) to compare with Optuna")
-	}
-	python := os.Getenv("MLOPS_PYTHON")
-	if python == "" {
-		python = "/usr/bin/python3"
-	}
-	if out, err := exec.Command(python, "-c", "import optuna, sklearn").CombinedOutput(); err != nil {
-		t.Fatalf("%s cannot import optuna and sklearn (make e2e-deps installs python3-optuna): %v\n%s", python, err, out)
-	}
+	python := pythontest.Require(t, "compare with Optuna", "optuna", "sklearn")
 	unit := func(name string) Param { return Param{Name: name, Low: 0, High: 1} }
 	synthetic := func(params []Param, n int, f func([]float64) float64) *Inputs {
 		x, y := trials(rand.New(rand.NewPCG(11, 11)), params, n, f)
