@@ -134,31 +134,11 @@ func Fit(ctx context.Context, logger *slog.Logger, opts Options) (*Result, error
 
 // fitAlgorithms is Fit once the models are built from params.
 func fitAlgorithms(ctx context.Context, logger *slog.Logger, opts Options, p *params.Params, algs []algorithm) (*Result, error) {
-	d, err := dataset.Load(ctx, dataset.Spec{
-		Path: p.Data.Path, Label: p.Data.Label, Features: p.Data.FeatureNames(), BlankAsNaN: p.Data.Impute(),
-	})
+	data, err := LoadData(ctx, logger, p)
 	if err != nil {
 		return nil, err
 	}
-	for j, n := range d.Missing {
-		if n > 0 {
-			logger.Info("blank cells to impute with the training median", "file", p.Data.Path, "column", d.Features[j], "cells", n)
-		}
-	}
-	if d.Duplicates > 0 {
-		logger.Info("dropped exact duplicate rows", "file", p.Data.Path, "duplicates", d.Duplicates, "rows", len(d.Y))
-	}
-	if err := d.CheckStratifiable(p.CV.Folds); err != nil {
-		return nil, err
-	}
-	trainIdx, testIdx, err := dataset.StratifiedSplit(d.Y, len(d.Classes), p.Split.TestSize, p.Seed)
-	if err != nil {
-		return nil, fmt.Errorf("split %s: %w", p.Data.Path, err)
-	}
-	folds, err := dataset.RepeatedStratifiedKFold(d.Y, len(d.Classes), p.CV.Folds, p.CV.Repeats, p.Seed)
-	if err != nil {
-		return nil, fmt.Errorf("cross-validation folds of %s: %w", p.Data.Path, err)
-	}
+	d, trainIdx, testIdx, folds := data.Set, data.Train, data.Test, data.Folds
 	var imp *imputation
 	if p.Data.Impute() {
 		if imp, err = newImputation(d, trainIdx, folds, opts.Workers); err != nil {
@@ -168,10 +148,7 @@ func fitAlgorithms(ctx context.Context, logger *slog.Logger, opts Options, p *pa
 	logger.Info("data loaded", "file", p.Data.Path, "rows", len(d.Y), "classes", len(d.Classes),
 		"train_rows", len(trainIdx), "test_rows", len(testIdx), "cv", fmt.Sprintf("%d folds x %d repeats", p.CV.Folds, p.CV.Repeats))
 
-	res := &Result{Params: p, Dataset: DatasetInfo{
-		Path: p.Data.Path, MD5: d.MD5, Rows: len(d.Y), Duplicates: d.Duplicates,
-		TrainRows: len(trainIdx), TestRows: len(testIdx), Classes: d.Classes, Features: d.Features,
-	}}
+	res := &Result{Params: p, Dataset: data.Info(p.Data.Path)}
 
 	start := time.Now()
 	var bar *progress.Bar

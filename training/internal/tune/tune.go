@@ -67,28 +67,11 @@ func Run(ctx context.Context, logger *slog.Logger, opts Options) (*Result, error
 	if err != nil {
 		return nil, err
 	}
-	d, err := dataset.Load(ctx, dataset.Spec{
-		Path: p.Data.Path, Label: p.Data.Label, Features: p.Data.FeatureNames(), BlankAsNaN: p.Data.Impute(),
-	})
+	data, err := train.LoadData(ctx, logger, p)
 	if err != nil {
 		return nil, err
 	}
-	for j, n := range d.Missing {
-		if n > 0 {
-			logger.Info("blank cells to impute with each fit's training median", "file", p.Data.Path, "column", d.Features[j], "cells", n)
-		}
-	}
-	if err := d.CheckStratifiable(p.CV.Folds); err != nil {
-		return nil, err
-	}
-	trainIdx, testIdx, err := dataset.StratifiedSplit(d.Y, len(d.Classes), p.Split.TestSize, p.Seed)
-	if err != nil {
-		return nil, fmt.Errorf("split %s: %w", p.Data.Path, err)
-	}
-	outerFolds, err := dataset.RepeatedStratifiedKFold(d.Y, len(d.Classes), p.CV.Folds, p.CV.Repeats, p.Seed)
-	if err != nil {
-		return nil, fmt.Errorf("cross-validation folds of %s: %w", p.Data.Path, err)
-	}
+	d, trainIdx, outerFolds := data.Set, data.Train, data.Folds
 	trials := opts.Trials
 	switch {
 	case trials == 0 && opts.Time > 0:
@@ -113,10 +96,7 @@ func Run(ctx context.Context, logger *slog.Logger, opts Options) (*Result, error
 	logger.Info("tuning", "file", p.Data.Path, "rows", len(d.Y), "models", len(names),
 		"outer_cv", fmt.Sprintf("%d folds x %d repeats", p.CV.Folds, p.CV.Repeats), "inner_folds", p.Tune.InnerFolds,
 		"searches_per_model", len(outerFolds)+1, "batch", p.Tune.Batch)
-	res := &Result{Params: p, Dataset: train.DatasetInfo{
-		Path: p.Data.Path, MD5: d.MD5, Rows: len(d.Y), Duplicates: d.Duplicates,
-		TrainRows: len(trainIdx), TestRows: len(testIdx), Classes: d.Classes, Features: d.Features,
-	}}
+	res := &Result{Params: p, Dataset: data.Info(p.Data.Path)}
 	for _, name := range names {
 		m, err := modelOf(p, name)
 		if err != nil {
