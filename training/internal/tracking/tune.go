@@ -76,6 +76,17 @@ type TuneDim struct {
 	Unlimited bool `json:"unlimited,omitempty"`
 	// Choices are a categorical parameter's values.
 	Choices []any `json:"choices,omitempty"`
+	// When, if set, makes the parameter conditional: searched only where
+	// another parameter takes one of some values (the SVM's gamma only
+	// for the rbf kernel).
+	When *TuneCondition `json:"when,omitempty"`
+}
+
+// TuneCondition is the condition of a conditional parameter: Param takes
+// one of Values.
+type TuneCondition struct {
+	Param  string `json:"param"`
+	Values []any  `json:"values"`
 }
 
 // TuneSearch is one search and every trial it ran.

@@ -127,9 +127,30 @@ func Space(s space.Space) []tracking.TuneDim {
 		case space.KindCategorical:
 			td.Type, td.Low, td.High, td.Choices = "categorical", 0, 0, d.Choices
 		}
+		if c := d.Condition; c != nil {
+			td.When = &tracking.TuneCondition{Param: c.Param, Values: c.Values}
+		}
 		out[i] = td
 	}
 	return out
+}
+
+// Dim returns the search dimension a record describes, the inverse of
+// Space for one dimension.
+func Dim(td tracking.TuneDim) space.Dim {
+	d := space.Dim{Key: td.Name, Low: td.Low, High: td.High, Log: td.Log, Step: td.Step, Unlimited: td.Unlimited, Choices: td.Choices}
+	switch td.Type {
+	case "int":
+		d.Kind = space.KindInt
+	case "categorical":
+		d.Kind = space.KindCategorical
+	default:
+		d.Kind = space.KindFloat
+	}
+	if c := td.When; c != nil {
+		d = d.When(c.Param, c.Values...)
+	}
+	return d
 }
 
 // Point returns a point as the record's map of parameter to value; nil

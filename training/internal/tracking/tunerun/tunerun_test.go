@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mlopsgo/mlops/training/internal/algorithm"
 	"github.com/mlopsgo/mlops/training/internal/params/paramstest"
 	"github.com/mlopsgo/mlops/training/internal/tracking"
 	"github.com/mlopsgo/mlops/training/internal/tracking/trainrun"
@@ -252,5 +253,32 @@ func TestSpace(t *testing.T) {
 				t.Errorf("Space(%v) = %+v, want %+v", tt.dim, got, tt.want)
 			}
 		})
+	}
+}
+
+// TestSpaceRoundTrip records every algorithm's search space and reads each
+// dimension back: the same dimension, its condition included (the SVM's
+// gamma only for the rbf kernel), so that a recorded run describes its
+// space as the tuning did.
+func TestSpaceRoundTrip(t *testing.T) {
+	conditional := 0
+	for _, name := range algorithm.Names() {
+		a, _ := algorithm.Lookup(name)
+		s := a.Space()
+		for i, td := range tunerun.Space(s) {
+			got := tunerun.Dim(td)
+			if !reflect.DeepEqual(got, s[i]) {
+				t.Errorf("%s %s: read back %+v, want %+v", name, s[i].Key, got, s[i])
+			}
+			if got.String() != s[i].String() {
+				t.Errorf("%s %s: described %q, want %q", name, s[i].Key, got.String(), s[i].String())
+			}
+			if td.When != nil {
+				conditional++
+			}
+		}
+	}
+	if conditional == 0 {
+		t.Error("no recorded dimension kept a condition; the SVM's gamma has one")
 	}
 }

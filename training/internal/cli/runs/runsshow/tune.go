@@ -12,6 +12,7 @@ import (
 
 	"github.com/mlopsgo/mlops/training/internal/cli/runs/runslist"
 	"github.com/mlopsgo/mlops/training/internal/tracking"
+	"github.com/mlopsgo/mlops/training/internal/tracking/tunerun"
 )
 
 // searchSettings describes how a tuning run searched, in one line.
@@ -174,33 +175,7 @@ func value(v any) string {
 	return fmt.Sprint(v)
 }
 
-// dim describes a searched parameter as `mlops tune` errors do:
+// dim describes a searched parameter as `mlops tune` does:
 // "log-uniform [0.0001, 10000]", "integer [1, 20] or null", "one of gini,
-// entropy".
-func dim(d tracking.TuneDim) string {
-	switch d.Type {
-	case "categorical":
-		parts := make([]string, len(d.Choices))
-		for i, c := range d.Choices {
-			parts[i] = value(c)
-		}
-		return "one of " + strings.Join(parts, ", ")
-	case "int":
-		scale := "integer"
-		if d.Log {
-			scale = "log-scaled integer"
-		}
-		s := fmt.Sprintf("%s [%v, %v]", scale, d.Low, d.High)
-		if d.Step > 1 {
-			s += fmt.Sprintf(" step %d", d.Step)
-		}
-		if d.Unlimited {
-			s += " or null"
-		}
-		return s
-	}
-	if d.Log {
-		return fmt.Sprintf("log-uniform [%v, %v]", d.Low, d.High)
-	}
-	return fmt.Sprintf("uniform [%v, %v]", d.Low, d.High)
-}
+// entropy", "log-uniform [0.0001, 10] when kernel is rbf".
+func dim(d tracking.TuneDim) string { return tunerun.Dim(d).String() }
