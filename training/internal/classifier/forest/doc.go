@@ -33,7 +33,9 @@
 // out; the averaged probabilities are the out-of-bag decision function and
 // their accuracy the out-of-bag score, computed as scikit-learn's oob_score_
 // (a row no tree left out counts with all-zero probabilities, so as class 0).
-// [Trainer.FitForest] returns both.
+// [Trainer.FitForest] returns both; [Trainer.Fit], the classifier.Trainer
+// that training and tuning use, skips them, as scikit-learn does without
+// oob_score=True.
 //
 // # Prediction
 //

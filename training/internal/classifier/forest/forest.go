@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"sync"
 
 	"github.com/mlopsgo/mlops/training/internal/classifier"
 	"github.com/mlopsgo/mlops/training/internal/classifier/tree"
@@ -16,10 +15,6 @@ import (
 // fits draw from the shared source.
 type Trainer struct {
 	cfg Config
-
-	mu       sync.Mutex
-	oobScore float64
-	hasOOB   bool
 }
 
 var _ classifier.Trainer = (*Trainer)(nil)
@@ -58,28 +53,20 @@ type OOB struct {
 }
 
 // Fit grows a forest on X (one row per observation) and labels y in
-// [0, classes); see FitForest. The out-of-bag score of the fit is then
-// available from OOBScore.
+// [0, classes), as FitForest does, without the out-of-bag estimates: as
+// scikit-learn computes them only when asked (oob_score=True), and nothing
+// that fits through the classifier.Trainer interface reads them, while
+// they cost a prediction by a share of the trees for every training row.
 func (t *Trainer) Fit(ctx context.Context, X [][]float64, y []int, classes int) (*classifier.Fitted, error) {
-	res, err := t.FitForest(ctx, X, y, classes)
+	f, _, err := t.fit(ctx, X, y, classes)
 	if err != nil {
 		return nil, err
 	}
-	t.mu.Lock()
-	t.hasOOB = res.OOB != nil
-	if t.hasOOB {
-		t.oobScore = res.OOB.Score
-	}
-	t.mu.Unlock()
-	return res.Fitted, nil
+	return fitted(f), nil
 }
 
-// OOBScore returns the out-of-bag score of the latest successful Fit, and
-// false when there is none (no fit yet, or Config.Bootstrap is false).
-func (t *Trainer) OOBScore() (float64, bool) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.oobScore, t.hasOOB
+func fitted(f *model.Forest) *classifier.Fitted {
+	return &classifier.Fitted{Params: model.Params{Forest: f}, Iterations: len(f.Trees), Converged: true}
 }
 
 // FitForest grows Config.NEstimators trees on X (one row per observation)
@@ -92,15 +79,29 @@ func (t *Trainer) OOBScore() (float64, bool) {
 // has, or the context's error when ctx is done (checked before every tree
 // and, by package tree, before every node).
 func (t *Trainer) FitForest(ctx context.Context, X [][]float64, y []int, classes int) (*Result, error) {
+	f, seeds, err := t.fit(ctx, X, y, classes)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Fitted: fitted(f)}
+	if t.cfg.Bootstrap {
+		res.OOB = outOfBag(f, seeds, X, y, classes)
+	}
+	return res, nil
+}
+
+// fit grows the forest and returns it with each tree's seeds, from which
+// the out-of-bag estimates redraw the bootstrap samples.
+func (t *Trainer) fit(ctx context.Context, X [][]float64, y []int, classes int) (*model.Forest, [][2]uint64, error) {
 	if err := classifier.CheckInput(X, y, classes); err != nil {
-		return nil, fmt.Errorf("forest: fit: %w", err)
+		return nil, nil, fmt.Errorf("forest: fit: %w", err)
 	}
 	maxFeatures, err := t.cfg.MaxFeatures.resolve(len(X[0]))
 	if err != nil {
-		return nil, fmt.Errorf("forest: fit: %w", err)
+		return nil, nil, fmt.Errorf("forest: fit: %w", err)
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("forest: fit: %w", err)
+		return nil, nil, fmt.Errorf("forest: fit: %w", err)
 	}
 	// Every tree's source is fixed before any tree is grown, so the
 	// scheduling of the workers cannot change what a tree draws.
@@ -121,21 +122,13 @@ func (t *Trainer) FitForest(ctx context.Context, X [][]float64, y []int, classes
 	}
 	grown, err := t.grow(ctx, X, bins, y, classes, maxFeatures, seeds)
 	if err != nil {
-		return nil, fmt.Errorf("forest: fit: %w", err)
+		return nil, nil, fmt.Errorf("forest: fit: %w", err)
 	}
 	f := &model.Forest{Trees: make([]model.Tree, len(grown))}
 	for i, g := range grown {
 		f.Trees[i] = *g
 	}
-	res := &Result{Fitted: &classifier.Fitted{
-		Params:     model.Params{Forest: f},
-		Iterations: len(f.Trees),
-		Converged:  true,
-	}}
-	if t.cfg.Bootstrap {
-		res.OOB = outOfBag(f, seeds, X, y, classes)
-	}
-	return res, nil
+	return f, seeds, nil
 }
 
 // grow fits one tree per seed on up to Config.Workers goroutines and returns
