@@ -71,6 +71,22 @@ func Missing(row []float64, cols []int) bool {
 	return false
 }
 
+// Medians returns, in a slice of nf values indexed by feature, the medians
+// of the columns cols over the given rows of X (the other entries 0), and
+// -1; or, when a column has no value in those rows, nil and that column.
+// buf is scratch space; its contents are overwritten.
+func Medians(buf []float64, X [][]float64, rows, cols []int, nf int) ([]float64, int) {
+	med := make([]float64, nf)
+	for _, j := range cols {
+		m, ok := ColumnMedian(buf, X, rows, j)
+		if !ok {
+			return nil, j
+		}
+		med[j] = m
+	}
+	return med, -1
+}
+
 // ColumnMedian returns the median of feature j over the given rows of X,
 // ignoring missing values, and false when every one is missing. buf is
 // scratch space; its contents are overwritten.

@@ -96,6 +96,18 @@ func TestFill(t *testing.T) {
 	Fill(X, nil, med) // no columns with blanks: nothing to do
 }
 
+func TestMedians(t *testing.T) {
+	nan := math.NaN()
+	X := [][]float64{{1, nan, 5}, {3, nan, nan}, {100, 7, 9}}
+	med, blank := Medians(nil, X, []int{0, 1}, []int{0, 2}, 3)
+	if blank != -1 || !slices.Equal(med, []float64{2, 0, 5}) {
+		t.Errorf("Medians over rows 0-1 = %v, %d; want [2 0 5], -1", med, blank)
+	}
+	if med, blank := Medians(nil, X, []int{0, 1}, []int{0, 1, 2}, 3); med != nil || blank != 1 {
+		t.Errorf("column 1 blank in rows 0-1: %v, %d; want nil, 1", med, blank)
+	}
+}
+
 func TestColumnMedian(t *testing.T) {
 	nan := math.NaN()
 	X := [][]float64{{1, nan}, {nan, nan}, {3, nan}, {100, nan}}

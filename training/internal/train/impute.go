@@ -80,14 +80,10 @@ func newImputation(d *dataset.Dataset, trainIdx []int, folds []dataset.Fold, wor
 // foldMedians returns the medians of the given columns over fold's
 // training rows, in a slice indexed by feature.
 func foldMedians(buf []float64, d *dataset.Dataset, cols []int, fold dataset.Fold) ([]float64, error) {
-	med := make([]float64, len(d.Features))
-	for _, j := range cols {
-		m, ok := impute.ColumnMedian(buf, d.X, fold.Train, j)
-		if !ok {
-			return nil, fmt.Errorf("impute %s: column %q is blank in every training row of cross-validation repeat %d, fold %d (%d rows), so it has no median; add values to that column or lower cv.folds",
-				d.Name, d.Features[j], fold.Repeat, fold.Fold, len(fold.Train))
-		}
-		med[j] = m
+	med, blank := impute.Medians(buf, d.X, fold.Train, cols, len(d.Features))
+	if blank >= 0 {
+		return nil, fmt.Errorf("impute %s: column %q is blank in every training row of cross-validation repeat %d, fold %d (%d rows), so it has no median; add values to that column or lower cv.folds",
+			d.Name, d.Features[blank], fold.Repeat, fold.Fold, len(fold.Train))
 	}
 	return med, nil
 }

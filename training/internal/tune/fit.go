@@ -72,15 +72,10 @@ func trainingMedians(d *dataset.Dataset, cols []int, train []int) ([]float64, er
 	if len(cols) == 0 {
 		return nil, nil
 	}
-	med := make([]float64, len(d.Features))
-	buf := make([]float64, 0, len(train))
-	for _, j := range cols {
-		v, ok := impute.ColumnMedian(buf, d.X, train, j)
-		if !ok {
-			return nil, fmt.Errorf("impute %s: column %q is blank in every training row of a tuning fit (%d rows), so it has no median; add values to that column, or lower cv.folds or tune.inner_folds",
-				d.Name, d.Features[j], len(train))
-		}
-		med[j] = v
+	med, blank := impute.Medians(make([]float64, 0, len(train)), d.X, train, cols, len(d.Features))
+	if blank >= 0 {
+		return nil, fmt.Errorf("impute %s: column %q is blank in every training row of a tuning fit (%d rows), so it has no median; add values to that column, or lower cv.folds or tune.inner_folds",
+			d.Name, d.Features[blank], len(train))
 	}
 	return med, nil
 }
