@@ -266,13 +266,13 @@ func drainedShadowCounts(ctx context.Context, url string, challengers []string) 
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		t, err := shadowCounts(url, challengers)
-		if err != nil || t.queue == 0 {
+		if err != nil {
+			return t, err
+		}
+		if t.queue == 0 {
 			// The last job taken may still be scoring: a moment more.
 			time.Sleep(20 * time.Millisecond)
-			if err == nil {
-				t, err = shadowCounts(url, challengers)
-			}
-			return t, err
+			return shadowCounts(url, challengers)
 		}
 		if time.Now().After(deadline) {
 			return t, fmt.Errorf("the shadow queue of %s still held %g jobs after 10s", url, t.queue)
