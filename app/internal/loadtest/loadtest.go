@@ -217,12 +217,28 @@ type proc struct {
 	cmd   *exec.Cmd
 	url   string
 	ready time.Duration
+	// exited, when not nil, is closed once the process has exited, and
+	// waitErr is then what Wait returned (see watch).
+	exited  chan struct{}
+	waitErr error
+}
+
+// watch returns the proc of the started cmd, waiting for it from now on
+// so that an early exit is seen at once. Only for a cmd without pipes:
+// Wait closes them, and a reader would lose what it had not read yet.
+func watch(cmd *exec.Cmd) *proc {
+	p := &proc{cmd: cmd, exited: make(chan struct{})}
+	go func() { p.waitErr = cmd.Wait(); close(p.exited) }()
+	return p
 }
 
 func (p *proc) stop() {
 	_ = p.cmd.Process.Signal(os.Interrupt)
-	done := make(chan struct{})
-	go func() { _ = p.cmd.Wait(); close(done) }()
+	done := p.exited
+	if done == nil {
+		done = make(chan struct{})
+		go func() { _ = p.cmd.Wait(); close(done) }()
+	}
 	select {
 	case <-done:
 	case <-time.After(5 * time.Second):
@@ -256,9 +272,16 @@ func startModelAPI(ctx context.Context, o Options, env ...string) (*proc, error)
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start %s: %w", o.ModelAPI, err)
 	}
-	p := &proc{cmd: cmd, url: url}
+	p := watch(cmd)
+	p.url = url
 	client := &http.Client{Timeout: time.Second}
 	for time.Since(start) < 10*time.Second {
+		select {
+		case <-p.exited:
+			// Its own message (a bad setting, say) is on stderr above.
+			return nil, fmt.Errorf("%s exited before it was ready: %w", o.ModelAPI, p.waitErr)
+		default:
+		}
 		resp, err := client.Get(url + "/readyz")
 		if err == nil {
 			resp.Body.Close()
