@@ -136,13 +136,20 @@ func (t *Trainer) fit(ctx context.Context, X [][]float64, y []int, classes int) 
 // by the hist method when bins is not nil.
 func (t *Trainer) grow(ctx context.Context, X [][]float64, bins *tree.Binned, y []int, classes, maxFeatures int, seeds [][2]uint64) ([]*model.Tree, error) {
 	out := make([]*model.Tree, len(seeds))
-	err := classifier.Run(classifier.Workers(t.cfg.Workers), len(seeds), func(_, i int) error {
+	workers := classifier.Workers(t.cfg.Workers)
+	// Each worker draws its trees' bootstrap weights into one buffer: the
+	// tree copies what it keeps.
+	weights := make([][]float64, workers)
+	err := classifier.Run(workers, len(seeds), func(w, i int) error {
 		// The caller's context itself, not a derived one, is asked before
 		// every tree, so its cancellation is seen at once.
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		g, err := t.growOne(ctx, X, bins, y, classes, maxFeatures, seeds[i])
+		if t.cfg.Bootstrap && weights[w] == nil {
+			weights[w] = make([]float64, len(y))
+		}
+		g, err := t.growOne(ctx, X, bins, y, classes, maxFeatures, seeds[i], weights[w])
 		if err != nil {
 			return fmt.Errorf("tree %d: %w", i, err)
 		}
@@ -158,11 +165,12 @@ func (t *Trainer) grow(ctx context.Context, X [][]float64, bins *tree.Binned, y 
 // growOne draws the bootstrap sample of one tree and grows it; the sample
 // and the tree's feature draws both come from the tree's own source, as
 // scikit-learn uses one random_state per tree for both.
-func (t *Trainer) growOne(ctx context.Context, X [][]float64, bins *tree.Binned, y []int, classes, maxFeatures int, seed [2]uint64) (*model.Tree, error) {
+//
+// With Config.Bootstrap, weights (one per row) receives the sample's
+// weights; otherwise it is nil.
+func (t *Trainer) growOne(ctx context.Context, X [][]float64, bins *tree.Binned, y []int, classes, maxFeatures int, seed [2]uint64, weights []float64) (*model.Tree, error) {
 	src := rand.NewPCG(seed[0], seed[1])
-	var weights []float64
 	if t.cfg.Bootstrap {
-		weights = make([]float64, len(X))
 		bootstrap(weights, rand.New(src))
 	}
 	tr, err := tree.New(t.cfg.treeConfig(maxFeatures, src))

@@ -4,10 +4,8 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
-	"slices"
 
 	"github.com/mlopsgo/mlops/training/internal/classifier"
-	"github.com/mlopsgo/mlops/training/model"
 )
 
 // featureThreshold is scikit-learn's FEATURE_THRESHOLD: values closer than
@@ -58,7 +56,8 @@ type builder struct {
 	// keeps node histograms (every feature scanned); else nil.
 	node []float64
 
-	tree *model.Tree
+	// w holds the buffers above and the tree as it grows; see work.
+	w *work
 }
 
 // entry is one row's value of the feature being sorted.
@@ -71,7 +70,10 @@ type entry struct {
 // set (and X nil), for the hist method.
 func newBuilder(cfg Config, X [][]float64, bins *Binned, y []int, classes int, weights []float64) *builder {
 	d := bins.featuresOr(X)
-	b := &builder{
+	w := getWork(len(y), d, classes)
+	c := classes
+	b := &w.builder
+	*b = builder{
 		cfg:      cfg,
 		X:        X,
 		y:        y,
@@ -79,29 +81,29 @@ func newBuilder(cfg Config, X [][]float64, bins *Binned, y []int, classes int, w
 		classes:  classes,
 		impurity: criterion(cfg.Criterion),
 		rng:      newRand(cfg.Src),
-		features: make([]int, d),
-		counts:   make([]float64, classes),
-		left:     make([]float64, classes),
-		right:    make([]float64, classes),
-		bestLeft: make([]float64, classes),
-		candLeft: make([]float64, classes),
+		features: w.features,
+		counts:   w.counts[0*c : 1*c : 1*c],
+		left:     w.counts[1*c : 2*c : 2*c],
+		right:    w.counts[2*c : 3*c : 3*c],
+		bestLeft: w.counts[3*c : 4*c : 4*c],
+		candLeft: w.counts[4*c : 5*c : 5*c],
 		workers:  classifier.Workers(cfg.Workers),
-		tree:     &model.Tree{},
-		samples:  make([]int, 0, len(y)),
+		w:        w,
+		samples:  w.samples,
 	}
 	for i := range y {
-		if w := b.weight(i); w > 0 {
+		if wt := b.weight(i); wt > 0 {
 			b.samples = append(b.samples, i)
-			b.totalWeight += w
+			b.totalWeight += wt
 		}
 	}
 	for j := range b.features {
 		b.features[j] = j
 	}
-	b.scratch = make([]int, len(b.samples))
+	b.scratch = w.scratch[:len(b.samples)]
 	switch {
 	case bins == nil:
-		b.sorted = make([]entry, len(b.samples))
+		b.sorted = w.sorted[:len(b.samples)]
 	case bins.col8 != nil:
 		b.hist = newHistSplitter(b, bins, bins.col8)
 	default:
@@ -158,25 +160,24 @@ func (b *builder) grow(ctx context.Context, start, end, depth int, h []float64) 
 		s, ok = b.bestSplit(start, end, total, imp)
 		leaf = !ok || s.improvement+epsilon < b.cfg.MinImpurityDecrease
 	}
-	id := b.tree.NumNodes()
-	t := b.tree
-	t.Samples = append(t.Samples, n)
-	t.Left = append(t.Left, -1)
-	t.Right = append(t.Right, -1)
+	w := b.w
+	id := len(w.feature)
+	w.nsamples = append(w.nsamples, n)
+	w.left = append(w.left, -1)
+	w.right = append(w.right, -1)
 	if leaf {
-		value := make([]float64, b.classes)
-		for k, c := range b.counts {
-			value[k] = c / total
+		w.leafAt = append(w.leafAt, len(w.values))
+		for _, c := range b.counts {
+			w.values = append(w.values, c/total)
 		}
-		t.Feature = append(t.Feature, -1)
-		t.Threshold = append(t.Threshold, 0)
-		t.Value = append(t.Value, value)
+		w.feature = append(w.feature, -1)
+		w.threshold = append(w.threshold, 0)
 		b.release(h)
 		return id, nil
 	}
-	t.Feature = append(t.Feature, s.feature)
-	t.Threshold = append(t.Threshold, s.threshold)
-	t.Value = append(t.Value, nil)
+	w.feature = append(w.feature, s.feature)
+	w.threshold = append(w.threshold, s.threshold)
+	w.leafAt = append(w.leafAt, -1)
 	mid := b.partition(start, end, s)
 	var hl, hr []float64
 	if b.hist != nil {
@@ -191,7 +192,7 @@ func (b *builder) grow(ctx context.Context, start, end, depth int, h []float64) 
 	if err != nil {
 		return 0, err
 	}
-	t.Left[id], t.Right[id] = left, right
+	w.left[id], w.right[id] = left, right
 	return id, nil
 }
 
@@ -361,7 +362,7 @@ func (b *builder) scanFeature(f, start, end int, total float64, buf scanBuffers,
 	for i, row := range b.samples[start:end] {
 		sorted[i] = entry{value: b.X[row][f], row: row}
 	}
-	slices.SortFunc(sorted, compareEntries)
+	sortEntries(sorted)
 	r := featureScan{feature: f, proxy: math.Inf(-1)}
 	if sorted[n-1].value <= sorted[0].value+featureThreshold {
 		r.constant = true
@@ -398,20 +399,6 @@ func (b *builder) scanFeature(f, start, end int, total float64, buf scanBuffers,
 	}
 	r.left = bestLeft
 	return r
-}
-
-// compareEntries orders entries by value. The values are never NaN (fits
-// reject NaN input), so plain comparisons order them as cmp.Compare does,
-// without its NaN tests: a tree's nodes sort their rows for every feature
-// they scan, and on small data sorting is most of a fit.
-func compareEntries(a, b entry) int {
-	switch {
-	case a.value < b.value:
-		return -1
-	case a.value > b.value:
-		return 1
-	}
-	return 0
 }
 
 // midpoint returns the threshold between neighbouring values a < c, as

@@ -98,15 +98,17 @@ func (t *Trainer) fit(ctx context.Context, X [][]float64, bins *Binned, y []int,
 		return nil, err
 	}
 	b := newBuilder(t.cfg, X, bins, y, classes, weights)
+	defer b.w.release()
 	if len(b.samples) == 0 {
 		return nil, fmt.Errorf("tree: fit: %w: every weight is zero", ErrWeights)
 	}
 	if _, err := b.grow(ctx, 0, len(b.samples), 0, nil); err != nil {
 		return nil, fmt.Errorf("tree: fit: %w", err)
 	}
+	tree := b.w.tree(classes)
 	return &classifier.Fitted{
-		Params:     model.Params{Tree: b.tree},
-		Iterations: b.tree.NumNodes(),
+		Params:     model.Params{Tree: tree},
+		Iterations: tree.NumNodes(),
 		Converged:  true,
 	}, nil
 }
