@@ -33,6 +33,9 @@ type solverConfig struct {
 	shrinking bool
 	maxIter   int
 	cacheSize int
+	// smoOnly keeps SMO going past smoBudget instead of asking the
+	// interior-point method (tests compare the two).
+	smoOnly bool
 }
 
 // solution is a solved problem: the decision function is
@@ -89,10 +92,14 @@ func solve(ctx context.Context, pr problem, cfg solverConfig) (solution, error) 
 	iter := 0
 	counter := min(l, 1000) + 1
 	converged := true
+	budget, dense := smoBudget(l), denseBudget(l)
 	for {
 		if cfg.maxIter > 0 && iter >= cfg.maxIter {
 			converged = false
 			break
+		}
+		if !cfg.smoOnly && (iter == budget || iter == dense) && s.jumpToOptimum(ctx, iter == dense) {
+			counter = min(l, 1000) + 1
 		}
 		if counter--; counter == 0 {
 			counter = min(l, 1000)
