@@ -169,11 +169,15 @@ func interiorPoint(ctx context.Context, q qSystem, y []int8, c []float64, eps fl
 // violation is SMO's measure of optimality at alpha with gradient g − e
 // (g = Qα): the largest −y_i∇f_i over the variables that may move up
 // plus the largest y_j∇f_j over those that may move down, as
-// selectWorkingSet computes gmax + gmax2.
+// selectWorkingSet computes gmax + gmax2. It is +Inf when alpha or the
+// gradient is not finite.
 func violation(alpha, qa []float64, y []int8, c []float64) float64 {
 	up, down := math.Inf(-1), math.Inf(-1)
 	for i, a := range alpha {
 		g := qa[i] - 1
+		if math.IsNaN(a) || math.IsNaN(g) || math.IsInf(a, 0) || math.IsInf(g, 0) {
+			return math.Inf(1) // no point to give SMO
+		}
 		if y[i] > 0 {
 			if a < c[i] {
 				up = math.Max(up, -g)

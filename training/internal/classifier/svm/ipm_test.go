@@ -215,3 +215,23 @@ func TestSolveDense(t *testing.T) {
 		t.Error("solveDense solved a singular system")
 	}
 }
+
+// TestViolationRejectsNonFinite checks that a point with a NaN or an
+// infinity, in α or its gradient, never looks optimal to the jump.
+func TestViolationRejectsNonFinite(t *testing.T) {
+	y := []int8{+1, -1}
+	c := []float64{1, 1}
+	for name, tc := range map[string][2][]float64{
+		"NaN alpha":         {{math.NaN(), 0.5}, {1, 1}},
+		"NaN gradient":      {{0.5, 0.5}, {math.NaN(), 1}},
+		"infinite gradient": {{0.5, 0.5}, {1, math.Inf(1)}},
+	} {
+		if v := violation(tc[0], tc[1], y, c); !math.IsInf(v, 1) {
+			t.Errorf("%s: violation %v, want +Inf", name, v)
+		}
+	}
+	// A finite optimum: both free, gradients equal, violation 0.
+	if v := violation([]float64{0.5, 0.5}, []float64{1, 1}, y, c); v != 0 {
+		t.Errorf("violation at an optimum %v, want 0", v)
+	}
+}

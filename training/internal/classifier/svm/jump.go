@@ -76,7 +76,8 @@ func (s *solver) jumpToOptimum(ctx context.Context, full bool) bool {
 	s.refineFree(ctx, alpha)
 	grad := make([]float64, l)
 	smoQ.mul(alpha, grad)
-	if violation(alpha, grad, y, s.c) >= s.eps || objective(smoQ, alpha) > objective(smoQ, s.alpha) {
+	// Written so that a NaN anywhere rejects the jump.
+	if !(violation(alpha, grad, y, s.c) < s.eps) || !(objective(smoQ, alpha) <= objective(smoQ, s.alpha)) {
 		return false
 	}
 	copy(s.alpha, alpha)
