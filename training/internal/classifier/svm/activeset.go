@@ -12,7 +12,8 @@ const maxFreeRefine = 300
 // active-set method on SMO's own problem, the float32-rounded Q: on
 // features of very different scales that rounding moves the optimum of
 // SMO's problem further than SMO's tolerance from the optimum of the exact
-// one the interior-point method solved with the linear kernel.
+// one the interior-point method solved with the linear kernel. q is SMO's
+// Q, l × l and row-major, as jumpToOptimum reads it from the kernel cache.
 //
 // The variables strictly inside their box are free, the others fixed at
 // their bound. Each step solves the optimality conditions of the free
@@ -24,7 +25,7 @@ const maxFreeRefine = 300
 // a bounded number of steps, on a singular system or at a degenerate point
 // where the variable just freed cannot move. alpha stays in its box, with
 // yᵀα = 0 after any step; the caller judges the point it leaves.
-func (s *solver) refineFree(ctx context.Context, alpha []float64) {
+func (s *solver) refineFree(ctx context.Context, q, alpha []float64) {
 	l := len(alpha)
 	y := s.pr.y
 	inBox := func(i int) bool { return alpha[i] > 0 && alpha[i] < s.c[i] }
@@ -54,17 +55,17 @@ func (s *solver) refineFree(ctx context.Context, alpha []float64) {
 			if isFree[j] || alpha[j] == 0 {
 				continue
 			}
-			qj := s.column(j)
+			qj := q[j*l : (j+1)*l]
 			for r, i := range free {
-				b[r] -= float64(qj[i]) * alpha[j]
+				b[r] -= qj[i] * alpha[j]
 			}
 			b[m] -= float64(y[j]) * alpha[j]
 		}
 		for r, i := range free {
-			qi := s.column(i)
+			qi := q[i*l : (i+1)*l]
 			b[r]++
 			for c, j := range free {
-				a[r*n+c] = float64(qi[j])
+				a[r*n+c] = qi[j]
 			}
 			a[r*n+m] = float64(y[i])
 			a[m*n+r] = float64(y[i])
@@ -108,9 +109,9 @@ func (s *solver) refineFree(ctx context.Context, alpha []float64) {
 			if alpha[j] == 0 {
 				continue
 			}
-			qj := s.column(j)
+			qj := q[j*l : (j+1)*l]
 			for i := range l {
-				qa[i] += float64(qj[i]) * alpha[j]
+				qa[i] += qj[i] * alpha[j]
 			}
 		}
 		worst, worstIdx := s.eps/2, -1

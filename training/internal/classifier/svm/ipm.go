@@ -75,7 +75,7 @@ func interiorPoint(ctx context.Context, q qSystem, y []int8, c []float64, eps fl
 			return nil, false
 		}
 		q.mul(alpha, qa)
-		rp := dotf(yf, alpha)
+		rp := dot(yf, alpha)
 		var gap float64
 		for i := range l {
 			rd[i] = qa[i] - 1 + nu*yf[i] - z[i] + s[i]
@@ -104,7 +104,7 @@ func interiorPoint(ctx context.Context, q qSystem, y []int8, c []float64, eps fl
 		}
 		copy(mv, yf)
 		q.solve(mv)
-		ymy := dotf(yf, mv)
+		ymy := dot(yf, mv)
 		if !(ymy > 0) {
 			break
 		}
@@ -115,7 +115,7 @@ func interiorPoint(ctx context.Context, q qSystem, y []int8, c []float64, eps fl
 				r[i] = -rd[i] + rc1[i]/alpha[i] - rc2[i]/t[i]
 			}
 			q.solve(r)
-			dnu := (dotf(yf, r) + rp) / ymy
+			dnu := (dot(yf, r) + rp) / ymy
 			for i := range l {
 				da[i] = r[i] - mv[i]*dnu
 				dz[i] = (rc1[i] - z[i]*da[i]) / alpha[i]
@@ -230,7 +230,7 @@ func newDenseQ(q []float64, l int) *denseQ {
 
 func (dq *denseQ) mul(v, out []float64) {
 	for i := range dq.l {
-		out[i] = dotf(dq.q[i*dq.l:(i+1)*dq.l], v)
+		out[i] = dot(dq.q[i*dq.l:(i+1)*dq.l], v)
 	}
 }
 
@@ -271,7 +271,7 @@ func (lq *lowRankQ) mul(v, out []float64) {
 		}
 	}
 	for i := range lq.l {
-		out[i] = dotf(lq.z[i*lq.p:(i+1)*lq.p], lq.w)
+		out[i] = dot(lq.z[i*lq.p:(i+1)*lq.p], lq.w)
 	}
 }
 
@@ -313,16 +313,8 @@ func (lq *lowRankQ) solve(b []float64) {
 	}
 	cholSolve(lq.m, p, lq.w)
 	for i := range lq.l {
-		b[i] = lq.dinv[i] * (b[i] - dotf(lq.z[i*p:(i+1)*p], lq.w))
+		b[i] = lq.dinv[i] * (b[i] - dot(lq.z[i*p:(i+1)*p], lq.w))
 	}
-}
-
-func dotf(a, b []float64) float64 {
-	var s float64
-	for i, v := range a {
-		s += v * b[i]
-	}
-	return s
 }
 
 // cholesky factors the symmetric positive definite l × l matrix a in place
@@ -331,14 +323,14 @@ func dotf(a, b []float64) float64 {
 func cholesky(a []float64, l int) bool {
 	for j := range l {
 		rowJ := a[j*l : j*l+j]
-		d := a[j*l+j] - dotf(rowJ, rowJ)
+		d := a[j*l+j] - dot(rowJ, rowJ)
 		if !(d > 0) {
 			return false
 		}
 		d = math.Sqrt(d)
 		a[j*l+j] = d
 		for i := j + 1; i < l; i++ {
-			a[i*l+j] = (a[i*l+j] - dotf(a[i*l:i*l+j], rowJ)) / d
+			a[i*l+j] = (a[i*l+j] - dot(a[i*l:i*l+j], rowJ)) / d
 		}
 	}
 	return true
@@ -348,7 +340,7 @@ func cholesky(a []float64, l int) bool {
 // a's lower triangle.
 func cholSolve(a []float64, l int, b []float64) {
 	for i := range l {
-		b[i] = (b[i] - dotf(a[i*l:i*l+i], b[:i])) / a[i*l+i]
+		b[i] = (b[i] - dot(a[i*l:i*l+i], b[:i])) / a[i*l+i]
 	}
 	for i := l - 1; i >= 0; i-- {
 		v := b[i]

@@ -148,7 +148,7 @@ func TestLowRankSolveMatchesDense(t *testing.T) {
 	q := make([]float64, l*l)
 	for i := range l {
 		for j := range l {
-			q[i*l+j] = dotf(z[i*p:(i+1)*p], z[j*p:(j+1)*p])
+			q[i*l+j] = dot(z[i*p:(i+1)*p], z[j*p:(j+1)*p])
 		}
 	}
 	d := make([]float64, l)

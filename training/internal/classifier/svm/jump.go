@@ -32,7 +32,7 @@ func denseBudget(l int) int { return max(smoBudget(l), 3*l*l) }
 
 // jumpToOptimum tries the jump described above, with the low-rank Q of
 // the linear kernel or, when full, SMO's dense Q. Taken, it replaces α
-// with the gradient (computed from Q's float32 columns, as SMO computes
+// with the gradient (computed from Q's float32 entries, as SMO computes
 // it), the statuses and gBar to match, and every variable active, and
 // reports true. Otherwise it reports false and SMO's state is as it was
 // (gradients of shrunk variables reconstructed, as SMO would).
@@ -73,7 +73,7 @@ func (s *solver) jumpToOptimum(ctx context.Context, full bool) bool {
 	if !ok {
 		return false
 	}
-	s.refineFree(ctx, alpha)
+	s.refineFree(ctx, dense, alpha)
 	grad := make([]float64, l)
 	smoQ.mul(alpha, grad)
 	// Written so that a NaN anywhere rejects the jump.
@@ -91,13 +91,13 @@ func (s *solver) jumpToOptimum(ctx context.Context, full bool) bool {
 		if a == 0 {
 			continue
 		}
-		qj := s.column(j)
+		qj := dense[j*l : (j+1)*l]
 		for i := range l {
-			s.g[i] += a * float64(qj[i])
+			s.g[i] += a * qj[i]
 		}
 		if s.status[j] == upperBound {
 			for i := range l {
-				s.gBar[i] += s.c[j] * float64(qj[i])
+				s.gBar[i] += s.c[j] * qj[i]
 			}
 		}
 	}

@@ -33,8 +33,8 @@ type solverConfig struct {
 	shrinking bool
 	maxIter   int
 	cacheSize int
-	// smoOnly keeps SMO going past smoBudget instead of asking the
-	// interior-point method (tests compare the two).
+	// smoOnly keeps SMO going past smoBudget and denseBudget instead of
+	// trying the jump to the optimum (tests compare the two).
 	smoOnly bool
 }
 

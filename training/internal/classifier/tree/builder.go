@@ -103,7 +103,8 @@ func newBuilder(cfg Config, X [][]float64, bins *Binned, y []int, classes int, w
 	b.scratch = w.scratch[:len(b.samples)]
 	switch {
 	case bins == nil:
-		b.sorted = w.sorted[:len(b.samples)]
+		w.sorted = resize(w.sorted, len(b.samples), len(y))
+		b.sorted = w.sorted
 	case bins.col8 != nil:
 		b.hist = newHistSplitter(b, bins, bins.col8)
 	default:

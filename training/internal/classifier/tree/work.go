@@ -32,13 +32,13 @@ type work struct {
 var workPool = sync.Pool{New: func() any { return new(work) }}
 
 // getWork returns memory for a builder of rows rows, d features and classes
-// classes, with the tree empty.
+// classes, with the tree empty. The exact method's sort buffer, sorted, is
+// sized by newBuilder: the hist method has no use for it.
 func getWork(rows, d, classes int) *work {
 	w := workPool.Get().(*work)
 	w.samples = resize(w.samples, 0, rows)
 	w.scratch = resize(w.scratch, 0, rows)
 	w.features = resize(w.features, d, d)
-	w.sorted = resize(w.sorted, 0, rows)
 	w.counts = resize(w.counts, 5*classes, 5*classes)
 	clear(w.counts)
 	w.feature, w.left, w.right, w.nsamples = w.feature[:0], w.left[:0], w.right[:0], w.nsamples[:0]
