@@ -1,11 +1,13 @@
 package tune
 
 import (
+	"bytes"
 	"fmt"
 	"log/slog"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mlopsgo/mlops/training/internal/params/paramstest"
 	"github.com/mlopsgo/mlops/training/internal/train"
@@ -71,6 +73,41 @@ func TestRunRejects(t *testing.T) {
 			_, err := Run(t.Context(), discard(), tt.opts)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("error %v, want one containing %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestRunWarnsWhenTimeIsTooShort gives --time a budget no search can
+// keep: the run still completes every search's first batch, and says why
+// it took longer and what to change.
+func TestRunWarnsWhenTimeIsTooShort(t *testing.T) {
+	path := irisParams(t, "  decision_tree: {}", "  batch: 4")
+	tests := map[string]struct {
+		budget time.Duration
+		trials int
+		warn   bool
+	}{
+		"too short": {budget: time.Nanosecond, warn: true},
+		"enough":    {budget: time.Hour, trials: 4, warn: false},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			var logs bytes.Buffer
+			logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
+			r, err := Run(t.Context(), logger, Options{ParamsPath: path, Time: tt.budget, Trials: tt.trials})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.warn && r.Models[0].Trials != 4 {
+				t.Errorf("%d trials, want the first batch's 4", r.Models[0].Trials)
+			}
+			got := strings.Contains(logs.String(), "tuning outlasted its share of --time")
+			if got != tt.warn {
+				t.Errorf("warned %v, want %v; logs:\n%s", got, tt.warn, logs.String())
+			}
+			if tt.warn && !strings.Contains(logs.String(), "each of the 4 searches runs its first batch of 4 trials") {
+				t.Errorf("the warning does not say why:\n%s", logs.String())
 			}
 		})
 	}

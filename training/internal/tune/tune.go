@@ -117,6 +117,14 @@ func Run(ctx context.Context, logger *slog.Logger, opts Options) (*Result, error
 		if err != nil {
 			return nil, err
 		}
+		if share := opts.Time / time.Duration(len(names)); opts.Time > 0 && r.Duration > share+share/2 {
+			// The budget cannot cut the work a nested estimate needs at the
+			// least, which on a large data set can take far longer.
+			logger.Warn("tuning outlasted its share of --time", "model", name, "share", share, "took", r.Duration.Round(time.Millisecond),
+				"why", fmt.Sprintf("whatever the budget, each of the %d searches runs its first batch of %d trials, and the default settings and the nested estimate are fitted on each of the %d outer folds",
+					len(pl.outer)+1, p.Tune.Batch, len(pl.outer)),
+				"fix", "give more time, or lower tune.batch (trials per batch), cv.repeats or cv.folds")
+		}
 		logger.Info("model tuned", "model", name, "trials", r.Trials, "pruned", r.Pruned,
 			"default_cv", fmt.Sprintf("%.4f", r.DefaultCV.Mean), "nested", fmt.Sprintf("%.4f", r.Nested.Mean),
 			"chosen", r.Chosen.String(), "duration", r.Duration.Round(time.Millisecond))
