@@ -72,7 +72,12 @@ func (p *trainParam) gain(s stats) float32 {
 	if s.h <= 0 {
 		return 0
 	}
-	t := p.thresholdL1(s.g)
+	t := s.g
+	if p.alpha != 0 {
+		// Without L1, T₀(G)² = G² bit for bit; skipping the soft
+		// threshold saves two branches on G's sign, which is random.
+		t = p.thresholdL1(s.g)
+	}
 	return float32(t * t / (s.h + p.lambda))
 }
 
@@ -90,16 +95,14 @@ type splitEntry struct {
 // equal ones go to the smaller feature index, and within one feature to the
 // candidate found first. Infinite reductions are skipped.
 func (s *splitEntry) update(loss float32, feature int32, value float32, defaultLeft bool, left, right stats) {
-	if math.IsInf(float64(loss), 0) {
-		return
-	}
 	var better bool
 	if s.feature <= feature {
 		better = loss > s.loss
 	} else {
 		better = !(s.loss > loss)
 	}
-	if better {
+	// Most candidates lose; only a winner needs the (rarer) infinity test.
+	if better && !math.IsInf(float64(loss), 0) {
 		*s = splitEntry{loss: loss, feature: feature, value: value, defaultLeft: defaultLeft, left: left, right: right}
 	}
 }
