@@ -292,11 +292,11 @@ func withoutDurations(m ModelResult) ModelResult {
 // outer and inner folds, every side scoring the most probable class.
 // The mean over both data sets' models of our nested estimate must be at
 // least the better of theirs minus compareMargin; our run must give the
-// same results twice. The table
-// reports each side's wall time and our speed-up over RandomizedSearchCV
-// (which uses every core, as we do; MLOPS_COMPARE_JOBS sets its n_jobs,
-// default -1) against compareGoal, asserting none of it: times are wall
-// clock on a machine that may be shared, so read them from an idle one.
+// same results twice. The table reports each side's wall time and our
+// speed-up over RandomizedSearchCV (which uses every core, as we do;
+// MLOPS_COMPARE_JOBS sets its n_jobs, default -1) against compareGoal,
+// asserting none of it: times are wall clock on a machine that may be
+// shared, so read them from an idle one.
 // Optuna runs one trial at a time per study, its default.
 func TestE2ECompare(t *testing.T) {
 	python := pythontest.Require(t, "compare with scikit-learn and Optuna", "sklearn", "xgboost", "optuna")
