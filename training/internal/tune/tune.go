@@ -97,6 +97,7 @@ func Run(ctx context.Context, logger *slog.Logger, opts Options) (*Result, error
 		"outer_cv", fmt.Sprintf("%d folds x %d repeats", p.CV.Folds, p.CV.Repeats), "inner_folds", p.Tune.InnerFolds,
 		"searches_per_model", len(outerFolds)+1, "batch", p.Tune.Batch)
 	res := &Result{Params: p, Dataset: data.Info(p.Data.Path)}
+	share := opts.Time / time.Duration(len(names)) // each model's part of --time
 	for _, name := range names {
 		m, err := modelOf(p, name)
 		if err != nil {
@@ -104,7 +105,7 @@ func Run(ctx context.Context, logger *slog.Logger, opts Options) (*Result, error
 		}
 		pl := pl
 		if opts.Time > 0 {
-			pl.opts.deadline = time.Now().Add(opts.Time / time.Duration(len(names)))
+			pl.opts.deadline = time.Now().Add(share)
 		}
 		w := opts.Progress
 		if w == nil {
@@ -117,7 +118,7 @@ func Run(ctx context.Context, logger *slog.Logger, opts Options) (*Result, error
 		if err != nil {
 			return nil, err
 		}
-		if share := opts.Time / time.Duration(len(names)); opts.Time > 0 && r.Duration > share+share/2 {
+		if opts.Time > 0 && r.Duration > share+share/2 {
 			// The budget cannot cut the work a nested estimate needs at the
 			// least, which on a large data set can take far longer.
 			logger.Warn("tuning outlasted its share of --time", "model", name, "share", share, "took", r.Duration.Round(time.Millisecond),
