@@ -37,6 +37,10 @@ for seed in "$@"; do
   mkdir -p "$dir"
   cp -r "$root/data" "$dir/"
   sed "s/^seed: .*/seed: $seed/" "$root/params.yaml" >"$dir/params.yaml"
+  if ! grep -qx "seed: $seed" "$dir/params.yaml"; then
+    echo "$0: $root/params.yaml has no top-level seed: line to replace" >&2
+    exit 1
+  fi
   (
     cd "$dir"
     "$mlops" train --runs-dir off --models-dir default --metrics default.json >/dev/null 2>train.log
