@@ -23,6 +23,11 @@ type trainParam struct {
 	lambda, alpha  float64
 	subsample      float64
 	colsample      float32
+	// minSplitHess is the least hessian sum of a node that can split: both
+	// children need min_child_weight, and a sum a little below twice that
+	// cannot give two (the slack covers the rounding of the subtraction
+	// that computes the second child's sum).
+	minSplitHess float64
 }
 
 func newTrainParam(c Config) trainParam {
@@ -35,8 +40,14 @@ func newTrainParam(c Config) trainParam {
 		alpha:          float64(float32(c.Alpha)),
 		subsample:      float64(float32(c.Subsample)),
 		colsample:      float32(c.ColsampleByTree),
+		minSplitHess:   2 * float64(float32(c.MinChildWeight)) * (1 - 1e-12),
 	}
 }
+
+// canSplit reports whether a node whose hessian sum is s could have a
+// split both children of which keep min_child_weight. Nodes that cannot
+// are not scanned: their best split would stay the empty one.
+func (p *trainParam) canSplit(s stats) bool { return s.h >= p.minSplitHess }
 
 // stats is a sum of gradients and hessians, in float64 as XGBoost's
 // GradStats.
@@ -124,13 +135,6 @@ type node struct {
 
 func (n *node) isLeaf() bool { return n.left < 0 }
 
-// scanEntry accumulates one node's rows on one side of the current value
-// during a column scan.
-type scanEntry struct {
-	sum  stats
-	last float32
-}
-
 // grower grows regression trees on one data set with XGBoost 1.7's exact
 // greedy method (updater grow_colmaker followed by prune). Its buffers are
 // reused from tree to tree; it is not safe for concurrent use.
@@ -145,13 +149,25 @@ type grower struct {
 
 	pos         []int32 // node of each row; ^node once the row is done or sampled out
 	nodes       []node
-	scan        []scanEntry
 	expand      []int32 // the nodes of the level being split
 	next        []int32
 	features    []int // the features the current tree may split on
 	allFeatures []int
 	index       []int32 // node renumbering after pruning
+
+	// seg holds, for each feature the tree may split on, the sorted column
+	// of the rows still growing, partitioned by node after every level
+	// (stably, so each node's part stays sorted); spans[f][node] is the
+	// node's part of seg[f]. A node's scan then reads only its own rows,
+	// contiguously, with its sums in registers, instead of the whole
+	// column with a lookup of each row's node.
+	seg   [][]entry
+	spans [][]span
+	tmp   []entry // the right children's entries during a partition
 }
+
+// span is a node's part [lo, hi) of a partitioned column.
+type span struct{ lo, hi int32 }
 
 var _ treeBuilder = (*grower)(nil)
 
@@ -163,6 +179,14 @@ func newGrower(p trainParam, data *matrix, cols [][]entry, rng *rand.Rand) *grow
 		gr.forward = append(gr.forward, len(col) < data.rows && len(col) > 0 && col[0].value != col[len(col)-1].value)
 	}
 	gr.features = slices.Clone(gr.allFeatures)
+	gr.seg = make([][]entry, data.features)
+	gr.spans = make([][]span, data.features)
+	longest := 0
+	for j, col := range cols {
+		gr.seg[j] = make([]entry, len(col))
+		longest = max(longest, len(col))
+	}
+	gr.tmp = make([]entry, longest)
 	return gr
 }
 
@@ -173,6 +197,9 @@ func (gr *grower) grow(g, h []float32) {
 	gr.nodes = append(gr.nodes[:0], node{parent: -1, left: -1, right: -1, feature: -1})
 	gr.expand = append(gr.expand[:0], 0)
 	gr.initNodes(gr.expand, g, h)
+	if gr.p.canSplit(gr.nodes[0].sum) {
+		gr.initSegments()
+	}
 	for depth := 0; depth < gr.p.maxDepth; depth++ {
 		gr.findSplits(g, h)
 		gr.resetPositions()
@@ -183,6 +210,9 @@ func (gr *grower) grow(g, h []float32) {
 			}
 		}
 		gr.initNodes(gr.next, g, h)
+		if len(gr.next) > 0 && depth+1 < gr.p.maxDepth {
+			gr.partition()
+		}
 		gr.expand, gr.next = gr.next, gr.expand
 		if len(gr.expand) == 0 {
 			break
@@ -245,9 +275,6 @@ func (gr *grower) findSplits(g, h []float32) {
 	for _, nid := range gr.expand {
 		gr.nodes[nid].best = splitEntry{}
 	}
-	if len(gr.scan) < len(gr.nodes) {
-		gr.scan = make([]scanEntry, 2*len(gr.nodes))
-	}
 	for _, f := range gr.features {
 		if gr.forward[f] {
 			gr.enumerate(f, g, h, true)
@@ -273,9 +300,10 @@ func (gr *grower) findSplits(g, h []float32) {
 	}
 }
 
-// enumerate scans feature f's sorted column, from the largest value down
-// or, when forward, from the smallest up (XGBoost's ColMaker scans a column
-// without missing values down only), and offers every threshold between two
+// enumerate scans each node's part of feature f's sorted column (nodes
+// that cannot split are skipped), from the largest value down or, when
+// forward, from the smallest up (XGBoost's ColMaker scans a column without
+// missing values down only), and offers every threshold between two
 // distinct values of a node's rows as a candidate: rows below it go left,
 // the others right, and missing values to the side not scanned (left when
 // scanning down). The threshold is the float32 midpoint of the two values,
@@ -287,65 +315,127 @@ func (gr *grower) findSplits(g, h []float32) {
 // missing values, that candidate is never allowed with min_child_weight > 0,
 // and otherwise its gain is zero up to rounding, so it is not offered.
 func (gr *grower) enumerate(f int, g, h []float32, forward bool) {
-	col := gr.cols[f]
-	if len(col) == 0 {
+	if len(gr.cols[f]) == 0 {
 		return // every value missing: XGBoost skips the column
 	}
-	for _, nid := range gr.expand {
-		gr.scan[nid] = scanEntry{}
-	}
 	mcw := gr.p.minChildWeight
-	// offer offers the scanned rows s on the scanned side, the rest of
-	// the node on the other, at threshold thr.
-	offer := func(n *node, s, rest stats, thr float32) {
-		if forward {
-			loss := (gr.p.gain(s) + gr.p.gain(rest)) - n.rootGain
-			n.best.update(loss, int32(f), thr, false, s, rest)
-		} else {
-			loss := (gr.p.gain(rest) + gr.p.gain(s)) - n.rootGain
-			n.best.update(loss, int32(f), thr, true, rest, s)
-		}
-	}
-	i, end, step := len(col)-1, -1, -1
-	if forward {
-		i, end, step = 0, len(col), 1
-	}
-	for ; i != end; i += step {
-		e := col[i]
-		nid := gr.pos[e.row]
-		if nid < 0 {
+	missing := len(gr.cols[f]) < gr.data.rows
+	seg, spans := gr.seg[f], gr.spans[f]
+	for _, nid := range gr.expand {
+		n := &gr.nodes[nid]
+		if !gr.p.canSplit(n.sum) {
 			continue
 		}
-		s := &gr.scan[nid]
-		// XGBoost tests for the node's first row by a zero hessian sum;
-		// hessians are at least 1e-16, so that is the first row.
-		if s.sum.h != 0 && e.value != s.last && s.sum.h >= mcw {
-			n := &gr.nodes[nid]
-			if rest := n.sum.minus(s.sum); rest.h >= mcw {
-				thr := (e.value + s.last) * 0.5
-				if thr == e.value {
-					thr = s.last
-				}
-				offer(n, s.sum, rest, thr)
+		rows := seg[spans[nid].lo:spans[nid].hi]
+		var sum stats // the scanned rows
+		var last float32
+		for k := range rows {
+			i := k
+			if !forward {
+				i = len(rows) - 1 - k
 			}
+			e := rows[i]
+			// sum.h != 0 but at the node's first row: hessians are at least
+			// 1e-16 (XGBoost tests the same way).
+			if sum.h != 0 && e.value != last && sum.h >= mcw {
+				if rest := n.sum.minus(sum); rest.h >= mcw {
+					thr := (e.value + last) * 0.5
+					if thr == e.value {
+						thr = last
+					}
+					gr.offer(n, f, forward, sum, rest, thr)
+				}
+			}
+			sum.g += float64(g[e.row])
+			sum.h += float64(h[e.row])
+			last = e.value
 		}
-		s.sum.g += float64(g[e.row])
-		s.sum.h += float64(h[e.row])
-		s.last = e.value
-	}
-	if len(col) == gr.data.rows {
-		return
-	}
-	for _, nid := range gr.expand {
-		s, n := &gr.scan[nid], &gr.nodes[nid]
-		if rest := n.sum.minus(s.sum); s.sum.h >= mcw && rest.h >= mcw {
-			gap := float32(math.Abs(float64(s.last))) + rtEps
+		if !missing {
+			continue
+		}
+		if rest := n.sum.minus(sum); sum.h >= mcw && rest.h >= mcw {
+			gap := float32(math.Abs(float64(last))) + rtEps
 			if !forward {
 				gap = -gap
 			}
-			offer(n, s.sum, rest, s.last+gap)
+			gr.offer(n, f, forward, sum, rest, last+gap)
 		}
 	}
+}
+
+// offer offers node n the split of feature f that puts the scanned rows s
+// on the scanned side (right when scanning down, left when forward) and the
+// rest of the node on the other, at threshold thr.
+func (gr *grower) offer(n *node, f int, forward bool, s, rest stats, thr float32) {
+	if forward {
+		loss := (gr.p.gain(s) + gr.p.gain(rest)) - n.rootGain
+		n.best.update(loss, int32(f), thr, false, s, rest)
+	} else {
+		loss := (gr.p.gain(rest) + gr.p.gain(s)) - n.rootGain
+		n.best.update(loss, int32(f), thr, true, rest, s)
+	}
+}
+
+// initSegments fills each feature's segment for the root: the sorted
+// column without the rows sampled out of this tree.
+func (gr *grower) initSegments() {
+	for _, f := range gr.features {
+		seg, n := gr.seg[f], int32(0)
+		if gr.p.subsample < 1 {
+			for _, e := range gr.cols[f] {
+				// Write every entry and keep the sampled ones: a branch on
+				// the sampling would be mispredicted as often as it is random.
+				seg[n] = e
+				n += int32(uint32(^gr.pos[e.row]) >> 31) // 1 unless sampled out (pos < 0)
+			}
+		} else {
+			n = int32(copy(seg, gr.cols[f]))
+		}
+		gr.spans[f] = append(gr.spans[f][:0], span{0, n})
+	}
+}
+
+// partition splits every split node's part of each segment into its
+// children's, in place and stably, after resetPositions has moved the rows
+// to the children. Only the children that can split keep their rows: the
+// others, and new leaves, drop out of the segments.
+func (gr *grower) partition() {
+	for _, f := range gr.features {
+		seg, tmp := gr.seg[f], gr.tmp
+		spans := slices.Grow(gr.spans[f], len(gr.nodes)-len(gr.spans[f]))[:len(gr.nodes)]
+		for _, nid := range gr.expand {
+			n := &gr.nodes[nid]
+			if n.isLeaf() {
+				continue
+			}
+			keepL, keepR := gr.p.canSplit(gr.nodes[n.left].sum), gr.p.canSplit(gr.nodes[n.right].sum)
+			if !keepL && !keepR {
+				continue
+			}
+			sp := spans[nid]
+			l, r := sp.lo, int32(0)
+			for _, e := range seg[sp.lo:sp.hi] {
+				// Write to both sides and advance at most one: no branch on
+				// the side, which is as unpredictable as the data.
+				seg[l], tmp[r] = e, e
+				left := gr.pos[e.row] == n.left
+				l += b2i(left && keepL)
+				r += b2i(!left && keepR)
+			}
+			copy(seg[l:], tmp[:r])
+			spans[n.left], spans[n.right] = span{sp.lo, l}, span{l, l + r}
+		}
+		gr.spans[f] = spans
+	}
+}
+
+// b2i is 1 for true and 0 for false; the compiler makes it a SETcc.
+func b2i(b bool) int32 {
+	var i int32
+	if b {
+		i = 1
+	}
+	return i
 }
 
 // resetPositions moves the rows of split nodes to their children and marks
