@@ -60,6 +60,17 @@ type builder struct {
 	w *work
 }
 
+// integral reports whether every weight is a whole number (nil weights
+// are all 1).
+func integral(weights []float64) bool {
+	for _, w := range weights {
+		if w != math.Trunc(w) {
+			return false
+		}
+	}
+	return true
+}
+
 // entry is one row's value of the feature being sorted.
 type entry struct {
 	value float64
@@ -79,7 +90,7 @@ func newBuilder(cfg Config, X [][]float64, bins *Binned, y []int, classes int, w
 		y:        y,
 		weights:  weights,
 		classes:  classes,
-		impurity: criterion(cfg.Criterion),
+		impurity: criterion(cfg.Criterion, integral(weights)),
 		rng:      newRand(cfg.Src),
 		features: w.features,
 		counts:   w.counts[0*c : 1*c : 1*c],
