@@ -101,11 +101,11 @@ type splitEntry struct {
 	left, right stats
 }
 
-// update replaces s by the candidate when the candidate is better in
-// XGBoost's order (SplitEntry::NeedReplace): a larger loss reduction wins;
-// equal ones go to the smaller feature index, and within one feature to the
-// candidate found first. Infinite reductions are skipped.
-func (s *splitEntry) update(loss float32, feature int32, value float32, defaultLeft bool, left, right stats) {
+// beats reports whether a candidate of loss reduction loss on feature
+// replaces s in XGBoost's order (SplitEntry::NeedReplace): a larger loss
+// reduction wins; equal ones go to the smaller feature index, and within
+// one feature to the candidate found first. Infinite reductions never win.
+func (s *splitEntry) beats(loss float32, feature int32) bool {
 	var better bool
 	if s.feature <= feature {
 		better = loss > s.loss
@@ -113,9 +113,7 @@ func (s *splitEntry) update(loss float32, feature int32, value float32, defaultL
 		better = !(s.loss > loss)
 	}
 	// Most candidates lose; only a winner needs the (rarer) infinity test.
-	if better && !math.IsInf(float64(loss), 0) {
-		*s = splitEntry{loss: loss, feature: feature, value: value, defaultLeft: defaultLeft, left: left, right: right}
-	}
+	return better && !math.IsInf(float64(loss), 0)
 }
 
 // node is a tree node while the tree grows. Nodes are numbered breadth
@@ -163,7 +161,8 @@ type grower struct {
 	// column with a lookup of each row's node.
 	seg   [][]entry
 	spans [][]span
-	tmp   []entry // the right children's entries during a partition
+	tmp   []entry     // the right children's entries during a partition
+	cand  []candidate // a node's candidates on one feature
 }
 
 // span is a node's part [lo, hi) of a partitioned column.
@@ -187,6 +186,7 @@ func newGrower(p trainParam, data *matrix, cols [][]entry, rng *rand.Rand) *grow
 		longest = max(longest, len(col))
 	}
 	gr.tmp = make([]entry, longest)
+	gr.cand = make([]candidate, longest, longest+1) // + the missing values' candidate
 	return gr
 }
 
@@ -318,7 +318,6 @@ func (gr *grower) enumerate(f int, g, h []float32, forward bool) {
 	if len(gr.cols[f]) == 0 {
 		return // every value missing: XGBoost skips the column
 	}
-	mcw := gr.p.minChildWeight
 	missing := len(gr.cols[f]) < gr.data.rows
 	seg, spans := gr.seg[f], gr.spans[f]
 	for _, nid := range gr.expand {
@@ -327,52 +326,78 @@ func (gr *grower) enumerate(f int, g, h []float32, forward bool) {
 			continue
 		}
 		rows := seg[spans[nid].lo:spans[nid].hi]
-		var sum stats // the scanned rows
-		var last float32
-		for k := range rows {
-			i := k
-			if !forward {
-				i = len(rows) - 1 - k
-			}
-			e := rows[i]
-			// sum.h != 0 but at the node's first row: hessians are at least
-			// 1e-16 (XGBoost tests the same way).
-			if sum.h != 0 && e.value != last && sum.h >= mcw {
-				if rest := n.sum.minus(sum); rest.h >= mcw {
-					thr := (e.value + last) * 0.5
-					if thr == e.value {
-						thr = last
-					}
-					gr.offer(n, f, forward, sum, rest, thr)
+		c, sum, last := collect(gr.cand, rows, g, h, n.sum, gr.p.minChildWeight, forward)
+		cand := gr.cand[:c]
+		if missing {
+			if rest := n.sum.minus(sum); sum.h >= gr.p.minChildWeight && rest.h >= gr.p.minChildWeight {
+				gap := float32(math.Abs(float64(last))) + rtEps
+				if !forward {
+					gap = -gap
 				}
+				cand = append(cand, candidate{sum, last + gap})
 			}
-			sum.g += float64(g[e.row])
-			sum.h += float64(h[e.row])
-			last = e.value
 		}
-		if !missing {
-			continue
-		}
-		if rest := n.sum.minus(sum); sum.h >= mcw && rest.h >= mcw {
-			gap := float32(math.Abs(float64(last))) + rtEps
-			if !forward {
-				gap = -gap
-			}
-			gr.offer(n, f, forward, sum, rest, last+gap)
-		}
+		gr.offer(n, f, forward, cand)
 	}
 }
 
-// offer offers node n the split of feature f that puts the scanned rows s
-// on the scanned side (right when scanning down, left when forward) and the
-// rest of the node on the other, at threshold thr.
-func (gr *grower) offer(n *node, f int, forward bool, s, rest stats, thr float32) {
+// candidate is a split of a node found by a column scan: the sum of the
+// rows scanned before it, and its threshold.
+type candidate struct {
+	scanned stats
+	thr     float32
+}
+
+// collect scans a node's part of a sorted column (rows), down or forward,
+// and writes its candidates to cand in scan order, returning how many,
+// with the sum of all the rows and the last value scanned. It makes no
+// call, so the scan keeps its state in registers; the candidates' gains
+// are computed after it, by offer, in the same order.
+func collect(cand []candidate, rows []entry, g, h []float32, total stats, mcw float64, forward bool) (int, stats, float32) {
+	var sum stats // the scanned rows
+	var last float32
+	c := 0
+	i, step := len(rows)-1, -1
 	if forward {
-		loss := (gr.p.gain(s) + gr.p.gain(rest)) - n.rootGain
-		n.best.update(loss, int32(f), thr, false, s, rest)
-	} else {
-		loss := (gr.p.gain(rest) + gr.p.gain(s)) - n.rootGain
-		n.best.update(loss, int32(f), thr, true, rest, s)
+		i, step = 0, 1
+	}
+	for range rows {
+		e := rows[i]
+		i += step
+		// sum.h != 0 but at the node's first row: hessians are at least
+		// 1e-16 (XGBoost tests the same way).
+		if sum.h != 0 && e.value != last && sum.h >= mcw {
+			if rest := total.minus(sum); rest.h >= mcw {
+				thr := (e.value + last) * 0.5
+				if thr == e.value {
+					thr = last
+				}
+				cand[c] = candidate{sum, thr}
+				c++
+			}
+		}
+		sum.g += float64(g[e.row])
+		sum.h += float64(h[e.row])
+		last = e.value
+	}
+	return c, sum, last
+}
+
+// offer offers node n the splits of feature f in cand, each putting the
+// scanned rows on the scanned side (right when scanning down, left when
+// forward) and the rest of the node on the other.
+func (gr *grower) offer(n *node, f int, forward bool, cand []candidate) {
+	for _, c := range cand {
+		s, rest := c.scanned, n.sum.minus(c.scanned)
+		if forward {
+			if loss := (gr.p.gain(s) + gr.p.gain(rest)) - n.rootGain; n.best.beats(loss, int32(f)) {
+				n.best = splitEntry{loss: loss, feature: int32(f), value: c.thr, left: s, right: rest}
+			}
+		} else {
+			if loss := (gr.p.gain(rest) + gr.p.gain(s)) - n.rootGain; n.best.beats(loss, int32(f)) {
+				n.best = splitEntry{loss: loss, feature: int32(f), value: c.thr, defaultLeft: true, left: rest, right: s}
+			}
+		}
 	}
 }
 
