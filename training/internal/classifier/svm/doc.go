@@ -20,8 +20,8 @@
 //
 // On badly conditioned problems SMO's steps crawl: the linear kernel on
 // wine's unscaled features (proline in the thousands, hue below one) takes
-// libsvm hundreds of thousands of iterations per pair. After 10·l
-// iterations (at least 1000) on a problem of l ≤ 1000 rows, the linear
+// libsvm hundreds of thousands of iterations per pair. After 4·l
+// iterations (at least 200) on a problem of l ≤ 1000 rows, the linear
 // kernel with fewer features than rows tries a jump: a primal-dual
 // interior-point method (Mehrotra's predictor-corrector, its Newton systems
 // solved through the Woodbury identity on Q = ZZᵀ), then a primal
@@ -31,7 +31,7 @@
 // stopping rule on SMO's Q with an objective no higher than SMO's iterate;
 // SMO then confirms it and computes rho from its gradient as always. So a
 // fit either is libsvm's, iteration for iteration (every problem libsvm
-// solves within those budgets, which includes every one of the parity
+// solves within those budgets, which includes every one of the unit tests'
 // fixtures), or meets libsvm's optimality conditions at an objective at
 // least as low. On wine a fit takes 15–20 ms instead of 0.25–0.7 s. When
 // features are so far apart in scale that float32 rounding makes Q

@@ -21,8 +21,10 @@ const jumpMaxRows = 1000
 
 // smoBudget is how many SMO iterations run before the jump is tried with
 // the low-rank Q of the linear kernel, on a problem of l variables: libsvm
-// converges within a few times l iterations on well-conditioned problems.
-func smoBudget(l int) int { return max(1000, 10*l) }
+// converges within a few times l iterations on well-conditioned problems,
+// and on wine's unscaled features 88% of the binary problems of a tune
+// went past 1000 iterations (the budget once) to take the jump anyway.
+func smoBudget(l int) int { return max(200, 4*l) }
 
 // denseBudget is how many SMO iterations run before the jump is tried with
 // the dense Q: a few dozen factorizations of l³/3 operations each cost
