@@ -224,8 +224,10 @@ type denseQ struct {
 	q, m []float64 // Q; the factor of Q + D
 }
 
+// newDenseQ returns Q = q; the factor's l² entries are allocated by the
+// first factor, as the jump with the low-rank Q only multiplies by it.
 func newDenseQ(q []float64, l int) *denseQ {
-	return &denseQ{l: l, q: q, m: make([]float64, l*l)}
+	return &denseQ{l: l, q: q}
 }
 
 func (dq *denseQ) mul(v, out []float64) {
@@ -235,6 +237,9 @@ func (dq *denseQ) mul(v, out []float64) {
 }
 
 func (dq *denseQ) factor(d []float64) bool {
+	if dq.m == nil {
+		dq.m = make([]float64, dq.l*dq.l)
+	}
 	copy(dq.m, dq.q)
 	for i, v := range d {
 		dq.m[i*dq.l+i] += v
