@@ -115,12 +115,19 @@ func (t *Trainer) fit(ctx context.Context, X [][]float64, y []int, classes int) 
 		seeds[i] = [2]uint64{master.Uint64(), master.Uint64()}
 	}
 	// The hist method bins the data once here, and every tree reads the
-	// same bins: nothing per tree copies the data.
-	var bins *tree.Binned
-	if tree.Method(t.cfg.TreeMethod, len(X)) == tree.Hist {
+	// same bins: nothing per tree copies the data. The exact method sorts
+	// every column once here when that beats sorting each node's rows.
+	var (
+		bins   *tree.Binned
+		sorted *tree.Sorted
+	)
+	switch {
+	case tree.Method(t.cfg.TreeMethod, len(X)) == tree.Hist:
 		bins = tree.Bin(X, t.cfg.MaxBin, t.cfg.Workers)
+	case tree.Presorts(maxFeatures, len(X[0]), len(X)):
+		sorted = tree.Sort(X)
 	}
-	grown, err := t.grow(ctx, X, bins, y, classes, maxFeatures, seeds)
+	grown, err := t.grow(ctx, data{X, bins, sorted}, y, classes, maxFeatures, seeds)
 	if err != nil {
 		return nil, nil, fmt.Errorf("forest: fit: %w", err)
 	}
@@ -131,10 +138,18 @@ func (t *Trainer) fit(ctx context.Context, X [][]float64, y []int, classes int) 
 	return f, seeds, nil
 }
 
+// data is what a forest's trees are grown on: X, and either its bins for
+// the hist method or, for the exact method, its sorted columns or neither.
+// The bins and sorted columns are shared by every tree.
+type data struct {
+	X      [][]float64
+	bins   *tree.Binned
+	sorted *tree.Sorted
+}
+
 // grow fits one tree per seed on up to Config.Workers goroutines and returns
-// them in seed order: on X by the exact method, or on bins, shared by all,
-// by the hist method when bins is not nil.
-func (t *Trainer) grow(ctx context.Context, X [][]float64, bins *tree.Binned, y []int, classes, maxFeatures int, seeds [][2]uint64) ([]*model.Tree, error) {
+// them in seed order.
+func (t *Trainer) grow(ctx context.Context, d data, y []int, classes, maxFeatures int, seeds [][2]uint64) ([]*model.Tree, error) {
 	out := make([]*model.Tree, len(seeds))
 	workers := classifier.Workers(t.cfg.Workers)
 	// Each worker draws its trees' bootstrap weights into one buffer: the
@@ -149,7 +164,7 @@ func (t *Trainer) grow(ctx context.Context, X [][]float64, bins *tree.Binned, y 
 		if t.cfg.Bootstrap && weights[w] == nil {
 			weights[w] = make([]float64, len(y))
 		}
-		g, err := t.growOne(ctx, X, bins, y, classes, maxFeatures, seeds[i], weights[w])
+		g, err := t.growOne(ctx, d, y, classes, maxFeatures, seeds[i], weights[w])
 		if err != nil {
 			return fmt.Errorf("tree %d: %w", i, err)
 		}
@@ -168,7 +183,7 @@ func (t *Trainer) grow(ctx context.Context, X [][]float64, bins *tree.Binned, y 
 //
 // With Config.Bootstrap, weights (one per row) receives the sample's
 // weights; otherwise it is nil.
-func (t *Trainer) growOne(ctx context.Context, X [][]float64, bins *tree.Binned, y []int, classes, maxFeatures int, seed [2]uint64, weights []float64) (*model.Tree, error) {
+func (t *Trainer) growOne(ctx context.Context, d data, y []int, classes, maxFeatures int, seed [2]uint64, weights []float64) (*model.Tree, error) {
 	src := rand.NewPCG(seed[0], seed[1])
 	if t.cfg.Bootstrap {
 		bootstrap(weights, rand.New(src))
@@ -178,10 +193,13 @@ func (t *Trainer) growOne(ctx context.Context, X [][]float64, bins *tree.Binned,
 		return nil, err
 	}
 	var fit *classifier.Fitted
-	if bins != nil {
-		fit, err = tr.FitBinned(ctx, bins, y, classes, weights)
-	} else {
-		fit, err = tr.FitWeighted(ctx, X, y, classes, weights)
+	switch {
+	case d.bins != nil:
+		fit, err = tr.FitBinned(ctx, d.bins, y, classes, weights)
+	case d.sorted != nil:
+		fit, err = tr.FitSorted(ctx, d.sorted, y, classes, weights)
+	default:
+		fit, err = tr.FitWeighted(ctx, d.X, y, classes, weights)
 	}
 	if err != nil {
 		return nil, err

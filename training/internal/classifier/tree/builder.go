@@ -52,6 +52,9 @@ type builder struct {
 	buffers    []scanBuffers
 
 	hist histSearch // nil for the exact method
+	// pre is the exact method's presorted columns, nil when it sorts each
+	// node's rows instead.
+	pre *presorted
 	// node is the histogram of the node being split, when the hist method
 	// keeps node histograms (every feature scanned); else nil.
 	node []float64
@@ -77,9 +80,14 @@ type entry struct {
 	row   int
 }
 
-// newBuilder returns a builder for the exact method on X, or, with bins
-// set (and X nil), for the hist method.
-func newBuilder(cfg Config, X [][]float64, bins *Binned, y []int, classes int, weights []float64) *builder {
+// newBuilder returns a builder for the exact method on s.X (with s's
+// sorted columns, if it has them, for whole-number weights), or, with bins
+// set (and s nil), for the hist method.
+func newBuilder(cfg Config, s *Sorted, bins *Binned, y []int, classes int, weights []float64) *builder {
+	var X [][]float64
+	if s != nil {
+		X = s.X
+	}
 	d := bins.featuresOr(X)
 	w := getWork(len(y), d, classes)
 	c := classes
@@ -113,6 +121,17 @@ func newBuilder(cfg Config, X [][]float64, bins *Binned, y []int, classes int, w
 	}
 	b.scratch = w.scratch[:len(b.samples)]
 	switch {
+	case bins == nil && s.cols != nil && integral(weights):
+		m := len(b.samples)
+		w.pre.ord = resize(w.pre.ord, d*m+1, d*m+1)
+		w.pre.scratch = resize(w.pre.scratch, m, m)
+		w.pre.goLeft = resize(w.pre.goLeft, len(y), len(y))
+		clear(w.pre.goLeft) // a pooled buffer holds the last split's sides
+		for _, row := range b.samples {
+			w.pre.goLeft[row] = 1 // marks the tree's rows for init
+		}
+		w.pre.init(s, m, w.pre.goLeft)
+		b.pre = &w.pre
 	case bins == nil:
 		w.sorted = resize(w.sorted, len(b.samples), len(y))
 		b.sorted = w.sorted
@@ -191,6 +210,9 @@ func (b *builder) grow(ctx context.Context, start, end, depth int, h []float64) 
 	w.threshold = append(w.threshold, s.threshold)
 	w.leafAt = append(w.leafAt, -1)
 	mid := b.partition(start, end, s)
+	if b.pre != nil && (b.splittable(mid-start, depth+1) || b.splittable(end-mid, depth+1)) {
+		b.pre.split(start, end)
+	}
 	var hl, hr []float64
 	if b.hist != nil {
 		hl, hr = b.hist.children(h, start, mid, end, b.splittable(mid-start, depth+1), b.splittable(end-mid, depth+1))
@@ -370,11 +392,16 @@ func (b *builder) scan(f, start, end int, total float64, buf scanBuffers, bestLe
 func (b *builder) scanFeature(f, start, end int, total float64, buf scanBuffers, bestLeft []float64) featureScan {
 	n := end - start
 	minLeaf := b.cfg.MinSamplesLeaf
-	sorted := buf.sorted[:n]
-	for i, row := range b.samples[start:end] {
-		sorted[i] = entry{value: b.X[row][f], row: row}
+	var sorted []entry
+	if b.pre != nil {
+		sorted = b.pre.node(f, start, end)
+	} else {
+		sorted = buf.sorted[:n]
+		for i, row := range b.samples[start:end] {
+			sorted[i] = entry{value: b.X[row][f], row: row}
+		}
+		sortEntries(sorted)
 	}
-	sortEntries(sorted)
 	r := featureScan{feature: f, proxy: math.Inf(-1)}
 	if sorted[n-1].value <= sorted[0].value+featureThreshold {
 		r.constant = true
@@ -436,7 +463,14 @@ func (b *builder) partition(start, end int, s split) int {
 	right := b.scratch[:0]
 	mid := start
 	for _, row := range rows {
-		if b.X[row][s.feature] <= s.threshold {
+		left := b.X[row][s.feature] <= s.threshold
+		if b.pre != nil {
+			b.pre.goLeft[row] = 0
+			if left {
+				b.pre.goLeft[row] = 1
+			}
+		}
+		if left {
 			b.samples[mid] = row
 			mid++
 		} else {

@@ -60,7 +60,21 @@ func (t *Trainer) FitWeighted(ctx context.Context, X [][]float64, y []int, class
 		}
 		return t.fit(ctx, nil, Bin(X, t.cfg.MaxBin, t.cfg.Workers), y, classes, weights)
 	}
-	return t.fit(ctx, X, nil, y, classes, weights)
+	if Presorts(t.cfg.MaxFeatures, len(X[0]), len(X)) && integral(weights) {
+		return t.fit(ctx, Sort(X), nil, y, classes, weights)
+	}
+	return t.fit(ctx, &Sorted{X: X}, nil, y, classes, weights)
+}
+
+// FitSorted grows a tree with the exact method, whatever
+// Config.TreeMethod says, on data sorted by Sort and labels y in [0,
+// classes), one per row, with weights as FitWeighted takes them. s is only
+// read, so fits may share it. The errors are FitWeighted's.
+func (t *Trainer) FitSorted(ctx context.Context, s *Sorted, y []int, classes int, weights []float64) (*classifier.Fitted, error) {
+	if err := checkLabels(y, len(s.X), classes); err != nil {
+		return nil, err
+	}
+	return t.fit(ctx, s, nil, y, classes, weights)
 }
 
 // FitBinned grows a tree with the hist method, whatever Config.TreeMethod
@@ -69,15 +83,24 @@ func (t *Trainer) FitWeighted(ctx context.Context, X [][]float64, y []int, class
 // may share it; Config.MaxBin is not used (Bin was given it). The errors
 // are FitWeighted's.
 func (t *Trainer) FitBinned(ctx context.Context, bins *Binned, y []int, classes int, weights []float64) (*classifier.Fitted, error) {
-	if len(y) != bins.rows {
-		return nil, fmt.Errorf("tree: fit: %w: %d labels for %d binned rows", classifier.ErrShape, len(y), bins.rows)
+	if err := checkLabels(y, bins.rows, classes); err != nil {
+		return nil, err
+	}
+	return t.fit(ctx, nil, bins, y, classes, weights)
+}
+
+// checkLabels checks that y has one label in [0, classes) for each of n
+// rows whose values were checked before they were binned or sorted.
+func checkLabels(y []int, n, classes int) error {
+	if len(y) != n {
+		return fmt.Errorf("tree: fit: %w: %d labels for %d rows", classifier.ErrShape, len(y), n)
 	}
 	for i, label := range y {
 		if label < 0 || label >= classes {
-			return nil, fmt.Errorf("tree: fit: %w: row %d has label %d, want [0, %d)", classifier.ErrLabel, i, label, classes)
+			return fmt.Errorf("tree: fit: %w: row %d has label %d, want [0, %d)", classifier.ErrLabel, i, label, classes)
 		}
 	}
-	return t.fit(ctx, nil, bins, y, classes, weights)
+	return nil
 }
 
 // check validates the weights and MaxFeatures for d features and n rows.
@@ -91,13 +114,19 @@ func (t *Trainer) check(d, n int, weights []float64) error {
 	return nil
 }
 
-// fit grows the tree on X by the exact method or, with bins set, by the
-// hist method; X and y are checked.
-func (t *Trainer) fit(ctx context.Context, X [][]float64, bins *Binned, y []int, classes int, weights []float64) (*classifier.Fitted, error) {
+// fit grows the tree on s.X by the exact method or, with bins set (and s
+// nil), by the hist method; the data and y are checked. The exact method
+// uses s's sorted columns when it has them and the weights are whole
+// numbers; otherwise it sorts each node's rows.
+func (t *Trainer) fit(ctx context.Context, s *Sorted, bins *Binned, y []int, classes int, weights []float64) (*classifier.Fitted, error) {
+	var X [][]float64
+	if s != nil {
+		X = s.X
+	}
 	if err := t.check(bins.featuresOr(X), len(y), weights); err != nil {
 		return nil, err
 	}
-	b := newBuilder(t.cfg, X, bins, y, classes, weights)
+	b := newBuilder(t.cfg, s, bins, y, classes, weights)
 	defer b.w.release()
 	if len(b.samples) == 0 {
 		return nil, fmt.Errorf("tree: fit: %w: every weight is zero", ErrWeights)

@@ -19,6 +19,7 @@ type work struct {
 	scratch  []int
 	features []int
 	sorted   []entry
+	pre      presorted
 	counts   []float64 // counts, left, right, bestLeft and candLeft, classes each
 
 	// The tree, one entry per node in pre-order. leafAt is the offset of a
@@ -91,7 +92,7 @@ func (w *work) release() {
 	// A fit on many rows leaves large buffers; keeping them would hold
 	// that memory for as long as the pool keeps w.
 	const keep = 1 << 16
-	if cap(w.samples) > keep || cap(w.values) > keep*4 {
+	if cap(w.samples) > keep || cap(w.values) > keep*4 || cap(w.pre.ord) > keep*16 {
 		return
 	}
 	workPool.Put(w)
