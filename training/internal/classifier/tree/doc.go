@@ -4,8 +4,11 @@
 // # Growing
 //
 // Nodes are grown depth first. At each node every candidate feature's
-// values are sorted and every threshold halfway between two consecutive
-// distinct values is tried; the split with the largest decrease of the
+// values are taken in sorted order and every threshold halfway between two
+// consecutive distinct values is tried (with whole-number weights, as a
+// forest's bootstrap counts, the columns are sorted once, [Sort], and each
+// split partitions them with its rows, so no node sorts; otherwise each
+// node sorts its rows); the split with the largest decrease of the
 // weighted children's impurity wins, the first one found on ties. Features
 // are visited in an order drawn from [Config.Src] at every node (in natural
 // order when it is nil), which is how scikit-learn decides ties. A node
