@@ -438,20 +438,29 @@ func (gr *grower) partition() {
 				continue
 			}
 			sp := spans[nid]
-			l, r := sp.lo, int32(0)
-			for _, e := range seg[sp.lo:sp.hi] {
-				// Write to both sides and advance at most one: no branch on
-				// the side, which is as unpredictable as the data.
-				seg[l], tmp[r] = e, e
-				left := gr.pos[e.row] == n.left
-				l += b2i(left && keepL)
-				r += b2i(!left && keepR)
-			}
-			copy(seg[l:], tmp[:r])
-			spans[n.left], spans[n.right] = span{sp.lo, l}, span{l, l + r}
+			l, r := split(seg[sp.lo:sp.hi], tmp, gr.pos, n.left, b2i(keepL), b2i(keepR))
+			spans[n.left], spans[n.right] = span{sp.lo, sp.lo + l}, span{sp.lo + l, sp.lo + l + r}
 		}
 		gr.spans[f] = spans
 	}
+}
+
+// split moves rows (one node's part of a column) whose node in pos is left
+// to its front, in order, and the others after them, keeping those with
+// keepL or keepR 1 only; it returns how many it kept on each side. It is
+// apart from partition, with everything it reads in arguments, so that its
+// loop keeps them in registers.
+func split(rows, tmp []entry, pos []int32, left, keepL, keepR int32) (l, r int32) {
+	for _, e := range rows {
+		// Write to both sides and advance at most one: no branch on the
+		// side, which is as unpredictable as the data.
+		rows[l], tmp[r] = e, e
+		isLeft := b2i(pos[e.row] == left)
+		l += isLeft & keepL
+		r += (1 - isLeft) & keepR
+	}
+	copy(rows[l:], tmp[:r])
+	return l, r
 }
 
 // b2i is 1 for true and 0 for false; the compiler makes it a SETcc.
