@@ -254,48 +254,102 @@ func (dq *denseQ) solve(b []float64) { cholSolve(dq.m, dq.l, b) }
 //
 //	(D + ZZᵀ)⁻¹ = D⁻¹ − D⁻¹Z(I + ZᵀD⁻¹Z)⁻¹ZᵀD⁻¹,
 //
-// which needs a p × p factorization instead of an l × l one.
+// which needs a p × p factorization instead of an l × l one. Z is kept by
+// column (zt, p × l), so that its products are sums over l contiguous
+// values, four of them at once (dots4): one sum's additions wait for each
+// other, four sums' do not. Each sum adds its terms in the order the
+// products row by row did, so the results are the same to the bit.
 type lowRankQ struct {
 	l, p int
-	z    []float64 // l × p
+	zt   []float64 // p × l: column a of Z is zt[a*l : (a+1)*l]
 	dinv []float64
 	m    []float64 // the factor of I + ZᵀD⁻¹Z
 	w    []float64 // p
+	v    []float64 // l
 }
 
+// newLowRankQ returns Q = ZZᵀ for Z given row by row (l × p).
 func newLowRankQ(z []float64, l, p int) *lowRankQ {
-	return &lowRankQ{l: l, p: p, z: z, dinv: make([]float64, l), m: make([]float64, p*p), w: make([]float64, p)}
+	zt := make([]float64, p*l)
+	for i := range l {
+		for a := range p {
+			zt[a*l+i] = z[i*p+a]
+		}
+	}
+	return &lowRankQ{l: l, p: p, zt: zt, dinv: make([]float64, l), m: make([]float64, p*p), w: make([]float64, p), v: make([]float64, l)}
+}
+
+func (lq *lowRankQ) col(a int) []float64 { return lq.zt[a*lq.l : (a+1)*lq.l] }
+
+// dotsZ sets out[j] to the product of v with column first+j of Z, for j
+// below len(out).
+func (lq *lowRankQ) dotsZ(v, out []float64, first int) {
+	j := 0
+	for ; j+4 <= len(out); j += 4 {
+		out[j], out[j+1], out[j+2], out[j+3] = dots4(v, lq.col(first+j), lq.col(first+j+1), lq.col(first+j+2), lq.col(first+j+3))
+	}
+	for ; j < len(out); j++ {
+		out[j] = dot(lq.col(first+j), v)
+	}
+}
+
+// dots4 returns the products of x with a, b, c and d, each summed in
+// index order as dot sums.
+func dots4(x, a, b, c, d []float64) (sa, sb, sc, sd float64) {
+	a, b, c, d = a[:len(x)], b[:len(x)], c[:len(x)], d[:len(x)]
+	for i, v := range x {
+		sa += a[i] * v
+		sb += b[i] * v
+		sc += c[i] * v
+		sd += d[i] * v
+	}
+	return sa, sb, sc, sd
+}
+
+// mulZ sets out to Z·w, each out[i] summed over the columns in order,
+// four columns a pass.
+func (lq *lowRankQ) mulZ(w, out []float64) {
+	clear(out)
+	a := 0
+	for ; a+4 <= len(w); a += 4 {
+		c0, c1, c2, c3 := lq.col(a), lq.col(a+1), lq.col(a+2), lq.col(a+3)
+		c0, c1, c2, c3 = c0[:len(out)], c1[:len(out)], c2[:len(out)], c3[:len(out)]
+		w0, w1, w2, w3 := w[a], w[a+1], w[a+2], w[a+3]
+		for i, o := range out {
+			o += c0[i] * w0
+			o += c1[i] * w1
+			o += c2[i] * w2
+			o += c3[i] * w3
+			out[i] = o
+		}
+	}
+	for ; a < len(w); a++ {
+		for i, x := range lq.col(a) {
+			out[i] += x * w[a]
+		}
+	}
 }
 
 func (lq *lowRankQ) mul(v, out []float64) {
-	clear(lq.w)
-	for i := range lq.l {
-		zi := lq.z[i*lq.p : (i+1)*lq.p]
-		for k, x := range zi {
-			lq.w[k] += x * v[i]
-		}
-	}
-	for i := range lq.l {
-		out[i] = dot(lq.z[i*lq.p:(i+1)*lq.p], lq.w)
-	}
+	lq.dotsZ(v, lq.w, 0)
+	lq.mulZ(lq.w, out)
 }
 
 func (lq *lowRankQ) factor(d []float64) bool {
 	p := lq.p
-	clear(lq.m)
 	for i, di := range d {
 		if !(di > 0) {
 			return false
 		}
 		lq.dinv[i] = 1 / di
-		zi := lq.z[i*p : (i+1)*p]
-		for a, za := range zi {
-			f := za * lq.dinv[i]
-			row := lq.m[a*p : a*p+a+1]
-			for b := range row {
-				row[b] += f * zi[b]
-			}
+	}
+	scaled := lq.v
+	for a := range p {
+		for i, x := range lq.col(a) {
+			scaled[i] = x * lq.dinv[i]
 		}
+		// Row a's lower triangle: (z_ia·d_i⁻¹)·z_ib summed over i.
+		lq.dotsZ(scaled, lq.m[a*p:a*p+a+1], 0)
 	}
 	for a := range p {
 		lq.m[a*p+a]++
@@ -307,18 +361,15 @@ func (lq *lowRankQ) factor(d []float64) bool {
 }
 
 func (lq *lowRankQ) solve(b []float64) {
-	p := lq.p
 	// w = ZᵀD⁻¹b
-	clear(lq.w)
 	for i := range lq.l {
-		f := lq.dinv[i] * b[i]
-		for k, x := range lq.z[i*p : (i+1)*p] {
-			lq.w[k] += x * f
-		}
+		lq.v[i] = lq.dinv[i] * b[i]
 	}
-	cholSolve(lq.m, p, lq.w)
+	lq.dotsZ(lq.v, lq.w, 0)
+	cholSolve(lq.m, lq.p, lq.w)
+	lq.mulZ(lq.w, lq.v)
 	for i := range lq.l {
-		b[i] = lq.dinv[i] * (b[i] - dot(lq.z[i*p:(i+1)*p], lq.w))
+		b[i] = lq.dinv[i] * (b[i] - lq.v[i])
 	}
 }
 
