@@ -54,25 +54,12 @@ type plan struct {
 }
 
 // tuneModel runs m's searches (one per outer fold, then the final one on
-// the training split) and the nested estimate, with fs as the only access
-// to data.
+// the training split), then the nested estimate and the configured
+// settings' CV, with fs as the only access to data.
 func tuneModel(ctx context.Context, m Model, fs fitScorer, pl plan) (*ModelResult, error) {
 	start := time.Now()
 	workers := pl.opts.workers
 	res := &ModelResult{Name: m.Name, Space: m.Space}
-
-	// The configured settings on the outer folds, with the streams `mlops
-	// train` gives its folds: the same numbers as its CV.
-	def := make([]float64, len(pl.outer))
-	err := classifier.Run(workers, len(pl.outer), func(_, f int) error {
-		var err error
-		def[f], err = fs(ctx, fitCall{Study: -1, Train: pl.outer[f].Train, Test: pl.outer[f].Test, Stream: uint64(f) + 1})
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("tune %s: default settings: %w", m.Name, err)
-	}
-	res.DefaultCV = metrics.Summarize(def)
 
 	studies := make([]*study, len(pl.outer)+1)
 	for i := range studies {
@@ -116,15 +103,34 @@ func tuneModel(ctx context.Context, m Model, fs fitScorer, pl plan) (*ModelResul
 		res.Outer[f], inner[f] = b.point, b.mean()
 	}
 	res.InnerBest = metrics.Summarize(inner)
-	nested := make([]float64, len(pl.outer))
-	err = classifier.Run(workers, len(pl.outer), func(_, f int) error {
-		var err error
-		nested[f], err = fs(ctx, fitCall{Study: -1, Point: res.Outer[f], Train: pl.outer[f].Train, Test: pl.outer[f].Test, Stream: uint64(f) + 1})
-		return err
+	// The nested estimate's fits, and the configured settings' on the same
+	// outer folds with the streams `mlops train` gives its folds (the same
+	// numbers as its CV), in one parallel run: two runs of a few fits each
+	// would leave a core idle at the end of each.
+	n := len(pl.outer)
+	nested, def := make([]float64, n), make([]float64, n)
+	err := classifier.Run(workers, 2*n, func(_, k int) error {
+		f, c := k/2, fitCall{Study: -1, Train: pl.outer[k/2].Train, Test: pl.outer[k/2].Test, Stream: uint64(k/2) + 1}
+		if k%2 == 1 {
+			v, err := fs(ctx, c)
+			if err != nil {
+				return fmt.Errorf("default settings: %w", err)
+			}
+			def[f] = v
+			return nil
+		}
+		c.Point = res.Outer[f]
+		v, err := fs(ctx, c)
+		if err != nil {
+			return fmt.Errorf("nested estimate: %w", err)
+		}
+		nested[f] = v
+		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("tune %s: nested estimate: %w", m.Name, err)
+		return nil, fmt.Errorf("tune %s: %w", m.Name, err)
 	}
+	res.DefaultCV = metrics.Summarize(def)
 	res.Nested = metrics.Summarize(nested)
 	for f := range pl.outer {
 		res.Searches = append(res.Searches, studies[f].record(f, len(pl.outer[f].Train), nested[f]))

@@ -103,6 +103,11 @@ func Run(ctx context.Context, logger *slog.Logger, opts Options) (*Result, error
 		if err != nil {
 			return nil, err
 		}
+		// tuneModel fits the configured settings after the search; a
+		// setting the algorithm rejects is reported before it.
+		if _, err := m.Trainer(nil, p.Seed, 1); err != nil {
+			return nil, fmt.Errorf("tune %s: default settings: %w", name, err)
+		}
 		pl := pl
 		if opts.Time > 0 {
 			pl.opts.deadline = time.Now().Add(share)
