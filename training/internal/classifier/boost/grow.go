@@ -230,13 +230,15 @@ func (gr *grower) grow(g, h []float32) {
 // XGBoost's ColMaker does for every tree: each row takes part with
 // probability Subsample; max(1, ⌊ColsampleByTree·d⌋) features are drawn.
 func (gr *grower) sample() {
-	clear(gr.pos)
 	if gr.p.subsample < 1 {
-		for i := range gr.pos {
-			if !(gr.rng.Float64() < gr.p.subsample) {
-				gr.pos[i] = ^0
-			}
+		pos, rng, subsample := gr.pos, gr.rng, gr.p.subsample
+		for i := range pos {
+			// 0 (the root) or ^0 (sampled out), without a branch on the
+			// draw, which would be mispredicted as often as it is random.
+			pos[i] = -b2i(!(rng.Float64() < subsample))
 		}
+	} else {
+		clear(gr.pos)
 	}
 	if gr.p.colsample < 1 {
 		n := max(1, int(gr.p.colsample*float32(len(gr.allFeatures))))
@@ -255,9 +257,10 @@ func (gr *grower) initNodes(list []int32, g, h []float32) {
 	for _, nid := range list {
 		gr.nodes[nid].sum = stats{}
 	}
+	nodes := gr.nodes // a local: the compiler would reload gr.nodes after every store
 	for i, nid := range gr.pos {
 		if nid >= 0 {
-			s := &gr.nodes[nid].sum
+			s := &nodes[nid].sum
 			s.g += float64(g[i])
 			s.h += float64(h[i])
 		}
@@ -475,21 +478,27 @@ func b2i(b bool) int32 {
 // resetPositions moves the rows of split nodes to their children and marks
 // the rows of new leaves done.
 func (gr *grower) resetPositions() {
-	for i, nid := range gr.pos {
+	// Locals, not gr's fields, which the compiler would reload after
+	// every store to pos.
+	pos, nodes, values, d := gr.pos, gr.nodes, gr.data.values, gr.data.features
+	for i, nid := range pos {
 		if nid < 0 {
 			continue
 		}
-		n := &gr.nodes[nid]
+		n := &nodes[nid]
 		if n.isLeaf() {
-			gr.pos[i] = ^nid
+			pos[i] = ^nid
 			continue
 		}
-		if v := gr.data.values[i*gr.data.features+int(n.feature)]; v < n.threshold || (v != v && n.defaultLeft) {
-			gr.pos[i] = n.left
-		} else {
-			gr.pos[i] = n.right
-		}
+		pos[i] = n.right - goesLeft(values[i*d+int(n.feature)], n)
 	}
+}
+
+// goesLeft is 1 if value x goes to split node n's left child, else 0,
+// computed without a branch on the comparison, which is as unpredictable
+// as the data. A node's children are numbered left, then right = left+1.
+func goesLeft(x float32, n *node) int32 {
+	return b2i(x < n.threshold) | b2i(x != x)&b2i(n.defaultLeft)
 }
 
 // prune applies gamma as XGBoost's TreePruner does: visiting the leaves in
@@ -559,15 +568,12 @@ func (gr *grower) appendTo(m *model.Boosted, k int) {
 // addTo adds the last grown tree's leaf values to class k's margins of every
 // row of data, in float32, as XGBoost's prediction cache does.
 func (gr *grower) addTo(margin []float32, k, classes int, data *matrix) {
+	nodes := gr.nodes // a local: the compiler would reload gr.nodes after every store
 	for i := range data.rows {
 		x := data.row(i)
-		n := &gr.nodes[0]
+		n := &nodes[0]
 		for !n.isLeaf() {
-			if v := x[n.feature]; v < n.threshold || (v != v && n.defaultLeft) {
-				n = &gr.nodes[n.left]
-			} else {
-				n = &gr.nodes[n.right]
-			}
+			n = &nodes[n.right-goesLeft(x[n.feature], n)]
 		}
 		margin[i*classes+k] += n.leaf
 	}
