@@ -202,14 +202,14 @@ func (gr *grower) grow(g, h []float32) {
 	}
 	for depth := 0; depth < gr.p.maxDepth; depth++ {
 		gr.findSplits(g, h)
-		gr.resetPositions()
+		gr.resetPositions(g, h)
 		gr.next = gr.next[:0]
 		for _, nid := range gr.expand {
 			if n := &gr.nodes[nid]; !n.isLeaf() {
 				gr.next = append(gr.next, n.left, n.right)
 			}
 		}
-		gr.initNodes(gr.next, g, h)
+		gr.setStats(gr.next)
 		if len(gr.next) > 0 && depth+1 < gr.p.maxDepth {
 			gr.partition()
 		}
@@ -265,6 +265,11 @@ func (gr *grower) initNodes(list []int32, g, h []float32) {
 			s.h += float64(h[i])
 		}
 	}
+	gr.setStats(list)
+}
+
+// setStats sets the weights and gains of the nodes of list from their sums.
+func (gr *grower) setStats(list []int32) {
 	for _, nid := range list {
 		n := &gr.nodes[nid]
 		n.weight = gr.p.weight(n.sum)
@@ -475,9 +480,11 @@ func b2i(b bool) int32 {
 	return i
 }
 
-// resetPositions moves the rows of split nodes to their children and marks
-// the rows of new leaves done.
-func (gr *grower) resetPositions() {
+// resetPositions moves the rows of split nodes to their children, adding
+// their gradients g and hessians h to the children's sums (new nodes start
+// at zero; in row order, as initNodes sums), and marks the rows of new
+// leaves done.
+func (gr *grower) resetPositions(g, h []float32) {
 	// Locals, not gr's fields, which the compiler would reload after
 	// every store to pos.
 	pos, nodes, values, d := gr.pos, gr.nodes, gr.data.values, gr.data.features
@@ -490,7 +497,11 @@ func (gr *grower) resetPositions() {
 			pos[i] = ^nid
 			continue
 		}
-		pos[i] = n.right - goesLeft(values[i*d+int(n.feature)], n)
+		child := n.right - goesLeft(values[i*d+int(n.feature)], n)
+		pos[i] = child
+		s := &nodes[child].sum
+		s.g += float64(g[i])
+		s.h += float64(h[i])
 	}
 }
 
