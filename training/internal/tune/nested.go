@@ -110,21 +110,17 @@ func tuneModel(ctx context.Context, m Model, fs fitScorer, pl plan) (*ModelResul
 	n := len(pl.outer)
 	nested, def := make([]float64, n), make([]float64, n)
 	err := classifier.Run(workers, 2*n, func(_, k int) error {
-		f, c := k/2, fitCall{Study: -1, Train: pl.outer[k/2].Train, Test: pl.outer[k/2].Test, Stream: uint64(k/2) + 1}
-		if k%2 == 1 {
-			v, err := fs(ctx, c)
-			if err != nil {
-				return fmt.Errorf("default settings: %w", err)
-			}
-			def[f] = v
-			return nil
+		f := k / 2
+		c := fitCall{Study: -1, Train: pl.outer[f].Train, Test: pl.outer[f].Test, Stream: uint64(f) + 1}
+		what, out := "default settings", def
+		if k%2 == 0 {
+			what, out, c.Point = "nested estimate", nested, res.Outer[f]
 		}
-		c.Point = res.Outer[f]
 		v, err := fs(ctx, c)
 		if err != nil {
-			return fmt.Errorf("nested estimate: %w", err)
+			return fmt.Errorf("%s: %w", what, err)
 		}
-		nested[f] = v
+		out[f] = v
 		return nil
 	})
 	if err != nil {

@@ -196,7 +196,7 @@ func (gr *grower) grow(g, h []float32) {
 	gr.sample()
 	gr.nodes = append(gr.nodes[:0], node{parent: -1, left: -1, right: -1, feature: -1})
 	gr.expand = append(gr.expand[:0], 0)
-	gr.initNodes(gr.expand, g, h)
+	gr.initRoot(g, h)
 	if gr.p.canSplit(gr.nodes[0].sum) {
 		gr.initSegments()
 	}
@@ -251,21 +251,19 @@ func (gr *grower) sample() {
 	}
 }
 
-// initNodes sums the gradients of the rows at each node of list and sets
-// the nodes' weights and gains.
-func (gr *grower) initNodes(list []int32, g, h []float32) {
-	for _, nid := range list {
-		gr.nodes[nid].sum = stats{}
-	}
-	nodes := gr.nodes // a local: the compiler would reload gr.nodes after every store
+// initRoot sums the gradients of the rows in the tree (all at the root,
+// node 0) and sets the root's weight and gain; resetPositions sums the
+// other nodes' as it moves rows to them.
+func (gr *grower) initRoot(g, h []float32) {
+	var s stats
 	for i, nid := range gr.pos {
 		if nid >= 0 {
-			s := &nodes[nid].sum
 			s.g += float64(g[i])
 			s.h += float64(h[i])
 		}
 	}
-	gr.setStats(list)
+	gr.nodes[0].sum = s
+	gr.setStats(gr.expand)
 }
 
 // setStats sets the weights and gains of the nodes of list from their sums.
@@ -482,8 +480,7 @@ func b2i(b bool) int32 {
 
 // resetPositions moves the rows of split nodes to their children, adding
 // their gradients g and hessians h to the children's sums (new nodes start
-// at zero; in row order, as initNodes sums), and marks the rows of new
-// leaves done.
+// at zero) in row order, and marks the rows of new leaves done.
 func (gr *grower) resetPositions(g, h []float32) {
 	// Locals, not gr's fields, which the compiler would reload after
 	// every store to pos.

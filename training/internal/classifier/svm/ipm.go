@@ -281,15 +281,15 @@ func newLowRankQ(z []float64, l, p int) *lowRankQ {
 
 func (lq *lowRankQ) col(a int) []float64 { return lq.zt[a*lq.l : (a+1)*lq.l] }
 
-// dotsZ sets out[j] to the product of v with column first+j of Z, for j
-// below len(out).
-func (lq *lowRankQ) dotsZ(v, out []float64, first int) {
+// dotsZ sets out[j] to the product of v with column j of Z, for j below
+// len(out).
+func (lq *lowRankQ) dotsZ(v, out []float64) {
 	j := 0
 	for ; j+4 <= len(out); j += 4 {
-		out[j], out[j+1], out[j+2], out[j+3] = dots4(v, lq.col(first+j), lq.col(first+j+1), lq.col(first+j+2), lq.col(first+j+3))
+		out[j], out[j+1], out[j+2], out[j+3] = dots4(v, lq.col(j), lq.col(j+1), lq.col(j+2), lq.col(j+3))
 	}
 	for ; j < len(out); j++ {
-		out[j] = dot(lq.col(first+j), v)
+		out[j] = dot(lq.col(j), v)
 	}
 }
 
@@ -331,7 +331,7 @@ func (lq *lowRankQ) mulZ(w, out []float64) {
 }
 
 func (lq *lowRankQ) mul(v, out []float64) {
-	lq.dotsZ(v, lq.w, 0)
+	lq.dotsZ(v, lq.w)
 	lq.mulZ(lq.w, out)
 }
 
@@ -349,7 +349,7 @@ func (lq *lowRankQ) factor(d []float64) bool {
 			scaled[i] = x * lq.dinv[i]
 		}
 		// Row a's lower triangle: (z_ia·d_i⁻¹)·z_ib summed over i.
-		lq.dotsZ(scaled, lq.m[a*p:a*p+a+1], 0)
+		lq.dotsZ(scaled, lq.m[a*p:a*p+a+1])
 	}
 	for a := range p {
 		lq.m[a*p+a]++
@@ -365,7 +365,7 @@ func (lq *lowRankQ) solve(b []float64) {
 	for i := range lq.l {
 		lq.v[i] = lq.dinv[i] * b[i]
 	}
-	lq.dotsZ(lq.v, lq.w, 0)
+	lq.dotsZ(lq.v, lq.w)
 	cholSolve(lq.m, lq.p, lq.w)
 	lq.mulZ(lq.w, lq.v)
 	for i := range lq.l {

@@ -89,6 +89,7 @@ func newBuilder(cfg Config, s *Sorted, bins *Binned, y []int, classes int, weigh
 		X = s.X
 	}
 	d := bins.featuresOr(X)
+	whole := integral(weights)
 	w := getWork(len(y), d, classes)
 	c := classes
 	b := &w.builder
@@ -98,7 +99,7 @@ func newBuilder(cfg Config, s *Sorted, bins *Binned, y []int, classes int, weigh
 		y:        y,
 		weights:  weights,
 		classes:  classes,
-		impurity: criterion(cfg.Criterion, integral(weights)),
+		impurity: criterion(cfg.Criterion, whole),
 		rng:      newRand(cfg.Src),
 		features: w.features,
 		counts:   w.counts[0*c : 1*c : 1*c],
@@ -121,7 +122,7 @@ func newBuilder(cfg Config, s *Sorted, bins *Binned, y []int, classes int, weigh
 	}
 	b.scratch = w.scratch[:len(b.samples)]
 	switch {
-	case bins == nil && s.cols != nil && integral(weights):
+	case bins == nil && s.cols != nil && whole:
 		m := len(b.samples)
 		w.pre.ord = resize(w.pre.ord, d*m+1, d*m+1)
 		w.pre.scratch = resize(w.pre.scratch, m, m)
