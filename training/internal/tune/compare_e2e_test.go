@@ -84,7 +84,7 @@ func irisData(root string) string {
 // sections replaced or added (key, then its value as YAML flow text, in
 // pairs) and returns its path. The models keep params.yaml's settings,
 // the libraries' defaults.
-func writeParams(t *testing.T, root string, sections ...string) string {
+func writeParams(t testing.TB, root string, sections ...string) string {
 	t.Helper()
 	orig, err := os.ReadFile(filepath.Join(root, "params.yaml"))
 	if err != nil {
@@ -125,7 +125,7 @@ func writeParams(t *testing.T, root string, sections ...string) string {
 // csvData returns the data: section of a CSV whose label column is label
 // and whose other columns are the features, with ranges wide enough for
 // any value.
-func csvData(t *testing.T, path, label string) string {
+func csvData(t testing.TB, path, label string) string {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
