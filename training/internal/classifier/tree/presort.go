@@ -38,9 +38,17 @@ func Sort(X [][]float64) *Sorted {
 	return s
 }
 
+// presortMaxEntries bounds the data a Sorted is used for: it holds every
+// value once more (16 bytes each), and every tree being grown a copy of
+// its rows' (64 MB each at this bound), where sorting each node's rows
+// needs one column's worth. Data sets this large use the hist method
+// unless told otherwise (AutoHistRows).
+const presortMaxEntries = 1 << 22
+
 // Presorts reports whether the exact method is faster on n rows of d
 // features from a Sorted than sorting each node's rows, when each node
-// scans maxFeatures features (0: all of them). Splitting the presorted
+// scans maxFeatures features (0: all of them), and n·d is small enough
+// for the memory that takes (presortMaxEntries). Splitting the presorted
 // columns costs every feature a pass over the node's rows; sorting costs
 // each scanned feature about log₂ n passes, each a few times dearer for
 // its unpredictable comparisons.
@@ -49,7 +57,7 @@ func Presorts(maxFeatures, d, n int) bool {
 	if k == 0 {
 		k = d
 	}
-	return 3*k*bits.Len(uint(n)) >= d
+	return n*d <= presortMaxEntries && 3*k*bits.Len(uint(n)) >= d
 }
 
 // presorted is the exact method's state with a Sorted: for each feature,

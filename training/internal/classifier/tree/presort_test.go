@@ -75,11 +75,13 @@ func TestPresorts(t *testing.T) {
 		maxFeatures, d, n int
 		want              bool
 	}{
-		{0, 13, 150, true},    // every feature scanned: presort
-		{1, 13, 150, true},    // wine-sized, one feature a node: 3·1·8 >= 13
-		{1, 64, 1500, false},  // digits-sized, one feature a node: sorting it is cheaper
-		{8, 64, 1500, true},   // digits-sized, sqrt(64) features a node
-		{2, 1000, 100, false}, // wide data, few features a node
+		{0, 13, 150, true},        // every feature scanned: presort
+		{1, 13, 150, true},        // wine-sized, one feature a node: 3·1·8 >= 13
+		{1, 64, 1500, false},      // digits-sized, one feature a node: sorting it is cheaper
+		{8, 64, 1500, true},       // digits-sized, sqrt(64) features a node
+		{2, 1000, 100, false},     // wide data, few features a node
+		{0, 20, 1_000_000, false}, // told to be exact on a million rows: too much memory
+		{0, 20, presortMaxEntries / 20, true},
 	} {
 		if got := Presorts(tc.maxFeatures, tc.d, tc.n); got != tc.want {
 			t.Errorf("Presorts(%d, %d, %d) = %v, want %v", tc.maxFeatures, tc.d, tc.n, got, tc.want)
