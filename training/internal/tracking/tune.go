@@ -112,6 +112,9 @@ type TuneTrial struct {
 	// Scores are the inner folds' accuracies in fold order, as far as the
 	// trial got.
 	Scores []float64 `json:"scores"`
+	// LogLosses are the same folds' log losses (natural log), which break
+	// ties of the mean accuracy when the best trial is chosen.
+	LogLosses []float64 `json:"log_losses,omitempty"`
 	// State is "complete", "pruned" or "infeasible".
 	State           string  `json:"state"`
 	DurationSeconds float64 `json:"duration_seconds"`

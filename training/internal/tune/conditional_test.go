@@ -25,9 +25,9 @@ func TestConditionalParameters(t *testing.T) {
 	y := labels(60, 3)
 	var mu sync.Mutex
 	calls := map[string]int{}
-	fs := func(_ context.Context, c fitCall) (float64, error) {
+	fs := func(_ context.Context, c fitCall) (fitScore, error) {
 		if c.Point == nil {
-			return 0.9, nil
+			return fitScore{Accuracy: 0.9}, nil
 		}
 		values := map[string]any{}
 		for _, s := range c.Point {
@@ -44,7 +44,7 @@ func TestConditionalParameters(t *testing.T) {
 		if values["kernel"] == "rbf" {
 			v -= 0.1
 		}
-		return v, nil
+		return fitScore{Accuracy: v}, nil
 	}
 	r, err := tuneModel(t.Context(), m, fs, testPlan(t, y, 3, true, 2))
 	if err != nil {

@@ -8,7 +8,9 @@
 // search runs on the fold's training part alone, scoring each trial by an
 // inner stratified k-fold cross-validation of that part; the best trial's
 // parameters are then fitted on the whole training part and scored on the
-// outer test fold, which the search never saw. The mean of those scores
+// outer test fold, which the search never saw. The best trial has the
+// highest mean inner accuracy; ties, common on small data, go to the lower
+// mean inner log loss, then to the earlier trial. The mean of those scores
 // is the nested estimate. The best inner scores are reported too, marked
 // optimistic: they are maxima over many noisy trials. A final search on
 // the training split (the rows `mlops train` fits its bundles on) picks

@@ -30,7 +30,18 @@ type fitCall struct {
 
 // fitScorer fits and scores one call; the search's only access to data.
 // Tests substitute one that records the rows it is given.
-type fitScorer func(ctx context.Context, c fitCall) (float64, error)
+type fitScorer func(ctx context.Context, c fitCall) (fitScore, error)
+
+// fitScore is how well a fit did on its test rows.
+type fitScore struct {
+	// Accuracy is the share of test rows whose most probable class is
+	// their label: what the search maximizes.
+	Accuracy float64
+	// LogLoss is the mean negative log-likelihood of the labels (natural
+	// log, probabilities clipped as metrics.LogLoss clips them); it only
+	// breaks ties of accuracy.
+	LogLoss float64
+}
 
 // accuracyScorer returns the fitScorer that fits m on the rows of d and
 // returns the accuracy on the test rows. A panic in a fit becomes an
@@ -42,7 +53,7 @@ type fitScorer func(ctx context.Context, c fitCall) (float64, error)
 // values its rows are filled with, and neither does an inner fold's.
 func accuracyScorer(d *dataset.Dataset, m Model, seed uint64) fitScorer {
 	cols := impute.Columns(d.Missing)
-	return func(ctx context.Context, c fitCall) (acc float64, err error) {
+	return func(ctx context.Context, c fitCall) (sc fitScore, err error) {
 		defer func() {
 			if p := recover(); p != nil {
 				err = fmt.Errorf("tune %s: fit panicked: %v\n%s", m.Name, p, debug.Stack())
@@ -50,17 +61,17 @@ func accuracyScorer(d *dataset.Dataset, m Model, seed uint64) fitScorer {
 		}()
 		tr, err := m.Trainer(c.Point, seed, c.Stream)
 		if err != nil {
-			return 0, err
+			return fitScore{}, err
 		}
 		med, err := trainingMedians(d, cols, c.Train)
 		if err != nil {
-			return 0, fmt.Errorf("tune %s: %w", m.Name, err)
+			return fitScore{}, fmt.Errorf("tune %s: %w", m.Name, err)
 		}
 		X, y := d.Subset(c.Train)
 		impute.Fill(X, cols, med)
 		fitted, err := tr.Fit(ctx, X, y, len(d.Classes))
 		if err != nil {
-			return 0, fmt.Errorf("tune %s: fit %v: %w", m.Name, c.Point, err)
+			return fitScore{}, fmt.Errorf("tune %s: fit %v: %w", m.Name, c.Point, err)
 		}
 		return score(fitted, d, c.Test, cols, med)
 	}
@@ -80,15 +91,25 @@ func trainingMedians(d *dataset.Dataset, cols []int, train []int) ([]float64, er
 	return med, nil
 }
 
-// score returns the accuracy of fitted on the rows test of d, their blank
-// cells in cols filled with med.
-func score(fitted *classifier.Fitted, d *dataset.Dataset, test []int, cols []int, med []float64) (float64, error) {
+// score returns the accuracy and log loss of fitted on the rows test of
+// d, their blank cells in cols filled with med.
+func score(fitted *classifier.Fitted, d *dataset.Dataset, test []int, cols []int, med []float64) (fitScore, error) {
 	pred, err := fitted.Params.Compile(len(d.Features), len(d.Classes))
 	if err != nil {
-		return 0, err
+		return fitScore{}, err
 	}
 	Xt, yt := d.Subset(test)
 	impute.Fill(Xt, cols, med)
-	predicted := model.PredictLabels(pred, Xt, len(d.Classes))
-	return metrics.Accuracy(yt, predicted), nil
+	k := len(d.Classes)
+	slab := make([]float64, len(Xt)*k)
+	proba := make([][]float64, len(Xt))
+	for i := range proba {
+		proba[i] = slab[i*k : (i+1)*k]
+	}
+	pred.PredictBatch(proba, Xt)
+	predicted := make([]int, len(Xt))
+	for i, p := range proba {
+		predicted[i] = model.ArgMax(p)
+	}
+	return fitScore{Accuracy: metrics.Accuracy(yt, predicted), LogLoss: metrics.LogLoss(yt, proba, k)}, nil
 }

@@ -120,7 +120,7 @@ func tuneModel(ctx context.Context, m Model, fs fitScorer, pl plan) (*ModelResul
 		if err != nil {
 			return fmt.Errorf("%s: %w", what, err)
 		}
-		out[f] = v
+		out[f] = v.Accuracy
 		return nil
 	})
 	if err != nil {

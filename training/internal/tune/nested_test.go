@@ -52,13 +52,14 @@ func labels(n, classes int) []int {
 
 // fakeScore scores a point without data: best at C = 10, as a real model
 // would peak somewhere in its range, plus a little of the rows so that
-// folds differ.
-func fakeScore(c fitCall) float64 {
+// folds differ. Its log loss falls as the accuracy rises.
+func fakeScore(c fitCall) fitScore {
 	v := 0.9
 	if c.Point != nil {
 		v = 1 - math.Abs(math.Log10(c.Point[0].Value.(float64))-1)/10
 	}
-	return v - float64(len(c.Test)%3)/1000
+	v -= float64(len(c.Test)%3) / 1000
+	return fitScore{Accuracy: v, LogLoss: 1 - v}
 }
 
 var testModel = Model{Name: "fake", Space: space.New(space.Float("C", 1e-4, 1e4, true))}
@@ -74,7 +75,7 @@ func TestOuterTestFoldNeverSearched(t *testing.T) {
 	var mu sync.Mutex
 	seen := map[int]map[int]bool{}
 	scoredOuter := map[int]bool{}
-	fs := func(_ context.Context, c fitCall) (float64, error) {
+	fs := func(_ context.Context, c fitCall) (fitScore, error) {
 		mu.Lock()
 		defer mu.Unlock()
 		if seen[c.Study] == nil {
@@ -118,7 +119,7 @@ func TestOuterTestFoldNeverSearched(t *testing.T) {
 // with pruning, and requires identical results.
 func TestWorkersDoNotChangeResults(t *testing.T) {
 	y := labels(60, 3)
-	fs := func(_ context.Context, c fitCall) (float64, error) { return fakeScore(c), nil }
+	fs := func(_ context.Context, c fitCall) (fitScore, error) { return fakeScore(c), nil }
 	var results []*ModelResult
 	for _, workers := range []int{1, 4} {
 		r, err := tuneModel(t.Context(), testModel, fs, testPlan(t, y, 3, true, workers))
@@ -144,7 +145,7 @@ func TestPruning(t *testing.T) {
 	var fits [2]int
 	for i, prune := range []bool{false, true} {
 		var mu sync.Mutex
-		fs := func(_ context.Context, c fitCall) (float64, error) {
+		fs := func(_ context.Context, c fitCall) (fitScore, error) {
 			mu.Lock()
 			fits[i]++
 			mu.Unlock()
@@ -202,9 +203,9 @@ func TestStudyPrune(t *testing.T) {
 func TestInfeasiblePoints(t *testing.T) {
 	y := labels(60, 3)
 	rejectAbove := func(limit float64) fitScorer {
-		return func(_ context.Context, c fitCall) (float64, error) {
+		return func(_ context.Context, c fitCall) (fitScore, error) {
 			if c.Point != nil && c.Point[0].Value.(float64) > limit {
-				return 0, fmt.Errorf("tune fake: the point %v: %w: C above %v", c.Point, errInfeasible, limit)
+				return fitScore{}, fmt.Errorf("tune fake: the point %v: %w: C above %v", c.Point, errInfeasible, limit)
 			}
 			return fakeScore(c), nil
 		}

@@ -45,7 +45,10 @@ type Trial struct {
 	// Scores are the inner folds' accuracies, in fold order, as far as the
 	// trial got (an infeasible trial has one 0).
 	Scores []float64
-	State  TrialState
+	// LogLosses are the same folds' log losses, which break ties of the
+	// mean accuracy when the best trial is chosen.
+	LogLosses []float64
+	State     TrialState
 	// Duration is the time its fits took, summed over folds.
 	Duration time.Duration
 }
@@ -64,7 +67,8 @@ func (s *study) record(fold, rows int, test float64) Search {
 		case t.pruned:
 			state = TrialPruned
 		}
-		rec.Trials[i] = Trial{Number: t.number, Point: t.point, Scores: append([]float64(nil), t.scores...), State: state, Duration: t.elapsed}
+		rec.Trials[i] = Trial{Number: t.number, Point: t.point, Scores: append([]float64(nil), t.scores...),
+			LogLosses: append([]float64(nil), t.losses...), State: state, Duration: t.elapsed}
 	}
 	return rec
 }

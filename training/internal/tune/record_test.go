@@ -11,7 +11,7 @@ import (
 // the result's summaries.
 func TestSearchRecords(t *testing.T) {
 	y := labels(60, 3)
-	fs := func(_ context.Context, c fitCall) (float64, error) { return fakeScore(c), nil }
+	fs := func(_ context.Context, c fitCall) (fitScore, error) { return fakeScore(c), nil }
 	pl := testPlan(t, y, 3, true, 2)
 	r, err := tuneModel(t.Context(), testModel, fs, pl)
 	if err != nil {

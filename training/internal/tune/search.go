@@ -66,7 +66,7 @@ func search(ctx context.Context, studies []*study, fs fitScorer, opts searchOpti
 					}
 				}
 			}
-			scores := make([]float64, len(tasks))
+			scores := make([]fitScore, len(tasks))
 			infeasible := make([]bool, len(tasks))
 			elapsed := make([]time.Duration, len(tasks))
 			err := classifier.Run(opts.workers, len(tasks), func(_, k int) error {
@@ -86,7 +86,8 @@ func search(ctx context.Context, studies []*study, fs fitScorer, opts searchOpti
 				return err
 			}
 			for k, tk := range tasks {
-				tk.t.scores = append(tk.t.scores, scores[k])
+				tk.t.scores = append(tk.t.scores, scores[k].Accuracy)
+				tk.t.losses = append(tk.t.losses, scores[k].LogLoss)
 				tk.t.elapsed += elapsed[k]
 				if infeasible[k] {
 					tk.t.infeasible, tk.t.pruned = true, true

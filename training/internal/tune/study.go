@@ -36,6 +36,7 @@ type trial struct {
 	x      []float64
 	point  space.Point
 	scores []float64 // one per inner fold scored, in fold order
+	losses []float64 // the folds' log losses, beside scores
 	pruned bool
 	// infeasible says the algorithm rejected the point: the trial is
 	// pruned at the first rung with accuracy 0, the worst there is, so
@@ -114,15 +115,30 @@ func cmpDesc(a, b float64) int {
 	return 0
 }
 
-// best returns the complete trial with the highest mean score, the
-// earliest among equals, or nil when none completed.
+// best returns the complete trial with the highest mean score; among
+// equal means (within rounding) the one with the lowest mean log loss, then
+// the earliest; nil when none completed. On small data many trials tie on
+// accuracy, which counts whole rows; the log loss still tells apart how
+// sure each was of the right class.
 func (s *study) best() *trial {
 	var b *trial
-	bestMean := math.Inf(-1)
 	for _, t := range s.trials {
-		if t.complete(len(s.inner)) && t.mean() > bestMean {
-			b, bestMean = t, t.mean()
+		if t.complete(len(s.inner)) && (b == nil || t.ranksAbove(b)) {
+			b = t
 		}
 	}
 	return b
+}
+
+// tieTolerance is how close two mean accuracies are to count as equal: the
+// same fold scores summed in another order differ in the last bits.
+const tieTolerance = 1e-9
+
+// ranksAbove reports whether complete trial t ranks strictly above u.
+func (t *trial) ranksAbove(u *trial) bool {
+	tm, um := t.mean(), u.mean()
+	if math.Abs(tm-um) > tieTolerance {
+		return tm > um
+	}
+	return meanOf(t.losses) < meanOf(u.losses)
 }

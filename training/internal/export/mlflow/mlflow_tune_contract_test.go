@@ -166,6 +166,9 @@ func checkTrial(t *testing.T, model string, s *tracking.TuneSearch, trial *track
 	if n := countMetric(r.metrics, "inner_accuracy"); n != wantScores {
 		t.Errorf("%s trial %s: %d inner_accuracy steps, want %d (each once)", model, key, n, wantScores)
 	}
+	if n := countMetric(r.metrics, "inner_log_loss"); n != min(wantScores, len(trial.LogLosses)) {
+		t.Errorf("%s trial %s: %d inner_log_loss steps, want %d (each once)", model, key, n, len(trial.LogLosses))
+	}
 	if n := countMetric(r.metrics, "outer_test_accuracy"); n != 0 != (trial.Number == s.Best && s.Fold >= 0) {
 		t.Errorf("%s trial %s: %d outer_test_accuracy values; want one on the best trial of an outer search", model, key, n)
 	}

@@ -29,8 +29,9 @@ import (
 //	│   ├── fold 0 trial 0         one grandchild per trial of each of the
 //	│   ├── ...                    model's searches (outer folds, then the
 //	│   └── final trial 19         final one): the trial's point as params,
-//	│                              inner_accuracy per inner fold (as steps)
-//	│                              and its mean, duration_seconds; tags
+//	│                              inner_accuracy and inner_log_loss per
+//	│                              inner fold (as steps) and their means,
+//	│                              duration_seconds; tags
 //	│                              mlops.fold, mlops.trial, mlops.state
 //	└── svm ...
 //
@@ -446,9 +447,9 @@ func TrialTags(run *tracking.Run, m *tracking.TunedModel, s *tracking.TuneSearch
 // TrialParams are the trial's point, one param per searched parameter.
 func TrialParams(t *tracking.TuneTrial) []KeyValue { return keyValues(t.Params) }
 
-// TrialMetrics are a trial's metrics: inner_accuracy per inner fold it
-// reached (step: the fold) and their mean, except for an infeasible trial,
-// which has no score; duration_seconds; and on the best trial of an outer
+// TrialMetrics are a trial's metrics: inner_accuracy and inner_log_loss
+// per inner fold it reached (step: the fold) and their means, except for
+// an infeasible trial, which has no score; duration_seconds; and on the best trial of an outer
 // search, outer_test_accuracy, the fold's share of the nested estimate.
 func TrialMetrics(run *tracking.Run, s *tracking.TuneSearch, t *tracking.TuneTrial) []Metric {
 	ts := endOf(run).UnixMilli()
@@ -464,6 +465,12 @@ func TrialMetrics(run *tracking.Run, s *tracking.TuneSearch, t *tracking.TuneTri
 		}
 		if len(t.Scores) > 0 {
 			add("inner_accuracy_mean", mean(t.Scores), 0)
+		}
+		for i, v := range t.LogLosses {
+			add("inner_log_loss", v, i)
+		}
+		if len(t.LogLosses) > 0 {
+			add("inner_log_loss_mean", mean(t.LogLosses), 0)
 		}
 	}
 	add("duration_seconds", t.DurationSeconds, 0)

@@ -100,6 +100,7 @@ func drawTunedModel(name string, dims []tracking.TuneDim, seed uint64, f func(ma
 					v := f(p)
 					for k := range 3 {
 						t.Scores = append(t.Scores, roundAccuracy(v+0.02*math.Sin(float64(7*n+3*k+fold))))
+						t.LogLosses = append(t.LogLosses, 1.5-t.Scores[k])
 					}
 					firsts = append(firsts, t.Scores[0])
 				}
@@ -109,7 +110,7 @@ func drawTunedModel(name string, dims []tracking.TuneDim, seed uint64, f func(ma
 			for n := b; n < b+8; n++ {
 				t := &s.Trials[n]
 				if t.State == "complete" && t.Scores[0] < med {
-					t.State, t.Scores = "pruned", t.Scores[:1]
+					t.State, t.Scores, t.LogLosses = "pruned", t.Scores[:1], t.LogLosses[:1]
 					m.Pruned++
 				}
 				if t.State == "complete" {

@@ -105,7 +105,7 @@ func Model(m *tune.ModelResult) tracking.TunedModel {
 		}
 		for j, tr := range s.Trials {
 			ts.Trials[j] = tracking.TuneTrial{
-				Number: tr.Number, Params: Point(tr.Point), Scores: tr.Scores,
+				Number: tr.Number, Params: Point(tr.Point), Scores: tr.Scores, LogLosses: tr.LogLosses,
 				State: string(tr.State), DurationSeconds: tr.Duration.Seconds(),
 			}
 		}
