@@ -21,8 +21,10 @@
 // Trials are proposed in batches of a fixed size (tune.batch), each batch
 // from the results of earlier batches only, and every fit has its own
 // random stream, so results for a seed are the same whatever the number
-// of workers. Every search advances in lockstep: a batch's first inner
-// fold for every trial of every search, then successive-halving pruning
-// (a barrier), then the next fold for the survivors, each stage's fits
-// run in parallel on all workers.
+// of workers. Each search goes a batch at a time: the batch's first inner
+// fold for every trial, then successive-halving pruning (a barrier within
+// that search), then the next fold for the survivors. The searches do not
+// wait for each other: all their fits, the nested estimate's and the
+// configured settings' share the workers, so a core is idle only when no
+// fit at all is ready.
 package tune

@@ -6,7 +6,6 @@ import (
 	"math/rand/v2"
 	"time"
 
-	"github.com/mlopsgo/mlops/training/internal/classifier"
 	"github.com/mlopsgo/mlops/training/internal/metrics"
 	"github.com/mlopsgo/mlops/training/internal/tune/sampler"
 	"github.com/mlopsgo/mlops/training/internal/tune/space"
@@ -54,31 +53,64 @@ type plan struct {
 }
 
 // tuneModel runs m's searches (one per outer fold, then the final one on
-// the training split), then the nested estimate and the configured
-// settings' CV, with fs as the only access to data.
+// the training split), the nested estimate and the configured settings'
+// CV, with fs as the only access to data. They share pl.opts.workers
+// goroutines: an outer fold's nested fit starts as soon as its search
+// stops, and the configured settings' fits, which nothing waits for, fill
+// the gaps the searches leave at their barriers.
 func tuneModel(ctx context.Context, m Model, fs fitScorer, pl plan) (*ModelResult, error) {
 	start := time.Now()
-	workers := pl.opts.workers
 	res := &ModelResult{Name: m.Name, Space: m.Space}
+	n := len(pl.outer)
+	res.Outer = make([]space.Point, n)
+	nested, def := make([]float64, n), make([]float64, n)
+	// outerFit is the job fitting point (nil: the configured settings) on
+	// outer fold f's training part and scoring it on its test rows, into
+	// out[f].
+	outerFit := func(f int, point space.Point, what string, out []float64) job {
+		return job{run: func(ctx context.Context) error {
+			c := fitCall{Study: -1, Point: point, Train: pl.outer[f].Train, Test: pl.outer[f].Test, Stream: uint64(f) + 1}
+			v, err := fs(ctx, c)
+			if err != nil {
+				return fmt.Errorf("tune %s: %s: %w", m.Name, what, err)
+			}
+			out[f] = v.Accuracy
+			return nil
+		}}
+	}
 
-	studies := make([]*study, len(pl.outer)+1)
+	sched := schedule{workers: pl.opts.workers}
+	studies := make([]*study, n+1)
 	for i := range studies {
 		rows := pl.final
-		if i < len(pl.outer) {
+		if i < n {
 			rows = pl.outer[i].Train
 		}
 		inner, err := pl.innerFolds(rows)
 		if err != nil {
 			return nil, fmt.Errorf("tune %s: %w", m.Name, err)
 		}
-		studies[i] = &study{index: i, inner: inner, space: m.Space,
+		s := &study{index: i, inner: inner, space: m.Space,
 			sampler: pl.newSampler(m.Space, rand.NewPCG(pl.seed, 1<<32|uint64(i)))}
+		studies[i] = s
+		r := &searchRun{s: s, fs: fs, opts: &pl.opts, finish: func() []job {
+			b := s.best()
+			if i == n || b == nil {
+				return nil // the final search has no test rows; no best is reported below
+			}
+			res.Outer[i] = b.point
+			return []job{outerFit(i, b.point, "nested estimate", nested)}
+		}}
+		sched.ready = append(sched.ready, r.next()...)
 	}
-	if err := search(ctx, studies, fs, pl.opts); err != nil {
+	for f := range n {
+		sched.filler = append(sched.filler, outerFit(f, nil, "default settings", def))
+	}
+	if err := sched.run(ctx); err != nil {
 		return nil, err
 	}
 
-	final := studies[len(pl.outer)]
+	final := studies[n]
 	res.Trials = len(final.trials)
 	for _, s := range studies {
 		for _, t := range s.trials {
@@ -92,43 +124,18 @@ func tuneModel(ctx context.Context, m Model, fs fitScorer, pl plan) (*ModelResul
 		return nil, noTrial(m.Name, "the final search", final)
 	}
 	res.Chosen, res.ChosenInner = bestFinal.point, bestFinal.mean()
-
-	res.Outer = make([]space.Point, len(pl.outer))
-	inner := make([]float64, len(pl.outer))
-	for f := range pl.outer {
+	inner := make([]float64, n)
+	for f := range n {
 		b := studies[f].best()
 		if b == nil {
 			return nil, noTrial(m.Name, fmt.Sprintf("the search of outer fold %d", f), studies[f])
 		}
-		res.Outer[f], inner[f] = b.point, b.mean()
+		inner[f] = b.mean()
 	}
 	res.InnerBest = metrics.Summarize(inner)
-	// The nested estimate's fits, and the configured settings' on the same
-	// outer folds with the streams `mlops train` gives its folds (the same
-	// numbers as its CV), in one parallel run: two runs of a few fits each
-	// would leave a core idle at the end of each.
-	n := len(pl.outer)
-	nested, def := make([]float64, n), make([]float64, n)
-	err := classifier.Run(workers, 2*n, func(_, k int) error {
-		f := k / 2
-		c := fitCall{Study: -1, Train: pl.outer[f].Train, Test: pl.outer[f].Test, Stream: uint64(f) + 1}
-		what, out := "default settings", def
-		if k%2 == 0 {
-			what, out, c.Point = "nested estimate", nested, res.Outer[f]
-		}
-		v, err := fs(ctx, c)
-		if err != nil {
-			return fmt.Errorf("%s: %w", what, err)
-		}
-		out[f] = v.Accuracy
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("tune %s: %w", m.Name, err)
-	}
 	res.DefaultCV = metrics.Summarize(def)
 	res.Nested = metrics.Summarize(nested)
-	for f := range pl.outer {
+	for f := range n {
 		res.Searches = append(res.Searches, studies[f].record(f, len(pl.outer[f].Train), nested[f]))
 	}
 	res.Searches = append(res.Searches, final.record(-1, len(pl.final), 0))

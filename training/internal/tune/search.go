@@ -5,7 +5,6 @@ import (
 	"errors"
 	"time"
 
-	"github.com/mlopsgo/mlops/training/internal/classifier"
 	"github.com/mlopsgo/mlops/training/internal/progress"
 )
 
@@ -17,8 +16,8 @@ type searchOptions struct {
 	batch int
 	// prune stops trials that fall behind at a rung (successive halving).
 	prune bool
-	// deadline, when not zero, stops the studies starting a new batch
-	// after it; the first batch always runs.
+	// deadline, when not zero, stops a study starting a new batch after
+	// it; the first batch always runs.
 	deadline time.Time
 	workers  int
 	bar      *progress.Bar
@@ -31,76 +30,115 @@ func stream(study, trial, fold int) uint64 {
 	return 1<<62 | uint64(study)<<40 | uint64(trial)<<8 | uint64(fold)
 }
 
-// search runs the studies in lockstep, batch by batch: each study
-// proposes a batch from its history, then every surviving trial of every
-// study is scored on inner fold 0, then pruned, then fold 1, and so on,
-// each fold's fits in parallel on opts.workers goroutines. Every fit
-// writes only its own slot and pruning waits for the whole fold, so the
-// outcome does not depend on the number of workers. It returns the first
-// fit's error.
-func search(ctx context.Context, studies []*study, fs fitScorer, opts searchOptions) error {
-	type task struct {
-		s *study
-		t *trial
+// searchRun is a study on its way through the search, batch by batch: it
+// proposes a batch from its history, scores every surviving trial of it on
+// inner fold 0, prunes, then fold 1, and so on. Each step waits for all of
+// the previous one's fits (a barrier within the study), so a proposal or
+// a pruning decision sees the same trials whatever the number of workers
+// or the order fits finish in; studies do not wait for each other.
+type searchRun struct {
+	s    *study
+	fs   fitScorer
+	opts *searchOptions
+	// finish returns the jobs to run once the search has stopped.
+	finish func() []job
+
+	proposed int      // trials proposed so far
+	batch    []*trial // the batch being scored; nil between batches
+	rung     int      // the inner fold the batch is being scored on
+	fits     []rungFit
+	left     int // fits of the rung not yet done
+}
+
+// rungFit is one trial's fit on the current rung's inner fold: the slot
+// its job writes.
+type rungFit struct {
+	t          *trial
+	score      fitScore
+	elapsed    time.Duration
+	infeasible bool
+}
+
+// next moves the search on and returns its next fits: the current rung's,
+// or a new batch's first, or, once it has stopped, what finish returns.
+func (r *searchRun) next() []job {
+	for {
+		if r.batch == nil {
+			o := r.opts
+			if r.proposed >= o.trials || (r.proposed > 0 && !o.deadline.IsZero() && time.Now().After(o.deadline)) {
+				return r.finish()
+			}
+			n := min(o.batch, o.trials-r.proposed)
+			for _, x := range r.s.sampler.Propose(r.s.history(), n) {
+				t := &trial{number: len(r.s.trials), x: x, point: r.s.space.Point(x)}
+				r.s.trials = append(r.s.trials, t)
+				r.batch = append(r.batch, t)
+			}
+			r.proposed += n
+			r.rung = 0
+		}
+		r.fits = r.fits[:0]
+		for _, t := range r.batch {
+			if !t.pruned {
+				r.fits = append(r.fits, rungFit{t: t})
+			}
+		}
+		if len(r.fits) > 0 {
+			return r.jobs()
+		}
+		r.endRung() // every trial of the batch was stopped: nothing to fit
 	}
-	folds := len(studies[0].inner)
-	for done := 0; done < opts.trials; {
-		if done > 0 && !opts.deadline.IsZero() && time.Now().After(opts.deadline) {
-			return nil
-		}
-		n := min(opts.batch, opts.trials-done)
-		batches := make([][]*trial, len(studies))
-		for i, s := range studies {
-			for _, x := range s.sampler.Propose(s.history(), n) {
-				t := &trial{number: len(s.trials), x: x, point: s.space.Point(x)}
-				s.trials = append(s.trials, t)
-				batches[i] = append(batches[i], t)
-			}
-		}
-		for rung := range folds {
-			var tasks []task
-			for i, s := range studies {
-				for _, t := range batches[i] {
-					if !t.pruned {
-						tasks = append(tasks, task{s, t})
-					}
-				}
-			}
-			scores := make([]fitScore, len(tasks))
-			infeasible := make([]bool, len(tasks))
-			elapsed := make([]time.Duration, len(tasks))
-			err := classifier.Run(opts.workers, len(tasks), func(_, k int) error {
-				tk := tasks[k]
-				f := tk.s.inner[rung]
+}
+
+// jobs returns a job per fit of the rung.
+func (r *searchRun) jobs() []job {
+	r.left = len(r.fits)
+	rung, f := r.rung, r.s.inner[r.rung]
+	out := make([]job, len(r.fits))
+	for k := range r.fits {
+		rf := &r.fits[k]
+		out[k] = job{
+			run: func(ctx context.Context) error {
 				t0 := time.Now()
-				v, err := fs(ctx, fitCall{Study: tk.s.index, Point: tk.t.point, Train: f.Train, Test: f.Test, Stream: stream(tk.s.index, tk.t.number, rung)})
-				elapsed[k] = time.Since(t0)
+				v, err := r.fs(ctx, fitCall{Study: r.s.index, Point: rf.t.point, Train: f.Train, Test: f.Test, Stream: stream(r.s.index, rf.t.number, rung)})
+				rf.elapsed = time.Since(t0)
 				if errors.Is(err, errInfeasible) {
-					infeasible[k] = true
+					rf.infeasible = true
 					return nil
 				}
-				scores[k] = v
+				rf.score = v
 				return err
-			})
-			if err != nil {
-				return err
-			}
-			for k, tk := range tasks {
-				tk.t.scores = append(tk.t.scores, scores[k].Accuracy)
-				tk.t.losses = append(tk.t.losses, scores[k].LogLoss)
-				tk.t.elapsed += elapsed[k]
-				if infeasible[k] {
-					tk.t.infeasible, tk.t.pruned = true, true
+			},
+			done: func() []job {
+				if r.left--; r.left > 0 {
+					return nil
 				}
-			}
-			if opts.prune && rung < folds-1 {
-				for i, s := range studies {
-					s.prune(batches[i], rung)
-				}
-			}
+				r.endRung()
+				return r.next()
+			},
 		}
-		done += n
-		opts.bar.Add(n * len(studies))
 	}
-	return nil
+	return out
+}
+
+// endRung records the rung's scores in trial order, prunes, and moves on
+// to the next rung, or ends the batch.
+func (r *searchRun) endRung() {
+	for _, rf := range r.fits {
+		t := rf.t
+		t.scores = append(t.scores, rf.score.Accuracy)
+		t.losses = append(t.losses, rf.score.LogLoss)
+		t.elapsed += rf.elapsed
+		if rf.infeasible {
+			t.infeasible, t.pruned = true, true
+		}
+	}
+	folds := len(r.s.inner)
+	if r.opts.prune && r.rung < folds-1 {
+		r.s.prune(r.batch, r.rung)
+	}
+	if r.rung++; r.rung == folds {
+		r.opts.bar.Add(len(r.batch))
+		r.batch = nil
+	}
 }
