@@ -22,6 +22,7 @@ type Bar struct {
 	start  time.Time
 	last   time.Time
 	active bool
+	status string
 }
 
 // New returns a bar for total units that draws on w only when w is a
@@ -45,8 +46,19 @@ func (b *Bar) Add(n int) {
 	b.last = now
 	const width = 30
 	filled := width * b.done / max(b.total, 1)
-	fmt.Fprintf(b.w, "\r%s [%s%s] %d/%d %.1fs", b.label, strings.Repeat("=", filled), strings.Repeat(" ", width-filled),
-		b.done, b.total, now.Sub(b.start).Seconds())
+	fmt.Fprintf(b.w, "\r%s [%s%s] %d/%d %.1fs%s", b.label, strings.Repeat("=", filled), strings.Repeat(" ", width-filled),
+		b.done, b.total, now.Sub(b.start).Seconds(), b.status)
+}
+
+// SetStatus sets what the bar shows after its counter from the next
+// redraw on (tuning's best score so far); "" shows nothing.
+func (b *Bar) SetStatus(s string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if s != "" {
+		s = ", " + s
+	}
+	b.status = s
 }
 
 // Done clears the line so the next output starts clean.

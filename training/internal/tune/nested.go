@@ -93,7 +93,7 @@ func tuneModel(ctx context.Context, m Model, fs fitScorer, pl plan) (*ModelResul
 		s := &study{index: i, inner: inner, space: m.Space,
 			sampler: pl.newSampler(m.Space, rand.NewPCG(pl.seed, 1<<32|uint64(i)))}
 		studies[i] = s
-		r := &searchRun{s: s, fs: fs, opts: &pl.opts, finish: func() []job {
+		r := &searchRun{s: s, fs: fs, opts: &pl.opts, final: i == n, finish: func() []job {
 			b := s.best()
 			if i == n || b == nil {
 				return nil // the final search has no test rows; no best is reported below

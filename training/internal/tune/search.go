@@ -3,6 +3,7 @@ package tune
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/mlopsgo/mlops/training/internal/progress"
@@ -42,6 +43,9 @@ type searchRun struct {
 	opts *searchOptions
 	// finish returns the jobs to run once the search has stopped.
 	finish func() []job
+	// final says this is the search that picks the parameters: the
+	// progress bar shows its best score so far.
+	final bool
 
 	proposed int      // trials proposed so far
 	batch    []*trial // the batch being scored; nil between batches
@@ -138,6 +142,9 @@ func (r *searchRun) endRung() {
 		r.s.prune(r.batch, r.rung)
 	}
 	if r.rung++; r.rung == folds {
+		if b := r.s.best(); r.final && b != nil {
+			r.opts.bar.SetStatus(fmt.Sprintf("best so far %.4f (trial %d)", b.mean(), b.number))
+		}
 		r.opts.bar.Add(len(r.batch))
 		r.batch = nil
 	}
