@@ -101,7 +101,14 @@ func tuneModel(ctx context.Context, m Model, fs fitScorer, pl plan) (*ModelResul
 			res.Outer[i] = b.point
 			return []job{outerFit(i, b.point, "nested estimate", nested)}
 		}}
-		sched.ready = append(sched.ready, r.next()...)
+		// The final search's first batch goes first: under --time it is
+		// the one --apply takes its parameters from, so it should not be
+		// the search that gets the fewest batches in.
+		if i == n {
+			sched.ready = append(r.next(), sched.ready...)
+		} else {
+			sched.ready = append(sched.ready, r.next()...)
+		}
 	}
 	for f := range n {
 		sched.filler = append(sched.filler, outerFit(f, nil, "default settings", def))
