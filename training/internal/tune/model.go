@@ -24,6 +24,14 @@ type Model struct {
 	// randomness comes from stream of seed. It fails when the algorithm
 	// rejects the settings.
 	Trainer func(p space.Point, seed, stream uint64) (classifier.Trainer, error)
+	// Configured is the configured settings as internal values of Space,
+	// the first trial of every search, as SMAC's initial design starts
+	// with the default configuration: a search then reports the defaults
+	// unless it finds better. ConfiguredPoint is the point they make. Both
+	// are nil when Space cannot take those settings (narrowed away from
+	// them, or a value of another kind, such as max_features: sqrt).
+	Configured      []float64
+	ConfiguredPoint space.Point
 }
 
 // modelOf returns the model name of p, tuned over its narrowed space.
@@ -37,9 +45,18 @@ func modelOf(p *params.Params, name string) (Model, error) {
 		return Model{}, fmt.Errorf("tune %s: %w: no search space (were the params validated?)", name, params.ErrInvalid)
 	}
 	section := p.Models.Section(name)
+	var start []float64
+	var startPoint space.Point
+	if spec, err := a.Configure(section); err == nil {
+		if x, pt, ok := s.Encode(spec.Hyperparameters); ok {
+			start, startPoint = x, pt
+		}
+	}
 	return Model{
-		Name:  name,
-		Space: s,
+		Configured:      start,
+		ConfiguredPoint: startPoint,
+		Name:            name,
+		Space:           s,
 		Trainer: func(pt space.Point, seed, stream uint64) (classifier.Trainer, error) {
 			spec, err := a.Configure(space.Overlay(section, pt))
 			if err == nil {

@@ -90,7 +90,7 @@ func tuneModel(ctx context.Context, m Model, fs fitScorer, pl plan) (*ModelResul
 		if err != nil {
 			return nil, fmt.Errorf("tune %s: %w", m.Name, err)
 		}
-		s := &study{index: i, inner: inner, space: m.Space,
+		s := &study{index: i, inner: inner, space: m.Space, start: m.Configured, startPoint: m.ConfiguredPoint,
 			sampler: pl.newSampler(m.Space, rand.NewPCG(pl.seed, 1<<32|uint64(i)))}
 		studies[i] = s
 		r := &searchRun{s: s, fs: fs, opts: &pl.opts, final: i == n, finish: func() []job {

@@ -73,10 +73,16 @@ func (r *searchRun) next() []job {
 				return r.finish()
 			}
 			n := min(o.batch, o.trials-r.proposed)
-			for _, x := range r.s.sampler.Propose(r.s.history(), n) {
-				t := &trial{number: len(r.s.trials), x: x, point: r.s.space.Point(x)}
-				r.s.trials = append(r.s.trials, t)
-				r.batch = append(r.batch, t)
+			configured := r.proposed == 0 && r.s.start != nil
+			var xs [][]float64
+			if sampled := n - b2i(configured); sampled > 0 {
+				xs = r.s.sampler.Propose(r.s.history(), sampled)
+			}
+			if configured {
+				r.add(&trial{x: r.s.start, point: r.s.startPoint})
+			}
+			for _, x := range xs {
+				r.add(&trial{x: x, point: r.s.space.Point(x)})
 			}
 			r.proposed += n
 			r.rung = 0
@@ -92,6 +98,21 @@ func (r *searchRun) next() []job {
 		}
 		r.endRung() // every trial of the batch was stopped: nothing to fit
 	}
+}
+
+// add numbers t and adds it to the study and the batch.
+func (r *searchRun) add(t *trial) {
+	t.number = len(r.s.trials)
+	r.s.trials = append(r.s.trials, t)
+	r.batch = append(r.batch, t)
+}
+
+// b2i is 1 for true, else 0.
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // jobs returns a job per fit of the rung.

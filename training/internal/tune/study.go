@@ -23,6 +23,10 @@ type study struct {
 	sampler sampler.Sampler
 	space   space.Space
 	trials  []*trial
+	// start and startPoint, when not nil, are the first trial: the
+	// configured settings (Model.Configured).
+	start      []float64
+	startPoint space.Point
 }
 
 // fold is a train/test split of row indices of the data set.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 )
 
 // Kind is the type of a dimension.
@@ -312,4 +313,34 @@ func (d Dim) values() string {
 		return fmt.Sprintf("log-uniform [%v, %v]", d.Low, d.High)
 	}
 	return fmt.Sprintf("uniform [%v, %v]", d.Low, d.High)
+}
+
+// encode returns the internal value of the parameter value v, or false if
+// d cannot take v.
+func (d Dim) encode(v any) (float64, bool) {
+	switch d.Kind {
+	case KindCategorical:
+		i := slices.IndexFunc(d.Choices, func(c any) bool { return c == v })
+		return float64(i), i >= 0
+	case KindInt:
+		f := d.top() // null, no limit, stands one step past High
+		if v != nil || !d.Unlimited {
+			n, ok := v.(int)
+			if f = float64(n); !ok || f < d.Low || f > d.High || math.Mod(f-d.Low, float64(d.Step)) != 0 {
+				return 0, false
+			}
+		}
+		if d.Log {
+			return math.Log(f), true
+		}
+		return f, true
+	}
+	f, ok := v.(float64)
+	if !ok || !(f >= d.Low && f <= d.High) {
+		return 0, false
+	}
+	if d.Log {
+		return math.Log(f), true
+	}
+	return f, true
 }

@@ -140,3 +140,28 @@ func (s Space) String() string {
 	}
 	return b.String()
 }
+
+// Encode returns the internal values of the settings in values (a model's
+// configured hyper-parameters by key, typed as Point values are), NaN for
+// the dimensions they leave inactive, and the point they make, its values
+// exactly those given. ok is false when a dimension's value is not one the
+// space can take (out of its range, off its grid, or of another kind, such
+// as "sqrt" for a fraction): no trial can stand for those settings.
+func (s Space) Encode(values map[string]any) (x []float64, p Point, ok bool) {
+	x = make([]float64, len(s))
+	for i, d := range s {
+		if !s.Active(x, i) {
+			x[i] = math.NaN()
+			continue
+		}
+		v, present := values[d.Key]
+		if !present {
+			return nil, nil, false
+		}
+		if x[i], ok = d.encode(v); !ok {
+			return nil, nil, false
+		}
+		p = append(p, Setting{Key: d.Key, Value: v})
+	}
+	return x, p, true
+}
