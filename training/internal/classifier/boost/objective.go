@@ -30,7 +30,12 @@ func softmaxSums(m, exps []float32) (wmax float32, wsum float64) {
 		wmax = max(wmax, v)
 	}
 	for k, v := range m {
-		e := expf(v - wmax)
+		// exp(0) is exactly 1: the largest margin's term needs no
+		// exponential (a third of them with three classes).
+		e := float32(1)
+		if d := v - wmax; d != 0 {
+			e = expf(d)
+		}
 		exps[k] = e
 		wsum += float64(e)
 	}

@@ -204,7 +204,13 @@ func (o *objective) sum(grad []float64, s *scratch, w []float64, lo, hi int) flo
 		f -= z[label] - zmax
 		var sum float64
 		for c := range k {
-			z[c] = math.Exp(z[c] - zmax)
+			// exp(0) is exactly 1: the largest logit's term needs no
+			// exponential (a third of them with three classes).
+			if e := z[c] - zmax; e != 0 {
+				z[c] = math.Exp(e)
+			} else {
+				z[c] = 1
+			}
 			sum += z[c]
 		}
 		f += math.Log(sum)
