@@ -21,8 +21,9 @@ import (
 //     first and the final search last (_step: the row's position), with
 //     trial/number, trial/fold (-1: the final search), trial/state,
 //     trial/score (the mean inner accuracy; none for an infeasible
-//     trial), trial/duration_seconds, search/best_so_far, and the trial's
-//     point as param/<key>;
+//     trial), trial/log_loss (the mean inner log loss, which breaks ties
+//     of the score), trial/duration_seconds, search/best_so_far, and the
+//     trial's point as param/<key>;
 //   - summary: the nested estimate of tune-then-train beside the default's
 //     CV and the optimistic inner best, with the counts and chosen values.
 //
@@ -196,6 +197,13 @@ func TrialLines(run *tracking.Run, m *tracking.TunedModel) ([]string, error) {
 				row["trial/score"] = finite(score)
 				if t.State == "complete" {
 					best = max(best, score)
+				}
+				if len(t.LogLosses) > 0 {
+					loss := 0.0
+					for _, v := range t.LogLosses {
+						loss += v
+					}
+					row["trial/log_loss"] = finite(loss / float64(len(t.LogLosses)))
 				}
 			}
 			if !math.IsInf(best, -1) {
