@@ -112,3 +112,23 @@ func TestRunWarnsWhenTimeIsTooShort(t *testing.T) {
 		})
 	}
 }
+
+// TestRunOneTrialIsTheDefault tunes with one trial per search: each search
+// then holds only the configured settings, so "tune, then train" is
+// "train" and the nested estimate must be the configured settings' CV,
+// fold for fold.
+func TestRunOneTrialIsTheDefault(t *testing.T) {
+	path := irisParams(t, "  svm: {kernel: linear, C: 1.0}\n  decision_tree: {}", "  trials: 1")
+	r, err := Run(t.Context(), discard(), Options{ParamsPath: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range r.Models {
+		if !reflect.DeepEqual(m.Nested.Values, m.DefaultCV.Values) {
+			t.Errorf("%s: nested %v, default CV %v: want the same folds", m.Name, m.Nested.Values, m.DefaultCV.Values)
+		}
+		if m.Chosen.String() == "" || m.Trials != 1 {
+			t.Errorf("%s: chose %v in %d trials", m.Name, m.Chosen, m.Trials)
+		}
+	}
+}
