@@ -43,6 +43,9 @@ params.yaml's cv:, a search on the fold's training part alone, its best
 parameters fitted there and scored on the fold's test rows. A final search on
 the training split picks the parameters; --apply writes them into params.yaml
 (comments and order kept), so that mlops pipeline run retrains with them.
+Every search starts from the configured settings (when its space can take
+them) and keeps them unless a trial beats them; the best trial has the
+highest mean inner accuracy, ties going to the lower mean inner log loss.
 
 The table (stdout) shows, per model, the configured settings' CV, the nested
 estimate, the searches' best inner score (optimistic: compare models by the
