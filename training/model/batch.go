@@ -51,6 +51,18 @@ func (b *Bundle) PredictBatch(dst, X [][]float64) {
 	predictBatch(b.pred, dst, X)
 }
 
+// PredictProba returns the class probabilities of every row of X, one row
+// of classes values each, from one allocation, computed with PredictBatch.
+func PredictProba(p Predictor, X [][]float64, classes int) [][]float64 {
+	slab := make([]float64, len(X)*classes)
+	proba := make([][]float64, len(X))
+	for i := range proba {
+		proba[i] = slab[i*classes : (i+1)*classes]
+	}
+	p.PredictBatch(proba, X)
+	return proba
+}
+
 // PredictLabels returns the most probable class of each row of X, as
 // ArgMax of PredictInto's probabilities, computed with PredictBatch over
 // blocks of rows and one block of probabilities reused throughout.

@@ -253,12 +253,7 @@ func fitFinal(ctx context.Context, j *job, alg algorithm) (*ModelResult, error) 
 	if err != nil {
 		return nil, fmt.Errorf("fit %s: %w", alg.name, err)
 	}
-	proba := make([][]float64, len(Xt))
-	slab := make([]float64, len(Xt)*len(d.Classes))
-	for i := range proba {
-		proba[i] = slab[i*len(d.Classes) : (i+1)*len(d.Classes)]
-	}
-	pred.PredictBatch(proba, Xt)
+	proba := model.PredictProba(pred, Xt, len(d.Classes))
 	report := metrics.Evaluate(yt, proba, len(d.Classes))
 
 	features := make([]model.Feature, len(p.Data.Features))

@@ -101,12 +101,7 @@ func score(fitted *classifier.Fitted, d *dataset.Dataset, test []int, cols []int
 	Xt, yt := d.Subset(test)
 	impute.Fill(Xt, cols, med)
 	k := len(d.Classes)
-	slab := make([]float64, len(Xt)*k)
-	proba := make([][]float64, len(Xt))
-	for i := range proba {
-		proba[i] = slab[i*k : (i+1)*k]
-	}
-	pred.PredictBatch(proba, Xt)
+	proba := model.PredictProba(pred, Xt, k)
 	predicted := make([]int, len(Xt))
 	for i, p := range proba {
 		predicted[i] = model.ArgMax(p)
