@@ -3,8 +3,10 @@ package tune
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -12,14 +14,15 @@ import (
 
 	"github.com/mlopsgo/mlops/training/internal/params"
 	"github.com/mlopsgo/mlops/training/internal/tune/space"
+	"github.com/mlopsgo/mlops/training/internal/yamledit"
 )
 
 // Apply writes each model's chosen point into the params file at path,
-// under models.<name>: a key the section has gets the new value in place
-// (its comments kept), a key it lacks is appended. Everything else in the
-// file, comments and key order included, is kept, as yaml.v3's node API
-// preserves them. The result must parse as a valid params file before it
-// is written, and is written to a temporary file renamed over path, so a
+// under models.<name>: a key the section has gets the new value in place,
+// a key it lacks is appended. Only those values' bytes change: comments,
+// blank lines, spacing, quoting and key order stay as they were (see
+// applyBytes). The result must parse as a valid params file before it is
+// written, and is written to a temporary file renamed over path, so a
 // failure never leaves path half written.
 func Apply(path string, chosen map[string]space.Point) error {
 	data, err := os.ReadFile(path)
@@ -36,8 +39,48 @@ func Apply(path string, chosen map[string]space.Point) error {
 	return writeAtomic(path, out)
 }
 
-// applyBytes returns the params file data with the chosen points applied.
+// applyBytes returns the params file data with the chosen points applied,
+// edited in place by yamledit where it can: a user diffing params.yaml
+// after --apply sees the changed values and nothing else. Where it cannot
+// (a block scalar, an alias), or where its result would read differently
+// from the re-encoded document, the re-encoded one is returned: yaml.v3
+// keeps its comments and order but normalizes spacing and quoting.
 func applyBytes(data []byte, chosen map[string]space.Point) ([]byte, error) {
+	encoded, err := reencode(data, chosen)
+	if err != nil {
+		return nil, err
+	}
+	if edited, err := editInPlace(data, chosen); err == nil && sameDocument(edited, encoded) {
+		return edited, nil
+	}
+	return encoded, nil
+}
+
+// editInPlace sets the chosen points with yamledit, model by model in name
+// order.
+func editInPlace(data []byte, chosen map[string]space.Point) ([]byte, error) {
+	for _, name := range slices.Sorted(maps.Keys(chosen)) {
+		fields := make([]yamledit.Field, len(chosen[name]))
+		for i, s := range chosen[name] {
+			fields[i] = yamledit.Field{Key: s.Key, Value: space.ValueNode(s.Value)}
+		}
+		var err error
+		if data, err = yamledit.Set(data, []string{"models", name}, fields); err != nil {
+			return nil, err
+		}
+	}
+	return data, nil
+}
+
+// sameDocument reports whether a and b decode to equal values.
+func sameDocument(a, b []byte) bool {
+	var va, vb any
+	return yaml.Unmarshal(a, &va) == nil && yaml.Unmarshal(b, &vb) == nil && reflect.DeepEqual(va, vb)
+}
+
+// reencode applies the chosen points to the document's yaml.v3 nodes and
+// encodes it again, putting back the blank lines yaml.v3 drops.
+func reencode(data []byte, chosen map[string]space.Point) ([]byte, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, err

@@ -3,11 +3,14 @@ package tune
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/mlopsgo/mlops/training/internal/algorithm"
 	"github.com/mlopsgo/mlops/training/internal/params"
+	"github.com/mlopsgo/mlops/training/internal/scaffold/generate"
+	"github.com/mlopsgo/mlops/training/internal/scaffold/profile"
 	"github.com/mlopsgo/mlops/training/internal/tune/space"
 )
 
@@ -70,6 +73,80 @@ func TestApplyRoundTrip(t *testing.T) {
 	}
 	if again, _ := os.ReadFile(path); string(again) != string(got) {
 		t.Errorf("a second apply changed the file:\n%s", again)
+	}
+}
+
+// TestApplyKeepsLayout applies points to the params.yaml mlops init writes
+// for Iris (comments two spaces after values, flow-style feature lists):
+// every line must stay byte for byte but the changed values, whose lines
+// keep their indent, key and comment.
+func TestApplyKeepsLayout(t *testing.T) {
+	f, err := os.Open("../../../data/iris.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	prof, err := profile.Read(t.Context(), "data/iris.csv", f, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := generate.Generate(prof, generate.Options{Path: "data/iris.csv"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(res.YAML), "  # ") {
+		t.Fatalf("the generated file has no comment two spaces after a value, which this test is about:\n%s", res.YAML)
+	}
+	path := filepath.Join(t.TempDir(), "params.yaml")
+	if err := os.WriteFile(path, res.YAML, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	chosen := map[string]space.Point{
+		algorithm.SVM:          {{Key: "C", Value: 12.5}},
+		algorithm.RandomForest: {{Key: "max_features", Value: 0.5}, {Key: "max_depth", Value: 7}},
+		algorithm.XGBoost:      {{Key: "learning_rate", Value: 0.0203}, {Key: "max_depth", Value: 3}},
+	}
+	if err := Apply(path, chosen); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	orig, after := strings.Split(string(res.YAML), "\n"), strings.Split(string(got), "\n")
+	if len(after) != len(orig) {
+		t.Fatalf("%d lines, want the original's %d:\n%s", len(after), len(orig), got)
+	}
+	entry := regexp.MustCompile(`^(\s*)(\w+): (\S+)(.*)$`)
+	changed := 0
+	for i := range orig {
+		if orig[i] == after[i] {
+			continue
+		}
+		changed++
+		o, a := entry.FindStringSubmatch(orig[i]), entry.FindStringSubmatch(after[i])
+		if o == nil || a == nil || o[1] != a[1] || o[2] != a[2] || o[4] != a[4] {
+			t.Errorf("line %d changed beyond its value:\n was %q\n now %q", i+1, orig[i], after[i])
+		}
+	}
+	if changed != 5 {
+		t.Errorf("%d lines changed, want the 5 values set:\n%s", changed, got)
+	}
+	p, err := params.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sv, _ := p.Models.Spec(algorithm.SVM)
+	if h := sv.Hyperparameters; h["C"] != 12.5 {
+		t.Errorf("svm read back as %v", h)
+	}
+	rf, _ := p.Models.Spec(algorithm.RandomForest)
+	if h := rf.Hyperparameters; h["max_features"] != 0.5 || h["max_depth"] != 7 {
+		t.Errorf("random_forest read back as %v", h)
+	}
+	xg, _ := p.Models.Spec(algorithm.XGBoost)
+	if h := xg.Hyperparameters; h["learning_rate"] != 0.0203 || h["max_depth"] != 3 {
+		t.Errorf("xgboost read back as %v", h)
 	}
 }
 
