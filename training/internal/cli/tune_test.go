@@ -89,7 +89,9 @@ func TestTuneUsageErrors(t *testing.T) {
 	}{
 		"trials and time": {[]string{"--trials", "5", "--time", "1m"}, 2, "[time trials] were all set"},
 		"negative trials": {[]string{"--trials", "-1"}, 2, "--trials is -1; it must be at least 1"},
+		"zero trials":     {[]string{"--trials", "0"}, 2, "--trials is 0; it must be at least 1"},
 		"negative time":   {[]string{"--time", "-1s"}, 2, "--time is -1s"},
+		"zero time":       {[]string{"--time", "0s"}, 2, "--time is 0s; it must be a positive duration"},
 		"bad duration":    {[]string{"--time", "soon"}, 2, `invalid argument "soon" for "--time"`},
 		"argument":        {[]string{"extra"}, 2, `unknown command "extra" for "mlops tune"`},
 		"unknown model":   {[]string{"--models", "svn"}, 1, `unknown model "svn"`},

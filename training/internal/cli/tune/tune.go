@@ -59,7 +59,7 @@ mlops runs sync exports it (MLflow: nested child runs; W&B: one group).`,
 			if err := cobra.NoArgs(cmd, args); err != nil {
 				return err
 			}
-			return flags.validate()
+			return flags.validate(cmd.Flags().Changed)
 		},
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return run(cmd, logger, s, flags)
@@ -80,11 +80,13 @@ mlops runs sync exports it (MLflow: nested child runs; W&B: one group).`,
 
 // validate checks the flags' values; its errors are usage errors (the
 // command's argument validator returns them, which the root marks so).
-func (f flagpole) validate() error {
+// set reports whether a flag was given: --trials 0 and --time 0s are
+// errors, not the defaults their zero values stand for when absent.
+func (f flagpole) validate(set func(name string) bool) error {
 	switch {
-	case f.trials < 0:
+	case f.trials < 0 || (f.trials == 0 && set("trials")):
 		return fmt.Errorf("--trials is %d; it must be at least 1", f.trials)
-	case f.time < 0:
+	case f.time < 0 || (f.time == 0 && set("time")):
 		return fmt.Errorf("--time is %v; it must be a positive duration such as 2m", f.time)
 	case f.workers < 0:
 		return fmt.Errorf("--workers is %d; it must be 0 (one per CPU) or more", f.workers)
