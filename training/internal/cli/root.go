@@ -66,7 +66,9 @@ func Main(ctx context.Context, args []string, s Streams) int {
 }
 
 // Run runs mlops as opts describe and returns the process exit code: 0
-// on success, 2 on a usage error (see UsageError), 1 on any other error.
+// on success, 2 on a usage error (see UsageError), ExitInterrupted when
+// ctx was cancelled (Ctrl-C) and the command stopped for it, 1 on any
+// other error.
 // The error is printed once on ErrOut, a usage error with a hint to
 // --help.
 //
@@ -88,9 +90,21 @@ func Run(ctx context.Context, opts Options) int {
 		fmt.Fprintf(s.ErrOut, "mlops: %v\nRun '%s --help' for usage.\n", err, usage.Command)
 		return 2
 	}
+	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
+		// Ctrl-C (or SIGTERM) stopped the command: say so rather than
+		// print the chain of calls the cancellation unwound, and exit as
+		// shells report an interrupted command.
+		logger.Debug("interrupted", "err", err)
+		fmt.Fprintln(s.ErrOut, "mlops: interrupted")
+		return ExitInterrupted
+	}
 	fmt.Fprintf(s.ErrOut, "mlops: %v\n", err)
 	return 1
 }
+
+// ExitInterrupted is the exit code of a command stopped by its context
+// (Ctrl-C): 128 + SIGINT, as shells report it.
+const ExitInterrupted = 130
 
 // NewRootCommand builds the command tree; the data and pipeline commands
 // work in env.
