@@ -113,6 +113,28 @@ func TestRunWarnsWhenTimeIsTooShort(t *testing.T) {
 	}
 }
 
+// TestShare checks how the models split --time: the time a quick model
+// leaves goes to the later ones, and one that ran over leaves them none.
+func TestShare(t *testing.T) {
+	start := time.Date(2026, 12, 7, 0, 0, 0, 0, time.UTC)
+	end := start.Add(2 * time.Minute)
+	tests := []struct {
+		now    time.Time
+		models int
+		want   time.Duration
+	}{
+		{start, 4, 30 * time.Second},                            // the first of four
+		{start.Add(10 * time.Second), 3, 110 * time.Second / 3}, // the first took 10 s of its 30
+		{start.Add(90 * time.Second), 1, 30 * time.Second},      // the last takes what is left
+		{start.Add(3 * time.Minute), 2, 0},                      // the budget has passed
+	}
+	for _, tt := range tests {
+		if got := share(end, tt.now, tt.models); got != tt.want {
+			t.Errorf("share at %v with %d models = %v, want %v", tt.now.Sub(start), tt.models, got, tt.want)
+		}
+	}
+}
+
 // TestRunOneTrialIsTheDefault tunes with one trial per search: each search
 // then holds only the configured settings, so "tune, then train" is
 // "train" and the nested estimate must be the configured settings' CV,

@@ -29,8 +29,9 @@ type Options struct {
 	// Trials is the number of trials of each search. Optional. Default:
 	// tune.trials, or unbounded when Time is set.
 	Trials int
-	// Time bounds each model's searches: no batch starts after Time
-	// divided by the number of models has passed (the first batch always
+	// Time bounds the run: the models take turns, each with an equal part
+	// of the time left when it starts (see share), and no batch of its
+	// searches starts after that part has passed (the first batch always
 	// runs). Optional. Default: none.
 	Time time.Duration
 	// NoPruning scores every trial on every inner fold. Optional. Default:
@@ -97,8 +98,11 @@ func Run(ctx context.Context, logger *slog.Logger, opts Options) (*Result, error
 		"outer_cv", fmt.Sprintf("%d folds x %d repeats", p.CV.Folds, p.CV.Repeats), "inner_folds", p.Tune.InnerFolds,
 		"searches_per_model", len(outerFolds)+1, "batch", p.Tune.Batch)
 	res := &Result{Params: p, Dataset: data.Info(p.Data.Path)}
-	share := opts.Time / time.Duration(len(names)) // each model's part of --time
-	for _, name := range names {
+	// Models take turns at --time: each gets an equal part of what is left
+	// when it starts, so the time a quick model leaves goes to the later
+	// ones, and a model that ran over takes it from them.
+	end := time.Now().Add(opts.Time)
+	for i, name := range names {
 		m, err := modelOf(p, name)
 		if err != nil {
 			return nil, err
@@ -109,8 +113,9 @@ func Run(ctx context.Context, logger *slog.Logger, opts Options) (*Result, error
 			return nil, fmt.Errorf("tune %s: default settings: %w", name, err)
 		}
 		pl := pl
+		part := share(end, time.Now(), len(names)-i)
 		if opts.Time > 0 {
-			pl.opts.deadline = time.Now().Add(share)
+			pl.opts.deadline = time.Now().Add(part)
 		}
 		w := opts.Progress
 		if w == nil {
@@ -123,10 +128,10 @@ func Run(ctx context.Context, logger *slog.Logger, opts Options) (*Result, error
 		if err != nil {
 			return nil, err
 		}
-		if opts.Time > 0 && r.Duration > share+share/2 {
+		if opts.Time > 0 && r.Duration > part+part/2 {
 			// The budget cannot cut the work a nested estimate needs at the
 			// least, which on a large data set can take far longer.
-			logger.Warn("tuning outlasted its share of --time", "model", name, "share", share, "took", r.Duration.Round(time.Millisecond),
+			logger.Warn("tuning outlasted its share of --time", "model", name, "share", part, "took", r.Duration.Round(time.Millisecond),
 				"why", fmt.Sprintf("whatever the budget, each of the %d searches runs its first batch of %d trials, and the default settings and the nested estimate are fitted on each of the %d outer folds",
 					len(pl.outer)+1, p.Tune.Batch, len(pl.outer)),
 				"fix", "give more time, or lower tune.batch (trials per batch), cv.repeats or cv.folds")
@@ -137,6 +142,13 @@ func Run(ctx context.Context, logger *slog.Logger, opts Options) (*Result, error
 		res.Models = append(res.Models, r)
 	}
 	return res, nil
+}
+
+// share is a model's part of --time when it starts at now with models
+// (itself included) still to tune and the budget ending at end: an equal
+// part of what is left, none once the budget has passed.
+func share(end, now time.Time, models int) time.Duration {
+	return max(end.Sub(now)/time.Duration(models), 0)
 }
 
 // innerFolds returns a stratified k-fold split of rows (row indices of the
