@@ -52,3 +52,15 @@ type Evaluator interface {
 	// part in the fit. The receiver is not changed.
 	WithValidation(X [][]float64, y []int) Trainer
 }
+
+// HistoryRecorder is a Trainer whose training loss history costs time to
+// compute (gradient-boosted trees: a logarithm per row and round) and can
+// be left out by a caller that only scores the fitted model, as tuning's
+// fits do.
+type HistoryRecorder interface {
+	Trainer
+	// WithoutHistory returns a Trainer that fits the same model as this
+	// one, bit for bit, and leaves Fitted.History nil. The receiver is not
+	// changed.
+	WithoutHistory() Trainer
+}

@@ -63,6 +63,9 @@ func accuracyScorer(d *dataset.Dataset, m Model, seed uint64) fitScorer {
 		if err != nil {
 			return fitScore{}, err
 		}
+		if h, ok := tr.(classifier.HistoryRecorder); ok {
+			tr = h.WithoutHistory() // the fit is only scored
+		}
 		med, err := trainingMedians(d, cols, c.Train)
 		if err != nil {
 			return fitScore{}, fmt.Errorf("tune %s: %w", m.Name, err)

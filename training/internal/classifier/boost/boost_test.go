@@ -336,3 +336,36 @@ func TestWithValidation(t *testing.T) {
 		t.Fatal("WithValidation changed the Trainer's Config")
 	}
 }
+
+// TestWithoutHistory checks that a Trainer without history fits the same
+// trees, with rows and features sampled too, and only leaves History nil;
+// a validation curve is still recorded.
+func TestWithoutHistory(t *testing.T) {
+	d := classifiertest.Iris(t)
+	for name, cfg := range map[string]Config{"default": DefaultConfig(), "sampling": sampling(7)} {
+		t.Run(name, func(t *testing.T) {
+			fit := func(tr classifier.Trainer) *classifier.Fitted {
+				t.Helper()
+				res, err := tr.Fit(t.Context(), d.X[:100], d.Y[:100], len(d.Classes))
+				if err != nil {
+					t.Fatal(err)
+				}
+				return res
+			}
+			with := fit(mustNew(t, cfg).WithValidation(d.X[100:], d.Y[100:]))
+			if cfg.Src != nil {
+				cfg.Src = rand.NewPCG(7, 1) // the same draws again
+			}
+			tr := mustNew(t, cfg).WithoutHistory()
+			without := fit(tr.(*Trainer).WithValidation(d.X[100:], d.Y[100:]))
+			if without.History != nil || len(with.History) != with.Iterations {
+				t.Fatalf("history %d values without, %d with; want none and %d", len(without.History), len(with.History), with.Iterations)
+			}
+			if len(without.ValidationHistory) != with.Iterations {
+				t.Errorf("validation history %d values, want %d", len(without.ValidationHistory), with.Iterations)
+			}
+			without.History = with.History
+			classifiertest.CheckIdentical(t, with, without)
+		})
+	}
+}

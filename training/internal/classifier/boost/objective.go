@@ -60,7 +60,8 @@ func lossOfRow(m []float32, label int, wmax float32, wsum float64) float64 {
 // training loss the previous round reached. Rows are independent, so they
 // are computed in blocks on up to workers goroutines; each row's loss goes
 // to rowLoss (scratch of length n) and the losses are summed in row order,
-// so the result does not depend on workers.
+// so the result does not depend on workers. A nil rowLoss skips the loss
+// (the logarithms), and the result is 0.
 func softmaxGradients(margin []float32, y []int, classes int, grad, hess []float32, rowLoss []float64, workers int) float64 {
 	n := len(y)
 	const block = 4096
@@ -81,9 +82,14 @@ func softmaxGradients(margin []float32, y []int, classes int, grad, hess []float
 				grad[k*n+i] = g
 				hess[k*n+i] = h
 			}
-			rowLoss[i] = lossOfRow(m, label, wmax, wsum)
+			if rowLoss != nil {
+				rowLoss[i] = lossOfRow(m, label, wmax, wsum)
+			}
 		}
 	})
+	if rowLoss == nil {
+		return 0
+	}
 	var loss float64
 	for _, l := range rowLoss[:n] {
 		loss += l
