@@ -153,20 +153,27 @@ func ringBest(p *plot.Plot, s *tracking.TuneSearch) error {
 // TuneScores plots, for each searched parameter, the complete trials'
 // mean inner score against the parameter's value (in, as
 // importance.FromSearch reads a search; a trial without a conditional
-// parameter is not in its panel): one small panel per parameter on
+// parameter is not in its panel), and under them the pruned trials' (as
+// importance.FromTrials reads them; nil for none) as grey rings at the
+// mean of the folds they reached, as TuneHistory draws them: where
+// successive halving stops most trials after a fold, they are most of
+// what the search learned of the space. One small panel per parameter on
 // a shared score axis, a log axis for a log-scaled parameter, a strip per
 // choice for a categorical one (the points spread sideways by trial
 // number), null (no limit) one step past an integer's range. The trial
-// numbered best is ringed. nil when no trial completed.
-func TuneScores(name string, dims []tracking.TuneDim, in *importance.Inputs, best int) ([]byte, error) {
-	if len(in.Y) == 0 || len(dims) == 0 {
+// numbered best is ringed. nil when no trial completed or was pruned.
+func TuneScores(name string, dims []tracking.TuneDim, in, pruned *importance.Inputs, best int) ([]byte, error) {
+	if pruned == nil {
+		pruned = &importance.Inputs{}
+	}
+	if len(in.Y)+len(pruned.Y) == 0 || len(dims) == 0 {
 		return nil, nil
 	}
-	if len(in.Params) != len(dims) {
-		panic(fmt.Sprintf("report: %d encoded parameters for %d dimensions", len(in.Params), len(dims)))
+	if len(in.Params) != len(dims) || (len(pruned.Y) > 0 && len(pruned.Params) != len(dims)) {
+		panic(fmt.Sprintf("report: %d and %d encoded parameters for %d dimensions", len(in.Params), len(pruned.Params), len(dims)))
 	}
 	lo := 1.0
-	for _, v := range in.Y {
+	for _, v := range slices.Concat(in.Y, pruned.Y) {
 		lo = min(lo, v)
 	}
 	cols := min(len(dims), 3)
@@ -187,28 +194,14 @@ func TuneScores(name string, dims []tracking.TuneDim, in *importance.Inputs, bes
 			p.Y.Label.TextStyle.Font.Size = vg.Points(9)
 		}
 		paramAxis(p, d, in.Params[k])
-		var xys, ring plotter.XYs
-		for i, row := range in.X {
-			x := row[k]
-			if math.IsNaN(x) {
-				// A conditional parameter the trial does not have.
-				continue
-			}
-			if in.Params[k].Choices > 0 {
-				// A fixed spread instead of random jitter, so the chart is
-				// the same every time.
-				x += 0.06 * float64(in.Trials[i]%7-3)
-			}
-			xys = append(xys, plotter.XY{X: x, Y: in.Y[i]})
-			if in.Trials[i] == best {
-				ring = append(ring, xys[len(xys)-1])
-			}
-		}
+		xys, ring := scorePoints(in, k, best)
+		stopped, _ := scorePoints(pruned, k, -1)
 		p.Add(plotter.NewGrid())
 		for _, sr := range []struct {
 			xys   plotter.XYs
 			style draw.GlyphStyle
 		}{
+			{stopped, draw.GlyphStyle{Color: grey, Shape: draw.RingGlyph{}, Radius: vg.Points(2.2)}},
 			{xys, draw.GlyphStyle{Color: color.NRGBA{c.R, c.G, c.B, 0xb0}, Shape: draw.CircleGlyph{}, Radius: vg.Points(2.2)}},
 			{ring, draw.GlyphStyle{Color: colorAt(1), Shape: draw.RingGlyph{}, Radius: vg.Points(5)}},
 		} {
@@ -225,6 +218,28 @@ func TuneScores(name string, dims []tracking.TuneDim, in *importance.Inputs, bes
 		plots[k/cols][k%cols] = p
 	}
 	return renderGrid(plots, vg.Length(cols)*2.5*vg.Inch, vg.Length(rows)*2.1*vg.Inch)
+}
+
+// scorePoints returns the points of parameter k's panel for the trials of
+// in (score against value; a trial without the parameter, a conditional
+// one, has none), and the point of the trial numbered best among them.
+func scorePoints(in *importance.Inputs, k, best int) (xys, ring plotter.XYs) {
+	for i, row := range in.X {
+		x := row[k]
+		if math.IsNaN(x) {
+			continue
+		}
+		if in.Params[k].Choices > 0 {
+			// A fixed spread instead of random jitter, so the chart is
+			// the same every time.
+			x += 0.06 * float64(in.Trials[i]%7-3)
+		}
+		xys = append(xys, plotter.XY{X: x, Y: in.Y[i]})
+		if in.Trials[i] == best {
+			ring = append(ring, xys[len(xys)-1])
+		}
+	}
+	return xys, ring
 }
 
 // paramAxis sets up p's x axis for the parameter d, encoded as prm: the

@@ -121,13 +121,22 @@ func (tm *TunedModel) charts(r *tracking.Run) error {
 	} else {
 		tm.Notes = append(tm.Notes, fmt.Sprintf("No parameter importances for %s: %s (%s).", m.Name, note, search))
 	}
-	svg, err = TuneScores(m.Name, m.Space, in, s.Best)
+	pruned, err := importance.FromTrials(m.Space, s.Trials, trialPruned)
+	if err != nil {
+		tm.Notes = append(tm.Notes, fmt.Sprintf("The pruned trials of %s's final search cannot be read: %v.", m.Name, err))
+		pruned = nil
+	}
+	svg, err = TuneScores(m.Name, m.Space, in, pruned, s.Best)
 	if err != nil {
 		return err
 	}
 	if svg != nil {
-		caption := fmt.Sprintf("Score against each hyper-parameter: the %d complete trials of %s, the chosen one ringed. Log-scaled parameters on a log axis; a categorical parameter's trials in a strip per choice; null (no limit) one step past an integer's range; a conditional parameter only where a trial has it.",
-			len(in.Y), search)
+		stopped := ""
+		if pruned != nil && len(pruned.Y) > 0 {
+			stopped = fmt.Sprintf(" (filled), and its %d pruned trials as grey rings at the mean of the folds they reached", len(pruned.Y))
+		}
+		caption := fmt.Sprintf("Score against each hyper-parameter: the %d complete trials of %s%s, the chosen one ringed. Log-scaled parameters on a log axis; a categorical parameter's trials in a strip per choice; null (no limit) one step past an integer's range; a conditional parameter only where a trial has it.",
+			len(in.Y), search, stopped)
 		tm.Charts = append(tm.Charts, chart(id+"scores", m.Name+": score against each hyper-parameter", caption, true, svg))
 	}
 	return nil

@@ -28,8 +28,8 @@ func TestTuneChartsGolden(t *testing.T) {
 	r := tuneRun()
 	svm, svmFinal := final(r, 0)
 	tree, treeFinal := final(r, 1)
-	inputs := func(m *tracking.TunedModel, s *tracking.TuneSearch) *importance.Inputs {
-		in, err := importance.FromSearch(m.Space, s.Trials)
+	inputs := func(m *tracking.TunedModel, s *tracking.TuneSearch, state string) *importance.Inputs {
+		in, err := importance.FromTrials(m.Space, s.Trials, state)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -46,11 +46,11 @@ func TestTuneChartsGolden(t *testing.T) {
 		{"tune_history_tree", func() ([]byte, error) { return report.TuneHistory(tree.Name, treeFinal) },
 			[]string{"decision_tree: best score by trial", "best so far", "complete", "pruned", "chosen (best)"}},
 		{"tune_scores_svm", func() ([]byte, error) {
-			return report.TuneScores(svm.Name, svm.Space, inputs(svm, svmFinal), svmFinal.Best)
+			return report.TuneScores(svm.Name, svm.Space, inputs(svm, svmFinal, "complete"), inputs(svm, svmFinal, "pruned"), svmFinal.Best)
 		},
 			[]string{"kernel", "linear", "rbf", "C (log scale)", "gamma (log scale)", "mean inner CV accuracy"}},
 		{"tune_scores_tree", func() ([]byte, error) {
-			return report.TuneScores(tree.Name, tree.Space, inputs(tree, treeFinal), treeFinal.Best)
+			return report.TuneScores(tree.Name, tree.Space, inputs(tree, treeFinal, "complete"), inputs(tree, treeFinal, "pruned"), treeFinal.Best)
 		}, []string{"criterion", "gini", "entropy", "max_depth (log scale)", "null", "min_samples_split"}},
 		// Given values: the chart, not the forest, is under test here.
 		{"importances", func() ([]byte, error) {
@@ -293,5 +293,31 @@ func TestReportWithTuning(t *testing.T) {
 	// The section comes last, after the models and the runs.
 	if strings.Index(page, `id="tuning"`) < strings.Index(page, `id="runs"`) {
 		t.Error("the tuning section is not after the runs")
+	}
+}
+
+// A final search whose trials were all pruned still gets its score
+// charts (from the pruned trials); one with neither kind gets none.
+func TestTuneScoresPrunedOnly(t *testing.T) {
+	svm, s := final(tuneRun(), 0)
+	var stopped []tracking.TuneTrial
+	for _, tr := range s.Trials {
+		if tr.State == "pruned" {
+			stopped = append(stopped, tr)
+		}
+	}
+	complete, err := importance.FromTrials(svm.Space, stopped, "complete")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pruned, err := importance.FromTrials(svm.Space, stopped, "pruned")
+	if err != nil || len(complete.Y) != 0 || len(pruned.Y) == 0 {
+		t.Fatalf("%d complete and %d pruned trials (%v); the fixture should have pruned ones only here", len(complete.Y), len(pruned.Y), err)
+	}
+	if svg, err := report.TuneScores(svm.Name, svm.Space, complete, pruned, s.Best); err != nil || !bytes.Contains(svg, []byte("<svg ")) {
+		t.Errorf("pruned trials only: %d bytes, %v; want a chart", len(svg), err)
+	}
+	if svg, err := report.TuneScores(svm.Name, svm.Space, complete, nil, s.Best); svg != nil || err != nil {
+		t.Errorf("no trials: %d bytes, %v; want nothing", len(svg), err)
 	}
 }

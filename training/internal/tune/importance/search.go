@@ -64,6 +64,14 @@ func (in *Inputs) Common() (*Inputs, []string) {
 // holds NaN for it; Common drops such parameters, as Optuna does. It
 // returns an error naming the trial for a value its dimension cannot take.
 func FromSearch(dims []tracking.TuneDim, trials []tracking.TuneTrial) (*Inputs, error) {
+	return FromTrials(dims, trials, "complete")
+}
+
+// FromTrials is FromSearch for the trials in state ("complete" or
+// "pruned"): a pruned trial's objective is the mean of the inner folds it
+// reached. The report plots pruned trials beside the complete ones; fANOVA
+// takes complete trials only.
+func FromTrials(dims []tracking.TuneDim, trials []tracking.TuneTrial, state string) (*Inputs, error) {
 	in := &Inputs{Params: make([]Param, len(dims))}
 	for j, d := range dims {
 		p, err := paramOf(d)
@@ -73,11 +81,11 @@ func FromSearch(dims []tracking.TuneDim, trials []tracking.TuneTrial) (*Inputs, 
 		in.Params[j] = p
 	}
 	for _, t := range trials {
-		if t.State != "complete" {
+		if t.State != state {
 			continue
 		}
 		if len(t.Scores) == 0 {
-			return nil, fmt.Errorf("importance: trial %d is complete without scores", t.Number)
+			return nil, fmt.Errorf("importance: trial %d is %s without scores", t.Number, state)
 		}
 		row := make([]float64, len(dims))
 		for j, d := range dims {

@@ -82,6 +82,14 @@ func TestFromSearch(t *testing.T) {
 	}
 	got, err = FromSearch(dims, decoded)
 	check("FromSearch after a JSON round trip", got, err)
+	// The pruned trial alone, at the mean of the one fold it reached.
+	pruned, err := FromTrials(treeDims, trials, "pruned")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if wantX := [][]float64{{0, 3, 2, 50, 1, 0}}; !reflect.DeepEqual(pruned.X, wantX) || !slices.Equal(pruned.Y, []float64{0.5}) || !slices.Equal(pruned.Trials, []int{1}) {
+		t.Errorf("pruned trials: %+v, want X %v, Y [0.5], trial 1", pruned, wantX)
+	}
 }
 
 // A conditional parameter, absent from the trials where its condition
