@@ -133,10 +133,10 @@ func (tm *TunedModel) charts(r *tracking.Run) error {
 	if svg != nil {
 		stopped := ""
 		if pruned != nil && len(pruned.Y) > 0 {
-			stopped = fmt.Sprintf(" (filled), and its %d pruned trials as grey rings at the mean of the folds they reached", len(pruned.Y))
+			stopped = fmt.Sprintf(", %d pruned (grey rings, at the mean of the folds they reached)", len(pruned.Y))
 		}
-		caption := fmt.Sprintf("Score against each hyper-parameter: the %d complete trials of %s%s, the chosen one ringed. Log-scaled parameters on a log axis; a categorical parameter's trials in a strip per choice; null (no limit) one step past an integer's range; a conditional parameter only where a trial has it.",
-			len(in.Y), search, stopped)
+		caption := fmt.Sprintf("Score against each hyper-parameter, for the trials of %s: %d complete (filled)%s; the chosen one ringed. Log-scaled parameters on a log axis; a categorical parameter's trials in a strip per choice; null (no limit) one step past an integer's range; a conditional parameter only where a trial has it.",
+			search, len(in.Y), stopped)
 		tm.Charts = append(tm.Charts, chart(id+"scores", m.Name+": score against each hyper-parameter", caption, true, svg))
 	}
 	return nil
