@@ -2,6 +2,7 @@ package tune
 
 import (
 	"bytes"
+	"errors"
 	"strings"
 	"testing"
 
@@ -45,7 +46,7 @@ func TestWriteTable(t *testing.T) {
 			}
 		})
 	}
-	if err := writeTable(&bytes.Buffer{}, &tune.Result{Params: p}); err != errNoModels {
+	if err := writeTable(&bytes.Buffer{}, &tune.Result{Params: p}); !errors.Is(err, errNoModels) {
 		t.Errorf("no models: %v, want errNoModels", err)
 	}
 }
