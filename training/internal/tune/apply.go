@@ -88,12 +88,12 @@ func reencode(data []byte, chosen map[string]space.Point) ([]byte, error) {
 	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
 		return nil, fmt.Errorf("the file is not a mapping")
 	}
-	models := lookup(doc.Content[0], "models")
+	models := yamledit.Lookup(doc.Content[0], "models")
 	if models == nil || models.Kind != yaml.MappingNode {
 		return nil, fmt.Errorf("it has no models: mapping")
 	}
 	for name, p := range chosen {
-		section := lookup(models, name)
+		section := yamledit.Lookup(models, name)
 		if section == nil {
 			return nil, fmt.Errorf("models: does not list %s", name)
 		}
@@ -103,7 +103,7 @@ func reencode(data []byte, chosen map[string]space.Point) ([]byte, error) {
 		}
 		for _, s := range p {
 			v := space.ValueNode(s.Value)
-			if old := lookup(section, s.Key); old != nil {
+			if old := yamledit.Lookup(section, s.Key); old != nil {
 				v.HeadComment, v.LineComment, v.FootComment = old.HeadComment, old.LineComment, old.FootComment
 				*old = *v
 				continue
@@ -156,16 +156,6 @@ func restoreBlankLines(orig, out []byte) []byte {
 	}
 	res = append(res, outLines[cursor:]...)
 	return []byte(strings.Join(res, "\n") + "\n")
-}
-
-// lookup returns the value of key in the mapping m, or nil.
-func lookup(m *yaml.Node, key string) *yaml.Node {
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == key {
-			return m.Content[i+1]
-		}
-	}
-	return nil
 }
 
 // writeAtomic writes data to a temporary file beside path, with path's

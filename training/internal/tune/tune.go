@@ -113,8 +113,9 @@ func Run(ctx context.Context, logger *slog.Logger, opts Options) (*Result, error
 			return nil, fmt.Errorf("tune %s: default settings: %w", name, err)
 		}
 		pl := pl
-		part := share(end, time.Now(), len(names)-i)
+		var part time.Duration // this model's share of --time
 		if opts.Time > 0 {
+			part = share(end, time.Now(), len(names)-i)
 			pl.opts.deadline = time.Now().Add(part)
 		}
 		w := opts.Progress

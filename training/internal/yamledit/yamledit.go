@@ -50,7 +50,7 @@ func Set(data []byte, path []string, fields []Field) ([]byte, error) {
 		if n.Kind != yaml.MappingNode {
 			return nil, fmt.Errorf("yamledit: %s is not a mapping", strings.Join(path[:i], "."))
 		}
-		if n = valueOf(n, k); n == nil {
+		if n = Lookup(n, k); n == nil {
 			return nil, fmt.Errorf("yamledit: no key %s", strings.Join(path[:i+1], "."))
 		}
 	}
@@ -124,7 +124,7 @@ func (f *file) setInMapping(m *yaml.Node, fields []Field) ([]edit, error) {
 		if err != nil {
 			return nil, err
 		}
-		old := valueOf(m, fl.Key)
+		old := Lookup(m, fl.Key)
 		if old == nil {
 			missing = append(missing, fl.Key+": "+text)
 			continue
@@ -299,8 +299,8 @@ func encode(v *yaml.Node) (string, error) {
 	return text, nil
 }
 
-// valueOf returns the value of key in the mapping m, or nil.
-func valueOf(m *yaml.Node, key string) *yaml.Node {
+// Lookup returns the value of key in the mapping node m, or nil.
+func Lookup(m *yaml.Node, key string) *yaml.Node {
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		if m.Content[i].Value == key {
 			return m.Content[i+1]
@@ -310,6 +310,9 @@ func valueOf(m *yaml.Node, key string) *yaml.Node {
 }
 
 func kindName(n *yaml.Node) string {
+	if n.Anchor != "" {
+		return "node with an anchor"
+	}
 	switch n.Kind {
 	case yaml.MappingNode:
 		return "mapping"
@@ -323,9 +326,6 @@ func kindName(n *yaml.Node) string {
 		}
 		if n.Style&yaml.TaggedStyle != 0 {
 			return "tagged scalar"
-		}
-		if n.Anchor != "" {
-			return "anchored scalar"
 		}
 		return "scalar"
 	}

@@ -112,6 +112,7 @@ func TestSetRefuses(t *testing.T) {
 		{"a tagged value", "m:\n  a: !!str 1\n", []string{"m"}, true, "tagged scalar"},
 		{"an alias", "x: &x 1\nm:\n  a: *x\n", []string{"m"}, true, "alias"},
 		{"a sequence", "m: [1, 2]\n", []string{"m"}, true, "sequence"},
+		{"an anchored mapping", "m: &m\n  a: 1\n", []string{"m"}, true, "m is a node with an anchor"},
 		{"no such key", "m:\n  a: 1\n", []string{"n"}, false, "no key n"},
 		{"not a mapping on the way", "m: 1\n", []string{"m", "a"}, false, "m is not a mapping"},
 		{"not YAML", "m: [\n", []string{"m"}, false, "yamledit: "},

@@ -8,6 +8,7 @@ import (
 	"math"
 	"net/url"
 
+	"github.com/mlopsgo/mlops/training/internal/metrics"
 	"github.com/mlopsgo/mlops/training/internal/tracking"
 )
 
@@ -189,21 +190,13 @@ func TrialLines(run *tracking.Run, m *tracking.TunedModel) ([]string, error) {
 				"trial/duration_seconds": finite(t.DurationSeconds),
 			}
 			if t.State != "infeasible" && len(t.Scores) > 0 {
-				score := 0.0
-				for _, v := range t.Scores {
-					score += v
-				}
-				score /= float64(len(t.Scores))
+				score := metrics.Summarize(t.Scores).Mean
 				row["trial/score"] = finite(score)
 				if t.State == "complete" {
 					best = max(best, score)
 				}
 				if len(t.LogLosses) > 0 {
-					loss := 0.0
-					for _, v := range t.LogLosses {
-						loss += v
-					}
-					row["trial/log_loss"] = finite(loss / float64(len(t.LogLosses)))
+					row["trial/log_loss"] = finite(metrics.Summarize(t.LogLosses).Mean)
 				}
 			}
 			if !math.IsInf(best, -1) {
